@@ -1,0 +1,206 @@
+/*
+ * tt.h — the tinytorch-wasm core: the one public header.
+ *
+ * The C side of the "Layers" lesson: float32 tensors, the element-wise and
+ * reduction ops the lesson needs, activations, Linear (y = xW + b) with its
+ * initialisers, inverted Dropout, a SIMD128 matmul and one seedable RNG.
+ * The same sources build natively (gcc/clang, for tests, sanitizers and
+ * fuzzing) and to WebAssembly (emcc, with and without -msimd128); a given
+ * seed gives bit-identical weights, masks and outputs in every build.
+ *
+ * Dimension legend used in the shape comments throughout:
+ *   M = rows of the batch (product of every leading dim of x)
+ *   K = in_features  (inner dimension of a matmul)
+ *   N = out_features (columns of the result)
+ *
+ * Ownership rules
+ *   - Whoever gets a tensor from a function that takes `tt_tensor **out`
+ *     owns it and frees it with tt_tensor_free(). tt_tensor_free(NULL) is
+ *     a no-op.
+ *   - `const tt_tensor *` arguments are borrowed for the call only.
+ *   - A non-const `tt_tensor *` argument is a buffer the caller provides and
+ *     the call writes into (e.g. a dropout mask, a weight to initialise).
+ *   - On any status other than TT_OK, *out is left NULL and nothing the
+ *     caller owns has changed: a failed call never corrupts state.
+ *
+ * Errors
+ *   Every entry point returns a tt_status. Anything a caller can get wrong
+ *   (a shape, a probability, a size, an allocation) is a status with a
+ *   message from tt_last_error() that names the values involved; nothing a
+ *   caller does aborts. TT_ASSERT guards internal invariants only, and goes
+ *   through a settable abort hook so a host can report it.
+ */
+#ifndef TT_H
+#define TT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/emscripten.h>
+#define TT_API EMSCRIPTEN_KEEPALIVE
+#else
+#define TT_API
+#endif
+
+/* ---- status ----------------------------------------------------------- */
+
+/* js/errors.js mirrors this enum; tests/js/errors.test.js checks the mirror. */
+typedef enum tt_status {
+    TT_OK = 0,
+    TT_ERR_ARG = -1,   /* a bad value: size, axis, probability (JS RangeError) */
+    TT_ERR_SHAPE = -2, /* shapes that do not fit together (JS ShapeError)      */
+    TT_ERR_NOMEM = -3, /* allocation failed or size overflows (JS RangeError) */
+    TT_ERR_STATE = -4, /* NULL or freed handle (JS Error)                      */
+} tt_status;
+
+TT_API const char *tt_status_str(int status);
+/* Message of the last failed call on this thread ("" after a success is not
+ * guaranteed: read it only right after a non-OK status). */
+TT_API const char *tt_last_error(void);
+
+/* Internal-invariant failures call this hook (default: abort()). */
+typedef void (*tt_abort_fn)(const char *file, int line, const char *expr);
+TT_API void tt_set_abort_hook(tt_abort_fn fn);
+
+/* ---- tensor ----------------------------------------------------------- */
+
+#define TT_MAX_DIMS 4
+
+/* float32, contiguous, row-major. shape[i] for i >= ndim is 1. A rank-0
+ * tensor (a scalar) has size 1. size is the product of the shape (may be 0). */
+typedef struct tt_tensor {
+    float *data;
+    size_t size;
+    int32_t ndim;
+    int32_t shape[TT_MAX_DIMS];
+    uint32_t magic; /* TT_TENSOR_MAGIC while alive; catches stale handles */
+} tt_tensor;
+
+/* A new tensor of zeros. Dims beyond ndim are ignored. Sizes < 0, a rank
+ * outside 0..4, or an element count whose byte size does not fit in memory
+ * are rejected. */
+TT_API int tt_tensor_new(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3);
+TT_API void tt_tensor_free(tt_tensor *t);
+TT_API int tt_tensor_copy(tt_tensor **out, const tt_tensor *t);
+
+/* Accessors for hosts that cannot read the struct (JS reads these once). */
+TT_API float *tt_tensor_data(const tt_tensor *t);
+TT_API int tt_tensor_ndim(const tt_tensor *t);
+TT_API int tt_tensor_dim(const tt_tensor *t, int i);
+TT_API size_t tt_tensor_size(const tt_tensor *t);
+
+/* In-place fills. randn: mean + std * N(0,1); rand: uniform in [lo, hi). */
+TT_API int tt_tensor_fill(tt_tensor *t, float value);
+TT_API int tt_tensor_randn(tt_tensor *t, float mean, float std);
+TT_API int tt_tensor_rand(tt_tensor *t, float lo, float hi);
+
+/* Live tensors and their data bytes, for leak tests (JS memoryInfo()). */
+TT_API int tt_mem_tensors(void);
+TT_API double tt_mem_bytes(void);
+
+/* ---- ops (each allocates its result into *out) ------------------------ */
+
+typedef enum tt_binary_op { TT_ADD = 0, TT_SUB = 1, TT_MUL = 2, TT_DIV = 3 } tt_binary_op;
+
+/* out = a (op) b with NumPy broadcasting: shapes align on the right; each
+ * pair of dims must be equal or one of them 1. */
+TT_API int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, int op);
+/* out = a (op) s, or s (op) a when scalar_first. */
+TT_API int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op,
+                                   int scalar_first);
+
+/* NumPy matmul: [K]@[K] -> [], [M,K]@[K] -> [M], [K]@[K,N] -> [N],
+ * [..,M,K]@[..,K,N] -> [..,M,N] with broadcast leading dims. */
+TT_API int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b);
+
+/* A copy with a new shape; at most one dim may be -1 (inferred). */
+TT_API int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int d1,
+                             int d2, int d3);
+/* A copy with dims dim0 and dim1 swapped (negative dims count from the end). */
+TT_API int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1);
+
+typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
+/* Reduce over one axis (negative counts from the end), or over every
+ * element when all != 0. keepdims keeps the reduced dims as 1. max over
+ * zero elements is an error (as in NumPy); sum of nothing is 0, mean NaN. */
+TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int axis,
+                            int keepdims);
+
+/* ---- activations ------------------------------------------------------ */
+
+typedef enum tt_activation {
+    TT_RELU = 0,
+    TT_SIGMOID = 1, /* 1/(1+e^-x), evaluated so that +-1000 gives 1 and 0      */
+    TT_TANH = 2,
+    TT_GELU = 3,    /* the course's approximation x * sigmoid(1.702 x)          */
+    TT_SOFTMAX = 4, /* along `axis`, max-subtracted so large inputs stay finite */
+} tt_activation;
+
+/* out has x's shape. axis is used by softmax only. */
+TT_API int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axis);
+
+/* ---- Linear ----------------------------------------------------------- */
+
+typedef enum tt_init {
+    TT_INIT_LESSON = 0,         /* normal, std sqrt(1/K): the lesson's "Xavier" */
+    TT_INIT_XAVIER_UNIFORM = 1, /* uniform(-a, a), a = sqrt(6/(K+N)) (Glorot)  */
+    TT_INIT_HE_NORMAL = 2,      /* normal, std sqrt(2/K) (Kaiming, for ReLU)    */
+    TT_INIT_NAIVE_NORMAL = 3,   /* N(0, 1): the lesson's pitfall               */
+} tt_init;
+
+/* weight is [K, N] and is filled from the RNG; bias, if not NULL, is [N]
+ * and set to zeros. */
+TT_API int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init);
+
+/* y = x @ W + b, optionally followed by ReLU in the same pass.
+ * x is [..., K] (rank 1 to 4, leading dims may be 0), W [K, N], b [N] or
+ * NULL; y is [..., N]. */
+TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weight,
+                             const tt_tensor *bias, int fuse_relu);
+
+/* ---- Dropout ---------------------------------------------------------- */
+
+/* Inverted dropout. training: keep element i where u_i < 1-p (u_i uniform
+ * in [0,1) from the RNG), y_i = x_i / (1-p) if kept, exactly 0 if dropped;
+ * mask (if not NULL, same size as x) receives 1.0f/0.0f per element.
+ * Not training: y = x for every p and the RNG and mask are untouched.
+ * p must be in [0, 1]; p = 1 drops everything. */
+TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
+                              int training);
+
+/* ---- RNG -------------------------------------------------------------- */
+
+/* One global PCG32 stream (O'Neill 2014, XSH-RR 64/32). The 64-bit seed is
+ * passed as two 32-bit halves so a JS number fits without BigInt. */
+TT_API void tt_manual_seed(uint32_t seed_lo, uint32_t seed_hi);
+TT_API uint32_t tt_rng_u32(void);
+/* Uniform in [0, 1) on a 2^-24 grid: (u32 >> 8) * 2^-24. */
+TT_API float tt_rng_uniform(void);
+/* Standard normal by Marsaglia's polar method in double precision with
+ * the core's own log (no libm), so every build gives the same bits. */
+TT_API double tt_rng_normal(void);
+
+/* ---- kernels (also used by tests and the bench) ----------------------- */
+
+/* C[M,N] = A[M,K] @ B[K,N] (+ bias[N]) (then ReLU if relu). Row strides are
+ * K, N and N. Dispatches to the best kernel of this build; every kernel sums
+ * over k in the same order, so all of them give identical bits. */
+TT_API void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, int m,
+                        int k, int n, int relu);
+/* Name of the kernel tt_f32_gemm uses ("4x8__wasmsimd", "4x8__scalar"). */
+TT_API const char *tt_f32_gemm_kernel_name(void);
+
+/* ---- testing hooks ---------------------------------------------------- */
+
+/* Make the n-th allocation from now fail (n >= 1); 0 turns this off. */
+TT_API void tt_debug_fail_alloc_after(int n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TT_H */

@@ -1,0 +1,112 @@
+/* tt_activations.c — ReLU, Sigmoid, Tanh, GELU and Softmax.
+ * Everything transcendental is computed in double with the core's own exp
+ * (tt_math.c) and rounded once to float, so the results are the same bits
+ * in every build and accurate to the last float bit in practice. */
+#include <string.h>
+
+#include "tt_internal.h"
+
+/* relu(NaN) stays NaN, as in PyTorch. */
+static void tt_relu_forward(float *out, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = (x[i] > 0.0f || x[i] != x[i]) ? x[i] : 0.0f;
+}
+
+/* Branch on the sign so the exponent is never positive: e^-|x| <= 1 never
+ * overflows, and sigmoid(+-1000) is exactly 1 and 0, never NaN. */
+static double tt_sigmoid1(double x) {
+    if (x >= 0.0) return 1.0 / (1.0 + tt_exp(-x));
+    double e = tt_exp(x);
+    return e / (1.0 + e);
+}
+
+static void tt_sigmoid_forward(float *out, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = (float)tt_sigmoid1((double)x[i]);
+}
+
+/* tanh x = (e^2x - 1)/(e^2x + 1) on |x|; a Taylor series near 0 avoids the
+ * cancellation in e^2x - 1, and beyond 20 the result is +-1 in float. */
+static double tt_tanh1(double x) {
+    double ax = x < 0 ? -x : x, r;
+    if (ax != ax) return x;
+    if (ax > 20.0) {
+        r = 1.0;
+    } else if (ax < 1e-4) {
+        double x2 = ax * ax;
+        r = ax * (1.0 - x2 / 3.0 + x2 * x2 * (2.0 / 15.0));
+    } else {
+        double t = tt_exp(2.0 * ax);
+        r = (t - 1.0) / (t + 1.0);
+    }
+    return x < 0 ? -r : r;
+}
+
+static void tt_tanh_forward(float *out, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = (float)tt_tanh1((double)x[i]);
+}
+
+/* The course's GELU: x * sigmoid(1.702 x) (Hendrycks & Gimpel's sigmoid
+ * approximation), not the erf form. */
+static void tt_gelu_forward(float *out, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        double v = (double)x[i];
+        out[i] = (float)(v * tt_sigmoid1(1.702 * v));
+    }
+}
+
+/* Softmax over `len` elements spaced `inner` apart, for outer*inner slices.
+ * Subtracting the slice max makes every exponent <= 0, so [1000,1001,1002]
+ * gives finite probabilities. */
+static void tt_softmax_forward(float *out, const float *x, size_t outer, size_t len,
+                               size_t inner) {
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            const float *xs = x + o * len * inner + in;
+            float *ys = out + o * len * inner + in;
+            float mx = xs[0];
+            for (size_t i = 1; i < len; i++)
+                if (xs[i * inner] > mx) mx = xs[i * inner];
+            double sum = 0.0;
+            for (size_t i = 0; i < len; i++) sum += tt_exp((double)xs[i * inner] - (double)mx);
+            for (size_t i = 0; i < len; i++)
+                ys[i * inner] = (float)(tt_exp((double)xs[i * inner] - (double)mx) / sum);
+        }
+}
+
+static const char *const tt_activation_names[] = {"relu", "sigmoid", "tanh", "gelu", "softmax"};
+
+int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axis) {
+    char s[TT_SHAPE_STR_LEN];
+    if (!out) return tt_fail(TT_ERR_STATE, "activation: out is NULL");
+    *out = NULL;
+    if (kind < TT_RELU || kind > TT_SOFTMAX)
+        return tt_fail(TT_ERR_ARG, "activation: unknown kind %d", kind);
+    const char *name = tt_activation_names[kind];
+    TT_CHECK(x, name, "input");
+    size_t outer = 1, len = 1, inner = 1;
+    if (kind == TT_SOFTMAX && x->ndim > 0) {
+        if (axis < -x->ndim || axis >= x->ndim)
+            return tt_fail(TT_ERR_ARG, "softmax: dim %d is out of range for %s (rank %d)", axis,
+                           tt_shape_str(s, x->ndim, x->shape), (int)x->ndim);
+        int ax = axis < 0 ? axis + x->ndim : axis;
+        for (int i = 0; i < x->ndim; i++) {
+            if (i < ax) outer *= (size_t)x->shape[i];
+            if (i > ax) inner *= (size_t)x->shape[i];
+        }
+        len = (size_t)x->shape[ax];
+    } else if (kind == TT_SOFTMAX && axis != 0 && axis != -1) {
+        return tt_fail(TT_ERR_ARG, "softmax: dim %d is out of range for a scalar", axis);
+    }
+    int st = tt_tensor_alloc(out, x->ndim, x->shape, name);
+    if (st != TT_OK) return st;
+    float *y = (*out)->data;
+    switch (kind) {
+    case TT_RELU: tt_relu_forward(y, x->data, x->size); break;
+    case TT_SIGMOID: tt_sigmoid_forward(y, x->data, x->size); break;
+    case TT_TANH: tt_tanh_forward(y, x->data, x->size); break;
+    case TT_GELU: tt_gelu_forward(y, x->data, x->size); break;
+    default:
+        if (len > 0) tt_softmax_forward(y, x->data, outer, len, inner);
+        break;
+    }
+    return TT_OK;
+}

@@ -1,0 +1,54 @@
+/* tt_internal.h — shared by the core's .c files; not part of the API. */
+#ifndef TT_INTERNAL_H
+#define TT_INTERNAL_H
+
+#include "tt.h"
+
+#define TT_TENSOR_MAGIC 0x7454656eu /* "tTen" */
+
+/* Internal invariants only: never for anything a caller can trigger. */
+void tt_abort_(const char *file, int line, const char *expr);
+#define TT_ASSERT(cond) ((cond) ? (void)0 : tt_abort_(__FILE__, __LINE__, #cond))
+
+/* Record a message for tt_last_error() and return status. */
+int tt_fail(int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Validate a handle: NULL or freed tensors are TT_ERR_STATE. */
+int tt_check_tensor(const tt_tensor *t, const char *op, const char *what);
+#define TT_CHECK(t, op, what)                                   \
+    do {                                                        \
+        int st_ = tt_check_tensor((t), (op), (what));           \
+        if (st_ != TT_OK) return st_;                           \
+    } while (0)
+
+/* Allocate a zero-filled tensor of a validated shape (dims[i] >= 0). */
+int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *op);
+
+/* "[2,3]" into buf; returns buf. */
+#define TT_SHAPE_STR_LEN 64
+const char *tt_shape_str(char *buf, int ndim, const int32_t *dims);
+
+/* Deterministic transcendental functions built only from + - * / and
+ * sqrt, which IEEE 754 rounds the same way on every target. libm's exp and
+ * log differ between glibc (native) and musl (wasm) in the last bit, so the
+ * core never calls them. */
+double tt_exp(double x);
+double tt_log(double x); /* x > 0 */
+
+/* pcg32_srandom(seed, stream) of the PCG reference; tt_manual_seed uses
+ * the reference's default stream. Tests use this to check known output. */
+void tt_rng_seed_stream(uint64_t seed, uint64_t stream);
+
+/* Kernels, named by tile and ISA. Same contract as tt_f32_gemm. */
+void tt_f32_gemm_4x8__scalar(float *c, const float *a, const float *b, const float *bias,
+                             int m, int k, int n, int relu);
+#if defined(__wasm_simd128__)
+void tt_f32_gemm_4x8__wasmsimd(float *c, const float *a, const float *b, const float *bias,
+                               int m, int k, int n, int relu);
+#endif
+
+#endif /* TT_INTERNAL_H */
