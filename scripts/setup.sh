@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what this project needs and is missing, from Debian's packages
+# only (no other downloads). Safe to run again: it installs nothing when
+# everything is there. Needs root (or sudo) the first time.
+set -euo pipefail
+
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+have_cmd cmake || need+=(cmake)
+have_cmd gcc || need+=(gcc libc6-dev)
+have_cmd make || need+=(make)
+have_cmd emcc || need+=(emscripten)
+have_cmd node || need+=(nodejs)
+# NumPy: the live cross-check of Linear against an independent implementation.
+have_pkg python3-numpy || need+=(python3-numpy)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "setup: installing ${need[*]} (Debian packages)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node $(node --version) is too old; tinytorch-wasm needs Node 20 or newer" >&2
+  exit 1
+fi

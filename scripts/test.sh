@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, build, run every test.
+#   1. CTest on the native build
+#   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. node --test through the real wasm (SIMD build, then the scalar build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== CTest (native, Release)"
+ctest --test-dir build/native --output-on-failure -j"$jobs"
+
+echo "== CTest (native, ASan + UBSan)"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DTT_SANITIZE=ON >/dev/null
+cmake --build build/asan -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+  ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== node --test, scalar wasm build"
+TINYTORCH_WASM_BACKEND=scalar node --test tests/js/
+
+echo "== node --test, SIMD wasm build"
+node --test tests/js/
