@@ -39,11 +39,16 @@ export class Sequential extends Module {
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i];
       let next;
-      if (!infer && layer instanceof Linear && layers[i + 1] instanceof ReLU) {
-        next = layer._forward(h, true); // Linear + ReLU in one pass: same bits as two
-        i++;
-      } else {
-        next = infer ? layer._inferForward(h) : layer.forward(h);
+      try {
+        if (!infer && layer instanceof Linear && layers[i + 1] instanceof ReLU) {
+          next = layer._forward(h, true); // Linear + ReLU in one pass: same bits as two
+          i++;
+        } else {
+          next = infer ? layer._inferForward(h) : layer.forward(h);
+        }
+      } catch (e) {
+        if (h !== x) h.dispose(); // a layer that throws must not leak what came before
+        throw e;
       }
       if (h !== x) h.dispose(); // the caller keeps x; intermediates are ours
       h = next;
