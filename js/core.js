@@ -56,6 +56,34 @@ export class Runtime {
     if (status !== 0) throwStatus(status, this.lastError());
   }
 
+  /**
+   * Raw access to tt_f32_gemm for kernel tests and the bench: buffers for
+   * C[m,n] = A[m,k] @ B[k,n] (+ bias[n]) allocated once, so run() is one
+   * wasm call with no copies. Call dispose() when done.
+   */
+  gemmPlan(m, k, n) {
+    const ex = this.exports;
+    const bytes = (count) => Math.max(4, count * 4);
+    const ptrs = [m * k, k * n, n, m * n].map((count) => ex.malloc(bytes(count)) >>> 0);
+    if (ptrs.includes(0)) {
+      ptrs.forEach((p) => p && ex.free(p));
+      throw new RangeError(`gemmPlan: out of memory for [${m},${k}] @ [${k},${n}]`);
+    }
+    const [a, b, bias, c] = ptrs;
+    let live = true;
+    return {
+      setA: (v) => this.f32(a, m * k).set(v),
+      setB: (v) => this.f32(b, k * n).set(v),
+      setBias: (v) => this.f32(bias, n).set(v),
+      run: (withBias = false, relu = false) => ex.tt_f32_gemm(c, a, b, withBias ? bias : 0, m, k, n, relu ? 1 : 0),
+      result: () => this.f32(c, m * n).slice(),
+      dispose: () => {
+        if (live) ptrs.forEach((p) => ex.free(p));
+        live = false;
+      },
+    };
+  }
+
   /** Call an op whose first argument is `tt_tensor **out`; return *out. */
   callOut(fn, ...args) {
     const slot = this.scratch;
