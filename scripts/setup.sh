@@ -29,3 +29,11 @@ if [ "$node_major" -lt 20 ]; then
   echo "setup: Node $(node --version) is too old; tinytorch-wasm needs Node 20 or newer" >&2
   exit 1
 fi
+
+# npm devDependencies (TypeScript for the declaration check, tfjs for the
+# bench), from the npm registry as pinned in package-lock.json.
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
