@@ -43,12 +43,4 @@ double tt_log(double x); /* x > 0 */
  * the reference's default stream. Tests use this to check known output. */
 void tt_rng_seed_stream(uint64_t seed, uint64_t stream);
 
-/* Kernels, named by tile and ISA. Same contract as tt_f32_gemm. */
-void tt_f32_gemm_4x8__scalar(float *c, const float *a, const float *b, const float *bias,
-                             int m, int k, int n, int relu);
-#if defined(__wasm_simd128__)
-void tt_f32_gemm_4x8__wasmsimd(float *c, const float *a, const float *b, const float *bias,
-                               int m, int k, int n, int relu);
-#endif
-
 #endif /* TT_INTERNAL_H */

@@ -1,11 +1,11 @@
-/* tt_f32_gemm_4x8_scalar.c — portable 4x8 micro-kernel.
- *
- * c[mr, nc] = a[mr, k] @ b[k, nc] (+ bias[nc]) (ReLU), with mr <= 4, nc <= 8;
- * a has row stride lda, b ldb, c ldc. The reference for every other kernel:
- * per output, products are added over k in increasing order into a sum that
- * starts at 0, then the bias is added, then ReLU. */
+/* tt_f32_gemm_4x8_scalar.c — the portable kernels, and the reference for
+ * every other: per output, products are added over k in increasing order
+ * into a sum that starts at 0, then the bias is added, then ReLU. */
 #include "tt_internal.h"
 
+static inline float tt_relu1(float v) { return (v > 0.0f || v != v) ? v : 0.0f; }
+
+/* c[mr, nc] = a[mr, k] @ b[k, 0:nc] (+ bias) (ReLU); mr <= 4, nc <= 8. */
 void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *a, int lda,
                                      const float *b, int ldb, const float *bias, float *c,
                                      int ldc, int relu) {
@@ -30,7 +30,22 @@ void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *a, int 
     for (int r = 0; r < mr; r++)
         for (int j = 0; j < nc; j++) {
             float v = bias ? acc[r][j] + bias[j] : acc[r][j];
-            if (relu && !(v > 0.0f)) v = v != v ? v : 0.0f;
-            c[(size_t)r * ldc + j] = v;
+            c[(size_t)r * ldc + j] = relu ? tt_relu1(v) : v;
         }
+}
+
+/* c[n] = a[k] @ b[k, n] (+ bias) (ReLU): one row, B streamed row by row,
+ * the sums kept in c itself (still added in increasing k). */
+void tt_f32_gemm_1xn__scalar(float *c, const float *a, const float *b, const float *bias, int k,
+                             int n, int relu) {
+    for (int j = 0; j < n; j++) c[j] = 0.0f;
+    for (int p = 0; p < k; p++) {
+        const float *bp = b + (size_t)p * n;
+        float av = a[p];
+        for (int j = 0; j < n; j++) c[j] = c[j] + av * bp[j];
+    }
+    for (int j = 0; j < n; j++) {
+        float v = bias ? c[j] + bias[j] : c[j];
+        c[j] = relu ? tt_relu1(v) : v;
+    }
 }

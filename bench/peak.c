@@ -1,0 +1,25 @@
+/* peak.c — the SIMD128 ceiling of this engine: 12 independent chains of
+ * f32x4 mul then add (SIMD128 has no FMA). 12 chains cover the mul+add
+ * latency, so the loop runs at the FP ports' throughput. Built to
+ * build/wasm/tt-peak.wasm; bench/bench.mjs times it in the same run as the
+ * GEMMs and reports each GEMM as a fraction of this peak.
+ * FLOPs per call: iters * 12 chains * 4 lanes * 2 (mul + add). */
+#include <wasm_simd128.h>
+
+#include <emscripten/emscripten.h>
+
+EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(int iters, float seed) {
+    v128_t m = wasm_f32x4_splat(0.999f), d = wasm_f32x4_splat(seed * 1e-3f);
+    v128_t a0 = wasm_f32x4_splat(seed), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    v128_t a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    for (int i = 0; i < iters; i++) {
+#define STEP(a) a = wasm_f32x4_add(wasm_f32x4_mul(a, m), d)
+        STEP(a0); STEP(a1); STEP(a2); STEP(a3); STEP(a4); STEP(a5);
+        STEP(a6); STEP(a7); STEP(a8); STEP(a9); STEP(a10); STEP(a11);
+#undef STEP
+    }
+    v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)),
+                              wasm_f32x4_add(wasm_f32x4_add(a4, a5), wasm_f32x4_add(a6, a7)));
+    s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_f32x4_add(a8, a9), wasm_f32x4_add(a10, a11)));
+    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 3);
+}
