@@ -96,7 +96,7 @@ int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axi
     } else if (kind == TT_SOFTMAX && axis != 0 && axis != -1) {
         return tt_fail(TT_ERR_ARG, "softmax: dim %d is out of range for a scalar", axis);
     }
-    int st = tt_tensor_alloc(out, x->ndim, x->shape, name);
+    int st = tt_tensor_alloc_uninit(out, x->ndim, x->shape, name);
     if (st != TT_OK) return st;
     float *y = (*out)->data;
     switch (kind) {

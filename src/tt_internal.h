@@ -25,8 +25,11 @@ int tt_check_tensor(const tt_tensor *t, const char *op, const char *what);
         if (st_ != TT_OK) return st_;                           \
     } while (0)
 
-/* Allocate a zero-filled tensor of a validated shape (dims[i] >= 0). */
+/* Allocate a tensor of a validated shape (dims[i] >= 0), zero-filled.
+ * tt_tensor_alloc_uninit skips the zeroing for ops that write every
+ * element of their result. */
 int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *op);
+int tt_tensor_alloc_uninit(tt_tensor **out, int ndim, const int32_t *dims, const char *op);
 
 /* "[2,3]" into buf; returns buf. */
 #define TT_SHAPE_STR_LEN 64
@@ -38,6 +41,28 @@ const char *tt_shape_str(char *buf, int ndim, const int32_t *dims);
  * core never calls them. */
 double tt_exp(double x);
 double tt_log(double x); /* x > 0 */
+
+/* PCG32 XSH-RR 64/32: state advances by an LCG, output is a permuted
+ * (xorshift, random rotation) view of the old state. */
+typedef struct tt_pcg32 {
+    uint64_t state, inc;
+} tt_pcg32;
+
+static inline uint32_t tt_pcg32_output(uint64_t old) {
+    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = (uint32_t)(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
+
+static inline uint32_t tt_pcg32_next(tt_pcg32 *g) {
+    uint64_t old = g->state;
+    g->state = old * 6364136223846793005ull + g->inc;
+    return tt_pcg32_output(old);
+}
+
+/* A copy of the global generator for a hot loop, and putting it back. */
+tt_pcg32 tt_rng_take(void);
+void tt_rng_put(tt_pcg32 g);
 
 /* pcg32_srandom(seed, stream) of the PCG reference; tt_manual_seed uses
  * the reference's default stream. Tests use this to check known output. */

@@ -80,7 +80,7 @@ int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weig
         m *= (size_t)x->shape[i];
     }
     dims[x->ndim - 1] = n;
-    int st = tt_tensor_alloc(out, x->ndim, dims, "linear");
+    int st = tt_tensor_alloc_uninit(out, x->ndim, dims, "linear");
     if (st != TT_OK) return st;
     tt_f32_gemm((*out)->data, x->data, weight->data, bias ? bias->data : NULL, (int)m, k, n,
                 fuse_relu);

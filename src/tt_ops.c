@@ -56,7 +56,7 @@ int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, in
         }
         po[i] = pa[i] == 1 ? pb[i] : pa[i];
     }
-    int st = tt_tensor_alloc(out, nd, po + (4 - nd), name);
+    int st = tt_tensor_alloc_uninit(out, nd, po + (4 - nd), name);
     if (st != TT_OK) return st;
     float *y = (*out)->data;
     const float *x0 = a->data, *x1 = b->data;
@@ -85,7 +85,7 @@ int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op
     *out = NULL;
     if (op < TT_ADD || op > TT_DIV) return tt_fail(TT_ERR_ARG, "binary op: unknown op %d", op);
     TT_CHECK(a, tt_binary_names[op], "tensor operand");
-    int st = tt_tensor_alloc(out, a->ndim, a->shape, tt_binary_names[op]);
+    int st = tt_tensor_alloc_uninit(out, a->ndim, a->shape, tt_binary_names[op]);
     if (st != TT_OK) return st;
     float *y = (*out)->data;
     if (scalar_first)
@@ -138,7 +138,7 @@ int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b) {
     if (nd > TT_MAX_DIMS)
         return tt_fail(TT_ERR_SHAPE, "matmul: %s @ %s: result would have rank %d > %d", sa, sb, nd,
                        TT_MAX_DIMS);
-    int st = tt_tensor_alloc(out, nd, dims, "matmul");
+    int st = tt_tensor_alloc_uninit(out, nd, dims, "matmul");
     if (st != TT_OK) return st;
     size_t a_mat = (size_t)m * k, b_mat = (size_t)k * n, c_mat = (size_t)m * n;
     float *c = (*out)->data;
@@ -190,7 +190,7 @@ int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int
     if (known != a->size)
         return tt_fail(TT_ERR_ARG, "reshape: %s (%zu elements) -> %s (%llu elements): counts differ",
                        sa, a->size, sn, (unsigned long long)known);
-    int st = tt_tensor_alloc(out, ndim, dims, "reshape");
+    int st = tt_tensor_alloc_uninit(out, ndim, dims, "reshape");
     if (st != TT_OK) return st;
     memcpy((*out)->data, a->data, a->size * sizeof(float));
     return TT_OK;
@@ -215,7 +215,7 @@ int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1)
     for (int i = 0; i < a->ndim; i++) dims[i] = a->shape[i];
     dims[d0] = a->shape[d1];
     dims[d1] = a->shape[d0];
-    int st = tt_tensor_alloc(out, a->ndim, dims, "transpose");
+    int st = tt_tensor_alloc_uninit(out, a->ndim, dims, "transpose");
     if (st != TT_OK) return st;
     /* Walk the output in order; read the input through swapped strides. */
     int32_t po[4];

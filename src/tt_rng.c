@@ -6,30 +6,28 @@
  * reproduces a whole session, in every build. */
 #include "tt_internal.h"
 
-#define TT_PCG_MULT 6364136223846793005ull
 /* The reference's default increment; pcg32_srandom(seed, seq) sets
  * inc = 2*seq + 1, so this is stream seq = TT_PCG_DEFAULT_INC >> 1. */
 #define TT_PCG_DEFAULT_INC 1442695040888963407ull
 
-static uint64_t tt_pcg_state = 0x853c49e6748fea9bull; /* reference initial state */
-static uint64_t tt_pcg_inc = TT_PCG_DEFAULT_INC;
-static int tt_have_spare;                             /* polar method makes pairs */
+static tt_pcg32 tt_rng = {0x853c49e6748fea9bull, TT_PCG_DEFAULT_INC}; /* reference initial state */
+static int tt_have_spare; /* the polar method makes pairs */
 static double tt_spare;
 
-uint32_t tt_rng_u32(void) {
-    uint64_t old = tt_pcg_state;
-    tt_pcg_state = old * TT_PCG_MULT + tt_pcg_inc;
-    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
-    uint32_t rot = (uint32_t)(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
-}
+uint32_t tt_rng_u32(void) { return tt_pcg32_next(&tt_rng); }
+
+/* Hot loops (dropout) copy the generator into a local, so it lives in
+ * registers instead of being reloaded around every store, and put it back
+ * after: the same sequence, so the same bits. */
+tt_pcg32 tt_rng_take(void) { return tt_rng; }
+void tt_rng_put(tt_pcg32 g) { tt_rng = g; }
 
 /* The reference pcg32_srandom(initstate, initseq). */
 void tt_rng_seed_stream(uint64_t seed, uint64_t stream) {
-    tt_pcg_state = 0;
-    tt_pcg_inc = (stream << 1u) | 1u;
+    tt_rng.state = 0;
+    tt_rng.inc = (stream << 1u) | 1u;
     (void)tt_rng_u32();
-    tt_pcg_state += seed;
+    tt_rng.state += seed;
     (void)tt_rng_u32();
     tt_have_spare = 0;
 }

@@ -44,7 +44,8 @@ int tt_check_tensor(const tt_tensor *t, const char *op, const char *what) {
     return TT_OK;
 }
 
-int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *op) {
+static int tt_tensor_alloc_(tt_tensor **out, int ndim, const int32_t *dims, const char *op,
+                            int zero) {
     char s[TT_SHAPE_STR_LEN];
     TT_ASSERT(out != NULL);
     *out = NULL;
@@ -74,7 +75,8 @@ int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *
     if (!t) return tt_fail(TT_ERR_NOMEM, "%s: out of memory for a tensor header", op);
     /* calloc(0) may return NULL or a unique pointer; ask for at least one
      * float so data is never NULL and never aliased. */
-    t->data = tt_calloc(count ? (size_t)count : 1, sizeof(float));
+    size_t n = count ? (size_t)count : 1;
+    t->data = zero ? tt_calloc(n, sizeof(float)) : tt_malloc(n * sizeof(float));
     if (!t->data) {
         free(t);
         return tt_fail(TT_ERR_NOMEM, "%s: out of memory for shape %s (%.0f bytes)", op,
@@ -88,6 +90,14 @@ int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *
     tt_live_bytes += (double)bytes;
     *out = t;
     return TT_OK;
+}
+
+int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *op) {
+    return tt_tensor_alloc_(out, ndim, dims, op, 1);
+}
+
+int tt_tensor_alloc_uninit(tt_tensor **out, int ndim, const int32_t *dims, const char *op) {
+    return tt_tensor_alloc_(out, ndim, dims, op, 0);
 }
 
 int tt_tensor_new(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3) {

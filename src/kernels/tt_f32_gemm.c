@@ -69,15 +69,16 @@ static void tt_pack_panel(float *panel, const float *b, int ldb, const float *bi
 
 typedef struct tt_gemm_kernels {
     const char *name;
-    tt_gemm_ukernel tile;                                  /* 4x8 block */
+    int mr;                                                /* rows per tile */
+    tt_gemm_ukernel tile;                                  /* mr x 8 block */
     void (*row)(float *, const float *, const float *, const float *, int, int, int); /* 1xN */
 } tt_gemm_kernels;
 
 static const tt_gemm_kernels tt_kernels =
 #if defined(__wasm_simd128__)
-    {"4x8__wasmsimd", tt_f32_gemm_ukernel_4x8__wasmsimd, tt_f32_gemm_1xn__wasmsimd};
+    {"4x8__wasmsimd", 4, tt_f32_gemm_ukernel_4x8__wasmsimd, tt_f32_gemm_1xn__wasmsimd};
 #else
-    {"4x8__scalar", tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_1xn__scalar};
+    {"4x8__scalar", 4, tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_1xn__scalar};
 #endif
 
 static void tt_gemm_drive(const tt_gemm_kernels *kr, float *c, const float *a, const float *b,
@@ -99,8 +100,8 @@ static void tt_gemm_drive(const tt_gemm_kernels *kr, float *c, const float *a, c
         } else if (nc < 8) {
             uk = tt_f32_gemm_ukernel_4x8__scalar; /* no buffer: the scalar kernel reads only nc */
         }
-        for (int i = 0; i < m; i += 4) {
-            int mr = m - i < 4 ? m - i : 4;
+        for (int i = 0; i < m; i += kr->mr) {
+            int mr = m - i < kr->mr ? m - i : kr->mr;
             uk(mr, nc, k, a + (size_t)i * k, k, bp, ldb, bb, c + (size_t)i * n + j, n, relu);
         }
     }

@@ -50,6 +50,28 @@ int main(void) {
     for (size_t i = 0; i < y->size; i++) CHECK(y->data[i] == 0.0f && mask->data[i] == 0.0f);
     tt_tensor_free(y);
 
+    /* the interleaved-lane generator inside dropout draws exactly the plain
+     * PCG32 sequence: same keep decisions, same generator state after, for
+     * sizes around the lane count */
+    for (int n = 1; n <= 70; n += 3) {
+        tt_tensor *xs = NULL, *ms = NULL, *ys = NULL;
+        CHECK_OK(tt_tensor_new(&xs, 1, n, 0, 0, 0));
+        CHECK_OK(tt_tensor_new(&ms, 1, n, 0, 0, 0));
+        tt_tensor_fill(xs, 3.0f);
+        tt_manual_seed(1234, 0);
+        int agree = 1;
+        uint32_t thr = (uint32_t)(0.6 * 16777216.0) + 1; /* ceil(0.6 * 2^24) for p = 0.4 */
+        float want[70];
+        for (int i = 0; i < n; i++) want[i] = (tt_rng_u32() >> 8) < thr ? 1.0f : 0.0f;
+        uint32_t next = tt_rng_u32();
+        tt_manual_seed(1234, 0);
+        CHECK_OK(tt_dropout_forward(&ys, ms, xs, 0.4, 1));
+        for (int i = 0; i < n; i++) agree &= ms->data[i] == want[i];
+        CHECK(agree);
+        CHECK(tt_rng_u32() == next);
+        tt_tensor_free(xs), tt_tensor_free(ms), tt_tensor_free(ys);
+    }
+
     /* bad p and a mask of the wrong size */
     CHECK_FAILS(tt_dropout_forward(&y, mask, x, 1.1, 1), TT_ERR_ARG, "p = 1.1");
     CHECK_FAILS(tt_dropout_forward(&y, mask, x, -0.1, 0), TT_ERR_ARG, "p = -0.1");
