@@ -15,6 +15,9 @@ have_cmd emcc || need+=(emscripten)
 have_cmd node || need+=(nodejs)
 # NumPy: the live cross-check of Linear against an independent implementation.
 have_pkg python3-numpy || need+=(python3-numpy)
+# Debian's Chromium for the browser tests (driven by npm playwright-core;
+# no browser is ever downloaded).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]} (Debian packages)"

@@ -3,6 +3,7 @@
 #   1. CTest on the native build
 #   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. node --test through the real wasm (SIMD build, then the scalar build)
+#   4. node --test driving Debian's Chromium (tests/browser)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,5 +22,5 @@ ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 echo "== node --test, scalar wasm build"
 TINYTORCH_WASM_BACKEND=scalar node --test tests/js/
 
-echo "== node --test, SIMD wasm build"
-node --test tests/js/
+echo "== node --test, SIMD wasm build, and the browser tests (Chromium)"
+node --test tests/js/ tests/browser/
