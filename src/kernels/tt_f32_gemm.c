@@ -1,5 +1,6 @@
-/* tt_f32_gemm.c — the GEMM driver: packs B into 8-column panels and tiles C
- * into 4x8 blocks for the best micro-kernel of this build.
+/* tt_f32_gemm.c — the GEMM driver: packs A and B into the layouts the
+ * micro-kernels stream, tiles C into 4x8 blocks, and hands each block to
+ * the best kernel of this build.
  *
  * C[M,N] = A[M,K] @ B[K,N] (+ bias[N]) (ReLU). Row-major, strides K, N, N.
  *
@@ -10,53 +11,101 @@
  * (f32x4.relaxed_madd) rounds once per step instead of twice; it would be a
  * separate, opt-in entry in tt_gemm_kernels, never a silent replacement.
  *
- * Packing: B's rows are N floats apart. When N*4 is a multiple of 4 KiB
- * every row of an 8-column panel maps to the same L1 set, so the panel
- * cannot stay cached while the row blocks of A stream past it. Copying the
- * panel into a contiguous K x 8 buffer costs one pass over it and is then
- * reused by all M/4 row blocks; edge panels are zero-padded so the kernels
- * always read 8 columns and never past the end of B. */
+ * Packing, and why it pays:
+ *  - B into 8-column panels [K][8]: B's rows are N floats apart, and when
+ *    N*4 is a multiple of 4 KiB every row of a panel maps to the same L1
+ *    set, so the panel cannot stay cached while A's row blocks stream past
+ *    it. One copy per panel, reused by all M/4 row blocks. Edge panels are
+ *    zero-padded, so kernels always read 8 columns and never past B.
+ *  - A into 4-row blocks [K][4] (k-major): the kernel then reads the four
+ *    rows of step k at one pointer with constant offsets, instead of four
+ *    row pointers whose addresses V8 recomputes every step. One copy of A,
+ *    reused by all N/8 panels. Short edge blocks repeat row 0 (computed,
+ *    never stored). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tt_internal.h"
 
-/* c[mr, nc] = a[mr, k] @ panel[k, 8] (+ bias[8]) (ReLU); mr <= 4, nc <= 8.
- * The panel has row stride ldb (8 when packed); bias has 8 readable floats. */
-typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *a, int lda, const float *b,
-                                int ldb, const float *bias, float *c, int ldc, int relu);
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
 
-void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *a, int lda,
-                                     const float *b, int ldb, const float *bias, float *c,
-                                     int ldc, int relu);
+/* c[mr, nc] = ap[k][4] @ bp[k][8] (+ bias[8]) (ReLU); mr <= 4, nc <= 8. */
+typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
+                                const float *bias, float *c, int ldc, int relu);
+/* c[n] = a[k] @ b[k, n] (+ bias[n]) (ReLU): one row, B unpacked. */
+typedef void (*tt_gemm_row_kernel)(float *c, const float *a, const float *b, const float *bias,
+                                   int k, int n, int relu);
+
+void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *ap, const float *bp,
+                                     const float *bias, float *c, int ldc, int relu);
 void tt_f32_gemm_1xn__scalar(float *c, const float *a, const float *b, const float *bias, int k,
                              int n, int relu);
 #if defined(__wasm_simd128__)
-void tt_f32_gemm_ukernel_4x8__wasmsimd(int mr, int nc, int k, const float *a, int lda,
-                                       const float *b, int ldb, const float *bias, float *c,
-                                       int ldc, int relu);
+void tt_f32_gemm_ukernel_4x8__wasmsimd(int mr, int nc, int k, const float *ap, const float *bp,
+                                       const float *bias, float *c, int ldc, int relu);
 void tt_f32_gemm_1xn__wasmsimd(float *c, const float *a, const float *b, const float *bias,
                                int k, int n, int relu);
 #endif
 
-/* One growable panel buffer: the core is single-threaded per instance. */
-static float *tt_panel;
-static size_t tt_panel_cap;
+typedef struct tt_gemm_kernels {
+    const char *name;
+    tt_gemm_ukernel tile;
+    tt_gemm_row_kernel row;
+} tt_gemm_kernels;
 
-static float *tt_panel_get(size_t floats) {
-    if (floats > tt_panel_cap) {
-        float *p = realloc(tt_panel, floats * sizeof(float));
-        if (!p) return NULL; /* callers fall back to the unpacked path */
-        tt_panel = p;
-        tt_panel_cap = floats;
+static const tt_gemm_kernels tt_kernels =
+#if defined(__wasm_simd128__)
+    {"4x8__wasmsimd", tt_f32_gemm_ukernel_4x8__wasmsimd, tt_f32_gemm_1xn__wasmsimd};
+#else
+    {"4x8__scalar", tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_1xn__scalar};
+#endif
+
+/* Two growable pack buffers: the core is single-threaded per instance. */
+static float *tt_pack_a_buf, *tt_pack_b_buf;
+static size_t tt_pack_a_cap, tt_pack_b_cap;
+
+static float *tt_grow(float **buf, size_t *cap, size_t floats) {
+    if (floats > *cap) {
+        float *p = realloc(*buf, floats * sizeof(float));
+        if (!p) return NULL;
+        *buf = p;
+        *cap = floats;
     }
-    return tt_panel;
+    return *buf;
 }
 
-/* panel[k, 8] = B[:, j:j+nc], zero in columns nc..7. Layout: 8 bias floats
- * first (zero-padded too), then the K rows. */
-static void tt_pack_panel(float *panel, const float *b, int ldb, const float *bias, int k,
-                          int nc) {
+/* ap[i/4][p][r] = A[i + r][p]; rows past M repeat the block's first row.
+ * With SIMD128, four k steps at a time: four row loads, a 4x4 transpose
+ * in shuffles, four stores (data movement only: no effect on the bits). */
+static void tt_pack_a(float *ap, const float *a, int m, int k) {
+    for (int i = 0; i < m; i += 4) {
+        int mr = m - i < 4 ? m - i : 4;
+        const float *rows[4];
+        for (int r = 0; r < 4; r++) rows[r] = a + (size_t)(i + (r < mr ? r : 0)) * k;
+        float *dst = ap + (size_t)i * k;
+        int p = 0;
+#if defined(__wasm_simd128__)
+        for (; p + 4 <= k; p += 4, dst += 16) {
+            v128_t r0 = wasm_v128_load(rows[0] + p), r1 = wasm_v128_load(rows[1] + p);
+            v128_t r2 = wasm_v128_load(rows[2] + p), r3 = wasm_v128_load(rows[3] + p);
+            v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+            v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+            wasm_v128_store(dst, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+            wasm_v128_store(dst + 4, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+            wasm_v128_store(dst + 8, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+            wasm_v128_store(dst + 12, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        }
+#endif
+        for (; p < k; p++, dst += 4)
+            for (int r = 0; r < 4; r++) dst[r] = rows[r][p];
+    }
+}
+
+/* panel = [bias[j:j+8] | B[0][j:j+8] | B[1][j:j+8] | ...], zero past nc. */
+static void tt_pack_b_panel(float *panel, const float *b, int ldb, const float *bias, int k,
+                            int nc) {
     for (int j = 0; j < 8; j++) panel[j] = (bias && j < nc) ? bias[j] : 0.0f;
     float *dst = panel + 8;
     if (nc == 8) {
@@ -67,50 +116,38 @@ static void tt_pack_panel(float *panel, const float *b, int ldb, const float *bi
     }
 }
 
-typedef struct tt_gemm_kernels {
-    const char *name;
-    int mr;                                                /* rows per tile */
-    tt_gemm_ukernel tile;                                  /* mr x 8 block */
-    void (*row)(float *, const float *, const float *, const float *, int, int, int); /* 1xN */
-} tt_gemm_kernels;
-
-static const tt_gemm_kernels tt_kernels =
-#if defined(__wasm_simd128__)
-    {"4x8__wasmsimd", 4, tt_f32_gemm_ukernel_4x8__wasmsimd, tt_f32_gemm_1xn__wasmsimd};
-#else
-    {"4x8__scalar", 4, tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_1xn__scalar};
-#endif
-
-static void tt_gemm_drive(const tt_gemm_kernels *kr, float *c, const float *a, const float *b,
-                          const float *bias, int m, int k, int n, int relu) {
-    if (m == 1) { /* a single row: no reuse of B, stream it row by row */
-        kr->row(c, a, b, bias, k, n, relu);
-        return;
-    }
-    float *panel = tt_panel_get((size_t)k * 8 + 8);
-    for (int j = 0; j < n; j += 8) {
-        int nc = n - j < 8 ? n - j : 8;
-        const float *bp = b + j, *bb = bias ? bias + j : NULL;
-        int ldb = n;
-        tt_gemm_ukernel uk = kr->tile;
-        if (panel) {
-            tt_pack_panel(panel, b + j, n, bb, k, nc);
-            bp = panel + 8, ldb = 8;
-            bb = bias ? panel : NULL;
-        } else if (nc < 8) {
-            uk = tt_f32_gemm_ukernel_4x8__scalar; /* no buffer: the scalar kernel reads only nc */
-        }
-        for (int i = 0; i < m; i += kr->mr) {
-            int mr = m - i < kr->mr ? m - i : kr->mr;
-            uk(mr, nc, k, a + (size_t)i * k, k, bp, ldb, bb, c + (size_t)i * n + j, n, relu);
-        }
-    }
+/* The same sums with no packing, for when a pack buffer cannot be had. */
+static void tt_gemm_unpacked(float *c, const float *a, const float *b, const float *bias, int m,
+                             int k, int n, int relu) {
+    for (int i = 0; i < m; i++)
+        tt_f32_gemm_1xn__scalar(c + (size_t)i * n, a + (size_t)i * k, b, bias, k, n, relu);
 }
 
 void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, int m, int k,
                  int n, int relu) {
     if (m <= 0 || n <= 0) return;
-    tt_gemm_drive(&tt_kernels, c, a, b, bias, m, k < 0 ? 0 : k, n, relu);
+    if (k < 0) k = 0;
+    if (m == 1) { /* a single row reuses nothing: stream B row by row */
+        tt_kernels.row(c, a, b, bias, k, n, relu);
+        return;
+    }
+    size_t m4 = ((size_t)m + 3) / 4 * 4;
+    float *ap = tt_grow(&tt_pack_a_buf, &tt_pack_a_cap, m4 * (size_t)k + 1);
+    float *panel = tt_grow(&tt_pack_b_buf, &tt_pack_b_cap, (size_t)k * 8 + 8);
+    if (!ap || !panel) {
+        tt_gemm_unpacked(c, a, b, bias, m, k, n, relu);
+        return;
+    }
+    tt_pack_a(ap, a, m, k);
+    for (int j = 0; j < n; j += 8) {
+        int nc = n - j < 8 ? n - j : 8;
+        tt_pack_b_panel(panel, b + j, n, bias ? bias + j : NULL, k, nc);
+        for (int i = 0; i < m; i += 4) {
+            int mr = m - i < 4 ? m - i : 4;
+            tt_kernels.tile(mr, nc, k, ap + (size_t)i * k, panel + 8, bias ? panel : NULL,
+                            c + (size_t)i * n + j, n, relu);
+        }
+    }
 }
 
 const char *tt_f32_gemm_kernel_name(void) { return tt_kernels.name; }

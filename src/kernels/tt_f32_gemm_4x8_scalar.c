@@ -5,28 +5,15 @@
 
 static inline float tt_relu1(float v) { return (v > 0.0f || v != v) ? v : 0.0f; }
 
-/* c[mr, nc] = a[mr, k] @ b[k, 0:nc] (+ bias) (ReLU); mr <= 4, nc <= 8. */
-void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *a, int lda,
-                                     const float *b, int ldb, const float *bias, float *c,
-                                     int ldc, int relu) {
+/* c[mr, nc] = ap[k][4] @ bp[k][8] (+ bias) (ReLU); mr <= 4, nc <= 8. Both
+ * operands packed (see tt_f32_gemm.c): A's four rows of step p are
+ * ap[4p..4p+3], B's eight columns bp[8p..8p+7]. */
+void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *ap, const float *bp,
+                                     const float *bias, float *c, int ldc, int relu) {
     float acc[4][8] = {{0}};
-    if (mr == 4 && nc == 8) { /* full tile: constant bounds let compilers unroll */
-        for (int p = 0; p < k; p++) {
-            const float *bp = b + (size_t)p * ldb;
-            for (int r = 0; r < 4; r++) {
-                float av = a[(size_t)r * lda + p];
-                for (int j = 0; j < 8; j++) acc[r][j] = acc[r][j] + av * bp[j];
-            }
-        }
-    } else {
-        for (int p = 0; p < k; p++) {
-            const float *bp = b + (size_t)p * ldb;
-            for (int r = 0; r < mr; r++) {
-                float av = a[(size_t)r * lda + p];
-                for (int j = 0; j < nc; j++) acc[r][j] = acc[r][j] + av * bp[j];
-            }
-        }
-    }
+    for (int p = 0; p < k; p++, ap += 4, bp += 8)
+        for (int r = 0; r < 4; r++)
+            for (int j = 0; j < 8; j++) acc[r][j] = acc[r][j] + ap[r] * bp[j];
     for (int r = 0; r < mr; r++)
         for (int j = 0; j < nc; j++) {
             float v = bias ? acc[r][j] + bias[j] : acc[r][j];

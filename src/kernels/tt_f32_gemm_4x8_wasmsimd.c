@@ -28,26 +28,20 @@ static inline void tt_store_partial(float *c, v128_t v, int nc) {
     for (int j = 0; j < nc; j++) c[j] = tmp[j];
 }
 
-/* c[mr, nc] = a[mr, k] @ b[k, 8] (+ bias[8]) (ReLU), mr <= 4, nc <= 8.
- * b has 8 readable columns per row (a packed panel, or B itself when
- * nc == 8). Rows past mr alias row 0 (computed, never stored) so the hot
- * loop has no branches. */
-void tt_f32_gemm_ukernel_4x8__wasmsimd(int mr, int nc, int k, const float *a, int lda,
-                                       const float *b, int ldb, const float *bias, float *c,
-                                       int ldc, int relu) {
-    const float *a0 = a;
-    const float *a1 = mr > 1 ? a + lda : a0;
-    const float *a2 = mr > 2 ? a + 2 * (size_t)lda : a0;
-    const float *a3 = mr > 3 ? a + 3 * (size_t)lda : a0;
+/* c[mr, nc] = ap[k][4] @ bp[k][8] (+ bias[8]) (ReLU), mr <= 4, nc <= 8.
+ * Both operands are packed (tt_f32_gemm.c), so every load of step p is at
+ * a constant offset from ap or bp: no per-row address arithmetic in the
+ * hot loop. */
+void tt_f32_gemm_ukernel_4x8__wasmsimd(int mr, int nc, int k, const float *ap, const float *bp,
+                                       const float *bias, float *c, int ldc, int relu) {
     v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
     v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (int p = 0; p < k; p++) {
-        const float *bp = b + (size_t)p * ldb;
+    for (int p = 0; p < k; p++, ap += 4, bp += 8) {
         v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
-        v128_t v0 = wasm_v128_load32_splat(a0 + p);
-        v128_t v1 = wasm_v128_load32_splat(a1 + p);
-        v128_t v2 = wasm_v128_load32_splat(a2 + p);
-        v128_t v3 = wasm_v128_load32_splat(a3 + p);
+        v128_t v0 = wasm_v128_load32_splat(ap);
+        v128_t v1 = wasm_v128_load32_splat(ap + 1);
+        v128_t v2 = wasm_v128_load32_splat(ap + 2);
+        v128_t v3 = wasm_v128_load32_splat(ap + 3);
         c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
         c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(v0, b1));
         c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(v1, b0));
