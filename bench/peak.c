@@ -23,3 +23,20 @@ EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(int iters, float seed) {
     s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_f32x4_add(a8, a9), wasm_f32x4_add(a10, a11)));
     return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 3);
 }
+
+/* The streaming ceiling for a matrix-vector product: read n floats of a
+ * buffer (4 independent f32x4 sums, so only bandwidth limits it). For
+ * [1,784,256] the weights are 784*256 floats, read once per call. */
+static float tt_stream_buf[1 << 20];
+
+EMSCRIPTEN_KEEPALIVE float tt_stream_f32x4(int n) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    for (int i = 0; i + 16 <= n; i += 16) {
+        s0 = wasm_f32x4_add(s0, wasm_v128_load(tt_stream_buf + i));
+        s1 = wasm_f32x4_add(s1, wasm_v128_load(tt_stream_buf + i + 4));
+        s2 = wasm_f32x4_add(s2, wasm_v128_load(tt_stream_buf + i + 8));
+        s3 = wasm_f32x4_add(s3, wasm_v128_load(tt_stream_buf + i + 12));
+    }
+    v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 2);
+}
