@@ -41,6 +41,7 @@ export class Runtime {
   /** A fresh view each time: growing memory detaches the old buffer. */
   f32(ptr, length) { return new Float32Array(this.memory.buffer, ptr, length); }
   u32() { return new Uint32Array(this.memory.buffer); }
+  f64(ptr, length) { return new Float64Array(this.memory.buffer, ptr, length).slice(); }
 
   readCString(ptr) {
     const bytes = new Uint8Array(this.memory.buffer);

@@ -34,6 +34,13 @@ export class Module {
   /** Internal: forward pass used for shape inference (summary): no randomness. */
   _inferForward(x) { return this.forward(x); }
 
+  /**
+   * Internal: floating-point operations of one forward pass, given the
+   * input and output shapes. Element-wise layers: one per output element
+   * (Linear overrides this with 2·M·K·N, Sequential sums its layers).
+   */
+  _flops(inShape, outShape) { return outShape.reduce((a, b) => a * b, 1); }
+
   /** Internal: a one-line description of the layer for summaries. */
   _label() { return this.constructor.name; }
 

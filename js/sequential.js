@@ -33,6 +33,8 @@ export class Sequential extends Module {
 
   _inferForward(x) { return this.#run(x, true); }
 
+  _flops(inShape) { return this.summary(inShape).totalFlops; }
+
   #run(x, infer) {
     let h = x;
     const layers = this.#layers;
@@ -69,9 +71,13 @@ export class Sequential extends Module {
     tidy(() => {
       let h = Tensor.zeros(dims);
       this.#layers.forEach((layer, i) => {
+        const inShape = h.shape;
         h = layer._inferForward(h);
         const params = layer.parameters().reduce((n, p) => n + p.size, 0);
-        rows.push({ index: i, name: layer._label(), type: layer.constructor.name, outputShape: h.shape, params, bytes: params * BYTES_PER_FLOAT32 });
+        rows.push({
+          index: i, name: layer._label(), type: layer.constructor.name, outputShape: h.shape, params,
+          bytes: params * BYTES_PER_FLOAT32, flops: layer._flops(inShape, h.shape),
+        });
         activationElems += h.size;
       });
     });
@@ -80,6 +86,7 @@ export class Sequential extends Module {
     const result = {
       inputShape: dims,
       rows,
+      totalFlops: rows.reduce((n, r) => n + r.flops, 0),
       totalParams,
       trainableParams,
       paramBytes: totalParams * BYTES_PER_FLOAT32,

@@ -341,6 +341,45 @@ export class Tensor {
     return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_reduce, a, REDUCE[name], all ? 1 : 0, all ? 0 : axis, keepdims ? 1 : 0));
   }
 
+  /**
+   * Summary statistics from the core, over every element: { count, mean,
+   * std (population), min, max, zeros (exact 0s), nonFinite (NaN/inf,
+   * left out of the others) }.
+   */
+  stats() {
+    const h = this._handle('stats: tensor');
+    return withScratch(7, (ptr) => {
+      rt.check(rt.exports.tt_tensor_stats(h, ptr));
+      const [count, mean, std, min, max, zeros, nonFinite] = rt.f64(ptr, 7);
+      return { count, mean, std, min, max, zeros, nonFinite };
+    });
+  }
+
+  /**
+   * Counts of elements in `bins` equal bins over [min, max] (default: the
+   * tensor's own finite range). Returns { counts, edges } (edges has bins+1).
+   */
+  histogram(bins = 20, { min, max } = {}) {
+    const h = this._handle('histogram: tensor');
+    checkInt(bins, 'histogram: bins', 1);
+    if (bins > 4096) throw new RangeError(`histogram: bins must be at most 4096, got ${bins}`);
+    if (min === undefined || max === undefined) {
+      const s = this.stats();
+      min ??= Number.isFinite(s.min) ? s.min : 0;
+      max ??= Number.isFinite(s.max) ? s.max : 1;
+      if (!(max > min)) max = min + 1; // a constant tensor: one bin holds it all
+    }
+    checkFinite(min, 'histogram: min');
+    checkFinite(max, 'histogram: max');
+    if (!(min < max)) throw new RangeError(`histogram: min ${min} must be below max ${max}`);
+    return withScratch(bins, (ptr) => {
+      rt.check(rt.exports.tt_tensor_histogram(h, bins, min, max, ptr));
+      const counts = Array.from(rt.f64(ptr, bins));
+      const edges = Array.from({ length: bins + 1 }, (_, i) => min + ((max - min) * i) / bins);
+      return { counts, edges };
+    });
+  }
+
   toString() {
     if (this.#ptr === 0) return 'Tensor(disposed)';
     const body = this.#size <= 64 ? JSON.stringify(this.toArray()) : `<${this.#size} values>`;
@@ -354,6 +393,17 @@ export class Tensor {
 export function operand(t, what) {
   if (!(t instanceof Tensor)) throw new TypeError(`${what} must be a Tensor${what.includes('operand') ? ' or a number' : ''}, got ${describe(t)}`);
   return t._handle(what);
+}
+
+/** Run fn with `count` doubles of wasm scratch memory (freed after). */
+function withScratch(count, fn) {
+  const ptr = rt.exports.malloc(count * 8) >>> 0;
+  if (ptr === 0) throw new RangeError('out of wasm memory for a scratch buffer');
+  try {
+    return fn(ptr);
+  } finally {
+    rt.exports.free(ptr);
+  }
 }
 
 function newTensor(dims) {

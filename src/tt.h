@@ -131,6 +131,19 @@ typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
 TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int axis,
                             int keepdims);
 
+/* ---- statistics (what the lesson's views show) ------------------------ */
+
+/* Over every element, accumulated in double: out[0] count, [1] mean,
+ * [2] std (population), [3] min, [4] max, [5] exact zeros, [6] elements
+ * that are NaN or +-inf (left out of mean/std/min/max). An empty tensor
+ * gives count 0 and NaN for the rest. */
+TT_API int tt_tensor_stats(const tt_tensor *t, double *out7);
+/* counts[b] for b < bins: elements in [lo, hi] split into bins equal
+ * bins (hi itself goes in the last; outside values and NaN in none).
+ * bins in 1..4096, lo < hi, both finite. */
+TT_API int tt_tensor_histogram(const tt_tensor *t, int bins, double lo, double hi,
+                               double *counts);
+
 /* ---- activations ------------------------------------------------------ */
 
 typedef enum tt_activation {

@@ -64,6 +64,8 @@ test('summary: output shapes, parameters and bytes as the core computes them', (
   assert.deepEqual(s.rows.map((r) => r.outputShape), [[32, 256], [32, 256], [32, 256], [32, 128], [32, 128], [32, 128], [32, 10]]);
   assert.deepEqual(s.rows.map((r) => r.params), [200960, 0, 0, 32896, 0, 0, 1290]);
   assert.equal(s.totalParams, 235146);
+  assert.deepEqual(s.rows.map((r) => r.flops), [2 * 32 * 784 * 256, 32 * 256, 32 * 256, 2 * 32 * 256 * 128, 32 * 128, 32 * 128, 2 * 32 * 128 * 10]);
+  assert.equal(s.totalFlops, s.rows.reduce((n, r) => n + r.flops, 0));
   assert.equal(s.trainableParams, 235146);
   assert.equal(s.paramBytes, 940584); // the lesson's "≈ 940 KB"
   assert.equal(s.activationBytes, 4 * 32 * (256 * 3 + 128 * 3 + 10));
@@ -90,5 +92,14 @@ test('a width that does not chain is a ShapeError naming the layer shapes', () =
 test('toString lists the layers', () => noLeak(() => {
   const net = new Sequential(new Linear(4, 2), new ReLU());
   assert.equal(String(net), 'Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=true)\n  (1): ReLU()\n)');
+  net.dispose();
+}));
+
+test('a Sequential inside a Sequential counts its parameters and FLOPs', () => noLeak(() => {
+  const inner = new Sequential(new Linear(8, 4), new ReLU());
+  const net = new Sequential(inner, new Linear(4, 2));
+  const s = net.summary([3, 8]);
+  assert.deepEqual(s.rows.map((r) => [r.params, r.flops]), [[36, 2 * 3 * 8 * 4 + 3 * 4], [10, 2 * 3 * 4 * 2]]);
+  assert.equal(net.parameters().length, 4);
   net.dispose();
 }));

@@ -119,3 +119,25 @@ test('sum, mean, max with axis and keepdims', () => noLeak(() => tidy(() => {
 test('toString and console output', () => noLeak(() => tidy(() => {
   assert.equal(String(new Tensor([[1, 2]])), 'Tensor([[1,2]], shape=[1,2])');
 })));
+
+test('stats and histogram come from the core', () => noLeak(() => tidy(() => {
+  const t = new Tensor([0, 0, 1, 2, 3, 4, Infinity, NaN]);
+  const s = t.stats();
+  assert.equal(s.count, 8);
+  assert.equal(s.zeros, 2);
+  assert.equal(s.nonFinite, 2);
+  assert.equal(s.min, 0);
+  assert.equal(s.max, 4);
+  assertClose([s.mean], [10 / 6], 1e-12);
+  const h = t.histogram(4);
+  assert.deepEqual(h.counts, [2, 1, 1, 2]);
+  assert.deepEqual(h.edges, [0, 1, 2, 3, 4]);
+  assert.deepEqual(t.histogram(2, { min: -10, max: 10 }).counts, [0, 6]);
+  assert.deepEqual(Tensor.ones(3).histogram(3).counts, [3, 0, 0], 'a constant tensor');
+  assert.throws(() => t.histogram(0), RangeError);
+  assert.throws(() => t.histogram(4, { min: 1, max: 1 }), RangeError);
+  assert.throws(() => t.histogram(4, { min: 0, max: Infinity }), RangeError);
+  // ReLU zeros: the fraction the page shows
+  const r = new Tensor([-1, -2, 3, 4]).stats();
+  assert.equal(r.zeros, 0);
+})));

@@ -1,0 +1,58 @@
+/* tt_stats.c — summary statistics and histograms of a tensor: what the
+ * lesson page shows for every activation (mean, std, zeros after ReLU,
+ * the distribution), computed by the core like every other number. */
+#include <math.h>
+
+#include "tt_internal.h"
+
+int tt_tensor_stats(const tt_tensor *t, double *out) {
+    TT_CHECK(t, "stats", "tensor");
+    if (!out) return tt_fail(TT_ERR_STATE, "stats: out is NULL");
+    double n = 0, sum = 0, mn = 0, mx = 0, zeros = 0, bad = 0;
+    for (size_t i = 0; i < t->size; i++) {
+        double v = t->data[i];
+        if (v != v || v - v != 0.0) { /* NaN or inf */
+            bad++;
+            continue;
+        }
+        if (v == 0.0) zeros++;
+        if (n == 0 || v < mn) mn = v;
+        if (n == 0 || v > mx) mx = v;
+        sum += v;
+        n++;
+    }
+    double mean = n > 0 ? sum / n : NAN, ss = 0;
+    /* Second pass for the variance: no cancellation from sum of squares. */
+    for (size_t i = 0; i < t->size && n > 0; i++) {
+        double v = t->data[i];
+        if (v != v || v - v != 0.0) continue;
+        ss += (v - mean) * (v - mean);
+    }
+    out[0] = (double)t->size;
+    out[1] = mean;
+    out[2] = n > 0 ? __builtin_sqrt(ss / n) : NAN;
+    out[3] = n > 0 ? mn : NAN;
+    out[4] = n > 0 ? mx : NAN;
+    out[5] = zeros;
+    out[6] = bad;
+    return TT_OK;
+}
+
+int tt_tensor_histogram(const tt_tensor *t, int bins, double lo, double hi, double *counts) {
+    TT_CHECK(t, "histogram", "tensor");
+    if (!counts) return tt_fail(TT_ERR_STATE, "histogram: counts is NULL");
+    if (bins < 1 || bins > 4096)
+        return tt_fail(TT_ERR_ARG, "histogram: bins = %d must be in 1..4096", bins);
+    if (!(lo < hi) || lo - lo != 0.0 || hi - hi != 0.0)
+        return tt_fail(TT_ERR_ARG, "histogram: range [%g, %g] must be finite with low < high", lo,
+                       hi);
+    for (int b = 0; b < bins; b++) counts[b] = 0;
+    double scale = bins / (hi - lo);
+    for (size_t i = 0; i < t->size; i++) {
+        double v = t->data[i];
+        if (!(v >= lo && v <= hi)) continue; /* outside, or NaN */
+        int b = (int)((v - lo) * scale);
+        counts[b < bins ? b : bins - 1] += 1;
+    }
+    return TT_OK;
+}
