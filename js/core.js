@@ -122,5 +122,17 @@ function requestedBuild() {
   return v === 'simd' || v === 'scalar' ? v : undefined;
 }
 
-/** The runtime every Tensor and layer of this module uses. */
-export const rt = await createRuntime({ build: requestedBuild() });
+/**
+ * The runtime every Tensor and layer of this module uses: a live binding,
+ * set once by init(). The ES-module entry (index.js) awaits init() on
+ * import; the classic-script bundle of the lesson page awaits it before
+ * it starts.
+ */
+export let rt = null;
+let ready = null;
+
+/** Instantiate the default runtime (once; later calls return the same promise). */
+export function init({ build } = {}) {
+  ready ??= createRuntime({ build: build ?? requestedBuild() }).then((r) => { rt = r; return r; });
+  return ready;
+}

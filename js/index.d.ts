@@ -68,6 +68,10 @@ export class Tensor {
   mean(axis?: number | null, keepdims?: boolean): Tensor;
   /** Max over an axis, or over everything when axis is null. */
   max(axis?: number | null, keepdims?: boolean): Tensor;
+  /** Summary statistics from the core (NaN/inf counted in nonFinite, left out of the rest). */
+  stats(): { count: number; mean: number; std: number; min: number; max: number; zeros: number; nonFinite: number };
+  /** Counts in `bins` equal bins over [min, max] (default: the tensor's finite range). */
+  histogram(bins?: number, range?: { min?: number; max?: number }): { counts: number[]; edges: number[] };
   /** A tensor of zeros. */
   static zeros(...args: ShapeArgs): Tensor;
   /** A tensor of ones. */
@@ -92,6 +96,8 @@ export class Module {
   eval(): this;
   /** Free the parameters and masks this layer owns; idempotent. */
   dispose(): void;
+  /** FLOPs of one forward pass on this input shape (Linear: 2·M·K·N; element-wise: one per element). */
+  flops(inputShape: Shape): number;
 }
 
 /** Initialiser names for Linear. */
@@ -153,6 +159,8 @@ export interface SummaryRow {
   params: number;
   /** params * 4 (float32). */
   bytes: number;
+  /** FLOPs of this layer's forward pass. */
+  flops: number;
 }
 
 /** What Sequential.summary() returns; String(summary) is the printable table. */
@@ -163,6 +171,8 @@ export interface Summary {
   trainableParams: number;
   /** totalParams * 4. */
   paramBytes: number;
+  /** Sum of the rows' FLOPs. */
+  totalFlops: number;
   /** Bytes of every layer's output for this input (forward only). */
   activationBytes: number;
   /** Keras/torchinfo-style table; kB = 1000 bytes, KiB = 1024 bytes. */
@@ -182,6 +192,9 @@ export class Sequential extends Module {
 
 /** Reseed the core's one RNG (init, randn, rand, dropout masks). */
 export function manualSeed(seed: number | bigint): void;
+
+/** Instantiate the core (the package entry already did; the classic-script bundle calls it). */
+export function init(opts?: { build?: 'simd' | 'scalar' }): Promise<unknown>;
 
 /** Run fn; dispose every tensor it made except those in its result. */
 export function tidy<T>(fn: () => T): T;

@@ -99,7 +99,7 @@ export class Linear extends Module {
   parameters() { return this.#bias ? [this.#weight, this.#bias] : [this.#weight]; }
 
   /** 2·M·K·N multiply-adds of x @ W, counted as the lesson counts them (the bias adds are left out). */
-  _flops(inShape) { return 2 * inShape.slice(0, -1).reduce((a, b) => a * b, 1) * this.inFeatures * this.outFeatures; }
+  flops(inputShape) { return 2 * inputShape.slice(0, -1).reduce((a, b) => a * b, 1) * this.inFeatures * this.outFeatures; }
 
   dispose() {
     this.#weight.dispose();

@@ -35,11 +35,11 @@ export class Module {
   _inferForward(x) { return this.forward(x); }
 
   /**
-   * Internal: floating-point operations of one forward pass, given the
-   * input and output shapes. Element-wise layers: one per output element
-   * (Linear overrides this with 2·M·K·N, Sequential sums its layers).
+   * Floating-point operations of one forward pass on an input of this
+   * shape: one per element for element-wise layers (Linear counts 2·M·K·N,
+   * Sequential sums its layers).
    */
-  _flops(inShape, outShape) { return outShape.reduce((a, b) => a * b, 1); }
+  flops(inputShape) { return inputShape.reduce((a, b) => a * b, 1); }
 
   /** Internal: a one-line description of the layer for summaries. */
   _label() { return this.constructor.name; }

@@ -33,7 +33,7 @@ export class Sequential extends Module {
 
   _inferForward(x) { return this.#run(x, true); }
 
-  _flops(inShape) { return this.summary(inShape).totalFlops; }
+  flops(inputShape) { return this.summary(inputShape).totalFlops; }
 
   #run(x, infer) {
     let h = x;
@@ -76,7 +76,7 @@ export class Sequential extends Module {
         const params = layer.parameters().reduce((n, p) => n + p.size, 0);
         rows.push({
           index: i, name: layer._label(), type: layer.constructor.name, outputShape: h.shape, params,
-          bytes: params * BYTES_PER_FLOAT32, flops: layer._flops(inShape, h.shape),
+          bytes: params * BYTES_PER_FLOAT32, flops: layer.flops(inShape),
         });
         activationElems += h.size;
       });

@@ -1,0 +1,44 @@
+// Assembles the static lesson site in dist/site/ from site/ (the lesson and
+// embed pages), web/ (the page code and styles) and js/ (the API with both
+// wasm builds inlined). Everything is a classic <script src> or a file a
+// page links, so the site works from any static host, from file://, from
+// Jupyter's /files/ route and inside a sandboxed iframe (no ES modules, no
+// fetch, no workers, no storage), under a strict CSP (no inline code).
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist/site');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
+
+const common = { bundle: true, format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
+// The page: js/ API + web/ views, SIMD wasm (and scalar, for engines without SIMD128).
+await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join(out, 'assets/tinytorch-page.js'), globalName: 'TinyTorchPage' });
+// The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
+await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
+
+// Styles: web/style.css, then each view's own stylesheet.
+const css = [join(root, 'web/style.css'), ...readdirSync(join(root, 'web/views')).filter((f) => f.endsWith('.css')).sort().map((f) => join(root, 'web/views', f))]
+  .filter(existsSync).map((f) => `/* ${f.slice(root.length)} */\n${readFileSync(f, 'utf8')}`).join('\n');
+writeFileSync(join(out, 'assets/style.css'), css);
+
+// Pages and anything else under site/ (but not the Sphinx example's sources).
+for (const name of readdirSync(join(root, 'site'))) {
+  if (name === 'sphinx-example') continue;
+  cpSync(join(root, 'site', name), join(out, name), { recursive: true });
+}
+
+// The Fashion-MNIST sample, made from Debian's dataset-fashion-mnist.
+const data = spawnSync('python3', [join(root, 'scripts/make-fashion-data.py'), join(out, 'assets/fashion-data.js')], { encoding: 'utf8' });
+if (data.status !== 0) {
+  console.error(data.stderr || data.stdout);
+  process.exit(1);
+}
+
+const size = (f) => statSync(join(out, f)).size;
+const weight = ['index.html', 'embed.html', 'assets/tinytorch-page.js', 'assets/style.css'].filter((f) => existsSync(join(out, f))).reduce((n, f) => n + size(f), 0);
+console.log(`dist/site: page weight ${(weight / 1000).toFixed(1)} kB (HTML+JS+CSS+wasm), scalar bundle ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB on demand, images ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB`);

@@ -1,0 +1,153 @@
+// The page's state, and the one table that declares how it lives in the URL
+// hash. The hash is untrusted input (a link anyone can craft): every key is
+// parsed by a strict grammar and capped, so memory stays bounded; anything
+// malformed falls back to that key's default and is reported as a notice.
+
+/** Limits that keep a crafted link from asking for unbounded work or memory. */
+export const LIMITS = Object.freeze({
+  layers: 24, // layers in the network
+  width: 4096, // features of a Linear
+  batch: 256, // rows of the input batch
+  hashLength: 2000, // characters of hash we even look at
+  depth: [2, 24], // layers of the init-comparison stack
+});
+
+/** The lesson's MNIST classifier. */
+export const DEFAULT_NET = [
+  { kind: 'linear', in: 784, out: 256, bias: true },
+  { kind: 'relu' },
+  { kind: 'dropout', p: 0.5 },
+  { kind: 'linear', in: 256, out: 128, bias: true },
+  { kind: 'relu' },
+  { kind: 'dropout', p: 0.3 },
+  { kind: 'linear', in: 128, out: 10, bias: true },
+];
+
+/** Layer kinds, their one-letter code in the hash and their API class name. */
+export const KINDS = Object.freeze({
+  linear: { code: 'L', className: 'Linear' },
+  relu: { code: 'R', className: 'ReLU' },
+  sigmoid: { code: 'S', className: 'Sigmoid' },
+  tanh: { code: 'T', className: 'Tanh' },
+  gelu: { code: 'G', className: 'GELU' },
+  softmax: { code: 'X', className: 'Softmax' },
+  dropout: { code: 'D', className: 'Dropout' },
+});
+const BY_CODE = Object.fromEntries(Object.entries(KINDS).map(([kind, k]) => [k.code, kind]));
+
+const INT = /^(0|[1-9][0-9]{0,9})$/;
+const PROB = /^(0(\.[0-9]{1,4})?|1(\.0{1,4})?|\.[0-9]{1,4})$/;
+
+function parseInt10(text, lo, hi) {
+  if (!INT.test(text)) throw new Error(`"${text}" is not a whole number`);
+  const v = Number(text);
+  if (v < lo || v > hi) throw new Error(`${v} is outside ${lo}..${hi}`);
+  return v;
+}
+
+/** "L784-256,R,D0.5,L256-10n" -> layer specs ('n': no bias). */
+export function parseNet(text) {
+  if (text === '') return [];
+  const parts = text.split(',');
+  if (parts.length > LIMITS.layers) throw new Error(`${parts.length} layers; at most ${LIMITS.layers}`);
+  return parts.map((part, i) => {
+    const kind = BY_CODE[part[0]];
+    const rest = part.slice(1);
+    if (!kind) throw new Error(`layer ${i + 1}: unknown kind "${part.slice(0, 12)}"`);
+    if (kind === 'linear') {
+      const m = /^([0-9]+)-([0-9]+)(n?)$/.exec(rest);
+      if (!m) throw new Error(`layer ${i + 1}: a Linear is written L<in>-<out>, got "${part.slice(0, 20)}"`);
+      return { kind, in: parseInt10(m[1], 1, LIMITS.width), out: parseInt10(m[2], 1, LIMITS.width), bias: m[3] !== 'n' };
+    }
+    if (kind === 'dropout') {
+      if (!PROB.test(rest)) throw new Error(`layer ${i + 1}: dropout p must be in [0, 1], got "${rest.slice(0, 12)}"`);
+      return { kind, p: Number(rest) };
+    }
+    if (rest !== '') throw new Error(`layer ${i + 1}: "${part.slice(0, 12)}" takes no argument`);
+    return { kind };
+  });
+}
+
+export function formatNet(layers) {
+  return layers.map((l) => {
+    const code = KINDS[l.kind].code;
+    if (l.kind === 'linear') return `${code}${l.in}-${l.out}${l.bias ? '' : 'n'}`;
+    if (l.kind === 'dropout') return `${code}${Number(l.p.toFixed(4))}`;
+    return code;
+  }).join(',');
+}
+
+const oneOf = (values) => (text) => {
+  if (!values.includes(text)) throw new Error(`"${text.slice(0, 20)}" is not one of ${values.join(', ')}`);
+  return text;
+};
+const intIn = (lo, hi) => (text) => parseInt10(text, lo, hi);
+const same = (v) => String(v);
+
+/**
+ * The state table: every key the URL may carry, its default, its parser
+ * (throws on anything it does not accept) and its formatter.
+ */
+export const STATE = [
+  { key: 'net', default: DEFAULT_NET, parse: parseNet, format: formatNet, help: 'the network' },
+  { key: 'batch', default: 32, parse: intIn(1, LIMITS.batch), format: same, help: 'rows of the input batch' },
+  { key: 'mode', default: 'train', parse: oneOf(['train', 'eval']), format: same, help: 'Dropout active or not' },
+  { key: 'input', default: 'fashion', parse: oneOf(['fashion', 'random']), format: same, help: 'what enters the network' },
+  { key: 'seed', default: 42, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'seed for weights and inputs' },
+  { key: 'draw', default: 0, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'dropout masks resampled this many times' },
+  { key: 'init', default: 'xavier', parse: oneOf(['xavier', 'xavier_uniform', 'he_normal', 'normal']), format: same, help: 'initialiser of the network' },
+  { key: 'layer', default: 0, parse: intIn(0, LIMITS.layers - 1), format: same, help: 'layer shown in detail' },
+  { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
+  { key: 'act', default: 'relu', parse: oneOf(['relu', 'tanh', 'sigmoid', 'gelu']), format: same, help: 'activation of the init comparison' },
+];
+
+export function defaults() {
+  return Object.fromEntries(STATE.map((s) => [s.key, structuredClone(s.default)]));
+}
+
+/**
+ * Parse a location.hash. Returns { state, notices }: unknown keys are
+ * ignored with a notice, bad values fall back to the default with a notice.
+ */
+export function readHash(hash) {
+  const state = defaults();
+  const notices = [];
+  let text = String(hash ?? '').replace(/^#/, '');
+  if (text.length > LIMITS.hashLength) {
+    notices.push(`The link's state is ${text.length} characters long (at most ${LIMITS.hashLength}); the default lesson is shown instead.`);
+    return { state, notices };
+  }
+  if (text === '') return { state, notices };
+  let params;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    notices.push('The link\'s state could not be read; the default lesson is shown instead.');
+    return { state, notices };
+  }
+  const known = new Map(STATE.map((s) => [s.key, s]));
+  for (const [key, value] of params) {
+    const spec = known.get(key);
+    if (!spec) {
+      notices.push(`Ignored an unknown setting "${key.slice(0, 20)}" in the link.`);
+      continue;
+    }
+    try {
+      state[key] = spec.parse(value);
+    } catch (e) {
+      notices.push(`The link's "${key}" was not used (${e.message}); the default is shown.`);
+    }
+  }
+  return { state, notices };
+}
+
+/** The hash for a state: only keys that differ from their default. */
+export function writeHash(state) {
+  const params = new URLSearchParams();
+  for (const spec of STATE) {
+    const text = spec.format(state[spec.key]);
+    if (text !== spec.format(spec.default)) params.set(spec.key, text);
+  }
+  const s = params.toString();
+  return s ? `#${s}` : '';
+}

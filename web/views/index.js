@@ -1,0 +1,23 @@
+// Every view the page can mount, by the name used in data-view="..." and
+// embed.html?view=... Each module exports mount(host, app) -> { update(model, app) }.
+import { mountEditor } from './editor.js';
+import { mountShapes } from './shapes.js';
+import { mountInputs } from './inputs.js';
+import { mountActivations } from './activations.js';
+import { mountDropout } from './dropout.js';
+import { mountInverted } from './inverted.js';
+import { mountInit } from './init.js';
+import { mountMemory } from './memory.js';
+import { mountCost } from './cost.js';
+
+export const VIEWS = {
+  editor: mountEditor,
+  shapes: mountShapes,
+  inputs: mountInputs,
+  activations: mountActivations,
+  dropout: mountDropout,
+  inverted: mountInverted,
+  init: mountInit,
+  memory: mountMemory,
+  cost: mountCost,
+};
