@@ -12,6 +12,10 @@ import { readHash, writeHash, defaults, LIMITS } from './state.js';
 import { NetworkModel } from './network.js';
 import { VIEWS } from './views/index.js';
 
+// Where this bundle was loaded from, so assets next to it (the scalar
+// bundle) resolve on any host, from file://, and on third-party pages.
+const SCRIPT_SRC = globalThis.document?.currentScript?.src ?? globalThis.location?.href ?? '';
+
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /** The Fashion-MNIST sample shipped as assets/fashion-data.js (a classic script), decoded once. */
@@ -75,7 +79,11 @@ export async function createApp(root, opts = {}) {
     },
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
+    /** URL of a file in the assets folder next to this script. */
+    assetUrl: (file) => new URL(file, SCRIPT_SRC).href,
   };
+  // A handle for the browser tests and for curious students' devtools.
+  (globalThis.__tinytorchApps ??= []).push(app);
   const model = new NetworkModel(api);
   let pending = false;
 
