@@ -18,6 +18,11 @@ have_pkg python3-numpy || need+=(python3-numpy)
 # Debian's Chromium for the browser tests (driven by npm playwright-core;
 # no browser is ever downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The lesson page: real images (Fashion-MNIST, Expat licence) and the
+# Sphinx + MyST documentation example that embeds two views.
+have_pkg dataset-fashion-mnist || need+=(dataset-fashion-mnist)
+have_pkg python3-sphinx || need+=(python3-sphinx)
+have_pkg python3-myst-parser || need+=(python3-myst-parser)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]} (Debian packages)"

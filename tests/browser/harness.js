@@ -48,9 +48,9 @@ export function launch() {
   });
 }
 
-/** A new page that records console errors and page errors in `errors`. */
-export async function newPage(browser, errors = []) {
-  const page = await browser.newPage();
+/** A new page (of a browser or a context) that records console and page errors in `errors`. */
+export async function newPage(target, errors = []) {
+  const page = await target.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   return page;

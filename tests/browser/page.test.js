@@ -1,0 +1,252 @@
+// The lesson page in Debian's Chromium: it loads everywhere a course puts it
+// (a local server with the strict CSP, file://, a sandboxed iframe,
+// Jupyter's /files/ route), shows exactly what the core computes, keeps its
+// state in the URL, treats the hash as untrusted, passes axe-core, and the
+// Sphinx example embeds two working views. Screenshots for people to look
+// at go to tests/browser/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { launch, newPage, repoRoot, serve } from './harness.js';
+import { serveSite, CSP } from '../../scripts/serve.mjs';
+
+const site = join(repoRoot, 'dist/site');
+const shots = join(repoRoot, 'tests/browser/screenshots');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let browser;
+let server; // dist/site with the lesson's CSP
+let jupyter; // dist/site as Jupyter's /files/ serves it
+let repo; // the repo root, for the sandboxed-iframe host page
+let base;
+
+before(async () => {
+  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
+  mkdirSync(shots, { recursive: true });
+  browser = await launch();
+  server = await serveSite(site);
+  base = `http://127.0.0.1:${server.address().port}`;
+  // jupyter_server's AuthenticatedFileHandler adds "sandbox allow-scripts"
+  // to the CSP of every file it serves: the page gets an opaque origin.
+  jupyter = await serveSite(site, 0, { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
+  repo = await serve(repoRoot);
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+  jupyter?.close();
+  await repo?.close();
+});
+
+/** Open a page, wait until the app has rendered, return { page, errors }. */
+async function open(url, { width = 1200, height = 900, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(url);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  return { page, errors, context };
+}
+
+const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+test('served with the strict CSP: loads, renders every view, no console errors', async () => {
+  const { page, errors, context } = await open(`${base}/index.html`);
+  const views = await page.evaluate(() => globalThis.__tinytorchApps[0].views.length);
+  assert.equal(views, 9);
+  const csp = await page.evaluate(() => fetch(location.href).then((r) => r.headers.get('content-security-policy')));
+  assert.equal(csp, CSP);
+  await page.screenshot({ path: join(shots, 'lesson-1200.png'), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 800 });
+  await settle(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+  await page.screenshot({ path: join(shots, 'lesson-360.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('opened straight from disk (file://): works, no console errors', async () => {
+  const { page, errors, context } = await open(`file://${site}/index.html`);
+  const model = await page.evaluate(() => ({ params: globalThis.__tinytorchApps[0].model.totals.params, error: globalThis.__tinytorchApps[0].model.error }));
+  assert.equal(model.params, 235146);
+  assert.equal(model.error, null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('served by Jupyter\'s /files/ route (sandboxed, opaque origin): works', async () => {
+  const { page, errors, context } = await open(`http://127.0.0.1:${jupyter.address().port}/index.html`);
+  assert.equal(await page.evaluate(() => origin), 'null', 'the sandbox gives the page an opaque origin');
+  assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.totals.params), 235146);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('inside a sandboxed iframe (embed.html?view=dropout): works', async () => {
+  const context = await browser.newContext();
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(`${repo.url}/tests/browser/sandbox-host.html`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('[data-testid="mask-canvas"]').first().waitFor({ timeout: 20000 });
+  const inFrame = page.frames().find((f) => f.url().includes('embed.html'));
+  assert.equal(await inFrame.evaluate(() => origin), 'null');
+  assert.ok(await inFrame.evaluate(() => globalThis.__tinytorchApps[0].model.layers.length) > 0);
+  await page.screenshot({ path: join(shots, 'embed-sandboxed.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the drawn dropout mask is the core\'s Dropout.mask, cell for cell', async () => {
+  const { page, errors, context } = await open(`${base}/embed.html?view=dropout&batch=8`);
+  const result = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    const canvases = [...document.querySelectorAll('[data-testid="mask-canvas"]')];
+    return canvases.map((canvas) => {
+      const i = Number(canvas.dataset.layer);
+      const cell = Number(canvas.dataset.cell);
+      const mask = app.model.layers[i].layer.mask;
+      const [rows, cols] = [mask.shape[0], mask.size / mask.shape[0]];
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const m = mask.data;
+      let mismatches = 0;
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const o = ((r * cell) * canvas.width + c * cell + 1) * 4; // (x+y) % 3 == 1: never a hatch pixel
+          const drawnKept = px[o] > 150; // viridis(1) is yellow (253,231,37); viridis(0) dark (68,1,84)
+          if (drawnKept !== (m[r * cols + c] === 1)) mismatches++;
+        }
+      }
+      return { layer: i, cells: rows * cols, mismatches, kept: m.reduce((a, b) => a + b, 0) };
+    });
+  });
+  assert.equal(result.length, 2, 'one mask per Dropout of the lesson\'s network');
+  for (const r of result) {
+    assert.equal(r.mismatches, 0, `layer ${r.layer}: ${r.mismatches} of ${r.cells} cells differ`);
+    assert.ok(r.kept > 0 && r.kept < r.cells);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('editing the network: shapes, parameters and summary are the core\'s', async () => {
+  const { page, errors, context } = await open(`${base}/index.html`);
+  // widen the first hidden layer to 512 through the editor
+  const out0 = page.locator('[data-testid="layer-row"][data-index="0"] [data-testid="linear-out"]');
+  await out0.fill('512');
+  await out0.press('Enter');
+  await out0.dispatchEvent('change');
+  const in3 = page.locator('[data-testid="layer-row"][data-index="3"] [data-testid="linear-in"]');
+  await in3.fill('512');
+  await in3.dispatchEvent('change');
+  await settle(page);
+  const check = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    const { api } = app;
+    // the same network built directly through the API, for the expected numbers
+    const specs = app.state.net;
+    const layers = specs.map((s) => (s.kind === 'linear' ? new api.Linear(s.in, s.out, { bias: s.bias }) : s.kind === 'dropout' ? new api.Dropout(s.p) : new api.ReLU()));
+    const net = new api.Sequential(layers);
+    const summary = net.summary([app.state.batch, 784]);
+    net.dispose();
+    const shapes = [...document.querySelectorAll('[data-testid="shape-box"] [data-testid="shape-text"]')].map((e) => e.textContent.trim());
+    const params = [...document.querySelectorAll('[data-testid="mem-params"]')].map((e) => e.textContent.trim());
+    return {
+      shapes,
+      expectShapes: summary.rows.map((r) => `[${r.outputShape.join(',')}]`),
+      params,
+      expectParams: summary.rows.filter((r) => r.type === 'Linear').map((r) => r.params.toLocaleString('en-US')),
+      total: document.querySelector('[data-testid="mem-total-params"]').textContent,
+      expectTotal: summary.totalParams,
+      summaryText: document.querySelector('[data-testid="summary-text"]').textContent,
+    };
+  });
+  assert.deepEqual(check.shapes, check.expectShapes);
+  assert.deepEqual(check.params, check.expectParams);
+  assert.equal(check.expectTotal, 784 * 512 + 512 + 512 * 128 + 128 + 128 * 10 + 10);
+  assert.ok(check.total.replace(/[^0-9]/g, '').includes(String(check.expectTotal)), check.total);
+  assert.match(check.summaryText, new RegExp(`Total params: ${check.expectTotal.toLocaleString('en-US')}`));
+  assert.match(await page.evaluate(() => location.hash), /L784-512/);
+  // break the chain: the core's ShapeError appears at the layer that broke
+  await in3.fill('200');
+  await in3.dispatchEvent('change');
+  await settle(page);
+  const broken = await page.evaluate(() => ({
+    error: globalThis.__tinytorchApps[0].model.error,
+    shown: document.querySelector('[data-testid="layer-row"][data-index="3"] [data-testid="layer-error"]')?.textContent ?? '',
+  }));
+  assert.equal(broken.error.index, 3);
+  assert.equal(broken.error.name, 'ShapeError');
+  assert.ok(broken.shown.includes(broken.error.message), `editor shows "${broken.shown}"`);
+  assert.match(broken.error.message, /\[32,512\].*\[200,128\]/);
+  await page.screenshot({ path: join(shots, 'lesson-broken-chain.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the URL round-trips: a link reopens the same state', async () => {
+  const { page, context } = await open(`${base}/index.html`);
+  await page.evaluate(() => globalThis.__tinytorchApps[0].setState({
+    batch: 8, mode: 'eval', input: 'random', seed: 9, draw: 2, depth: 16, act: 'tanh', init: 'he_normal',
+    net: [{ kind: 'linear', in: 784, out: 64, bias: false }, { kind: 'gelu' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 64, out: 10, bias: true }],
+  }));
+  await settle(page);
+  const hash = await page.evaluate(() => location.hash);
+  const state = await appState(page);
+  await context.close();
+  const again = await open(`${base}/index.html${hash}`);
+  assert.deepEqual(await appState(again.page), state);
+  assert.equal(await again.page.locator('[data-notices]').isHidden(), true);
+  assert.deepEqual(again.errors, []);
+  await again.context.close();
+});
+
+test('a hostile hash: defaults, a visible notice, nothing injected', async () => {
+  const evil = encodeURIComponent('<img src=x onerror="window.__pwned=1">');
+  const { page, errors, context } = await open(`${base}/index.html#mode=${evil}&net=${evil}&batch=99999999&zzz=${evil}`);
+  const r = await page.evaluate(() => ({
+    state: globalThis.__tinytorchApps[0].state,
+    notices: document.querySelector('[data-notices]').textContent,
+    visible: !document.querySelector('[data-notices]').hidden,
+    injected: document.querySelectorAll('img[src="x"]').length,
+    pwned: globalThis.__pwned,
+  }));
+  assert.equal(r.visible, true);
+  assert.match(r.notices, /<img src=x/); // shown as text
+  assert.equal(r.injected, 0);
+  assert.equal(r.pwned, undefined);
+  assert.equal(r.state.batch, 32);
+  assert.equal(r.state.net.length, 7);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe-core finds no accessibility violations (lesson and embeds)', async () => {
+  for (const path of ['index.html', 'embed.html?view=dropout', 'embed.html?view=memory']) {
+    const { page, context } = await open(`${base}/${path}`, { bypassCSP: true });
+    await page.addScriptTag({ path: axePath });
+    const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+    assert.deepEqual(violations, [], `${path}`);
+    await context.close();
+  }
+});
+
+test('the Sphinx (MyST) example page embeds two working views', async () => {
+  const path = join(site, 'sphinx-example/index.html');
+  assert.ok(existsSync(path), 'dist/site/sphinx-example is missing: scripts/build-sphinx-example.sh builds it');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(`${base}/sphinx-example/index.html`);
+  await page.waitForFunction(() => (globalThis.__tinytorchApps ?? []).length >= 1, null, { timeout: 20000 });
+  await page.locator('tt-view .tt-view').first().waitFor();
+  await page.frameLocator('iframe').locator('.tt-view').first().waitFor({ timeout: 20000 });
+  await page.screenshot({ path: join(shots, 'sphinx-example.png'), fullPage: true });
+  const ours = errors.filter((e) => !/Content Security Policy/.test(e)); // Sphinx's own theme script, not ours
+  assert.deepEqual(ours, []);
+  await context.close();
+});
