@@ -89,12 +89,15 @@ export async function createApp(root, opts = {}) {
 
   function render() {
     pending = false;
+    const t0 = performance.now();
     const input = makeInput(app.state);
     app.model = model.run(app.state, input);
     app.model.summaryText = model.summaryText(app.state);
     app.model.fashion = app.state.input === 'fashion' ? app.fashion : null;
     for (const v of app.views) v.update(app.model, app);
     showNotices();
+    // One measure per render (forward pass + every view), for bench/page.mjs.
+    performance.measure('tt-render', { start: t0, end: performance.now() });
   }
 
   function schedule() {

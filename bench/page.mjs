@@ -1,0 +1,51 @@
+// bench/page.mjs — how fast the lesson page is in Debian's Chromium (a
+// benchmark, not a test): time until the first render on localhost, and
+// how long one update takes (forward pass + every view) while a Dropout p
+// slider is dragged on the default network at batch 32, against the
+// 16.7 ms of one frame at 60 Hz. Also the page weight. Run after
+// scripts/build.sh:  node bench/page.mjs
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch } from '../tests/browser/harness.js';
+import { serveSite } from '../scripts/serve.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const site = join(root, 'dist/site');
+const browser = await launch();
+const server = await serveSite(site);
+const url = `http://127.0.0.1:${server.address().port}/index.html`;
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+const loads = [];
+for (let i = 0; i < 5; i++) {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
+  loads.push(await page.evaluate(() => { const m = performance.getEntriesByName('tt-render')[0]; return m.startTime + m.duration; }));
+  await page.close();
+}
+
+const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+await page.goto(url);
+await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
+await page.waitForTimeout(500);
+const slider = page.locator('[data-testid="dropout-p"]').first();
+await slider.focus();
+await page.evaluate(() => performance.clearMeasures('tt-render'));
+const keys = [];
+for (let i = 0; i < 60; i++) keys.push(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
+for (const key of keys) {
+  await page.keyboard.press(key);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+const renders = await page.evaluate(() => performance.getEntriesByName('tt-render').map((m) => m.duration));
+const frame = 1000 / 60;
+const size = (f) => statSync(join(site, f)).size;
+const weight = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'].reduce((n, f) => n + size(f), 0);
+const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
+console.log(`Chromium ${browser.version()}, ${build} build, default network at batch 32`);
+console.log(`first render after navigation start: median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`update while dragging a Dropout p slider: median ${median(renders).toFixed(2)} ms, max ${Math.max(...renders).toFixed(2)} ms over ${renders.length} updates; ${renders.filter((d) => d <= frame).length} of ${renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
+console.log(`page weight: ${(weight / 1000).toFixed(1)} kB (index.html + tinytorch-page.js with both wasm builds inlined + style.css); fashion-data.js ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB of images; tinytorch-scalar.js ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB loaded on demand by the cost view`);
+await browser.close();
+server.close();
