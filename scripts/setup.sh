@@ -13,6 +13,10 @@ have_cmd gcc || need+=(gcc libc6-dev)
 have_cmd make || need+=(make)
 have_cmd emcc || need+=(emscripten)
 have_cmd node || need+=(nodejs)
+# clang's sanitizer and libFuzzer runtimes, for scripts/fuzz.sh (clang
+# itself comes with emscripten).
+have_pkg libclang-rt-14-dev || need+=(libclang-rt-14-dev)
+have_cmd clang-14 || need+=(clang-14)
 # NumPy: the live cross-check of Linear against an independent implementation.
 have_pkg python3-numpy || need+=(python3-numpy)
 # Debian's Chromium for the browser tests (driven by npm playwright-core;

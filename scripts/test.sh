@@ -4,6 +4,7 @@
 #   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. node --test through the real wasm (SIMD build, then the scalar build)
 #   4. node --test driving Debian's Chromium (tests/browser)
+#   (and, between 2 and 3, a bounded libFuzzer run: scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,6 +19,9 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DTT_SANITIZE=ON >/dev/null
 cmake --build build/asan -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== libFuzzer on the C API (ASan + UBSan), bounded"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== node --test, scalar wasm build"
 TINYTORCH_WASM_BACKEND=scalar node --test tests/js/

@@ -99,6 +99,13 @@ TT_API int tt_tensor_fill(tt_tensor *t, float value);
 TT_API int tt_tensor_randn(tt_tensor *t, float mean, float std);
 TT_API int tt_tensor_rand(tt_tensor *t, float lo, float hi);
 
+/* The most bytes one tensor may have: 2^31 - 1 by default in every build
+ * (wasm32 cannot address more), so native and wasm reject the same shapes
+ * with the same TT_ERR_NOMEM. Values below 4 or above the default are
+ * clamped. */
+TT_API void tt_set_max_tensor_bytes(double bytes);
+TT_API double tt_max_tensor_bytes(void);
+
 /* Live tensors and their data bytes, for leak tests (JS memoryInfo()). */
 TT_API int tt_mem_tensors(void);
 TT_API double tt_mem_bytes(void);
@@ -180,7 +187,8 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
 
 /* Inverted dropout. training: keep element i where u_i < 1-p (u_i uniform
  * in [0,1) from the RNG), y_i = x_i / (1-p) if kept, exactly 0 if dropped;
- * mask (if not NULL, same size as x) receives 1.0f/0.0f per element.
+ * mask (if not NULL, same size as x, not x itself) receives 1.0f/0.0f
+ * per element.
  * Not training: y = x for every p and the RNG and mask are untouched.
  * p must be in [0, 1]; p = 1 drops everything. */
 TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,

@@ -97,7 +97,7 @@ int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axi
         return tt_fail(TT_ERR_ARG, "softmax: dim %d is out of range for a scalar", axis);
     }
     int st = tt_tensor_alloc_uninit(out, x->ndim, x->shape, name);
-    if (st != TT_OK) return st;
+    if (st != TT_OK || (*out)->size == 0) return st; /* softmax's slice loops could be huge and empty */
     float *y = (*out)->data;
     switch (kind) {
     case TT_RELU: tt_relu_forward(y, x->data, x->size); break;

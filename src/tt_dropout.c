@@ -32,6 +32,8 @@ int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, dou
         return tt_fail(TT_ERR_ARG, "dropout: p = %g must be a probability in [0, 1]", p);
     if (training && mask) {
         TT_CHECK(mask, "dropout", "mask");
+        if (mask == x) /* writing the mask would overwrite the input mid-pass */
+            return tt_fail(TT_ERR_ARG, "dropout: the mask cannot be the input tensor itself");
         if (mask->size != x->size)
             return tt_fail(TT_ERR_SHAPE, "dropout: mask %s does not match input %s",
                            tt_shape_str(sm, mask->ndim, mask->shape),

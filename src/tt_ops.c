@@ -57,7 +57,7 @@ int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, in
         po[i] = pa[i] == 1 ? pb[i] : pa[i];
     }
     int st = tt_tensor_alloc_uninit(out, nd, po + (4 - nd), name);
-    if (st != TT_OK) return st;
+    if (st != TT_OK || (*out)->size == 0) return st; /* empty: loops over huge dims would do nothing, slowly */
     float *y = (*out)->data;
     const float *x0 = a->data, *x1 = b->data;
     if (a->size == b->size && a->size == (*out)->size) { /* same shape: one flat pass */
@@ -139,7 +139,7 @@ int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b) {
         return tt_fail(TT_ERR_SHAPE, "matmul: %s @ %s: result would have rank %d > %d", sa, sb, nd,
                        TT_MAX_DIMS);
     int st = tt_tensor_alloc_uninit(out, nd, dims, "matmul");
-    if (st != TT_OK) return st;
+    if (st != TT_OK || (*out)->size == 0) return st; /* e.g. [2^31-1, 2^31-1, 0, 3]: no batch to loop over */
     size_t a_mat = (size_t)m * k, b_mat = (size_t)k * n, c_mat = (size_t)m * n;
     float *c = (*out)->data;
     for (int i0 = 0; i0 < bo[0]; i0++)
@@ -216,7 +216,7 @@ int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1)
     dims[d0] = a->shape[d1];
     dims[d1] = a->shape[d0];
     int st = tt_tensor_alloc_uninit(out, a->ndim, dims, "transpose");
-    if (st != TT_OK) return st;
+    if (st != TT_OK || (*out)->size == 0) return st;
     /* Walk the output in order; read the input through swapped strides. */
     int32_t po[4];
     size_t sin[4], s = 1, stride_in[4];
@@ -283,7 +283,7 @@ int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int a
         return tt_fail(TT_ERR_SHAPE, "max: cannot reduce %s over an empty axis",
                        tt_shape_str(sa, a->ndim, a->shape));
     int st = tt_tensor_alloc(out, nd, dims, name);
-    if (st != TT_OK) return st;
+    if (st != TT_OK || (*out)->size == 0) return st;
     float *y = (*out)->data;
     for (size_t o = 0; o < outer; o++)
         for (size_t in = 0; in < inner; in++) {

@@ -10,6 +10,17 @@
 static int tt_live_tensors;
 static double tt_live_bytes;
 
+/* Bytes one tensor may take (see tt.h). */
+#define TT_DEFAULT_MAX_BYTES 2147483647.0
+static double tt_max_bytes = TT_DEFAULT_MAX_BYTES;
+
+void tt_set_max_tensor_bytes(double bytes) {
+    if (!(bytes >= 4.0)) bytes = 4.0; /* also catches NaN */
+    tt_max_bytes = bytes > TT_DEFAULT_MAX_BYTES ? TT_DEFAULT_MAX_BYTES : bytes;
+}
+
+double tt_max_tensor_bytes(void) { return tt_max_bytes; }
+
 /* Fault injection for tests: fail the n-th allocation from now. */
 static int tt_fail_alloc_countdown;
 
@@ -51,8 +62,8 @@ static int tt_tensor_alloc_(tt_tensor **out, int ndim, const int32_t *dims, cons
     *out = NULL;
     if (ndim < 0 || ndim > TT_MAX_DIMS)
         return tt_fail(TT_ERR_ARG, "%s: rank %d is outside 0..%d", op, ndim, TT_MAX_DIMS);
-    /* Count in 64 bits and stop at the first product that would pass what
-     * any target can address, so a shape never wraps around to a small size. */
+    /* Count in 64 bits and stop at the first product past the per-tensor
+     * limit, so a shape never wraps around to a small size. */
     uint64_t count = 1;
     int too_big = 0;
     for (int i = 0; i < ndim; i++)
@@ -64,13 +75,13 @@ static int tt_tensor_alloc_(tt_tensor **out, int ndim, const int32_t *dims, cons
             count = 0, too_big = 0;
             break;
         }
-        if (count > (uint64_t)(SIZE_MAX / 2) / sizeof(float) / (uint64_t)dims[i]) too_big = 1;
+        if (too_big || count > (((uint64_t)1 << 40) / (uint64_t)dims[i])) too_big = 1;
         count *= (uint64_t)dims[i];
     }
-    if (too_big)
-        return tt_fail(TT_ERR_NOMEM, "%s: shape %s needs more bytes than memory can address", op,
-                       tt_shape_str(s, ndim, dims));
     uint64_t bytes = count * sizeof(float);
+    if (too_big || (double)bytes > tt_max_bytes)
+        return tt_fail(TT_ERR_NOMEM, "%s: shape %s needs more bytes than the %.0f a tensor may have",
+                       op, tt_shape_str(s, ndim, dims), tt_max_bytes);
     tt_tensor *t = tt_malloc(sizeof *t);
     if (!t) return tt_fail(TT_ERR_NOMEM, "%s: out of memory for a tensor header", op);
     /* calloc(0) may return NULL or a unique pointer; ask for at least one

@@ -79,6 +79,7 @@ int main(void) {
     tt_tensor *small = NULL;
     CHECK_OK(tt_tensor_new(&small, 1, 3, 0, 0, 0));
     CHECK_FAILS(tt_dropout_forward(&y, small, x, 0.5, 1), TT_ERR_SHAPE, "mask [3]");
+    CHECK_FAILS(tt_dropout_forward(&y, x, x, 0.5, 1), TT_ERR_ARG, "cannot be the input"); /* found by fuzz_api */
     CHECK(y == NULL);
     tt_tensor_free(small), tt_tensor_free(x), tt_tensor_free(mask);
     CHECK(tt_mem_tensors() == 0);

@@ -104,6 +104,22 @@ int main(void) {
     tt_tensor_free(y);
     CHECK_FAILS(tt_tensor_reduce(&y, a, TT_SUM, 0, 2, 0), TT_ERR_ARG, "axis 2 is out of range");
 
+    /* empty tensors with huge other dims return at once (found by fuzz_api:
+     * the batch loops of matmul ran 2^62 times over nothing) */
+    tt_tensor *e1 = NULL, *e2 = NULL;
+    CHECK_OK(tt_tensor_new(&e1, 4, 2147483647, 2147483647, 0, 3));
+    CHECK_OK(tt_tensor_new(&e2, 4, 2147483647, 2147483647, 3, 0));
+    CHECK_OK(tt_tensor_matmul(&y, e1, e2));
+    CHECK(y->size == 0 && y->shape[0] == 2147483647 && y->shape[2] == 0);
+    tt_tensor_free(y);
+    CHECK_OK(tt_tensor_binary(&y, e1, e1, TT_ADD));
+    tt_tensor_free(y);
+    CHECK_OK(tt_tensor_transpose(&y, e2, 0, 3));
+    tt_tensor_free(y);
+    CHECK_OK(tt_activation_forward(&y, e1, TT_SOFTMAX, 1));
+    tt_tensor_free(y);
+    tt_tensor_free(e1), tt_tensor_free(e2);
+
     tt_tensor_free(a), tt_tensor_free(row), tt_tensor_free(col), tt_tensor_free(bad);
     tt_tensor_free(w), tt_tensor_free(x3), tt_tensor_free(s12), tt_tensor_free(s31);
     tt_tensor_free(empty);

@@ -36,11 +36,20 @@ int main(void) {
     /* (2^31-1)^4 elements overflow 64 bits: rejected, not wrapped around;
      * a zero dim makes any shape empty and valid */
     CHECK_FAILS(tt_tensor_new(&t, 4, 2147483647, 2147483647, 2147483647, 2147483647),
-                TT_ERR_NOMEM, "more bytes than memory can address");
+                TT_ERR_NOMEM, "more bytes than the");
     CHECK_OK(tt_tensor_new(&t, 4, 2147483647, 2147483647, 2147483647, 0));
     CHECK(t->size == 0);
     tt_tensor_free(t);
     CHECK(tt_mem_tensors() == base_t);
+    /* the per-tensor limit: 2^31-1 bytes by default, settable, the same in every build */
+    CHECK(tt_max_tensor_bytes() == 2147483647.0);
+    CHECK_FAILS(tt_tensor_new(&t, 1, 536870912, 0, 0, 0), TT_ERR_NOMEM, "2147483647 a tensor may have");
+    tt_set_max_tensor_bytes(400);
+    CHECK_FAILS(tt_tensor_new(&t, 2, 11, 10, 0, 0), TT_ERR_NOMEM, "[11,10] needs more bytes than the 400");
+    CHECK_OK(tt_tensor_new(&t, 2, 10, 10, 0, 0));
+    tt_tensor_free(t);
+    tt_set_max_tensor_bytes(1e300);
+    CHECK(tt_max_tensor_bytes() == 2147483647.0);
 
     /* rand stays in [lo, hi); randn has the requested moments */
     tt_manual_seed(7, 0);

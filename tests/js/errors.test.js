@@ -87,10 +87,13 @@ test('a disposed tensor is never read', () => {
 
 test('out of memory is a RangeError and the module recovers', () => {
   const base = memoryInfo();
-  // 2^29 floats (2 GiB) cannot fit in a 2 GiB wasm memory with anything else in it
-  assert.throws(() => Tensor.zeros(2 ** 29), (e) => e instanceof RangeError && /memory/.test(e.message));
-  // 2^30 x 4 overflows the 32-bit address space: rejected before any allocation
-  assert.throws(() => Tensor.zeros(2 ** 30, 4), (e) => e instanceof RangeError && /more bytes than memory can address/.test(e.message));
+  // each within the per-tensor limit, but wasm memory (2 GiB in all) cannot hold both
+  const big = Tensor.zeros(3 * 2 ** 27); // 1.5 GiB
+  assert.throws(() => Tensor.zeros(3 * 2 ** 27), (e) => e instanceof RangeError && /out of memory/.test(e.message));
+  big.dispose();
+  // 2 GiB and more: over the per-tensor limit, rejected before any allocation
+  assert.throws(() => Tensor.zeros(2 ** 29), (e) => e instanceof RangeError && /more bytes than the 2147483647 a tensor may have/.test(e.message));
+  assert.throws(() => Tensor.zeros(2 ** 30, 4), (e) => e instanceof RangeError && /more bytes than the/.test(e.message));
   assert.equal(memoryInfo().tensors, base.tensors);
   assert.equal(memoryInfo().bytes, base.bytes);
   assert.deepEqual(canary(), [[6.5], [15.5]]);

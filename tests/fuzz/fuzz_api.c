@@ -1,0 +1,243 @@
+/* fuzz_api.c — libFuzzer target for the public C API (src/tt.h).
+ *
+ * The input is a little program: each step reads an opcode byte and its
+ * operands, and calls one entry point on a pool of 8 tensor slots with
+ * arbitrary shapes (including 0, negative and int32-max dims), op codes,
+ * axes, probabilities (NaN, negative, > 1), seeds and injected allocation
+ * failures. Any crash, sanitizer report, broken invariant or leaked tensor
+ * is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tt.h"
+
+#define SLOTS 8
+#define MAX_ELEMS (1u << 16) /* keep each run fast: bigger valid shapes are skipped */
+
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+} reader;
+
+static uint8_t u8(reader *r) {
+    if (!r->n) return 0;
+    r->n--;
+    return *r->p++;
+}
+
+static int32_t i32(reader *r) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) v = v << 8 | u8(r);
+    return (int32_t)v;
+}
+
+/* A dimension: mostly small, sometimes an edge value. */
+static int dim(reader *r) {
+    uint8_t b = u8(r);
+    switch (b >> 5) {
+    case 0: return -1 - (b & 3);         /* negative (and -1, the reshape wildcard) */
+    case 1: return b & 1 ? INT32_MAX : (1 << 30);
+    case 2: return 0;
+    default: return b & 15;              /* 0..15 */
+    }
+}
+
+static double prob(reader *r) {
+    uint8_t b = u8(r);
+    switch (b & 7) {
+    case 0: return NAN;
+    case 1: return -0.25;
+    case 2: return 1.5;
+    case 3: return 0.0;
+    case 4: return 1.0;
+    default: return (b >> 3) / 31.0;
+    }
+}
+
+static float fval(reader *r) {
+    int32_t bits = i32(r);
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static tt_tensor *slot[SLOTS];
+
+static void put(int i, tt_tensor *t) {
+    tt_tensor_free(slot[i & (SLOTS - 1)]);
+    slot[i & (SLOTS - 1)] = t;
+}
+
+static tt_tensor *get(reader *r) { return slot[u8(r) & (SLOTS - 1)]; }
+
+/* A result must be NULL on failure and a live tensor on success. */
+static void check_result(int st, tt_tensor *out) {
+    if ((st == TT_OK) != (out != NULL)) abort();
+    if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    reader r = {data, size};
+    /* Derived shapes (a reduce of an empty [2^31-1, 0], a broadcast) can
+     * ask for gigabytes legitimately; a small per-tensor limit keeps runs
+     * fast and exercises the limit's error path. */
+    tt_set_max_tensor_bytes(4.0 * MAX_ELEMS);
+    int steps = 0;
+    while (r.n && steps++ < 64) {
+        uint8_t op = u8(&r) % 18;
+        tt_tensor *out = NULL;
+        int st = TT_OK, target = u8(&r);
+        int d[4], nd;
+        switch (op) {
+        case 0: /* new */
+            nd = u8(&r) % 6; /* 5 is invalid on purpose */
+            for (int i = 0; i < 4; i++) d[i] = dim(&r);
+            st = tt_tensor_new(&out, nd, d[0], d[1], d[2], d[3]);
+            check_result(st, out);
+            put(target, out);
+            break;
+        case 1: put(target, NULL); break;
+        case 2: { /* binary, broadcasting */
+            tt_tensor *a = get(&r), *b = get(&r);
+            if (!a || !b) break;
+            st = tt_tensor_binary(&out, a, b, (int)(u8(&r) % 5));
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 3: {
+            tt_tensor *a = get(&r);
+            if (!a) break;
+            st = tt_tensor_binary_scalar(&out, a, fval(&r), (int)(u8(&r) % 5), u8(&r) & 1);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 4: {
+            tt_tensor *a = get(&r), *b = get(&r);
+            if (!a || !b) break;
+            st = tt_tensor_matmul(&out, a, b);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 5: {
+            tt_tensor *a = get(&r);
+            nd = u8(&r) % 6;
+            for (int i = 0; i < 4; i++) d[i] = dim(&r);
+            if (!a) break;
+            st = tt_tensor_reshape(&out, a, nd, d[0], d[1], d[2], d[3]);
+            check_result(st, out);
+            if (st == TT_OK && out->size != a->size) abort();
+            put(target, out);
+            break;
+        }
+        case 6: {
+            tt_tensor *a = get(&r);
+            int d0 = (int8_t)u8(&r), d1 = (int8_t)u8(&r);
+            if (!a) break;
+            st = tt_tensor_transpose(&out, a, d0 % 6, d1 % 6);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 7: {
+            tt_tensor *a = get(&r);
+            int o = u8(&r) % 4, all = u8(&r) & 1, ax = (int8_t)u8(&r) % 6, keep = u8(&r) & 1;
+            if (!a) break;
+            st = tt_tensor_reduce(&out, a, o, all, ax, keep);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 8: {
+            tt_tensor *a = get(&r);
+            int kind = u8(&r) % 6, ax = (int8_t)u8(&r) % 6;
+            if (!a) break;
+            st = tt_activation_forward(&out, a, kind, ax);
+            check_result(st, out);
+            if (st == TT_OK && kind == TT_SIGMOID)
+                for (size_t i = 0; i < out->size; i++)
+                    if (a->data[i] == a->data[i] && !(out->data[i] >= 0.0f && out->data[i] <= 1.0f)) abort();
+            put(target, out);
+            break;
+        }
+        case 9: {
+            tt_tensor *w = get(&r), *b = get(&r);
+            int init = u8(&r) % 5;
+            if (!w) break;
+            st = tt_linear_init(w, u8(&r) & 1 ? b : NULL, init);
+            break;
+        }
+        case 10: {
+            tt_tensor *x = get(&r), *w = get(&r), *b = get(&r);
+            int relu = u8(&r) & 1;
+            if (!x || !w) break;
+            st = tt_linear_forward(&out, x, w, u8(&r) & 1 ? b : NULL, relu);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 11: {
+            tt_tensor *x = get(&r), *m = get(&r);
+            double p = prob(&r);
+            int training = u8(&r) & 1;
+            if (!x) break;
+            st = tt_dropout_forward(&out, u8(&r) & 1 ? m : NULL, x, p, training);
+            check_result(st, out);
+            if (st == TT_OK && training)
+                for (size_t i = 0; i < out->size; i++) /* dropped means exactly +0 */
+                    if (out->data[i] == 0.0f && signbit(out->data[i]) && x->data[i] == x->data[i] && !(x->data[i] == 0.0f)) abort();
+            put(target, out);
+            break;
+        }
+        case 12: tt_manual_seed((uint32_t)i32(&r), (uint32_t)i32(&r)); break;
+        case 13: {
+            tt_tensor *t = get(&r);
+            float a = fval(&r), b = fval(&r);
+            if (!t) break;
+            switch (u8(&r) % 3) {
+            case 0: st = tt_tensor_fill(t, a); break;
+            case 1: st = tt_tensor_randn(t, a, b); break;
+            default: st = tt_tensor_rand(t, a, b); break;
+            }
+            break;
+        }
+        case 14: {
+            tt_tensor *t = get(&r);
+            double s[7], h[64];
+            int bins = (int8_t)u8(&r);
+            double lo = fval(&r), hi = fval(&r);
+            if (!t) break;
+            st = tt_tensor_stats(t, s);
+            st = tt_tensor_histogram(t, bins > 64 ? 64 : bins, lo, hi, h);
+            break;
+        }
+        case 15: {
+            tt_tensor *t = get(&r);
+            if (!t) break;
+            st = tt_tensor_copy(&out, t);
+            check_result(st, out);
+            put(target, out);
+            break;
+        }
+        case 16: tt_debug_fail_alloc_after(u8(&r) % 4); break; /* the next op may hit OOM */
+        default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */
+            tt_tensor *a = get(&r);
+            if (!a || a->ndim != 2 || a->shape[0] != a->shape[1]) break;
+            tt_tensor *c = NULL;
+            if (tt_tensor_copy(&c, a) != TT_OK) break;
+            tt_f32_gemm(c->data, a->data, a->data, NULL, a->shape[0], a->shape[1], a->shape[1], u8(&r) & 1);
+            put(target, c);
+            break;
+        }
+        }
+        (void)st;
+    }
+    tt_debug_fail_alloc_after(0);
+    for (int i = 0; i < SLOTS; i++) put(i, NULL);
+    if (tt_mem_tensors() != 0 || tt_mem_bytes() != 0) abort(); /* a leak inside the core */
+    return 0;
+}
