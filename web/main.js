@@ -31,6 +31,12 @@ function fashionData() {
   return raw.decoded;
 }
 
+/** Index of the first image of the batch: the seed picks which slice of the sample is shown. */
+export function fashionStart(state, data) {
+  const n = Math.min(state.batch, data.count);
+  return (state.seed * 37) % Math.max(1, data.count - n + 1);
+}
+
 /** The input batch for a state, as a Tensor [batch, features] (owned by the caller). */
 function makeInput(state) {
   const first = state.net[0];
@@ -38,7 +44,7 @@ function makeInput(state) {
   if (data) {
     const n = Math.min(state.batch, data.count);
     const px = data.rows * data.cols;
-    const start = (state.seed * 37) % Math.max(1, data.count - n + 1);
+    const start = fashionStart(state, data);
     const bytes = data.pixels.subarray(start * px, (start + n) * px);
     // pixels 0..255 become [0, 1] by the core's division
     return api.tidy(() => new api.Tensor(Float32Array.from(bytes), { shape: [n, px] }).div(255));
@@ -67,14 +73,7 @@ export async function createApp(root, opts = {}) {
     /** Merge a patch into the state, update the URL, re-render on the next frame. */
     setState(patch) {
       app.state = { ...app.state, ...patch };
-      if (opts.syncHash) {
-        const hash = writeHash(app.state);
-        try {
-          history.replaceState(null, '', hash || location.pathname + location.search);
-        } catch {
-          // sandboxed or opaque origins may refuse; the state still applies
-        }
-      }
+      if (opts.syncHash) scheduleHash();
       schedule();
     },
     /** Re-render without a state change (e.g. after a view's own work). */
@@ -93,11 +92,28 @@ export async function createApp(root, opts = {}) {
     const input = makeInput(app.state);
     app.model = model.run(app.state, input);
     app.model.summaryText = model.summaryText(app.state);
-    app.model.fashion = app.state.input === 'fashion' ? app.fashion : null;
+    app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
     for (const v of app.views) v.update(app.model, app);
     showNotices();
     // One measure per render (forward pass + every view), for bench/page.mjs.
     performance.measure('tt-render', { start: t0, end: performance.now() });
+  }
+
+  // The URL follows the state, but at most every 200 ms: replaceState costs
+  // milliseconds, too much to pay on every frame of a slider drag.
+  let hashTimer = null;
+  function scheduleHash() {
+    if (hashTimer !== null) return;
+    hashTimer = setTimeout(() => {
+      hashTimer = null;
+      const hash = writeHash(app.state);
+      if (hash === location.hash || (hash === '' && location.hash === '')) return;
+      try {
+        history.replaceState(null, '', hash || location.pathname + location.search);
+      } catch {
+        // sandboxed or opaque origins may refuse; the state still applies
+      }
+    }, 200);
   }
 
   function schedule() {

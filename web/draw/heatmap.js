@@ -48,11 +48,12 @@ export function drawHeatmap(canvas, values, rows, cols, opts = {}) {
       for (let y = 0; y < cell; y++) {
         let o = ((r * cell + y) * w + c * cell) * 4;
         for (let x = 0; x < cell; x++, o += 4) {
-          // stripes: every third diagonal of a striped cell is drawn dark
+          // stripes: every third diagonal of a striped cell is drawn light,
+          // so a dropped (dark) cell reads as dropped without its colour
           const stripe = striped && cell >= 3 && (x + y) % 3 === 0;
-          px[o] = stripe ? 20 : table[k];
-          px[o + 1] = stripe ? 20 : table[k + 1];
-          px[o + 2] = stripe ? 20 : table[k + 2];
+          px[o] = stripe ? 225 : table[k];
+          px[o + 1] = stripe ? 225 : table[k + 1];
+          px[o + 2] = stripe ? 225 : table[k + 2];
           px[o + 3] = 255;
         }
       }

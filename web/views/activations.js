@@ -1,7 +1,261 @@
-// Placeholder: replaced by the real view.
-export function mountActivations(host) {
-  const p = document.createElement('p');
-  p.textContent = 'activations view';
-  host.append(p);
-  return { update() {} };
+// Activations: what one layer actually outputs for the current batch. A
+// heatmap of batch x features (viridis for non-negative outputs, blue-orange
+// when there are negative values), a histogram, and the core's statistics,
+// including the fraction of exact zeros (about half after a ReLU). A small
+// table lists every layer's output statistics. Every number shown is the
+// core's: Tensor.stats(), Tensor.histogram() and the output tensor's data.
+
+import { KINDS } from '../state.js';
+import { drawHeatmap } from '../draw/heatmap.js';
+import { drawBars } from '../draw/charts.js';
+
+/** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fmtInt = (n) => INT.format(Math.round(n));
+
+let uid = 0;
+
+/** A readable number: 3 decimals, or scientific for very large/small magnitudes. */
+function fmt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
+  return v.toFixed(3);
+}
+const pct = (part, whole) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+const shapeText = (shape) => (shape ? `[${shape.join(', ')}]` : '–');
+
+/** "Linear(784→256)", "Dropout(p=0.5)", "ReLU". */
+export function layerName(spec) {
+  const cls = KINDS[spec.kind]?.className ?? spec.kind;
+  if (spec.kind === 'linear') return `${cls}(${spec.in}→${spec.out}${spec.bias ? '' : ', no bias'})`;
+  if (spec.kind === 'dropout') return `${cls}(p=${spec.p})`;
+  return cls;
+}
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'className') e.className = v;
+    else if (k === 'hidden') e.hidden = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+/**
+ * The host's width in css px, kept up to date by a ResizeObserver: reading
+ * clientWidth inside update() would force a layout of the whole page on
+ * every frame. A real change of width re-renders (app.refresh()).
+ */
+function watchWidth(host, app) {
+  const box = { width: 0 };
+  if (globalThis.ResizeObserver) {
+    new ResizeObserver((entries) => {
+      const w = Math.round(entries[entries.length - 1].contentRect.width);
+      if (w > 0 && Math.abs(w - box.width) >= 4) {
+        box.width = w;
+        app.refresh();
+      }
+    }).observe(host);
+  }
+  return box;
+}
+
+/** Is this page the one-view embed (then the view's title is the page's h1)? */
+const isEmbed = () => document.documentElement.dataset.app === 'embed';
+
+export function mountActivations(host, app) {
+  const id = `tt-act-${++uid}`;
+  const level = isEmbed() ? 1 : 3;
+  const size = watchWidth(host, app);
+
+  const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });
+  const intro = el('p', { className: 'tt-act-intro', text: 'Pick a layer to see its actual output for the current batch: one row per sample, one column per feature. All numbers below are computed by the core.' });
+
+  const select = el('select', { id: `${id}-layer`, 'data-testid': 'act-layer-select' });
+  select.addEventListener('change', () => app.setState({ layer: Number(select.value) }));
+  const controls = el('p', { className: 'tt-act-controls' }, el('label', { for: `${id}-layer`, text: 'Layer' }), select);
+
+  const status = el('p', { className: 'tt-act-status error', role: 'status', hidden: true });
+
+  // heatmap + legend
+  const heatCaption = el('figcaption', {});
+  const heat = el('canvas', { role: 'img', 'data-testid': 'act-heatmap', 'aria-describedby': `${id}-stats` });
+  const legendCanvas = el('canvas', { className: 'tt-act-legend-bar', 'aria-hidden': 'true' });
+  const legendLo = el('span', { className: 'tt-act-legend-lo mono' });
+  const legendHi = el('span', { className: 'tt-act-legend-hi mono' });
+  const legendMid = el('span', { className: 'tt-act-legend-mid mono' });
+  const legendText = el('span', { className: 'tt-act-legend-text' });
+  const legendKey = el('span', { className: 'tt-act-legend-key' });
+  const legend = el('div', { className: 'tt-act-legend' }, legendText, legendLo, el('span', { className: 'tt-act-legend-scale' }, legendCanvas, legendMid), legendHi, legendKey);
+  const heatFig = el('figure', { className: 'tt-act-heat' }, heatCaption, el('div', { className: 'tt-act-heat-wrap' }, heat), legend);
+
+  // histogram
+  const hist = el('canvas', { role: 'img', 'data-testid': 'act-hist', 'aria-describedby': `${id}-stats` });
+  const histCaption = el('figcaption', { text: 'Histogram of the output (30 equal bins, counts from the core)' });
+  const histFig = el('figure', { className: 'tt-act-hist' }, histCaption, hist);
+
+  // stats
+  const zeros = el('p', { className: 'tt-act-zeros', 'data-testid': 'act-zeros', 'aria-live': 'polite' });
+  const statsBody = el('tbody');
+  const statsCaption = el('caption', {});
+  const statsTable = el('table', { id: `${id}-stats`, className: 'tt-act-stats', 'data-testid': 'act-stats' }, statsCaption, statsBody);
+  const statsBox = el('div', { className: 'tt-act-statsbox' }, zeros, el('div', { className: 'table-wrap' }, statsTable));
+
+  const detail = el('div', { className: 'tt-act-detail' }, heatFig, el('div', { className: 'tt-act-grid' }, histFig, statsBox));
+
+  // all layers
+  const allBody = el('tbody');
+  const allHead = el('thead', {}, el('tr', {},
+    el('th', { scope: 'col', text: '#' }), el('th', { scope: 'col', text: 'layer' }), el('th', { scope: 'col', text: 'output shape' }),
+    el('th', { scope: 'col', text: 'mean' }), el('th', { scope: 'col', text: 'std' }), el('th', { scope: 'col', text: 'zeros' })));
+  const allTable = el('table', { className: 'tt-act-all' }, el('caption', { text: 'All layers: output statistics for this batch (from the core)' }), allHead, allBody);
+  const allWrap = el('div', { className: 'table-wrap tt-act-allwrap' }, allTable);
+
+  host.append(title, intro, controls, status, detail, allWrap);
+
+  let optionsKey = '';
+  const legendRamp = { viridis: null, diverging: null };
+
+  function setStat(rows) {
+    statsBody.replaceChildren(...rows.map(([name, value]) => el('tr', {}, el('th', { scope: 'row', text: name }), el('td', { className: 'mono', text: value }))));
+  }
+
+  function drawLegend(scale) {
+    if (!legendRamp[scale]) {
+      // a colour ramp for the key (drawing positions, not data)
+      const n = 64;
+      legendRamp[scale] = Float32Array.from({ length: n }, (_, i) => (scale === 'diverging' ? -1 + (2 * i) / (n - 1) : i / (n - 1)));
+    }
+    const ramp = legendRamp[scale];
+    drawHeatmap(legendCanvas, ramp, 1, ramp.length, { scale, min: scale === 'diverging' ? -1 : 0, max: 1, cell: 2 });
+  }
+
+  function update(model) {
+    const { layers } = model;
+    const net = model.state.net;
+
+    // the layer list
+    const key = net.map(layerName).join('|');
+    if (key !== optionsKey) {
+      optionsKey = key;
+      select.replaceChildren(...net.map((spec, i) => el('option', { value: String(i), text: `${i} · ${layerName(spec)}` })));
+    }
+    select.disabled = net.length === 0;
+
+    // all-layers table
+    allBody.replaceChildren(...layers.map((row) => {
+      const s = row.stats;
+      const tr = el('tr', {},
+        el('td', { text: String(row.index) }),
+        el('td', { className: 'tt-act-name', text: layerName(row.spec) }),
+        el('td', { className: 'mono tt-act-shape', text: row.output ? shapeText(row.shape) : (row.error ? 'error' : 'not run') }),
+        el('td', { className: 'mono', text: s ? fmt(s.mean) : '–' }),
+        el('td', { className: 'mono', text: s ? fmt(s.std) : '–' }),
+        el('td', { className: 'mono', text: s ? pct(s.zeros, s.count) : '–' }));
+      return tr;
+    }));
+
+    if (net.length === 0) {
+      status.textContent = 'The network has no layers yet: add one in the editor.';
+      status.hidden = false;
+      detail.hidden = true;
+      allWrap.hidden = true;
+      return;
+    }
+    allWrap.hidden = false;
+    const i = Math.min(Math.max(0, model.state.layer | 0), net.length - 1);
+    select.value = String(i);
+    for (const [r, tr] of [...allBody.children].entries()) {
+      tr.classList.toggle('tt-act-selected', r === i);
+      if (r === i) tr.setAttribute('aria-current', 'true');
+    }
+    const row = layers[i];
+    const name = layerName(row.spec);
+
+    if (!row.output || !row.stats) {
+      status.textContent = row.error
+        ? `Layer ${i} (${name}) raised an error: ${row.error}`
+        : `Layer ${i} (${name}) did not run${model.error ? `: layer ${model.error.index} failed before it (${model.error.name}: ${model.error.message})` : ''}.`;
+      status.hidden = false;
+      detail.hidden = true;
+      return;
+    }
+    status.hidden = true;
+    detail.hidden = false;
+
+    const out = row.output;
+    const s = row.stats;
+    const shape = out.shape;
+    const cols = shape.length ? shape[shape.length - 1] : 1;
+    const rows = cols > 0 ? out.size / cols : 0; // leading dims flattened into rows
+
+    // heatmap: magnitudes on viridis, signed values on blue-orange
+    const signed = s.min < 0;
+    const scale = signed ? 'diverging' : 'viridis';
+    const lo = signed ? s.min : 0;
+    const hi = s.max;
+    // one canvas pixel per value, enlarged by CSS (pixelated) to fit the width: cheap to draw
+    const avail = Math.max(120, Math.min(1100, (size.width || 720) - 4));
+    const fit = Math.min(12, avail / Math.max(1, cols), 400 / Math.max(1, rows));
+    const shown = fit >= 3 ? Math.floor(fit) : fit;
+    drawHeatmap(heat, out.data, rows, cols, { scale, min: lo, max: hi, cell: 1 });
+    // a batch of one or two rows still gets a visible strip: taller cells, by CSS only
+    const tall = Math.max(rows * shown, Math.min(24, rows * 12));
+    heat.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
+    heat.style.aspectRatio = `${cols * shown} / ${tall}`;
+    heat.dataset.cell = String(shown);
+    heatCaption.textContent = `Output ${shapeText(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmt(s.min)} to ${fmt(s.max)}; statistics in the table`);
+
+    drawLegend(scale);
+    if (signed) {
+      const m = Math.max(Math.abs(s.min), Math.abs(s.max));
+      legendText.textContent = 'colour:';
+      legendLo.textContent = `−${fmt(m)}`;
+      legendMid.textContent = '0';
+      legendHi.textContent = `+${fmt(m)}`;
+      legendMid.hidden = false;
+    } else {
+      legendText.textContent = 'colour:';
+      legendLo.textContent = '0';
+      legendMid.textContent = '';
+      legendMid.hidden = true;
+      legendHi.textContent = fmt(hi);
+    }
+    legendKey.textContent = signed ? '(blue negative, white zero, orange positive)' : '(dark purple zero, yellow the largest value)';
+
+    // histogram from the core
+    const h = out.histogram(30);
+    const histWidth = Math.max(180, Math.min(340, (size.width || 340) - 2));
+    drawBars(hist, h.counts, { width: histWidth, height: 110, labels: [fmt(h.edges[0]), fmt(h.edges[h.edges.length - 1])] });
+    let top = 0;
+    for (let b = 1; b < h.counts.length; b++) if (h.counts[b] > h.counts[top]) top = b;
+    hist.setAttribute('aria-label', `Histogram of ${fmtInt(s.count)} values in 30 bins from ${fmt(h.edges[0])} to ${fmt(h.edges[h.edges.length - 1])}; the tallest bin, ${fmt(h.edges[top])} to ${fmt(h.edges[top + 1])}, holds ${fmtInt(h.counts[top])}`);
+
+    // statistics from the core
+    const cls = KINDS[row.spec.kind]?.className ?? row.spec.kind;
+    const zeroShare = pct(s.zeros, s.count);
+    zeros.textContent = row.spec.kind === 'linear'
+      ? `fraction of exact zeros: ${zeroShare}`
+      : `fraction of zeros after ${cls}: ${zeroShare}`;
+    zeros.classList.toggle('tt-act-zeros-big', row.spec.kind === 'relu' || row.spec.kind === 'dropout');
+    statsCaption.textContent = `Output statistics of layer ${i}`;
+    const statRows = [
+      ['elements', fmtInt(s.count)],
+      ['mean', fmt(s.mean)],
+      ['std', fmt(s.std)],
+      ['min', fmt(s.min)],
+      ['max', fmt(s.max)],
+      ['exact zeros', `${fmtInt(s.zeros)} (${zeroShare})`],
+    ];
+    if (s.nonFinite > 0) statRows.push(['NaN / inf', fmtInt(s.nonFinite)]);
+    setStat(statRows);
+  }
+
+  return { update };
 }

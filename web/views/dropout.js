@@ -1,7 +1,264 @@
-// Placeholder: replaced by the real view.
-export function mountDropout(host) {
-  const p = document.createElement('p');
-  p.textContent = 'dropout view';
-  host.append(p);
-  return { update() {} };
+// Dropout: one panel per Dropout layer, drawing the exact 0/1 mask the core
+// used on this forward pass (Dropout.mask), how many elements survived
+// against the binomial expectation, and the inverted-dropout scale 1/(1-p)
+// shown on real elements of the layer's input and output. In eval mode
+// the layer is the identity: the core confirms output - input is all zero.
+
+import { drawHeatmap } from '../draw/heatmap.js';
+
+/** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fmtInt = (n) => INT.format(Math.round(n));
+
+let uid = 0;
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'className') e.className = v;
+    else if (k === 'hidden') e.hidden = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+/**
+ * The host's width in css px, kept up to date by a ResizeObserver: reading
+ * clientWidth inside update() would force a layout of the whole page on
+ * every frame. A real change of width re-renders (app.refresh()).
+ */
+function watchWidth(host, app) {
+  const box = { width: 0 };
+  if (globalThis.ResizeObserver) {
+    new ResizeObserver((entries) => {
+      const w = Math.round(entries[entries.length - 1].contentRect.width);
+      if (w > 0 && Math.abs(w - box.width) >= 4) {
+        box.width = w;
+        app.refresh();
+      }
+    }).observe(host);
+  }
+  return box;
+}
+
+const isEmbed = () => document.documentElement.dataset.app === 'embed';
+const fmtP = (p) => String(Number(p.toFixed(4)));
+const fmtX = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4));
+/** The survivors' scale 1/(1-p), as a label. */
+const scaleText = (p) => (p < 1 ? (1 / (1 - p)).toFixed(3) : '∞');
+const shapeText = (shape) => `[${shape.join(', ')}]`;
+
+/** How many examples of kept / dropped elements each panel shows. */
+const KEPT_EXAMPLES = 3;
+
+export function mountDropout(host, app) {
+  const id = `tt-drop-${++uid}`;
+  const level = isEmbed() ? 1 : 3;
+  const sub = level + 1;
+  const size = watchWidth(host, app);
+
+  const title = el(`h${level}`, { text: 'Dropout: the mask the core drew' });
+  const intro = el('p', { className: 'tt-drop-intro', text: 'In training, Dropout keeps each element with probability 1 − p and multiplies the survivors by 1/(1 − p), so the expected output equals the input. Below is the exact mask used on this batch: yellow cells were kept, dark striped cells were dropped.' });
+
+  const mode = el('select', { id: `${id}-mode`, 'data-testid': 'dropout-mode' },
+    el('option', { value: 'train', text: 'training (dropout on)' }),
+    el('option', { value: 'eval', text: 'evaluation (dropout off)' }));
+  mode.addEventListener('change', () => app.setState({ mode: mode.value }));
+  const resample = el('button', { type: 'button', 'data-testid': 'resample', text: 'Resample mask' });
+  resample.addEventListener('click', () => app.setState({ draw: app.state.draw + 1 }));
+  const toolbar = el('div', { className: 'tt-drop-toolbar' },
+    el('span', { className: 'tt-drop-field' }, el('label', { for: `${id}-mode`, text: 'Mode' }), mode), resample);
+
+  const none = el('p', { className: 'tt-drop-none', hidden: true, text: 'This network has no Dropout layer: add one in the editor to see its mask.' });
+  const panelsBox = el('div', { className: 'tt-drop-panels' });
+  host.append(title, intro, toolbar, none, panelsBox);
+
+  /** index -> panel parts, kept across updates so a focused slider stays focused. */
+  const panels = new Map();
+
+  function makePanel(i) {
+    const pid = `${id}-${i}`;
+    const heading = el(`h${sub}`, { className: 'tt-drop-title' });
+    const slider = el('input', { id: `${pid}-p`, type: 'range', min: '0', max: '1', step: '0.05', 'data-testid': 'dropout-p' });
+    const pOut = el('output', { className: 'mono', for: `${pid}-p` });
+    slider.addEventListener('input', () => {
+      const p = Number(slider.value);
+      const net = app.state.net.map((spec, j) => (j === i && spec.kind === 'dropout' ? { ...spec, p } : spec));
+      app.setState({ net });
+    });
+    const sliderRow = el('div', { className: 'tt-drop-slider' },
+      el('label', { for: `${pid}-p`, text: `p (drop probability) for layer ${i}` }), slider, pOut);
+
+    const status = el('p', { className: 'tt-drop-status', role: 'status' });
+    const canvas = el('canvas', { role: 'img', 'data-testid': 'mask-canvas', 'aria-describedby': `${pid}-nums` });
+    canvas.dataset.layer = String(i);
+    const caption = el('figcaption', {});
+    const key = el('p', { className: 'tt-drop-key' },
+      el('span', { className: 'tt-drop-swatch tt-drop-kept', 'aria-hidden': 'true' }), ' kept (mask 1)  ',
+      el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
+    const figure = el('figure', { className: 'tt-drop-figure' }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
+
+    const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors' });
+    const expected = el('dd', { className: 'mono', 'data-testid': 'expected' });
+    const scale = el('dd', { className: 'mono', 'data-testid': 'scale' });
+    const nums = el('dl', { id: `${pid}-nums`, className: 'tt-drop-nums' },
+      el('div', {}, el('dt', { text: 'survivors (ones in the mask)' }), survivors),
+      el('div', {}, el('dt', { text: 'expected for this p' }), expected),
+      el('div', {}, el('dt', { text: 'survivors are multiplied by 1/(1 − p)' }), scale));
+
+    const examplesTitle = el('p', { className: 'tt-drop-ex-title' });
+    const examples = el('ul', { className: 'tt-drop-examples mono' });
+    const evalCheck = el('p', { className: 'tt-drop-eval', hidden: true });
+
+    const section = el('section', { className: 'tt-drop-panel', 'data-testid': 'dropout-panel', 'data-index': String(i), 'aria-labelledby': `${pid}-h` },
+      heading, sliderRow, status, figure, nums, examplesTitle, examples, evalCheck);
+    heading.id = `${pid}-h`;
+    return { i, section, heading, slider, pOut, status, canvas, caption, figure, key, survivors, expected, scale, examplesTitle, examples, evalCheck };
+  }
+
+  function showMask(P, show) {
+    P.figure.hidden = !show;
+    // no mask is drawn in eval mode: then there is no mask canvas at all to read
+    if (show) P.canvas.setAttribute('data-testid', 'mask-canvas');
+    else P.canvas.removeAttribute('data-testid');
+  }
+
+  function updatePanel(P, model, training) {
+    const { i } = P;
+    const row = model.layers[i];
+    const p = row.spec.p;
+    P.heading.textContent = `Layer ${i}: Dropout(p=${fmtP(p)})`;
+    if (document.activeElement !== P.slider || Number(P.slider.value) !== p) P.slider.value = String(p);
+    P.pOut.textContent = p.toFixed(2);
+    P.scale.textContent = p < 1
+      ? `${scaleText(p)} = 1 / (1 − ${fmtP(p)})${training ? '' : ' (training only)'}`
+      : '∞: at p = 1 every element is dropped, nothing is scaled';
+
+    const input = i === 0 ? model.input : model.layers[i - 1].output;
+    const out = row.output;
+    if (!out || !input) {
+      P.status.textContent = row.error
+        ? `This layer raised an error: ${row.error}`
+        : `This layer did not run${model.error ? `: layer ${model.error.index} failed before it (${model.error.name}: ${model.error.message})` : ''}.`;
+      P.status.hidden = false;
+      showMask(P, false);
+      P.survivors.textContent = '–';
+      P.expected.textContent = '–';
+      P.examplesTitle.hidden = true;
+      P.examples.replaceChildren();
+      P.evalCheck.hidden = true;
+      return;
+    }
+
+    if (!training) {
+      // eval: the identity, no mask; the core checks output - input
+      const d = app.api.tidy(() => out.sub(input).stats());
+      const same = d.min === 0 && d.max === 0 && d.nonFinite === 0;
+      P.status.textContent = 'Evaluation mode: no mask is applied and nothing is scaled; the layer passes its input through.';
+      P.status.hidden = false;
+      showMask(P, false);
+      P.survivors.textContent = `all ${fmtInt(d.count)} elements pass (no mask)`;
+      P.expected.textContent = `expected ${fmtInt(d.count)}: nothing is dropped in eval`;
+      P.examplesTitle.hidden = true;
+      P.examples.replaceChildren();
+      P.evalCheck.textContent = same
+        ? `Output equals input: the core computed output − input over ${fmtInt(d.count)} elements, min ${d.min} and max ${d.max}.`
+        : `Output differs from input: output − input ranges from ${d.min} to ${d.max}.`;
+      P.evalCheck.hidden = false;
+      return;
+    }
+
+    P.evalCheck.hidden = true;
+    const mask = row.layer.mask;
+    if (!mask || mask.isDisposed || mask.shape.join() !== out.shape.join()) {
+      P.status.textContent = 'No mask yet: the layer has not run in training mode.';
+      P.status.hidden = false;
+      showMask(P, false);
+      P.survivors.textContent = '–';
+      P.expected.textContent = '–';
+      P.examplesTitle.hidden = true;
+      P.examples.replaceChildren();
+      return;
+    }
+    P.status.hidden = true;
+
+    // the exact mask, cell for cell
+    const shape = mask.shape;
+    const rows = shape.length ? shape[0] : 1;
+    const cols = rows > 0 ? mask.size / rows : 0;
+    const m = mask.data;
+    const avail = Math.max(160, Math.min(1000, (size.width || 720) - 32));
+    // Drawn with 3 px per cell (its hatch is then a visible diagonal) or 2
+    // when that is already wider than the space (every cell keeps a pixel
+    // off the stripes), and sized by CSS to fit: few pixels to draw.
+    const fit = Math.min(12, avail / Math.max(1, cols), 360 / Math.max(1, rows));
+    const shown = fit >= 3 ? Math.floor(fit) : fit;
+    const used = drawHeatmap(P.canvas, m, rows, cols, { scale: 'viridis', min: 0, max: 1, hatch: m, cell: shown >= 3 ? 3 : 2 });
+    P.canvas.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
+    P.canvas.style.aspectRatio = `${cols * shown} / ${Math.max(rows * shown, Math.min(24, rows * 12))}`;
+    P.canvas.dataset.cell = String(used);
+    P.canvas.dataset.layer = String(i);
+    showMask(P, true);
+
+    // survivors, from the core's statistics of the mask
+    const s = mask.stats();
+    const kept = Math.round(s.mean * s.count);
+    P.survivors.textContent = `${fmtInt(kept)} of ${fmtInt(s.count)} kept (${(100 * s.mean).toFixed(1)}%)`;
+    const mean = (1 - p) * s.count;
+    const sd = Math.sqrt(s.count * p * (1 - p));
+    P.expected.textContent = `expected ${fmtInt(mean)} ± ${fmtInt(sd)}`;
+    P.caption.textContent = `Mask ${shapeText(shape)}: ${fmtInt(rows)} ${rows === 1 ? 'row (sample)' : 'rows (samples)'} × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    P.canvas.setAttribute('aria-label', `Dropout mask of layer ${i}, ${fmtInt(rows)} by ${fmtInt(cols)}: ${fmtInt(kept)} of ${fmtInt(s.count)} cells kept (yellow), the rest dropped (dark, striped)`);
+
+    // survivors' values: x from the layer's input, y from its output, as the core computed them
+    const x = input.data;
+    const y = out.data;
+    const items = [];
+    let dropped = null;
+    for (let k = 0; k < m.length && (items.length < KEPT_EXAMPLES || dropped === null); k++) {
+      if (x[k] === 0) continue; // zeros stay zero either way: show informative elements
+      if (m[k] === 1 && items.length < KEPT_EXAMPLES) items.push(k);
+      else if (m[k] === 0 && dropped === null) dropped = k;
+    }
+    const where = (k) => `[${Math.floor(k / cols)}, ${k % cols}]`;
+    const rowsShown = items.map((k) => [`${where(k)} kept:`, `x = ${fmtX(x[k])} → y = ${fmtX(y[k])} (×${scaleText(p)})`]);
+    if (dropped !== null) rowsShown.push([`${where(dropped)} dropped:`, `x = ${fmtX(x[dropped])} → y = ${fmtX(y[dropped])}`]);
+    const pad = Math.max(0, ...rowsShown.map(([a]) => a.length));
+    const lines = rowsShown.map(([a, b]) => el('li', { text: `${a.padEnd(pad)} ${b}` }));
+    P.examplesTitle.textContent = lines.length
+      ? `First non-zero elements of this batch (x: the layer's input, y: its output, both from the core):`
+      : 'Every input element is zero here, so there is nothing to scale.';
+    P.examplesTitle.hidden = false;
+    P.examples.replaceChildren(...lines);
+  }
+
+  function update(model) {
+    const training = model.state.mode === 'train';
+    mode.value = model.state.mode;
+    const indices = model.state.net.map((spec, i) => (spec.kind === 'dropout' ? i : -1)).filter((i) => i >= 0);
+    none.hidden = indices.length > 0;
+
+    // keep the panels that still are Dropout layers, make new ones, drop the rest
+    for (const [i, P] of panels) {
+      if (!indices.includes(i)) {
+        P.section.remove();
+        panels.delete(i);
+      }
+    }
+    const order = indices.map((i) => {
+      if (!panels.has(i)) panels.set(i, makePanel(i));
+      return panels.get(i).section;
+    });
+    if (order.some((s, k) => panelsBox.children[k] !== s) || panelsBox.children.length !== order.length) {
+      // re-order only when needed (moving a focused element would blur it)
+      const focused = document.activeElement;
+      panelsBox.append(...order);
+      if (focused && panelsBox.contains(focused)) focused.focus();
+    }
+    for (const i of indices) updatePanel(panels.get(i), model, training);
+  }
+
+  return { update };
 }
