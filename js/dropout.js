@@ -15,6 +15,7 @@ export function checkP(p, what = 'Dropout: p') {
 }
 
 export class Dropout extends Module {
+  static typeName = 'Dropout';
   #p;
   #mask = null;
 

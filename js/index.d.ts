@@ -84,6 +84,8 @@ export class Tensor {
 
 /** What every layer shares (as torch.nn.Module). */
 export class Module {
+  /** The layer's type as summaries print it ('Linear', 'ReLU', ...). */
+  static readonly typeName: string;
   /** True while training; eval() sets it false. */
   training: boolean;
   /** Apply the layer. */

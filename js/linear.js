@@ -20,6 +20,7 @@ export const INITS = Object.freeze({
 });
 
 export class Linear extends Module {
+  static typeName = 'Linear';
   #weight;
   #bias;
 

@@ -6,6 +6,9 @@ import { Tensor, operand } from './tensor.js';
 import { describe } from './errors.js';
 
 export class Module {
+  /** The layer's type as summaries print it (set by each class: minifiers rename classes). */
+  static typeName = 'Module';
+
   /** True while training (Dropout drops); eval() sets it false. */
   training = true;
 
@@ -29,7 +32,7 @@ export class Module {
   /** Free the parameters (and masks) this layer owns. Idempotent. */
   dispose() { for (const c of this.children()) c.dispose(); }
 
-  forward(x) { throw new Error(`${this.constructor.name}.forward is not implemented`); }
+  forward(x) { throw new Error(`${this.constructor.typeName}.forward is not implemented`); }
 
   /** Internal: forward pass used for shape inference (summary): no randomness. */
   _inferForward(x) { return this.forward(x); }
@@ -42,9 +45,9 @@ export class Module {
   flops(inputShape) { return inputShape.reduce((a, b) => a * b, 1); }
 
   /** Internal: a one-line description of the layer for summaries. */
-  _label() { return this.constructor.name; }
+  _label() { return this.constructor.typeName; }
 
-  toString() { return `${this.constructor.name}()`; }
+  toString() { return `${this.constructor.typeName}()`; }
 }
 
 /** The input of a layer's forward: a live Tensor, else a TypeError. */

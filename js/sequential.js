@@ -12,6 +12,7 @@ import { describe, fmtShape } from './errors.js';
 const BYTES_PER_FLOAT32 = 4;
 
 export class Sequential extends Module {
+  static typeName = 'Sequential';
   #layers;
 
   /** new Sequential(a, b, c) or new Sequential([a, b, c]). */
@@ -75,7 +76,7 @@ export class Sequential extends Module {
         h = layer._inferForward(h);
         const params = layer.parameters().reduce((n, p) => n + p.size, 0);
         rows.push({
-          index: i, name: layer._label(), type: layer.constructor.name, outputShape: h.shape, params,
+          index: i, name: layer._label(), type: layer.constructor.typeName, outputShape: h.shape, params,
           bytes: params * BYTES_PER_FLOAT32, flops: layer.flops(inShape),
         });
         activationElems += h.size;

@@ -14,6 +14,9 @@ const MAX_DIM = 2 ** 31 - 1; // the core takes int32 dims
 const OP = { add: 0, sub: 1, mul: 2, div: 3 };
 const REDUCE = { sum: 0, mean: 1, max: 2 };
 const WRAP = Symbol('wrap'); // lets internal code wrap a pointer the core returned
+// Shared by every copy of the package (Symbol.for), so a Tensor from another
+// instance is recognised as one, and refused with a message that says so.
+const BRAND = Symbol.for('tinytorch-wasm.Tensor');
 
 // ---- argument checks (TypeError for a wrong type, RangeError for a bad value)
 
@@ -387,11 +390,20 @@ export class Tensor {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')]() { return this.toString(); }
+
+  get [BRAND]() { return true; }
 }
 
 /** A live Tensor of this runtime's, or a TypeError naming what it was. */
 export function operand(t, what) {
-  if (!(t instanceof Tensor)) throw new TypeError(`${what} must be a Tensor${what.includes('operand') ? ' or a number' : ''}, got ${describe(t)}`);
+  if (!(t instanceof Tensor)) {
+    if (t?.[BRAND] === true) {
+      // another copy of this package (say the page bundle and the npm
+      // module on one page): its tensors live in another wasm memory
+      throw new TypeError(`${what} is a Tensor from another instance of tinytorch-wasm; tensors cannot move between instances (copy its data into a new Tensor)`);
+    }
+    throw new TypeError(`${what} must be a Tensor${what.includes('operand') ? ' or a number' : ''}, got ${describe(t)}`);
+  }
   return t._handle(what);
 }
 

@@ -15,7 +15,8 @@ const out = join(root, 'dist/site');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'assets'), { recursive: true });
 
-const common = { bundle: true, format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
+// keepNames: readable class names in a student's devtools (the API itself never relies on them).
+const common = { bundle: true, format: 'iife', target: 'es2022', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' };
 // The page: js/ API + web/ views, SIMD wasm (and scalar, for engines without SIMD128).
 await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join(out, 'assets/tinytorch-page.js'), globalName: 'TinyTorchPage' });
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.

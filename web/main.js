@@ -160,14 +160,17 @@ export async function createApp(root, opts = {}) {
 }
 
 /** <tt-view view="dropout" state="net=...&batch=8">: one view, anywhere the script is loaded. */
-class TTView extends HTMLElement {
-  connectedCallback() {
-    if (this.started) return;
-    this.started = true;
-    createApp(this, { views: [this.getAttribute('view') ?? 'dropout'], hash: this.getAttribute('state') ?? '' });
-  }
+function defineElement() {
+  if (!globalThis.customElements || customElements.get('tt-view')) return;
+  customElements.define('tt-view', class TTView extends HTMLElement {
+    connectedCallback() {
+      if (this.started) return;
+      this.started = true;
+      createApp(this, { views: [this.getAttribute('view') ?? 'dropout'], hash: this.getAttribute('state') ?? '' });
+    }
+  });
 }
-if (globalThis.customElements && !customElements.get('tt-view')) customElements.define('tt-view', TTView);
+defineElement();
 
 export { api, defaults, LIMITS };
 

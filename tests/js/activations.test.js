@@ -49,3 +49,15 @@ test('activations keep the input shape and reject non-tensors', () => noLeak(() 
   });
   assert.throws(() => new ReLU().forward([1, 2]), (e) => e instanceof TypeError && /ReLU/.test(e.message));
 }));
+
+test('activations do not depend on class names (minified bundles rename them)', () => noLeak(() => {
+  // what a minifier does: the classes keep working by their explicit kind
+  for (const C of [ReLU, Sigmoid, Tanh, GELU]) Object.defineProperty(C, 'name', { value: 'x', configurable: true });
+  try {
+    assert.deepEqual(run(new Tanh(), [1]), [Math.fround(Math.tanh(1))]);
+    assert.deepEqual(run(new Sigmoid(), [0]), [0.5]);
+    assert.equal(String(new GELU()), 'GELU()');
+  } finally {
+    for (const C of [ReLU, Sigmoid, Tanh, GELU]) Object.defineProperty(C, 'name', { value: C.typeName, configurable: true });
+  }
+}));

@@ -1,7 +1,227 @@
-// Placeholder: replaced by the real view.
-export function mountMemory(host) {
-  const p = document.createElement('p');
-  p.textContent = 'memory view';
-  host.append(p);
-  return { update() {} };
+// Parameter memory: per Linear layer the parameter formula with the numbers
+// filled in (in and out from the spec, the count from the core), its bytes
+// at float32 (the core's count) and what float16 / int8 would take, and its
+// share of the total; then the totals with honest units, the activation
+// memory of this batch, and the core's Keras/torchinfo-style summary.
+
+import { fmtInt } from '../draw/charts.js';
+import { viridis, css } from '../draw/colormap.js';
+import { KINDS } from '../state.js';
+
+/** In the one-view embed the view's title is the page's h1; in the lesson it sits under the topic's h3. */
+const isEmbed = () => document.documentElement.dataset.app === 'embed';
+
+function el(tag, props = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'className') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/** "940,584 bytes = 940.6 kB (1 kB = 1000 B) = 918.5 KiB (what Keras prints as KB)". */
+export function honestBytes(bytes, { notes = true } = {}) {
+  const head = `${fmtInt(bytes)} bytes`;
+  if (bytes < 1000) return head;
+  const si = [['GB', 1e9, '1 GB = 10⁹ B'], ['MB', 1e6, '1 MB = 1,000,000 B'], ['kB', 1e3, '1 kB = 1000 B']].find(([, f]) => bytes >= f);
+  const iec = [['GiB', 2 ** 30, 'GB'], ['MiB', 2 ** 20, 'MB'], ['KiB', 1024, 'KB']].find(([, f]) => bytes >= f) ?? ['KiB', 1024, 'KB'];
+  const siText = `${(bytes / si[1]).toFixed(1)} ${si[0]}`;
+  const iecText = `${(bytes / iec[1]).toFixed(1)} ${iec[0]}`;
+  return notes ? `${head} = ${siText} (${si[2]}) = ${iecText} (what Keras prints as ${iec[2]})` : `${head} = ${siText} = ${iecText}`;
+}
+
+const pct = (part, whole) => (whole > 0 ? (100 * part) / whole : 0);
+const fmtPct = (p) => (p >= 10 || p === 0 ? `${p.toFixed(1)} %` : `${p.toPrecision(2)} %`);
+
+export function mountMemory(host, app) {
+  const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
+  const uid = `tt-mem-${Math.random().toString(36).slice(2, 8)}`;
+
+  // -- per layer
+  const tbody = el('tbody');
+  const table = el('table', { className: 'mem-table' }, [
+    el('caption', { text: 'Parameters of each Linear layer: weights in × out plus a bias of out, and what storing them takes' }),
+    el('thead', {}, [el('tr', {}, [
+      el('th', { scope: 'col', text: 'Layer' }),
+      el('th', { scope: 'col', text: 'Parameters: in × out + out' }),
+      el('th', { scope: 'col', text: 'float32 (4 B each)' }),
+      el('th', { scope: 'col', text: 'float16 would take (2 B)' }),
+      el('th', { scope: 'col', text: 'int8 would take (1 B)' }),
+      el('th', { scope: 'col', text: 'Share of all parameters' }),
+    ])]),
+    tbody,
+  ]);
+  const others = el('p', { className: 'mem-note' });
+
+  // -- totals
+  const totalParams = el('span', { 'data-testid': 'mem-total-params', className: 'mem-num' });
+  const totalBytes = el('span', { 'data-testid': 'mem-total-bytes', className: 'mem-num' });
+  const smaller = el('span', { className: 'mem-num' });
+  const actBytes = el('span', { 'data-testid': 'mem-activation-bytes', className: 'mem-num' });
+  const actLabel = el('dt');
+  const comparison = el('p', { className: 'mem-compare' });
+  const totals = el('dl', { className: 'mem-totals' }, [
+    el('dt', { text: 'Total parameters' }), el('dd', {}, [totalParams]),
+    el('dt', { text: 'Parameter memory (float32)' }), el('dd', {}, [totalBytes]),
+    el('dt', { text: 'The same parameters would take' }), el('dd', {}, [smaller]),
+    actLabel, el('dd', {}, [actBytes]),
+  ]);
+
+  // -- summary
+  const pre = el('pre', { 'data-testid': 'summary-text', className: 'mem-summary', tabindex: '0', 'aria-label': 'Model summary (text)', id: `${uid}-summary` });
+  const noSummary = el('p', { className: 'error mem-nosummary', hidden: '' });
+  const copyButton = el('button', { type: 'button', 'data-testid': 'copy-summary', 'aria-controls': `${uid}-summary`, text: 'Copy as text' });
+  const copyStatus = el('span', { className: 'mem-copy-status', role: 'status', 'aria-live': 'polite' });
+
+  host.append(
+    el(`h${level}`, { className: 'mem-title', text: 'Parameters and bytes, layer by layer' }),
+    el('p', { text: 'Each Linear(in, out) stores in × out weights and out biases, 4 bytes each as float32. The counts are the core\'s; the formula beside each is there to check them.' }),
+    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Parameters per layer (table)' }, [table]),
+    others,
+    el(`h${level + 1}`, { className: 'mem-subtitle', text: 'Totals' }),
+    totals,
+    comparison,
+    el(`h${level + 1}`, { className: 'mem-subtitle', text: 'Summary (as Keras and torchinfo print it)' }),
+    el('div', { className: 'mem-copy' }, [copyButton, copyStatus]),
+    noSummary,
+    pre,
+  );
+
+  let statusTimer = 0;
+  function say(text) {
+    copyStatus.textContent = text;
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(() => { copyStatus.textContent = ''; }, 4000);
+  }
+  function selectSummary() {
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const sel = getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+  copyButton.addEventListener('click', async () => {
+    const text = pre.textContent;
+    if (!text) return;
+    try {
+      if (navigator.clipboard?.writeText) {
+        await navigator.clipboard.writeText(text);
+        say('Copied');
+        return;
+      }
+    } catch {
+      // no clipboard permission here (an iframe, an insecure origin): select instead
+    }
+    selectSummary();
+    let copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+    say(copied ? 'Copied' : 'The summary is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+  });
+
+  let lastKey = '';
+
+  return {
+    update(model) {
+      const linears = model.layers.filter((r) => r.spec.kind === 'linear');
+      const key = JSON.stringify([
+        model.layers.map((r) => [r.spec, r.params, r.bytes]),
+        model.totals.params, model.totals.paramBytes, model.totals.activationBytes,
+        model.input?.shape, model.error?.message ?? null, model.summaryText,
+      ]);
+      if (key === lastKey) return; // nothing shown here changed
+      lastKey = key;
+      const total = model.totals.params;
+
+      tbody.replaceChildren(...linears.map((r) => {
+        const { spec } = r;
+        const formula = spec.bias ? `${fmtInt(spec.in)} × ${fmtInt(spec.out)} + ${fmtInt(spec.out)}` : `${fmtInt(spec.in)} × ${fmtInt(spec.out)} (no bias)`;
+        // the spec's formula and the core's count must agree; say so if they do not
+        const expected = spec.in * spec.out + (spec.bias ? spec.out : 0);
+        const agrees = expected === r.params;
+        const share = pct(r.params, total);
+        const fill = el('span', { className: 'mem-bar-fill' });
+        fill.style.width = `${Math.min(100, share)}%`;
+        fill.style.background = css(viridis(0.35));
+        const formulaCell = el('td', { 'data-testid': 'mem-formula', className: 'mem-formula' }, [
+          `${formula} ${agrees ? '=' : '≠'} `,
+          el('span', { 'data-testid': 'mem-params', text: fmtInt(r.params) }),
+        ]);
+        if (!agrees) {
+          formulaCell.append(el('span', { className: 'error', text: ` (the core counts ${fmtInt(r.params)} parameters)` }));
+        }
+        return el('tr', { 'data-testid': 'mem-row', 'data-index': String(r.index) }, [
+          el('th', { scope: 'row', text: `${r.index}: Linear(${spec.in}→${spec.out})` }),
+          formulaCell,
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float32', text: `${fmtInt(r.bytes)} B` }),
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float16 would take', text: `${fmtInt(r.params * 2)} B` }),
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'int8 would take', text: `${fmtInt(r.params)} B` }),
+          el('td', { className: 'mem-share', 'data-label': 'share' }, [
+            el('span', { className: 'mem-bar', 'aria-hidden': 'true' }, [fill]),
+            el('span', { className: 'mem-num', text: fmtPct(share) }),
+          ]),
+        ]);
+      }));
+      if (!linears.length) {
+        tbody.replaceChildren(el('tr', {}, [el('td', { colspan: '6', text: 'This network has no Linear layer, so it has no parameters to store.' })]));
+      }
+
+      const rest = model.layers.filter((r) => r.spec.kind !== 'linear');
+      if (rest.length) {
+        const kinds = [...new Set(rest.map((r) => KINDS[r.spec.kind]?.className ?? r.spec.kind))].join(', ');
+        const restParams = rest.reduce((n, r) => n + r.params, 0);
+        const one = rest.length === 1;
+        const what = restParams === 0
+          ? `${one ? 'has' : 'have'} no parameters: ${one ? 'it stores' : 'they store'} nothing`
+          : `${one ? 'has' : 'have'} ${fmtInt(restParams)} parameters`;
+        others.textContent = one
+          ? `The other layer (${kinds}) ${what}.`
+          : `The other ${rest.length} layers (${kinds}) ${what}.`;
+        others.hidden = false;
+      } else {
+        others.hidden = true;
+      }
+
+      totalParams.textContent = fmtInt(total);
+      totalBytes.textContent = honestBytes(model.totals.paramBytes);
+      smaller.textContent = `${honestBytes(total * 2, { notes: false })} at float16 (2 bytes each), ${honestBytes(total, { notes: false })} at int8 (1 byte each)`;
+
+      const batch = model.input?.shape?.[0] ?? model.state.batch;
+      const ran = model.layers.filter((r) => r.output).length;
+      actLabel.textContent = `Activation memory (forward pass, batch of ${batch})`;
+      actBytes.textContent = honestBytes(model.totals.activationBytes, { notes: false });
+      const act = model.totals.activationBytes;
+      const param = model.totals.paramBytes;
+      let sentence = `That is every layer's output for this batch of ${batch}`;
+      sentence += model.error ? ` (only the ${ran} layer${ran === 1 ? '' : 's'} before the break ran). ` : '. ';
+      if (param > 0 && act > 0) {
+        const ratio = act / param;
+        const how = ratio >= 1 ? `${ratio.toPrecision(2)} times the parameter memory` : `${fmtPct(100 * ratio)} of the parameter memory`;
+        sentence += `The activations take ${how}. Parameters are stored once, whatever the batch; activations grow with the batch size, and training keeps them for the backward pass.`;
+      } else if (param === 0) {
+        sentence += 'With no parameters, activations are all the memory this network needs.';
+      }
+      comparison.textContent = sentence;
+
+      if (model.summaryText) {
+        pre.textContent = model.summaryText;
+        pre.hidden = false;
+        noSummary.hidden = true;
+        copyButton.disabled = false;
+      } else {
+        pre.textContent = '';
+        pre.hidden = true;
+        noSummary.hidden = false;
+        const why = model.error ? `layer ${model.error.index} fails: ${model.error.message}` : 'the core could not run it';
+        noSummary.textContent = `There is no summary: the network does not chain (${why}). Fix the shapes in the editor and it comes back.`;
+        copyButton.disabled = true;
+      }
+    },
+  };
 }
