@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,5 +42,10 @@ if (data.status !== 0) {
 }
 
 const size = (f) => statSync(join(out, f)).size;
-const weight = ['index.html', 'embed.html', 'assets/tinytorch-page.js', 'assets/style.css'].filter((f) => existsSync(join(out, f))).reduce((n, f) => n + size(f), 0);
-console.log(`dist/site: page weight ${(weight / 1000).toFixed(1)} kB (HTML+JS+CSS+wasm), scalar bundle ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB on demand, images ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB`);
+const gz = (f) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
+const raw = page.reduce((n, f) => n + size(f), 0);
+const zipped = page.reduce((n, f) => n + gz(f), 0);
+console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}; images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped)`);

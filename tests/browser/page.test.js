@@ -170,7 +170,7 @@ test('editing the network: shapes, parameters and summary are the core\'s', asyn
   assert.equal(check.expectTotal, 784 * 512 + 512 + 512 * 128 + 128 + 128 * 10 + 10);
   assert.ok(check.total.replace(/[^0-9]/g, '').includes(String(check.expectTotal)), check.total);
   assert.match(check.summaryText, new RegExp(`Total params: ${check.expectTotal.toLocaleString('en-US')}`));
-  assert.match(await page.evaluate(() => location.hash), /L784-512/);
+  await page.waitForFunction(() => location.hash.includes('L784-512'), null, { timeout: 5000 }); // URL writes are debounced
   // break the chain: the core's ShapeError appears at the layer that broke
   await in3.fill('200');
   await in3.dispatchEvent('change');
@@ -194,7 +194,7 @@ test('the URL round-trips: a link reopens the same state', async () => {
     batch: 8, mode: 'eval', input: 'random', seed: 9, draw: 2, depth: 16, act: 'tanh', init: 'he_normal',
     net: [{ kind: 'linear', in: 784, out: 64, bias: false }, { kind: 'gelu' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 64, out: 10, bias: true }],
   }));
-  await settle(page);
+  await page.waitForFunction(() => location.hash.includes('batch=8'), null, { timeout: 5000 }); // URL writes are debounced
   const hash = await page.evaluate(() => location.hash);
   const state = await appState(page);
   await context.close();
