@@ -94,6 +94,7 @@ export async function createApp(root, opts = {}) {
     app.model.summaryText = model.summaryText(app.state);
     app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
     for (const v of app.views) v.update(app.model, app);
+    labelScrollRegions();
     showNotices();
     // One measure per render (forward pass + every view), for bench/page.mjs.
     performance.measure('tt-render', { start: t0, end: performance.now() });
@@ -121,6 +122,17 @@ export async function createApp(root, opts = {}) {
     pending = true;
     const raf = globalThis.requestAnimationFrame ?? ((f) => setTimeout(f, 0));
     raf(render);
+  }
+
+  // A table that can scroll sideways (narrow screens) must be reachable and
+  // scrollable from the keyboard: a focusable region named by its caption.
+  function labelScrollRegions() {
+    for (const wrap of root.querySelectorAll('.table-wrap:not([tabindex])')) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute('role', 'region');
+      const caption = wrap.querySelector('caption')?.textContent?.trim();
+      wrap.setAttribute('aria-label', caption ? `${caption} (scrollable)` : 'Scrollable table');
+    }
   }
 
   function showNotices() {

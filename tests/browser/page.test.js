@@ -226,12 +226,15 @@ test('a hostile hash: defaults, a visible notice, nothing injected', async () =>
 });
 
 test('axe-core finds no accessibility violations (lesson and embeds)', async () => {
-  for (const path of ['index.html', 'embed.html?view=dropout', 'embed.html?view=memory']) {
-    const { page, context } = await open(`${base}/${path}`, { bypassCSP: true });
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
-    assert.deepEqual(violations, [], `${path}`);
-    await context.close();
+  const views = ['editor', 'inputs', 'shapes', 'activations', 'dropout', 'inverted', 'init', 'memory', 'cost'];
+  for (const path of ['index.html', ...views.map((v) => `embed.html?view=${v}`), 'sphinx-example/index.html']) {
+    for (const width of [1200, 360]) {
+      const { page, context } = await open(`${base}/${path}`, { bypassCSP: true, width });
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+      assert.deepEqual(violations, [], `${path} at ${width}px`);
+      await context.close();
+    }
   }
 });
 

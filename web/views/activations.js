@@ -70,7 +70,7 @@ const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
   const size = watchWidth(host, app);
 
   const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });

@@ -55,7 +55,7 @@ const KEPT_EXAMPLES = 3;
 
 export function mountDropout(host, app) {
   const id = `tt-drop-${++uid}`;
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
   const sub = level + 1;
   const size = watchWidth(host, app);
 

@@ -70,7 +70,7 @@ function readInt(input, lo, hi, what) {
 
 export function mountEditor(host, app) {
   const id = `tt-ed-${++uid}`;
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
 
   // --- settings of the whole batch ------------------------------------------------
   const batch = el('input', { type: 'number', id: `${id}-batch`, min: 1, max: LIMITS.batch, step: 1, inputmode: 'numeric', 'data-testid': 'batch' });

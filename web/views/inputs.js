@@ -44,7 +44,7 @@ const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountInputs(host, app) {
   const id = `tt-in-${++uid}`;
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
 
   const shapeLine = el('p', { className: 'tt-in-shape', 'data-testid': 'input-shape' });
   const note = el('p', { className: 'tt-in-note' });

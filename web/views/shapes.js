@@ -56,7 +56,7 @@ function arrow() {
 const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountShapes(host, app) {
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
   const inputShape = el('span', { className: 'tt-sh-shape mono' });
   const inputWhat = el('span', { className: 'tt-sh-label' });
   const inputBox = el('div', { className: 'tt-sh-box tt-sh-input', 'data-testid': 'shape-input' },
