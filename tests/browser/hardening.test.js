@@ -1,0 +1,167 @@
+// The page under hostile input and long use, in Debian's Chromium with the
+// lesson's strict CSP: a fuzzed URL hash never executes markup, never breaks
+// the page and never makes memory unbounded; 1,000 scripted interactions
+// keep the JS heap and the wasm memory bounded. Both print their figures.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, newPage, repoRoot } from './harness.js';
+import { serveSite } from '../../scripts/serve.mjs';
+
+const site = join(repoRoot, 'dist/site');
+let browser;
+let server;
+let base;
+
+before(async () => {
+  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
+  browser = await launch();
+  server = await serveSite(site);
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+/** A small deterministic PRNG for the fuzz (xorshift32). */
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+}
+
+function hostileHashes(count) {
+  const r = rng(20261124);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const fixed = [
+    '<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=1">', 'javascript:window.__pwned=1',
+    `net=${'L784-784,'.repeat(3000)}`, `net=${'R,'.repeat(5000)}R`, 'net=L784-2147483647', 'net=L999999999999-1', 'net=D-0.5',
+    'net=D1e308', 'net=DNaN', 'batch=1e9', 'batch=-32', 'batch=0', 'depth=100000', 'seed=-1', `net=${'('.repeat(10000)}`,
+    `${'a='.repeat(3000)}`, `net=${encodeURIComponent('L784-256,<b>R</b>')}`, 'net=%00%01%02', 'net=%E0%A4%A', '%%%%',
+    `net=${'[['.repeat(500)}1${']]'.repeat(500)}`, 'layer=99999', 'mode=__proto__', '__proto__=1&constructor=2', 'net=L784-256&net=R',
+    `net=L784-256,${'D0.5,'.repeat(22)}R`, 'input=../../etc/passwd', 'init=constructor', 'act=toString',
+  ];
+  const alphabet = ['L', 'R', 'D', 'S', 'T', 'G', 'X', ',', '-', '.', '0', '1', '9', '7', '&', '=', '%', '<', '>', '"', "'", 'n', 'net=', 'batch=', ' ', '#', '\u202e', '😀'];
+  const out = [...fixed];
+  while (out.length < count) {
+    const len = 1 + Math.floor(r() * 60);
+    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '']);
+    for (let i = 0; i < len; i++) s += pick(alphabet);
+    out.push(s);
+  }
+  return out;
+}
+
+test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bounded', async () => {
+  const context = await browser.newContext();
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(`${base}/index.html`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
+  const hashes = hostileHashes(300);
+  let noticed = 0;
+  let maxWasm = 0;
+  let maxLayers = 0;
+  for (const hash of hashes) {
+    const r = await page.evaluate(async (h) => {
+      location.hash = h;
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const app = globalThis.__tinytorchApps[0];
+      const box = document.querySelector('[data-notices]');
+      return {
+        ok: Boolean(app.model) && app.model.layers.length === app.state.net.length,
+        layers: app.state.net.length,
+        batch: app.state.batch,
+        notice: !box.hidden,
+        wasm: app.api.memoryInfo().wasmBytes,
+        inline: document.querySelectorAll('script:not([src]), [onerror], [onload]').length,
+        pwned: globalThis.__pwned,
+      };
+    }, hash);
+    assert.equal(r.ok, true, `after #${hash.slice(0, 60)}: the page did not render`);
+    assert.equal(r.inline, 0, `after #${hash.slice(0, 60)}: markup was injected`);
+    assert.equal(r.pwned, undefined);
+    assert.ok(r.layers <= 24 && r.batch <= 256);
+    if (r.notice) noticed++;
+    maxWasm = Math.max(maxWasm, r.wasm);
+    maxLayers = Math.max(maxLayers, r.layers);
+  }
+  // the page still works after all of it
+  await page.evaluate(() => { location.hash = ''; });
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].model.totals.params === 235146);
+  console.log(`# hash fuzz: ${hashes.length} hashes, ${noticed} showed a notice, none ran markup; at most ${maxLayers} layers; wasm memory at most ${(maxWasm / 2 ** 20).toFixed(1)} MiB`);
+  assert.ok(noticed > 200, `${noticed} notices`);
+  assert.ok(maxWasm <= 256 * 2 ** 20, `wasm memory reached ${maxWasm} bytes`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('1,000 scripted interactions keep the JS heap and wasm memory bounded', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(`${base}/index.html`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
+  const cdp = await context.newCDPSession(page);
+  const measure = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const mem = await page.evaluate(() => globalThis.__tinytorchApps[0].api.memoryInfo());
+    return { heap, ...mem };
+  };
+  const settle = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const slider = page.locator('[data-testid="dropout-panel"] [data-testid="dropout-p"]').first();
+  const out0 = page.locator('[data-testid="layer-row"][data-index="0"] [data-testid="linear-out"]');
+  const in3 = page.locator('[data-testid="layer-row"][data-index="3"] [data-testid="linear-in"]');
+  const resample = page.locator('[data-testid="resample"]').first();
+  const mode = page.locator('[data-testid="mode"]').first();
+  const interact = async (i) => {
+    switch (i % 10) {
+      case 0: case 1: case 2: case 3: // slider drags, as the keyboard does them
+        await slider.focus();
+        await page.keyboard.press(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
+        break;
+      case 4: case 5: { // layer edits: a width, and the next layer following it
+        const w = String(128 + 32 * (i % 7));
+        await out0.fill(w);
+        await out0.dispatchEvent('change');
+        await in3.fill(w);
+        await in3.dispatchEvent('change');
+        break;
+      }
+      case 6: case 7:
+        await resample.click();
+        break;
+      case 8:
+        await mode.selectOption(i % 20 < 10 ? 'eval' : 'train');
+        break;
+      default:
+        await page.evaluate((s) => globalThis.__tinytorchApps[0].setState({ batch: 8 + (s % 5) * 8 }), i);
+    }
+    await settle();
+  };
+  for (let i = 0; i < 50; i++) await interact(i); // warm-up: caches, JIT, first growth
+  const start = await measure();
+  const t0 = Date.now();
+  for (let i = 0; i < 1000; i++) await interact(i);
+  const end = await measure();
+  const seconds = (Date.now() - t0) / 1000;
+  const mib = (b) => (b / 2 ** 20).toFixed(2);
+  console.log(`# page soak: 1000 interactions in ${seconds.toFixed(1)} s; JS heap ${mib(start.heap)} -> ${mib(end.heap)} MiB; wasm memory ${mib(start.wasmBytes)} -> ${mib(end.wasmBytes)} MiB; live tensors ${start.tensors} -> ${end.tensors}`);
+  assert.ok(end.heap < start.heap * 1.5 + 4 * 2 ** 20, `JS heap grew from ${start.heap} to ${end.heap}`);
+  assert.ok(end.wasmBytes <= start.wasmBytes * 2, `wasm memory grew from ${start.wasmBytes} to ${end.wasmBytes}`);
+  assert.ok(end.tensors <= start.tensors + 8, `live tensors ${start.tensors} -> ${end.tensors}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no eval or new Function anywhere in what the site ships', async () => {
+  // The CSP (no 'unsafe-eval') already makes any eval throw, which the page
+  // tests would see as a console error; this also checks the code itself.
+  // A global eval( or Function( call, not a method named eval() (Module.eval).
+  const { readFileSync } = await import('node:fs');
+  const pattern = /(?<![.\w$"'`])eval\s*\((?!\s*\)\s*\{)|new\s+Function\s*\(|(?<![.\w$])Function\s*\(\s*["'`]/g;
+  for (const f of ['assets/tinytorch-page.js', 'assets/tinytorch-scalar.js']) {
+    const src = readFileSync(join(site, f), 'utf8');
+    const found = [...src.matchAll(pattern)].map((m) => src.slice(Math.max(0, m.index - 40), m.index + 40));
+    assert.deepEqual(found, [], f);
+  }
+});
