@@ -4,7 +4,8 @@
 
 import { viridis, css } from './colormap.js';
 
-function setup(canvas, width, height) {
+/** Size a canvas for crisp drawing at this device's pixel ratio; returns its 2-D context, cleared. */
+export function setupCanvas(canvas, width, height) {
   const ratio = globalThis.devicePixelRatio || 1;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
@@ -21,7 +22,7 @@ function setup(canvas, width, height) {
 export function drawBars(canvas, values, opts = {}) {
   const width = opts.width ?? 280;
   const height = opts.height ?? 90;
-  const ctx = setup(canvas, width, height);
+  const ctx = setupCanvas(canvas, width, height);
   const top = Math.max(1, ...values);
   const pad = 14;
   const bw = (width - 2) / Math.max(1, values.length);
@@ -46,7 +47,7 @@ export function drawBars(canvas, values, opts = {}) {
 export function drawLines(canvas, series, opts = {}) {
   const width = opts.width ?? 320;
   const height = opts.height ?? 180;
-  const ctx = setup(canvas, width, height);
+  const ctx = setupCanvas(canvas, width, height);
   const f = opts.logY ? (v) => Math.log10(v) : (v) => v;
   const ok = (v) => Number.isFinite(v) && (!opts.logY || v > 0);
   const all = series.flatMap((s) => s.values.filter(ok).map(f));
@@ -89,8 +90,18 @@ export function drawLines(canvas, series, opts = {}) {
   ctx.setLineDash([]);
 }
 
-/** Format a number for people: 235146 -> "235,146". */
-export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+/** Format a number for people: 235146 -> "235,146" (one cached formatter: views call this per frame). */
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const fmtInt = (n) => INT.format(Math.round(n));
+
+/** A readable number: 3 decimals, or scientific for very large or small magnitudes. */
+export function fmtNum(v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
+  return v.toFixed(3);
+}
 
 /** Bytes with honest units: SI kB/MB (1000) and, in brackets, KiB (1024). */
 export function fmtBytes(bytes) {

@@ -7,22 +7,11 @@
 
 import { KINDS } from '../state.js';
 import { drawHeatmap } from '../draw/heatmap.js';
-import { drawBars } from '../draw/charts.js';
-
-/** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const fmtInt = (n) => INT.format(Math.round(n));
+import { drawBars, fmtInt, fmtNum } from '../draw/charts.js';
+import { el, isEmbed, watchWidth } from '../dom.js';
 
 let uid = 0;
 
-/** A readable number: 3 decimals, or scientific for very large/small magnitudes. */
-function fmt(v) {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return v.toFixed(3);
-}
 const pct = (part, whole) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
 const shapeText = (shape) => (shape ? `[${shape.join(', ')}]` : '–');
 
@@ -33,40 +22,6 @@ export function layerName(spec) {
   if (spec.kind === 'dropout') return `${cls}(p=${spec.p})`;
   return cls;
 }
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden') e.hidden = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
-/**
- * The host's width in css px, kept up to date by a ResizeObserver: reading
- * clientWidth inside update() would force a layout of the whole page on
- * every frame. A real change of width re-renders (app.refresh()).
- */
-function watchWidth(host, app) {
-  const box = { width: 0 };
-  if (globalThis.ResizeObserver) {
-    new ResizeObserver((entries) => {
-      const w = Math.round(entries[entries.length - 1].contentRect.width);
-      if (w > 0 && Math.abs(w - box.width) >= 4) {
-        box.width = w;
-        app.refresh();
-      }
-    }).observe(host);
-  }
-  return box;
-}
-
-/** Is this page the one-view embed (then the view's title is the page's h1)? */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
@@ -154,8 +109,8 @@ export function mountActivations(host, app) {
         el('td', { text: String(row.index) }),
         el('td', { className: 'tt-act-name', text: layerName(row.spec) }),
         el('td', { className: 'mono tt-act-shape', text: row.output ? shapeText(row.shape) : (row.error ? 'error' : 'not run') }),
-        el('td', { className: 'mono', text: s ? fmt(s.mean) : '–' }),
-        el('td', { className: 'mono', text: s ? fmt(s.std) : '–' }),
+        el('td', { className: 'mono', text: s ? fmtNum(s.mean) : '–' }),
+        el('td', { className: 'mono', text: s ? fmtNum(s.std) : '–' }),
         el('td', { className: 'mono', text: s ? pct(s.zeros, s.count) : '–' }));
       return tr;
     }));
@@ -210,32 +165,32 @@ export function mountActivations(host, app) {
     heat.style.aspectRatio = `${cols * shown} / ${tall}`;
     heat.dataset.cell = String(shown);
     heatCaption.textContent = `Output ${shapeText(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
-    heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmt(s.min)} to ${fmt(s.max)}; statistics in the table`);
+    heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmtNum(s.min)} to ${fmtNum(s.max)}; statistics in the table`);
 
     drawLegend(scale);
     if (signed) {
       const m = Math.max(Math.abs(s.min), Math.abs(s.max));
       legendText.textContent = 'colour:';
-      legendLo.textContent = `−${fmt(m)}`;
+      legendLo.textContent = `−${fmtNum(m)}`;
       legendMid.textContent = '0';
-      legendHi.textContent = `+${fmt(m)}`;
+      legendHi.textContent = `+${fmtNum(m)}`;
       legendMid.hidden = false;
     } else {
       legendText.textContent = 'colour:';
       legendLo.textContent = '0';
       legendMid.textContent = '';
       legendMid.hidden = true;
-      legendHi.textContent = fmt(hi);
+      legendHi.textContent = fmtNum(hi);
     }
     legendKey.textContent = signed ? '(blue negative, white zero, orange positive)' : '(dark purple zero, yellow the largest value)';
 
     // histogram from the core
     const h = out.histogram(30);
     const histWidth = Math.max(180, Math.min(340, (size.width || 340) - 2));
-    drawBars(hist, h.counts, { width: histWidth, height: 110, labels: [fmt(h.edges[0]), fmt(h.edges[h.edges.length - 1])] });
+    drawBars(hist, h.counts, { width: histWidth, height: 110, labels: [fmtNum(h.edges[0]), fmtNum(h.edges[h.edges.length - 1])] });
     let top = 0;
     for (let b = 1; b < h.counts.length; b++) if (h.counts[b] > h.counts[top]) top = b;
-    hist.setAttribute('aria-label', `Histogram of ${fmtInt(s.count)} values in 30 bins from ${fmt(h.edges[0])} to ${fmt(h.edges[h.edges.length - 1])}; the tallest bin, ${fmt(h.edges[top])} to ${fmt(h.edges[top + 1])}, holds ${fmtInt(h.counts[top])}`);
+    hist.setAttribute('aria-label', `Histogram of ${fmtInt(s.count)} values in 30 bins from ${fmtNum(h.edges[0])} to ${fmtNum(h.edges[h.edges.length - 1])}; the tallest bin, ${fmtNum(h.edges[top])} to ${fmtNum(h.edges[top + 1])}, holds ${fmtInt(h.counts[top])}`);
 
     // statistics from the core
     const cls = KINDS[row.spec.kind]?.className ?? row.spec.kind;
@@ -247,10 +202,10 @@ export function mountActivations(host, app) {
     statsCaption.textContent = `Output statistics of layer ${i}`;
     const statRows = [
       ['elements', fmtInt(s.count)],
-      ['mean', fmt(s.mean)],
-      ['std', fmt(s.std)],
-      ['min', fmt(s.min)],
-      ['max', fmt(s.max)],
+      ['mean', fmtNum(s.mean)],
+      ['std', fmtNum(s.std)],
+      ['min', fmtNum(s.min)],
+      ['max', fmtNum(s.max)],
       ['exact zeros', `${fmtInt(s.zeros)} (${zeroShare})`],
     ];
     if (s.nonFinite > 0) statRows.push(['NaN / inf', fmtInt(s.nonFinite)]);

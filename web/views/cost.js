@@ -8,26 +8,13 @@
 import { fmtInt } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
 import { KINDS, formatNet } from '../state.js';
+import { el, isEmbed } from '../dom.js';
 
 const WARMUPS = 3;
 const SAMPLES = 15;
 const SAMPLE_MIN_MS = 10; // repeat fast forwards so one sample is at least this long (timer resolution)
 const BUDGET_MS = 2500; // per build: fewer samples for a network that is slow to run
 const AUTO_DELAY_MS = 400;
-
-/** In the one-view embed the view's title is the page's h1; in the lesson it sits under the topic's h3. */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 /** 15063808 -> "15.1 MFLOP". */
 function fmtFlops(n) {

@@ -5,6 +5,7 @@
 // the layer is the identity: the core confirms output - input is all zero.
 
 import { drawHeatmap } from '../draw/heatmap.js';
+import { el, isEmbed, watchWidth } from '../dom.js';
 
 /** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -12,38 +13,6 @@ const fmtInt = (n) => INT.format(Math.round(n));
 
 let uid = 0;
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden') e.hidden = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
-/**
- * The host's width in css px, kept up to date by a ResizeObserver: reading
- * clientWidth inside update() would force a layout of the whole page on
- * every frame. A real change of width re-renders (app.refresh()).
- */
-function watchWidth(host, app) {
-  const box = { width: 0 };
-  if (globalThis.ResizeObserver) {
-    new ResizeObserver((entries) => {
-      const w = Math.round(entries[entries.length - 1].contentRect.width);
-      if (w > 0 && Math.abs(w - box.width) >= 4) {
-        box.width = w;
-        app.refresh();
-      }
-    }).observe(host);
-  }
-  return box;
-}
-
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 const fmtP = (p) => String(Number(p.toFixed(4)));
 const fmtX = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4));
 /** The survivors' scale 1/(1-p), as a label. */

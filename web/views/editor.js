@@ -12,6 +12,7 @@
 
 import { DEFAULT_NET, KINDS, LIMITS } from '../state.js';
 import { fmtInt } from '../draw/charts.js';
+import { el, isEmbed } from '../dom.js';
 
 let uid = 0;
 
@@ -32,26 +33,10 @@ const template = (kind) => (kind === 'linear' || kind === 'dropout' ? kind : 'ac
 const typeName = (kind) => KINDS[kind]?.className ?? kind;
 const fmtP = (p) => (Math.round(p * 100) / 100).toFixed(2);
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden' || k === 'disabled' || k === 'checked') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
 /** A select with [value, text] options. */
 function select(props, options) {
   return el('select', props, ...options.map(([value, text]) => el('option', { value, text })));
 }
-
-/** Is this page the one-view embed (then the view's title is the page's h1)? */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 /**
  * Parse a whole number typed into a number input. Returns { value, note }:

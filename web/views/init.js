@@ -12,6 +12,7 @@
 import { drawLines } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
 import { LIMITS } from '../state.js';
+import { el, isEmbed } from '../dom.js';
 
 const WIDTH = 256;
 const BATCH = 64;
@@ -32,20 +33,6 @@ const ACTS = [
   { value: 'sigmoid', label: 'Sigmoid', className: 'Sigmoid' },
   { value: 'gelu', label: 'GELU', className: 'GELU' },
 ];
-
-/** In the one-view embed the view's title is the page's h1; in the lesson it sits under the topic's h3. */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 /** A std for people, 3 significant digits: 0.583, 0.580, 12.4, 1.2e+10, 3.4e-7. */
 export function fmtStd(v) {

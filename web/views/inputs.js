@@ -9,6 +9,8 @@
 // width, so nothing is redrawn while, say, a Dropout slider moves.
 
 import { drawHeatmap } from '../draw/heatmap.js';
+import { el, isEmbed } from '../dom.js';
+import { fmtNum } from '../draw/charts.js';
 
 const MAX_THUMBS = 32;
 const PER_ROW = 8;
@@ -16,31 +18,7 @@ const GAP = 2; // canvas pixels between thumbnails
 
 let uid = 0;
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden') e.hidden = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
-/** A readable number: 3 decimals, or scientific for very large/small magnitudes. */
-function fmt(v) {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return v.toFixed(3);
-}
-
 const fmtShape = (shape) => `[${shape.join(',')}]`;
-
-/** Is this page the one-view embed (then the view's title is the page's h1)? */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountInputs(host, app) {
   const id = `tt-in-${++uid}`;
@@ -132,9 +110,9 @@ export function mountInputs(host, app) {
     heat.style.width = `${cols * sx}px`;
     heat.style.height = `${rows * sy}px`;
     const m = Math.max(Math.abs(s.min), Math.abs(s.max));
-    lo.textContent = fmt(-m);
-    hi.textContent = fmt(m);
-    heat.setAttribute('aria-label', `Heatmap of the random normal input, ${rows} rows (samples) by ${cols} columns (features); blue below zero, white zero, orange above, up to ±${fmt(m)}. Its statistics are in the table below.`);
+    lo.textContent = fmtNum(-m);
+    hi.textContent = fmtNum(m);
+    heat.setAttribute('aria-label', `Heatmap of the random normal input, ${rows} rows (samples) by ${cols} columns (features); blue below zero, white zero, orange above, up to ±${fmtNum(m)}. Its statistics are in the table below.`);
     heatCaption.textContent = 'The whole input batch: one row per sample, one column per feature.';
   }
 
@@ -165,7 +143,7 @@ export function mountInputs(host, app) {
     }
 
     statsCaption.textContent = `The input batch ${fmtShape(shape)}: statistics from the core`;
-    const cells = [['values', String(s.count)], ['mean', fmt(s.mean)], ['std', fmt(s.std)], ['min', fmt(s.min)], ['max', fmt(s.max)], ['exact zeros', String(s.zeros)]];
+    const cells = [['values', String(s.count)], ['mean', fmtNum(s.mean)], ['std', fmtNum(s.std)], ['min', fmtNum(s.min)], ['max', fmtNum(s.max)], ['exact zeros', String(s.zeros)]];
     statsHead.replaceChildren(el('tr', {}, ...cells.map(([name]) => el('th', { scope: 'col', text: name }))));
     statsBody.replaceChildren(el('tr', {}, ...cells.map(([, value]) => el('td', { className: 'mono', text: value }))));
   }

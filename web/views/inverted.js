@@ -6,8 +6,9 @@
 // evaluation time. Every number is the core's: the running sums, means and
 // the RMS gaps (mean of squared differences, square-rooted for display).
 
-import { drawLines } from '../draw/charts.js';
+import { drawLines, setupCanvas } from '../draw/charts.js';
 import { blueOrange, css } from '../draw/colormap.js';
+import { el, isEmbed, watchWidth } from '../dom.js';
 
 /** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -18,38 +19,6 @@ const SIZE = 16; // elements in the experiment's input vector
 const DRAWS = [1, 10, 100, 1000];
 const COLORS = { input: '#444', inverted: css(blueOrange(0)), plain: css(blueOrange(1)) };
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden') e.hidden = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
-/**
- * The host's width in css px, kept up to date by a ResizeObserver: reading
- * clientWidth inside update() would force a layout of the whole page on
- * every frame. A real change of width re-renders (app.refresh()).
- */
-function watchWidth(host, app) {
-  const box = { width: 0 };
-  if (globalThis.ResizeObserver) {
-    new ResizeObserver((entries) => {
-      const w = Math.round(entries[entries.length - 1].contentRect.width);
-      if (w > 0 && Math.abs(w - box.width) >= 4) {
-        box.width = w;
-        app.refresh();
-      }
-    }).observe(host);
-  }
-  return box;
-}
-
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 const fmtP = (p) => String(Number(p.toFixed(4)));
 function fmt(v) {
   if (!Number.isFinite(v)) return String(v);
@@ -136,14 +105,7 @@ function experiment(api, values, p, n, seed) {
 
 /** Grouped bars: input, inverted mean and plain mean for each element. */
 function drawGroups(canvas, groups, width, height) {
-  const ratio = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const ctx = setupCanvas(canvas, width, height);
   const all = groups.flatMap((g) => g.values).filter(Number.isFinite);
   const lo = Math.min(0, ...all);
   const hi = Math.max(0, ...all);

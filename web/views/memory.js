@@ -7,20 +7,7 @@
 import { fmtInt } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
 import { KINDS } from '../state.js';
-
-/** In the one-view embed the view's title is the page's h1; in the lesson it sits under the topic's h3. */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
+import { el, isEmbed } from '../dom.js';
 
 /** "940,584 bytes = 940.6 kB (1 kB = 1000 B) = 918.5 KiB (what Keras prints as KB)". */
 export function honestBytes(bytes, { notes = true } = {}) {

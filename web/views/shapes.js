@@ -6,6 +6,7 @@
 // Each layer box is a button: it selects that layer for the other views.
 
 import { KINDS } from '../state.js';
+import { el, isEmbed } from '../dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -18,18 +19,6 @@ export function shapeLabel(spec) {
   if (spec.kind === 'linear') return `${cls} ${spec.in}→${spec.out}${spec.bias ? '' : ', no bias'}`;
   if (spec.kind === 'dropout') return `${cls} p=${fmtP(spec.p)}`;
   return cls;
-}
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'className') e.className = v;
-    else if (k === 'hidden') e.hidden = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
 }
 
 /** A small right-pointing arrow (decorative: the list order says the same). */
@@ -51,9 +40,6 @@ function arrow() {
   svg.append(line, head);
   return svg;
 }
-
-/** Is this page the one-view embed (then the view's title is the page's h1)? */
-const isEmbed = () => document.documentElement.dataset.app === 'embed';
 
 export function mountShapes(host, app) {
   const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
