@@ -2,7 +2,7 @@
 // parameters(), train()/eval() and dispose(). A layer is a function of
 // tensors plus the parameters it owns.
 
-import { Tensor, operand } from './tensor.js';
+import { operand } from './tensor.js';
 import { describe } from './errors.js';
 
 export class Module {
@@ -54,5 +54,3 @@ export class Module {
 export function inputOf(layer, x) {
   return operand(x, `${layer}.forward: input`);
 }
-
-export { Tensor };
