@@ -62,9 +62,14 @@ test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bou
   let maxLayers = 0;
   for (const hash of hashes) {
     const r = await page.evaluate(async (h) => {
-      location.hash = h;
-      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
       const app = globalThis.__tinytorchApps[0];
+      // hashchange is its own task (it may come after the next frame): wait
+      // for it, then for the render that follows it (model.state is the
+      // state it rendered)
+      const changed = new Promise((ok) => { addEventListener('hashchange', ok, { once: true }); setTimeout(ok, 500); });
+      location.hash = h;
+      await changed;
+      for (let i = 0; i < 120 && app.model.state !== app.state; i++) await new Promise((ok) => requestAnimationFrame(ok));
       const box = document.querySelector('[data-notices]');
       return {
         ok: Boolean(app.model) && app.model.layers.length === app.state.net.length,
