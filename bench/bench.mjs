@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Tensor, Linear, ReLU, Sequential, Dropout, manualSeed, backendInfo } from '../js/index.js';
 import { createRuntime } from '../js/core.js';
+import { fnv1a } from '../tests/shared/scenario.js'; // the digest tt_bench_native prints
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -111,14 +112,6 @@ function uniform(rand, n, scale = 1) {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (2 * rand() - 1) * scale;
   return a;
-}
-
-/** FNV-1a 32-bit over the bytes of a Float32Array (what tt_bench_native prints). */
-function fnv1a(f32) {
-  const bytes = new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 const toBase64 = (f32) => Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString('base64');

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "tt.h"
+#include "../tests/c/tt_fnv.h"
 
 static double now_ms(void) {
     struct timespec ts;
@@ -23,13 +24,6 @@ static double now_ms(void) {
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static uint32_t fnv1a(const tt_tensor *t) {
-    uint32_t h = 2166136261u;
-    const unsigned char *p = (const unsigned char *)t->data;
-    for (size_t i = 0; i < t->size * sizeof(float); i++) h = (h ^ p[i]) * 16777619u;
-    return h;
 }
 
 static tt_tensor *mk(int ndim, int d0, int d1) {
@@ -97,7 +91,7 @@ int main(int argc, char **argv) {
     }
     tt_manual_seed(7, 0);
     tt_tensor *y = work();
-    uint32_t digest = fnv1a(y);
+    uint32_t digest = tt_fnv1a(y);
     tt_tensor_free(y);
     /* warm up, then size a sample to >= 5 ms */
     int reps = 1;

@@ -5,13 +5,7 @@
 #include <stdio.h>
 
 #include "tt.h"
-
-static uint32_t fnv1a(const tt_tensor *t) {
-    uint32_t h = 2166136261u;
-    const unsigned char *p = (const unsigned char *)t->data;
-    for (size_t i = 0; i < t->size * sizeof(float); i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
+#include "tt_fnv.h"
 
 static tt_tensor *mk(int ndim, int d0, int d1) {
     tt_tensor *t = NULL;
@@ -22,7 +16,7 @@ static tt_tensor *mk(int ndim, int d0, int d1) {
     return t;
 }
 
-#define EMIT(name, t) printf("%s %08x\n", name, fnv1a(t))
+#define EMIT(name, t) printf("%s %08x\n", name, tt_fnv1a(t))
 #define RUN(expr)                                              \
     if ((expr) != TT_OK) {                                     \
         fprintf(stderr, "%s failed: %s\n", #expr, tt_last_error()); \

@@ -94,6 +94,16 @@ export function mountDropout(host, app) {
     else P.canvas.removeAttribute('data-testid');
   }
 
+  /** A panel with nothing to count (the layer did not run, or no mask yet): status shown, the rest blank. */
+  function showEmpty(P) {
+    P.status.hidden = false;
+    showMask(P, false);
+    P.survivors.textContent = '–';
+    P.expected.textContent = '–';
+    P.examplesTitle.hidden = true;
+    P.examples.replaceChildren();
+  }
+
   function updatePanel(P, model, training) {
     const { i } = P;
     const row = model.layers[i];
@@ -111,12 +121,7 @@ export function mountDropout(host, app) {
       P.status.textContent = row.error
         ? `This layer raised an error: ${row.error}`
         : `This layer did not run${model.error ? `: layer ${model.error.index} failed before it (${model.error.name}: ${model.error.message})` : ''}.`;
-      P.status.hidden = false;
-      showMask(P, false);
-      P.survivors.textContent = '–';
-      P.expected.textContent = '–';
-      P.examplesTitle.hidden = true;
-      P.examples.replaceChildren();
+      showEmpty(P);
       P.evalCheck.hidden = true;
       return;
     }
@@ -143,12 +148,7 @@ export function mountDropout(host, app) {
     const mask = row.layer.mask;
     if (!mask || mask.isDisposed || mask.shape.join() !== out.shape.join()) {
       P.status.textContent = 'No mask yet: the layer has not run in training mode.';
-      P.status.hidden = false;
-      showMask(P, false);
-      P.survivors.textContent = '–';
-      P.expected.textContent = '–';
-      P.examplesTitle.hidden = true;
-      P.examples.replaceChildren();
+      showEmpty(P);
       return;
     }
     P.status.hidden = true;
