@@ -1,20 +1,48 @@
 #!/usr/bin/env python3
-"""Writes the lesson's real inputs: the first 300 test images of
-Fashion-MNIST (28x28 grey pixels, 784 features each, Expat licence,
-Zalando SE), read from Debian's dataset-fashion-mnist, as a classic script
-that sets globalThis.TT_FASHION_DATA (pixels as base64 bytes). A script
-rather than a .bin file, so that pages opened from file:// or inside a
-sandboxed iframe (where fetch is refused) can still load it.
+"""Writes Fashion-MNIST (28x28 grey pixels, 784 features each, 10 classes;
+Zalando SE, Expat licence), read from Debian's dataset-fashion-mnist, in
+the forms the lesson page and the Node examples load. Standard library only.
 
-Usage: make-fashion-data.py OUT.js [COUNT]
+Usage:
+    make-fashion-data.py OUT.js [COUNT]
+        The page sample (the default, unchanged): the first COUNT (300) test
+        images as a classic script that sets globalThis.TT_FASHION_DATA =
+        {source, count, rows, cols, labels: [...], pixels: base64}.
+    make-fashion-data.py --train OUT_DIR [TRAIN_COUNT [TEST_COUNT]]
+        The training data: the first TRAIN_COUNT (10000) images of the train
+        set and the first TEST_COUNT (2000) of the test set (the first N, no
+        shuffling: every class has roughly N/10 of them). It writes into
+        OUT_DIR
+          fashion-train-images.u8  TRAIN_COUNT*28*28 bytes, image-major, row-major
+          fashion-train-labels.u8  TRAIN_COUNT bytes, class index 0..9
+          fashion-test-images.u8, fashion-test-labels.u8  the same for the test set
+          fashion-meta.json        counts, rows, cols, classes, files, source, licence
+        (raw bytes, no header: for Node, see examples/fashion.mjs), and
+          fashion-train.js         a classic script setting globalThis.TT_FASHION_TRAIN
+                                   = {source, licence, selection, rows, cols, classes,
+                                   trainCount, testCount, trainPixels, trainLabels,
+                                   testPixels, testLabels} (the four as base64 bytes)
+        for the page, which loads it on demand.
+
+Scripts rather than .bin files for the page, so that pages opened from
+file:// or inside a sandboxed iframe (where fetch is refused) can still
+load them. The output is deterministic: the same bytes on every run.
 """
 import base64
 import gzip
 import json
+import os
 import struct
 import sys
 
 SRC = "/usr/share/datasets/fashion-mnist"
+SOURCE = "Fashion-MNIST (Zalando SE, Expat licence), via Debian's dataset-fashion-mnist"
+LICENCE = "Expat (MIT), Copyright 2017 Zalando SE"
+CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+TRAIN_COUNT = 10000
+TEST_COUNT = 2000
+USAGE = "usage: make-fashion-data.py OUT.js [COUNT]\n       make-fashion-data.py --train OUT_DIR [TRAIN_COUNT [TEST_COUNT]]"
 
 
 def read_idx(path, want_dims):
@@ -28,26 +56,123 @@ def read_idx(path, want_dims):
     return shape, data[4 + 4 * dims:]
 
 
-def main():
-    out = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+def read_set(name, count):
+    """The first `count` images and labels of set `name` ("train" or "t10k"):
+    (rows, cols, pixels bytes [count*rows*cols], labels bytes [count])."""
     try:
-        (n, rows, cols), pixels = read_idx(f"{SRC}/t10k-images-idx3-ubyte.gz", 3)
-        (n_labels,), labels = read_idx(f"{SRC}/t10k-labels-idx1-ubyte.gz", 1)
+        (n, rows, cols), pixels = read_idx(f"{SRC}/{name}-images-idx3-ubyte.gz", 3)
+        (n_labels,), labels = read_idx(f"{SRC}/{name}-labels-idx1-ubyte.gz", 1)
     except FileNotFoundError as e:
         raise SystemExit(f"{e.filename} is missing: install Debian's dataset-fashion-mnist (scripts/setup.sh does)")
-    assert n == n_labels and count <= n
+    if n != n_labels:
+        raise SystemExit(f"{SRC}/{name}: {n} images but {n_labels} labels")
+    if not 0 < count <= n:
+        raise SystemExit(f"{name} set: asked for {count} images, it has {n} (want 1..{n})")
+    return rows, cols, pixels[: count * rows * cols], labels[:count]
+
+
+def parse_count(text, what):
+    try:
+        return int(text)
+    except ValueError:
+        raise SystemExit(f"{what} must be an integer, got {text!r}\n{USAGE}")
+
+
+def write_atomic(path, data):
+    """Write to a temporary name and rename, so a reader never sees half a file."""
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def write_page_sample(out, count):
+    rows, cols, pixels, labels = read_set("t10k", count)
     payload = {
         "source": "Fashion-MNIST test set (Zalando SE, Expat licence), via Debian's dataset-fashion-mnist",
         "count": count,
         "rows": rows,
         "cols": cols,
-        "labels": list(labels[:count]),
-        "pixels": base64.b64encode(pixels[: count * rows * cols]).decode("ascii"),
+        "labels": list(labels),
+        "pixels": base64.b64encode(pixels).decode("ascii"),
     }
     with open(out, "w") as f:
         f.write("// Generated by scripts/make-fashion-data.py: " + payload["source"] + ".\n")
         f.write("globalThis.TT_FASHION_DATA = " + json.dumps(payload, separators=(",", ":")) + ";\n")
+
+
+def write_training_data(out_dir, train_count, test_count):
+    rows, cols, train_px, train_lab = read_set("train", train_count)
+    rows_t, cols_t, test_px, test_lab = read_set("t10k", test_count)
+    assert (rows, cols) == (rows_t, cols_t)
+    os.makedirs(out_dir, exist_ok=True)
+    files = {
+        "fashion-train-images.u8": train_px,
+        "fashion-train-labels.u8": train_lab,
+        "fashion-test-images.u8": test_px,
+        "fashion-test-labels.u8": test_lab,
+    }
+    for name, data in files.items():
+        write_atomic(os.path.join(out_dir, name), data)
+
+    selection = (f"the first {train_count} images of the train set and the "
+                 f"first {test_count} of the test set, in file order")
+    meta = {
+        "source": SOURCE,
+        "licence": LICENCE,
+        "selection": selection,
+        "format": "raw uint8, no header: images [count, rows, cols] row-major (0 = background), labels [count] class indices",
+        "rows": rows,
+        "cols": cols,
+        "classes": CLASSES,
+        "train": {
+            "count": train_count,
+            "images": "fashion-train-images.u8",
+            "labels": "fashion-train-labels.u8",
+            "class_counts": [train_lab.count(c) for c in range(len(CLASSES))],
+        },
+        "test": {
+            "count": test_count,
+            "images": "fashion-test-images.u8",
+            "labels": "fashion-test-labels.u8",
+            "class_counts": [test_lab.count(c) for c in range(len(CLASSES))],
+        },
+    }
+    write_atomic(os.path.join(out_dir, "fashion-meta.json"),
+                 (json.dumps(meta, indent=2) + "\n").encode("utf-8"))
+
+    b64 = lambda data: base64.b64encode(data).decode("ascii")
+    payload = {
+        "source": SOURCE,
+        "licence": LICENCE,
+        "selection": selection,
+        "rows": rows,
+        "cols": cols,
+        "classes": CLASSES,
+        "trainCount": train_count,
+        "testCount": test_count,
+        "trainPixels": b64(train_px),
+        "trainLabels": b64(train_lab),
+        "testPixels": b64(test_px),
+        "testLabels": b64(test_lab),
+    }
+    script = ("// Generated by scripts/make-fashion-data.py --train: " + SOURCE + "; " + selection + ".\n"
+              "globalThis.TT_FASHION_TRAIN = " + json.dumps(payload, separators=(",", ":")) + ";\n")
+    write_atomic(os.path.join(out_dir, "fashion-train.js"), script.encode("utf-8"))
+
+
+def main():
+    args = sys.argv[1:]
+    if args and args[0] == "--train":
+        if not 2 <= len(args) <= 4:
+            raise SystemExit(USAGE)
+        train_count = parse_count(args[2], "TRAIN_COUNT") if len(args) > 2 else TRAIN_COUNT
+        test_count = parse_count(args[3], "TEST_COUNT") if len(args) > 3 else TEST_COUNT
+        write_training_data(args[1], train_count, test_count)
+        return
+    if not 1 <= len(args) <= 2 or args[0].startswith("-"):
+        raise SystemExit(USAGE)
+    write_page_sample(args[0], parse_count(args[1], "COUNT") if len(args) > 1 else 300)
 
 
 if __name__ == "__main__":
