@@ -117,9 +117,19 @@ typedef enum tt_binary_op { TT_ADD = 0, TT_SUB = 1, TT_MUL = 2, TT_DIV = 3 } tt_
 /* out = a (op) b with NumPy broadcasting: shapes align on the right; each
  * pair of dims must be equal or one of them 1. */
 TT_API int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, int op);
+/* Backward of tt_tensor_binary. dy has the output's shape broadcast(a, b);
+ * da += dy * d(a op b)/da summed over the dims a was broadcast on ([3,1,5]
+ * against [4,5]: da [3,1,5] sums dy [3,4,5] over dim 1), db likewise.
+ * Either may be NULL; they may be one buffer (y = x*x), never dy, a or b. */
+TT_API int tt_tensor_binary_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
+                                     const tt_tensor *a, const tt_tensor *b, int op);
 /* out = a (op) s, or s (op) a when scalar_first. */
 TT_API int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op,
                                    int scalar_first);
+/* da [a's shape] += dy [a's shape] * d(a op s)/da (d(s op a)/da when
+ * scalar_first). */
+TT_API int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
+                                            float s, int op, int scalar_first);
 
 /* NumPy matmul: [K]@[K] -> [], [M,K]@[K] -> [M], [K]@[K,N] -> [N],
  * [..,M,K]@[..,K,N] -> [..,M,N] with broadcast leading dims. */
@@ -128,8 +138,13 @@ TT_API int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor
 /* A copy with a new shape; at most one dim may be -1 (inferred). */
 TT_API int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int d1,
                              int d2, int d3);
+/* dst += src element by element; only the counts must match, so this is
+ * also reshape's backward. dst may not be src. */
+TT_API int tt_tensor_accumulate(tt_tensor *dst, const tt_tensor *src);
 /* A copy with dims dim0 and dim1 swapped (negative dims count from the end). */
 TT_API int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1);
+/* da += transpose(dy, dim0, dim1); dy is the output's shape, da the input's. */
+TT_API int tt_tensor_transpose_backward(tt_tensor *da, const tt_tensor *dy, int dim0, int dim1);
 
 typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
 /* Reduce over one axis (negative counts from the end), or over every
@@ -137,6 +152,11 @@ typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
  * zero elements is an error (as in NumPy); sum of nothing is 0, mean NaN. */
 TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int axis,
                             int keepdims);
+/* da [a's shape] += the gradient of the same reduce given dy [its output's
+ * shape]: sum broadcasts dy, mean dy / count, max gives dy / ties to each
+ * element equal to the max (torch.amax's rule; all NaN where the max is NaN). */
+TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
+                                     int op, int all, int axis, int keepdims);
 
 /* ---- statistics (what the lesson's views show) ------------------------ */
 
@@ -163,6 +183,12 @@ typedef enum tt_activation {
 
 /* out has x's shape. axis is used by softmax only. */
 TT_API int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axis);
+/* dx += dy * activation'(x), all four of x's shape. x is the forward's
+ * input and y its output; each kind reads one of them and the other may be
+ * NULL: relu, sigmoid, tanh and softmax read y (relu's gradient is 0 where
+ * y is 0, as PyTorch's), gelu reads x. */
+TT_API int tt_activation_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *x,
+                                  const tt_tensor *y, int kind, int axis);
 
 /* ---- Linear ----------------------------------------------------------- */
 
