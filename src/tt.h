@@ -220,6 +220,29 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
 TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
                               int training);
 
+/* ---- losses ---------------------------------------------------------- */
+
+/* Each loss is a rank-0 tensor; each backward takes dloss (rank 0) and
+ * accumulates into its gradient buffers (NULL: not needed). */
+
+/* Cross-entropy on raw scores, log-softmax and NLL in one pass (PyTorch's
+ * F.cross_entropy, mean over rows): logits [M, C] (M, C >= 1), targets [M]
+ * holding class indices as floats, each an integer in [0, C). loss [] =
+ * mean_r(logsumexp(logits[r]) - logits[r, targets[r]]), max-subtracted
+ * (logits of +-1e4 stay finite), accumulated in double. */
+TT_API int tt_cross_entropy_forward(tt_tensor **loss, const tt_tensor *logits,
+                                    const tt_tensor *targets);
+/* dlogits [M, C] += dloss * (softmax(logits) - onehot(targets)) / M. */
+TT_API int tt_cross_entropy_backward(tt_tensor *dlogits, const tt_tensor *dloss,
+                                     const tt_tensor *logits, const tt_tensor *targets);
+
+/* Mean squared error over every element; pred and target of one shape
+ * (no elements: NaN, as in PyTorch). */
+TT_API int tt_mse_forward(tt_tensor **loss, const tt_tensor *pred, const tt_tensor *target);
+/* dpred += dloss * 2 (pred - target) / n and dtarget -= the same. */
+TT_API int tt_mse_backward(tt_tensor *dpred, tt_tensor *dtarget, const tt_tensor *dloss,
+                           const tt_tensor *pred, const tt_tensor *target);
+
 /* ---- RNG -------------------------------------------------------------- */
 
 /* One global PCG32 stream (O'Neill 2014, XSH-RR 64/32). The 64-bit seed is
