@@ -243,6 +243,28 @@ TT_API int tt_mse_forward(tt_tensor **loss, const tt_tensor *pred, const tt_tens
 TT_API int tt_mse_backward(tt_tensor *dpred, tt_tensor *dtarget, const tt_tensor *dloss,
                            const tt_tensor *pred, const tt_tensor *target);
 
+/* ---- optimizers ------------------------------------------------------ */
+
+/* One parameter tensor's step with PyTorch's update rules, element-wise in
+ * float32 (hyperparameters rounded to float once, as PyTorch's scalars).
+ * The state tensors have param's shape and belong to the caller. */
+
+/* torch.optim.SGD: g = grad + weight_decay*param; if momentum != 0:
+ * buf = first_step ? g : momentum*buf + (1-dampening)*g, then
+ * g = nesterov ? g + momentum*buf : buf; param -= lr*g. momentum_buf may be
+ * NULL only when momentum == 0. lr, momentum, weight_decay >= 0; nesterov
+ * needs momentum > 0 and dampening 0. */
+TT_API int tt_sgd_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *momentum_buf,
+                       double lr, double momentum, double dampening, double weight_decay,
+                       int nesterov, int first_step);
+/* torch.optim.Adam (not AdamW); step >= 1 is the count including this step.
+ * g = grad + wd*param; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
+ * param -= (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps), bc = 1 - beta^step
+ * in double. lr, eps, weight_decay >= 0; 0 <= beta1, beta2 < 1. */
+TT_API int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
+                        tt_tensor *exp_avg_sq, int step, double lr, double beta1, double beta2,
+                        double eps, double weight_decay);
+
 /* ---- RNG -------------------------------------------------------------- */
 
 /* One global PCG32 stream (O'Neill 2014, XSH-RR 64/32). The 64-bit seed is
