@@ -427,7 +427,9 @@ int tt_tensor_transpose_backward(tt_tensor *da, const tt_tensor *dy, int dim0, i
     dims[d1] = dy->shape[d0];
     if (!da) return TT_OK;
     if (!tt_shape_is(da, dy->ndim, dims))
-        return tt_fail(TT_ERR_SHAPE, "transpose backward: da has shape %s, expected %s (dy %s with dims %d and %d swapped)",
+        return tt_fail(TT_ERR_SHAPE,
+                       "transpose backward: da has shape %s, expected %s (dy %s with dims %d and "
+                       "%d swapped)",
                        tt_shape_str(sa, da->ndim, da->shape), tt_shape_str(se, dy->ndim, dims),
                        tt_shape_str(sd, dy->ndim, dy->shape), d0, d1);
     if (da->size == 0) return TT_OK;

@@ -129,9 +129,10 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
     for (int i = 0; i < 4; i++)
         for (int j = i + 1; j < 4; j++)
             if (all[i] == all[j])
-                return tt_fail(TT_ERR_ARG,
-                               "adam: param, grad, exp_avg and exp_avg_sq must be four different tensors");
-    if (step < 1) return tt_fail(TT_ERR_ARG, "adam: step %d must be >= 1 (the count after this step)", step);
+                return tt_fail(TT_ERR_ARG, "adam: param, grad, exp_avg and exp_avg_sq must be "
+                                           "four different tensors");
+    if (step < 1)
+        return tt_fail(TT_ERR_ARG, "adam: step %d must be >= 1 (the count after this step)", step);
     if (!tt_finite(lr) || lr < 0)
         return tt_fail(TT_ERR_ARG, "adam: learning rate %g must be finite and >= 0", lr);
     if (!tt_finite(eps) || eps < 0)
