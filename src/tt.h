@@ -117,9 +117,19 @@ typedef enum tt_binary_op { TT_ADD = 0, TT_SUB = 1, TT_MUL = 2, TT_DIV = 3 } tt_
 /* out = a (op) b with NumPy broadcasting: shapes align on the right; each
  * pair of dims must be equal or one of them 1. */
 TT_API int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, int op);
+/* Backward of tt_tensor_binary. dy has the output's shape broadcast(a, b);
+ * da += dy * d(a op b)/da summed over the dims a was broadcast on ([3,1,5]
+ * against [4,5]: da [3,1,5] sums dy [3,4,5] over dim 1), db likewise.
+ * Either may be NULL; they may be one buffer (y = x*x), never dy, a or b. */
+TT_API int tt_tensor_binary_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
+                                     const tt_tensor *a, const tt_tensor *b, int op);
 /* out = a (op) s, or s (op) a when scalar_first. */
 TT_API int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op,
                                    int scalar_first);
+/* da [a's shape] += dy [a's shape] * d(a op s)/da (d(s op a)/da when
+ * scalar_first). */
+TT_API int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
+                                            float s, int op, int scalar_first);
 
 /* NumPy matmul: [K]@[K] -> [], [M,K]@[K] -> [M], [K]@[K,N] -> [N],
  * [..,M,K]@[..,K,N] -> [..,M,N] with broadcast leading dims. */
@@ -128,8 +138,13 @@ TT_API int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor
 /* A copy with a new shape; at most one dim may be -1 (inferred). */
 TT_API int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int d1,
                              int d2, int d3);
+/* dst += src element by element; only the counts must match, so this is
+ * also reshape's backward. dst may not be src. */
+TT_API int tt_tensor_accumulate(tt_tensor *dst, const tt_tensor *src);
 /* A copy with dims dim0 and dim1 swapped (negative dims count from the end). */
 TT_API int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1);
+/* da += transpose(dy, dim0, dim1); dy is the output's shape, da the input's. */
+TT_API int tt_tensor_transpose_backward(tt_tensor *da, const tt_tensor *dy, int dim0, int dim1);
 
 typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
 /* Reduce over one axis (negative counts from the end), or over every
@@ -137,6 +152,11 @@ typedef enum tt_reduce_op { TT_SUM = 0, TT_MEAN = 1, TT_MAX = 2 } tt_reduce_op;
  * zero elements is an error (as in NumPy); sum of nothing is 0, mean NaN. */
 TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int axis,
                             int keepdims);
+/* da [a's shape] += the gradient of the same reduce given dy [its output's
+ * shape]: sum broadcasts dy, mean dy / count, max gives dy / ties to each
+ * element equal to the max (torch.amax's rule; all NaN where the max is NaN). */
+TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
+                                     int op, int all, int axis, int keepdims);
 
 /* ---- statistics (what the lesson's views show) ------------------------ */
 
@@ -163,6 +183,12 @@ typedef enum tt_activation {
 
 /* out has x's shape. axis is used by softmax only. */
 TT_API int tt_activation_forward(tt_tensor **out, const tt_tensor *x, int kind, int axis);
+/* dx += dy * activation'(x), all four of x's shape. x is the forward's
+ * input and y its output; each kind reads one of them and the other may be
+ * NULL: relu, sigmoid, tanh and softmax read y (relu's gradient is 0 where
+ * y is 0, as PyTorch's), gelu reads x. */
+TT_API int tt_activation_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *x,
+                                  const tt_tensor *y, int kind, int axis);
 
 /* ---- Linear ----------------------------------------------------------- */
 
@@ -193,6 +219,51 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
  * p must be in [0, 1]; p = 1 drops everything. */
 TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
                               int training);
+
+/* ---- losses ---------------------------------------------------------- */
+
+/* Each loss is a rank-0 tensor; each backward takes dloss (rank 0) and
+ * accumulates into its gradient buffers (NULL: not needed). */
+
+/* Cross-entropy on raw scores, log-softmax and NLL in one pass (PyTorch's
+ * F.cross_entropy, mean over rows): logits [M, C] (M, C >= 1), targets [M]
+ * holding class indices as floats, each an integer in [0, C). loss [] =
+ * mean_r(logsumexp(logits[r]) - logits[r, targets[r]]), max-subtracted
+ * (logits of +-1e4 stay finite), accumulated in double. */
+TT_API int tt_cross_entropy_forward(tt_tensor **loss, const tt_tensor *logits,
+                                    const tt_tensor *targets);
+/* dlogits [M, C] += dloss * (softmax(logits) - onehot(targets)) / M. */
+TT_API int tt_cross_entropy_backward(tt_tensor *dlogits, const tt_tensor *dloss,
+                                     const tt_tensor *logits, const tt_tensor *targets);
+
+/* Mean squared error over every element; pred and target of one shape
+ * (no elements: NaN, as in PyTorch). */
+TT_API int tt_mse_forward(tt_tensor **loss, const tt_tensor *pred, const tt_tensor *target);
+/* dpred += dloss * 2 (pred - target) / n and dtarget -= the same. */
+TT_API int tt_mse_backward(tt_tensor *dpred, tt_tensor *dtarget, const tt_tensor *dloss,
+                           const tt_tensor *pred, const tt_tensor *target);
+
+/* ---- optimizers ------------------------------------------------------ */
+
+/* One parameter tensor's step with PyTorch's update rules, element-wise in
+ * float32 (hyperparameters rounded to float once, as PyTorch's scalars).
+ * The state tensors have param's shape and belong to the caller. */
+
+/* torch.optim.SGD: g = grad + weight_decay*param; if momentum != 0:
+ * buf = first_step ? g : momentum*buf + (1-dampening)*g, then
+ * g = nesterov ? g + momentum*buf : buf; param -= lr*g. momentum_buf may be
+ * NULL only when momentum == 0. lr, momentum, weight_decay >= 0; nesterov
+ * needs momentum > 0 and dampening 0. */
+TT_API int tt_sgd_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *momentum_buf,
+                       double lr, double momentum, double dampening, double weight_decay,
+                       int nesterov, int first_step);
+/* torch.optim.Adam (not AdamW); step >= 1 is the count including this step.
+ * g = grad + wd*param; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
+ * param -= (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps), bc = 1 - beta^step
+ * in double. lr, eps, weight_decay >= 0; 0 <= beta1, beta2 < 1. */
+TT_API int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
+                        tt_tensor *exp_avg_sq, int step, double lr, double beta1, double beta2,
+                        double eps, double weight_decay);
 
 /* ---- RNG -------------------------------------------------------------- */
 

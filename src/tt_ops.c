@@ -1,6 +1,8 @@
 /* tt_ops.c — the tensor ops the lesson needs: broadcasting arithmetic,
- * matmul, reshape, transpose and reductions. Each validates its inputs,
- * names the shapes in its error, and allocates its result. */
+ * matmul, reshape, transpose and reductions. Each validates its inputs and
+ * names the shapes in its error; the forwards allocate their result, and
+ * each *_backward, right below its forward, accumulates (+=) into gradient
+ * buffers the caller provides (any of them may be NULL). */
 #include <math.h>
 #include <string.h>
 
@@ -79,6 +81,116 @@ int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, in
     return TT_OK;
 }
 
+/* The gradient tensors must be exactly the shapes they are the gradient of. */
+static int tt_shape_is(const tt_tensor *t, int ndim, const int32_t *dims) {
+    if (t->ndim != ndim) return 0;
+    for (int i = 0; i < ndim; i++)
+        if (t->shape[i] != dims[i]) return 0;
+    return 1;
+}
+
+/* d is a gradient buffer the call writes while it reads x. */
+static int tt_aliases(const tt_tensor *d, const tt_tensor *x) { return d && x && d == x; }
+
+static inline float tt_binary_grad_term(int op, int wrt_b, float dy, float x, float y) {
+    switch (op) {
+    case TT_ADD: return dy;
+    case TT_SUB: return wrt_b ? -dy : dy;
+    case TT_MUL: return wrt_b ? dy * x : dy * y;
+    default: return wrt_b ? -dy * ((x / y) / y) : dy / y; /* PyTorch's (a/b)/b: b*b could overflow */
+    }
+}
+
+/* dt += d(a op b)/d(target) * dy, summed over every output position that
+ * reads each element of the target (a when !wrt_b, else b). pt, pa, pb, po
+ * are the rank-4 padded shapes. Output index = target index + r, where r
+ * runs over the dims the target was broadcast on (0 elsewhere), so each
+ * element's sum runs over those positions in row-major order, in double. */
+static void tt_binary_grad(float *dt, int wrt_b, int op, const float *dy, const float *a,
+                           const float *b, const int32_t pa[4], const int32_t pb[4],
+                           const int32_t po[4]) {
+    const int32_t *pt = wrt_b ? pb : pa;
+    size_t sa[4], sb[4], so[4], s = 1;
+    int32_t red[4];
+    tt_bcast_strides(sa, pa, po);
+    tt_bcast_strides(sb, pb, po);
+    for (int i = 3; i >= 0; i--) {
+        so[i] = s;
+        s *= (size_t)po[i];
+        red[i] = pt[i] == po[i] ? 1 : po[i];
+    }
+    size_t t = 0;
+    for (int j0 = 0; j0 < pt[0]; j0++)
+        for (int j1 = 0; j1 < pt[1]; j1++)
+            for (int j2 = 0; j2 < pt[2]; j2++)
+                for (int j3 = 0; j3 < pt[3]; j3++) {
+                    double sum = 0.0;
+                    for (int r0 = 0; r0 < red[0]; r0++)
+                        for (int r1 = 0; r1 < red[1]; r1++)
+                            for (int r2 = 0; r2 < red[2]; r2++)
+                                for (int r3 = 0; r3 < red[3]; r3++) {
+                                    size_t i0 = (size_t)(j0 + r0), i1 = (size_t)(j1 + r1),
+                                           i2 = (size_t)(j2 + r2), i3 = (size_t)(j3 + r3);
+                                    size_t o = i0 * so[0] + i1 * so[1] + i2 * so[2] + i3 * so[3];
+                                    float x = a[i0 * sa[0] + i1 * sa[1] + i2 * sa[2] + i3 * sa[3]];
+                                    float y = b[i0 * sb[0] + i1 * sb[1] + i2 * sb[2] + i3 * sb[3]];
+                                    sum += (double)tt_binary_grad_term(op, wrt_b, dy[o], x, y);
+                                }
+                    dt[t++] += (float)sum;
+                }
+}
+
+/* da [a's shape] += sum over broadcast dims of dy * d(a op b)/da, and db
+ * likewise; dy has the forward output's shape broadcast(a, b). Each term is
+ * computed in float as PyTorch does (mul: dy*b, div: dy/b and
+ * -dy*((a/b)/b)). da and db may be NULL, or the same buffer (y = x*x with
+ * a == b): the two accumulate one after the other. Neither may be dy, a or
+ * b. */
+int tt_tensor_binary_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
+                              const tt_tensor *a, const tt_tensor *b, int op) {
+    char sa[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN], so[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN];
+    if (op < TT_ADD || op > TT_DIV)
+        return tt_fail(TT_ERR_ARG, "binary backward: unknown op %d", op);
+    static const char *const names[] = {"add backward", "sub backward", "mul backward",
+                                        "div backward"};
+    const char *name = names[op];
+    TT_CHECK(dy, name, "dy");
+    TT_CHECK(a, name, "left operand");
+    TT_CHECK(b, name, "right operand");
+    if (da) TT_CHECK(da, name, "da");
+    if (db) TT_CHECK(db, name, "db");
+    const tt_tensor *ins[3] = {dy, a, b};
+    for (int i = 0; i < 3; i++)
+        if (tt_aliases(da, ins[i]) || tt_aliases(db, ins[i]))
+            return tt_fail(TT_ERR_ARG, "%s: a gradient buffer is also an input (dy, a or b)",
+                           name);
+    int nd = a->ndim > b->ndim ? a->ndim : b->ndim;
+    int32_t pa[4], pb[4], po[4];
+    tt_pad4(pa, a->ndim, a->shape);
+    tt_pad4(pb, b->ndim, b->shape);
+    tt_shape_str(sa, a->ndim, a->shape);
+    tt_shape_str(sb, b->ndim, b->shape);
+    for (int i = 0; i < 4; i++) {
+        if (pa[i] != pb[i] && pa[i] != 1 && pb[i] != 1)
+            return tt_fail(TT_ERR_SHAPE, "%s: shapes %s and %s cannot be broadcast", name, sa, sb);
+        po[i] = pa[i] == 1 ? pb[i] : pa[i];
+    }
+    tt_shape_str(so, nd, po + (4 - nd));
+    if (!tt_shape_is(dy, nd, po + (4 - nd)))
+        return tt_fail(TT_ERR_SHAPE, "%s: dy has shape %s, expected %s (the output of %s and %s)",
+                       name, tt_shape_str(sd, dy->ndim, dy->shape), so, sa, sb);
+    if (da && !tt_shape_is(da, a->ndim, a->shape))
+        return tt_fail(TT_ERR_SHAPE, "%s: da has shape %s, expected a's shape %s", name,
+                       tt_shape_str(sd, da->ndim, da->shape), sa);
+    if (db && !tt_shape_is(db, b->ndim, b->shape))
+        return tt_fail(TT_ERR_SHAPE, "%s: db has shape %s, expected b's shape %s", name,
+                       tt_shape_str(sd, db->ndim, db->shape), sb);
+    if (dy->size == 0) return TT_OK; /* nothing flows back; the loops could be huge and empty */
+    if (da) tt_binary_grad(da->data, 0, op, dy->data, a->data, b->data, pa, pb, po);
+    if (db) tt_binary_grad(db->data, 1, op, dy->data, a->data, b->data, pa, pb, po);
+    return TT_OK;
+}
+
 int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op,
                             int scalar_first) {
     if (!out) return tt_fail(TT_ERR_STATE, "binary op: out is NULL");
@@ -92,6 +204,43 @@ int tt_tensor_binary_scalar(tt_tensor **out, const tt_tensor *a, float s, int op
         for (size_t i = 0; i < a->size; i++) y[i] = tt_apply(op, s, a->data[i]);
     else
         for (size_t i = 0; i < a->size; i++) y[i] = tt_apply(op, a->data[i], s);
+    return TT_OK;
+}
+
+/* da [a's shape] += dy * d(a op s)/da (or d(s op a)/da when scalar_first);
+ * dy has a's shape. da may be NULL (then this only validates); it may not
+ * be dy or a. */
+int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
+                                     float s, int op, int scalar_first) {
+    char sa[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN];
+    if (op < TT_ADD || op > TT_DIV)
+        return tt_fail(TT_ERR_ARG, "binary backward: unknown op %d", op);
+    static const char *const names[] = {"add backward", "sub backward", "mul backward",
+                                        "div backward"};
+    const char *name = names[op];
+    TT_CHECK(dy, name, "dy");
+    TT_CHECK(a, name, "tensor operand");
+    if (da) TT_CHECK(da, name, "da");
+    if (tt_aliases(da, dy) || tt_aliases(da, a))
+        return tt_fail(TT_ERR_ARG, "%s: da is also an input (dy or a)", name);
+    tt_shape_str(sa, a->ndim, a->shape);
+    if (!tt_shape_is(dy, a->ndim, a->shape))
+        return tt_fail(TT_ERR_SHAPE, "%s: dy has shape %s, expected the operand's shape %s", name,
+                       tt_shape_str(sd, dy->ndim, dy->shape), sa);
+    if (da && !tt_shape_is(da, a->ndim, a->shape))
+        return tt_fail(TT_ERR_SHAPE, "%s: da has shape %s, expected the operand's shape %s", name,
+                       tt_shape_str(sd, da->ndim, da->shape), sa);
+    if (!da) return TT_OK;
+    float *d = da->data;
+    const float *g = dy->data, *x = a->data;
+    for (size_t i = 0; i < a->size; i++) {
+        float t;
+        if (scalar_first) /* s op a: the tensor is the right operand */
+            t = tt_binary_grad_term(op, 1, g[i], s, x[i]);
+        else
+            t = tt_binary_grad_term(op, 0, g[i], x[i], s);
+        d[i] += t;
+    }
     return TT_OK;
 }
 
@@ -196,6 +345,22 @@ int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int
     return TT_OK;
 }
 
+/* dst += src element by element in row-major order. Only the element
+ * counts must match, so this is also reshape's backward (dx [a's shape] +=
+ * dy [the new shape]). dst may not be src. */
+int tt_tensor_accumulate(tt_tensor *dst, const tt_tensor *src) {
+    char sd[TT_SHAPE_STR_LEN], ss[TT_SHAPE_STR_LEN];
+    TT_CHECK(dst, "accumulate", "dst");
+    TT_CHECK(src, "accumulate", "src");
+    if (dst == src) return tt_fail(TT_ERR_ARG, "accumulate: dst and src are the same tensor");
+    if (dst->size != src->size)
+        return tt_fail(TT_ERR_SHAPE, "accumulate: dst %s has %zu elements but src %s has %zu",
+                       tt_shape_str(sd, dst->ndim, dst->shape), dst->size,
+                       tt_shape_str(ss, src->ndim, src->shape), src->size);
+    for (size_t i = 0; i < dst->size; i++) dst->data[i] += src->data[i];
+    return TT_OK;
+}
+
 /* Normalise an axis that may count from the end; -1 when out of range. */
 static int tt_axis(int axis, int ndim) {
     if (axis < -ndim || axis >= ndim) return -1;
@@ -241,6 +406,54 @@ int tt_tensor_transpose(tt_tensor **out, const tt_tensor *a, int dim0, int dim1)
                 for (int i3 = 0; i3 < po[3]; i3++)
                     y[o++] = a->data[i0 * stride_in[0] + i1 * stride_in[1] + i2 * stride_in[2] +
                                      i3 * stride_in[3]];
+    return TT_OK;
+}
+
+/* da += transpose(dy, dim0, dim1): swapping the same two dims back. dy is
+ * the forward's output shape, da the input's (dy with dim0 and dim1
+ * swapped). da may not be dy. */
+int tt_tensor_transpose_backward(tt_tensor *da, const tt_tensor *dy, int dim0, int dim1) {
+    char sa[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN], se[TT_SHAPE_STR_LEN];
+    TT_CHECK(dy, "transpose backward", "dy");
+    if (da) TT_CHECK(da, "transpose backward", "da");
+    if (da == dy) return tt_fail(TT_ERR_ARG, "transpose backward: da and dy are the same tensor");
+    int d0 = tt_axis(dim0, dy->ndim), d1 = tt_axis(dim1, dy->ndim);
+    if (d0 < 0 || d1 < 0)
+        return tt_fail(TT_ERR_ARG, "transpose backward: dims (%d, %d) out of range for dy %s (rank %d)",
+                       dim0, dim1, tt_shape_str(sd, dy->ndim, dy->shape), (int)dy->ndim);
+    int32_t dims[4];
+    for (int i = 0; i < dy->ndim; i++) dims[i] = dy->shape[i];
+    dims[d0] = dy->shape[d1];
+    dims[d1] = dy->shape[d0];
+    if (!da) return TT_OK;
+    if (!tt_shape_is(da, dy->ndim, dims))
+        return tt_fail(TT_ERR_SHAPE,
+                       "transpose backward: da has shape %s, expected %s (dy %s with dims %d and "
+                       "%d swapped)",
+                       tt_shape_str(sa, da->ndim, da->shape), tt_shape_str(se, dy->ndim, dims),
+                       tt_shape_str(sd, dy->ndim, dy->shape), d0, d1);
+    if (da->size == 0) return TT_OK;
+    /* As the forward: walk da in order, read dy through swapped strides. */
+    int32_t po[4], pin[4];
+    size_t sin[4], s = 1, stride_in[4];
+    tt_pad4(po, dy->ndim, dims);
+    tt_pad4(pin, dy->ndim, dy->shape);
+    for (int i = 3; i >= 0; i--) {
+        sin[i] = s;
+        s *= (size_t)pin[i];
+    }
+    int off = 4 - dy->ndim;
+    for (int i = 0; i < 4; i++) stride_in[i] = sin[i];
+    stride_in[d0 + off] = sin[d1 + off];
+    stride_in[d1 + off] = sin[d0 + off];
+    float *y = da->data;
+    size_t o = 0;
+    for (int i0 = 0; i0 < po[0]; i0++)
+        for (int i1 = 0; i1 < po[1]; i1++)
+            for (int i2 = 0; i2 < po[2]; i2++)
+                for (int i3 = 0; i3 < po[3]; i3++)
+                    y[o++] += dy->data[i0 * stride_in[0] + i1 * stride_in[1] + i2 * stride_in[2] +
+                                       i3 * stride_in[3]];
     return TT_OK;
 }
 
@@ -302,6 +515,86 @@ int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int a
                 r = op == TT_MEAN ? (float)(len ? s / (double)len : NAN) : (float)s;
             }
             y[o * inner + in] = r;
+        }
+    return TT_OK;
+}
+
+/* da [a's shape] += the gradient of reduce(a) given dy [the forward's
+ * output shape, keepdims as in the forward], on the same [outer, len,
+ * inner] view:
+ *   sum:  every element gets its slice's dy;
+ *   mean: dy / len (float division, as PyTorch's grad / count);
+ *   max:  (dy / ties) for each element equal to the slice's max, 0 for the
+ *         rest, ties = how many equal it (torch.amax's rule). A slice whose
+ *         max is NaN has no element equal to it, so as in PyTorch every
+ *         element of it gets (dy / 0) * 0 = NaN.
+ * The forward's errors repeat here (bad axis, max over an empty axis).
+ * da may not be dy or a. */
+int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a, int op,
+                              int all, int axis, int keepdims) {
+    char sa[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN], se[TT_SHAPE_STR_LEN];
+    if (op < TT_SUM || op > TT_MAX) return tt_fail(TT_ERR_ARG, "reduce backward: unknown op %d", op);
+    static const char *const names[] = {"sum backward", "mean backward", "max backward"};
+    const char *name = names[op];
+    TT_CHECK(dy, name, "dy");
+    TT_CHECK(a, name, "input");
+    if (da) TT_CHECK(da, name, "da");
+    if (tt_aliases(da, dy) || tt_aliases(da, a))
+        return tt_fail(TT_ERR_ARG, "%s: da is also an input (dy or a)", name);
+    tt_shape_str(sa, a->ndim, a->shape);
+    int ax = all ? -1 : tt_axis(axis, a->ndim);
+    if (!all && ax < 0)
+        return tt_fail(TT_ERR_ARG, "%s: axis %d is out of range for %s (rank %d)", name, axis, sa,
+                       (int)a->ndim);
+    size_t outer = 1, len = a->size, inner = 1;
+    int32_t dims[4];
+    int nd = 0;
+    if (all) {
+        if (keepdims)
+            for (int i = 0; i < a->ndim; i++) dims[nd++] = 1;
+    } else {
+        len = (size_t)a->shape[ax];
+        for (int i = 0; i < a->ndim; i++) {
+            if (i < ax) outer *= (size_t)a->shape[i];
+            if (i > ax) inner *= (size_t)a->shape[i];
+            if (i != ax)
+                dims[nd++] = a->shape[i];
+            else if (keepdims)
+                dims[nd++] = 1;
+        }
+    }
+    if (op == TT_MAX && len == 0)
+        return tt_fail(TT_ERR_SHAPE, "max backward: cannot reduce %s over an empty axis", sa);
+    if (!tt_shape_is(dy, nd, dims))
+        return tt_fail(TT_ERR_SHAPE, "%s: dy has shape %s, expected %s (the reduction of %s)", name,
+                       tt_shape_str(sd, dy->ndim, dy->shape), tt_shape_str(se, nd, dims), sa);
+    if (da && !tt_shape_is(da, a->ndim, a->shape))
+        return tt_fail(TT_ERR_SHAPE, "%s: da has shape %s, expected the input's shape %s", name,
+                       tt_shape_str(sd, da->ndim, da->shape), sa);
+    if (!da || a->size == 0) return TT_OK;
+    float *d = da->data;
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            const float *x = a->data + o * len * inner + in;
+            float *dx = d + o * len * inner + in;
+            float g = dy->data[o * inner + in];
+            if (op == TT_SUM) {
+                for (size_t i = 0; i < len; i++) dx[i * inner] += g;
+            } else if (op == TT_MEAN) {
+                float gm = (float)((double)g / (double)len); /* = float g / len, rounded once */
+                for (size_t i = 0; i < len; i++) dx[i * inner] += gm;
+            } else {
+                float r = x[0]; /* the forward's max, NaN winning */
+                for (size_t i = 1; i < len; i++) {
+                    float v = x[i * inner];
+                    if (v > r || v != v) r = v;
+                    if (r != r) break;
+                }
+                size_t ties = 0;
+                for (size_t i = 0; i < len; i++) ties += x[i * inner] == r;
+                float share = (float)((double)g / (double)ties);
+                for (size_t i = 0; i < len; i++) dx[i * inner] += share * (x[i * inner] == r ? 1.0f : 0.0f);
+            }
         }
     return TT_OK;
 }

@@ -1,0 +1,162 @@
+/* tt_optim.c — one parameter tensor's update for SGD and Adam, with
+ * PyTorch's rules (torch.optim.SGD and torch.optim.Adam, single-tensor
+ * path), so a run can be compared with PyTorch step by step.
+ *
+ * Element-wise in float32 as PyTorch's float tensors are: every
+ * hyperparameter is rounded to float once (as PyTorch's scalar `alpha` /
+ * `value` arguments are) and each line of the update is the same float
+ * operations in the same order as PyTorch's tensor calls. Only Adam's bias
+ * corrections are double (Python floats there); beta^step is computed by
+ * repeated squaring here instead of libm's pow, so it can differ from
+ * Python's in the last bit of a double, far below float. The state
+ * (momentum buffer, exp_avg, exp_avg_sq, the step count) belongs to the
+ * caller. Every argument is checked before anything is written: a failed
+ * step changes nothing. */
+#include "tt_internal.h"
+
+static int tt_finite(double x) { return x == x && x - x == 0.0; }
+
+static int tt_same_shape(const tt_tensor *a, const tt_tensor *b) {
+    if (a->ndim != b->ndim) return 0;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i]) return 0;
+    return 1;
+}
+
+/* t must be a live tensor of param's shape that is none of the others. */
+static int tt_optim_buffer(const tt_tensor *t, const tt_tensor *param, const char *op,
+                           const char *what) {
+    char s1[TT_SHAPE_STR_LEN], s2[TT_SHAPE_STR_LEN];
+    TT_CHECK(t, op, what);
+    if (!tt_same_shape(t, param))
+        return tt_fail(TT_ERR_SHAPE, "%s: %s has shape %s but param has shape %s", op, what,
+                       tt_shape_str(s1, t->ndim, t->shape),
+                       tt_shape_str(s2, param->ndim, param->shape));
+    return TT_OK;
+}
+
+/* ---- SGD -------------------------------------------------------------- */
+
+/* param [any shape] -= lr * g, per element, where
+ *   g = grad + weight_decay * param                  (if weight_decay != 0)
+ *   if momentum != 0:
+ *       buf = first_step ? g : momentum * buf + (1 - dampening) * g
+ *       g = nesterov ? g + momentum * buf : buf
+ * grad and momentum_buf have param's shape; momentum_buf is read and
+ * written only when momentum != 0 (it may be NULL otherwise). first_step
+ * is PyTorch's "no momentum buffer yet". Checks are PyTorch's (lr,
+ * momentum, weight_decay >= 0; nesterov needs momentum > 0 and dampening
+ * 0), and non-finite hyperparameters are rejected too. */
+int tt_sgd_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *momentum_buf, double lr,
+                double momentum, double dampening, double weight_decay, int nesterov,
+                int first_step) {
+    const char *op = "sgd";
+    TT_CHECK(param, op, "param");
+    int st = tt_optim_buffer(grad, param, op, "grad");
+    if (st != TT_OK) return st;
+    if (!tt_finite(lr) || lr < 0)
+        return tt_fail(TT_ERR_ARG, "sgd: learning rate %g must be finite and >= 0", lr);
+    if (!tt_finite(momentum) || momentum < 0)
+        return tt_fail(TT_ERR_ARG, "sgd: momentum %g must be finite and >= 0", momentum);
+    if (!tt_finite(dampening))
+        return tt_fail(TT_ERR_ARG, "sgd: dampening %g must be finite", dampening);
+    if (!tt_finite(weight_decay) || weight_decay < 0)
+        return tt_fail(TT_ERR_ARG, "sgd: weight_decay %g must be finite and >= 0", weight_decay);
+    if (nesterov && (momentum <= 0 || dampening != 0))
+        return tt_fail(TT_ERR_ARG,
+                       "sgd: nesterov momentum needs momentum > 0 and dampening 0 (got %g and %g)",
+                       momentum, dampening);
+    if (momentum != 0) {
+        if (!momentum_buf)
+            return tt_fail(TT_ERR_STATE, "sgd: momentum %g needs a momentum_buf (it is NULL)",
+                           momentum);
+        st = tt_optim_buffer(momentum_buf, param, op, "momentum_buf");
+        if (st != TT_OK) return st;
+        if (momentum_buf == param || momentum_buf == grad)
+            return tt_fail(TT_ERR_ARG, "sgd: momentum_buf must be a tensor of its own, not param or grad");
+    }
+    if (grad == param) return tt_fail(TT_ERR_ARG, "sgd: grad and param are the same tensor");
+
+    const float wd = (float)weight_decay, mom = (float)momentum;
+    const float keep = (float)(1.0 - dampening), neg_lr = (float)-lr;
+    float *p = param->data, *buf = momentum != 0 ? momentum_buf->data : NULL;
+    const float *gr = grad->data;
+    for (size_t i = 0; i < param->size; i++) {
+        float g = gr[i];
+        if (weight_decay != 0) g = g + wd * p[i];   /* grad.add(param, alpha=wd) */
+        if (momentum != 0) {
+            float b = first_step ? g : buf[i] * mom + keep * g; /* buf.mul_(m).add_(g, alpha=1-d) */
+            buf[i] = b;
+            g = nesterov ? g + mom * b : b;         /* grad.add(buf, alpha=momentum) */
+        }
+        p[i] = p[i] + neg_lr * g;                   /* param.add_(grad, alpha=-lr) */
+    }
+    return TT_OK;
+}
+
+/* ---- Adam ------------------------------------------------------------- */
+
+/* b^n for n >= 1 by repeated squaring, in double. */
+static double tt_powi(double b, int n) {
+    double r = 1.0;
+    while (n > 0) {
+        if (n & 1) r *= b;
+        b *= b;
+        n >>= 1;
+    }
+    return r;
+}
+
+/* One Adam step (not AdamW) on param [any shape]; grad, exp_avg and
+ * exp_avg_sq have its shape, and step >= 1 is the step count after this
+ * step is counted (1 on the first call). Per element:
+ *   g = grad + weight_decay * param                  (if weight_decay != 0)
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g * g
+ *   param -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
+ * with bc1 = 1 - beta1^step and bc2 = 1 - beta2^step in double. Checks are
+ * PyTorch's: lr, eps, weight_decay >= 0, 0 <= beta < 1 (and finite). */
+int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
+                 tt_tensor *exp_avg_sq, int step, double lr, double beta1, double beta2,
+                 double eps, double weight_decay) {
+    const char *op = "adam";
+    TT_CHECK(param, op, "param");
+    int st = tt_optim_buffer(grad, param, op, "grad");
+    if (st == TT_OK) st = tt_optim_buffer(exp_avg, param, op, "exp_avg");
+    if (st == TT_OK) st = tt_optim_buffer(exp_avg_sq, param, op, "exp_avg_sq");
+    if (st != TT_OK) return st;
+    const tt_tensor *all[4] = {param, grad, exp_avg, exp_avg_sq};
+    for (int i = 0; i < 4; i++)
+        for (int j = i + 1; j < 4; j++)
+            if (all[i] == all[j])
+                return tt_fail(TT_ERR_ARG, "adam: param, grad, exp_avg and exp_avg_sq must be "
+                                           "four different tensors");
+    if (step < 1)
+        return tt_fail(TT_ERR_ARG, "adam: step %d must be >= 1 (the count after this step)", step);
+    if (!tt_finite(lr) || lr < 0)
+        return tt_fail(TT_ERR_ARG, "adam: learning rate %g must be finite and >= 0", lr);
+    if (!tt_finite(eps) || eps < 0)
+        return tt_fail(TT_ERR_ARG, "adam: eps %g must be finite and >= 0", eps);
+    if (!(beta1 >= 0 && beta1 < 1))
+        return tt_fail(TT_ERR_ARG, "adam: beta1 %g must be in [0, 1)", beta1);
+    if (!(beta2 >= 0 && beta2 < 1))
+        return tt_fail(TT_ERR_ARG, "adam: beta2 %g must be in [0, 1)", beta2);
+    if (!tt_finite(weight_decay) || weight_decay < 0)
+        return tt_fail(TT_ERR_ARG, "adam: weight_decay %g must be finite and >= 0", weight_decay);
+
+    const double bc1 = 1.0 - tt_powi(beta1, step), bc2 = 1.0 - tt_powi(beta2, step);
+    const float neg_step_size = (float)-(lr / bc1), bc2_sqrt = (float)__builtin_sqrt(bc2);
+    const float wd = (float)weight_decay, b1 = (float)beta1, b2 = (float)beta2;
+    const float k1 = (float)(1.0 - beta1), k2 = (float)(1.0 - beta2), e = (float)eps;
+    float *p = param->data, *m = exp_avg->data, *v = exp_avg_sq->data;
+    const float *gr = grad->data;
+    for (size_t i = 0; i < param->size; i++) {
+        float g = gr[i];
+        if (weight_decay != 0) g = g + wd * p[i];        /* grad.add(param, alpha=wd) */
+        m[i] = m[i] * b1 + k1 * g;                        /* m.mul_(b1).add_(g, alpha=1-b1) */
+        v[i] = v[i] * b2 + k2 * g * g;                    /* v.mul_(b2).addcmul_(g, g, value=1-b2) */
+        float denom = __builtin_sqrtf(v[i]) / bc2_sqrt + e; /* (v.sqrt() / sqrt(bc2)).add_(eps) */
+        p[i] = p[i] + neg_step_size * m[i] / denom;      /* param.addcdiv_(m, denom, value=-lr/bc1) */
+    }
+    return TT_OK;
+}
