@@ -45,7 +45,7 @@ static tt_tensor *work(void) {
     if (mode == GEMM) {
         tt_linear_forward(&y, x, w[0], b[0], 0);
     } else if (mode == DROPOUT) {
-        tt_dropout_forward(&y, mask, x, 0.5, 1);
+        tt_dropout_forward(&y, mask, x, 0.5, 1, NULL);
     } else {
         tt_linear_forward(&h, x, w[0], b[0], 1);
         tt_linear_forward(&y, h, w[1], b[1], 1);
@@ -67,24 +67,24 @@ int main(int argc, char **argv) {
         mode = GEMM;
         int m = atoi(argv[2]), k = atoi(argv[3]), n = atoi(argv[4]);
         x = mk(2, m, k), w[0] = mk(2, k, n), b[0] = mk(1, n, 0);
-        tt_tensor_randn(x, 0, 1);
-        tt_linear_init(w[0], NULL, TT_INIT_LESSON);
-        tt_tensor_randn(b[0], 0, 1);
+        tt_tensor_randn(x, 0, 1, NULL);
+        tt_linear_init(w[0], NULL, TT_INIT_LESSON, NULL);
+        tt_tensor_randn(b[0], 0, 1, NULL);
     } else if (!strcmp(argv[1], "mlp") && argc == 3) {
         mode = MLP;
         int bs = atoi(argv[2]);
         static const int widths[4] = {784, 256, 128, 10};
         x = mk(2, bs, 784);
-        tt_tensor_randn(x, 0, 1);
+        tt_tensor_randn(x, 0, 1, NULL);
         for (int i = 0; i < 3; i++) {
             w[i] = mk(2, widths[i], widths[i + 1]), b[i] = mk(1, widths[i + 1], 0);
-            tt_linear_init(w[i], b[i], TT_INIT_LESSON);
+            tt_linear_init(w[i], b[i], TT_INIT_LESSON, NULL);
         }
     } else if (!strcmp(argv[1], "dropout") && argc == 4) {
         mode = DROPOUT;
         x = mk(2, atoi(argv[2]), atoi(argv[3]));
         mask = mk(2, atoi(argv[2]), atoi(argv[3]));
-        tt_tensor_randn(x, 0, 1);
+        tt_tensor_randn(x, 0, 1, NULL);
     } else {
         fprintf(stderr, "tt_bench_native: bad arguments\n");
         return 2;

@@ -9,11 +9,27 @@ cd "$(dirname "$0")/.."
 # Debian's acorn only through NODE_PATH.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 jobs=$(nproc 2>/dev/null || echo 2)
+# CMake records the absolute source path in a build directory's cache and
+# refuses to reuse the directory from anywhere else: after the checkout was
+# moved or copied, start that directory afresh.
+tt_fresh_build_dir() {
+  local dir=$1 cache=$1/CMakeCache.txt home
+  [ -f "$cache" ] || return 0
+  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
+  if [ "$home" != "$(pwd -P)" ]; then
+    echo "$dir was configured for $home: configuring it afresh for $(pwd -P)" >&2
+    rm -rf "$dir"
+  fi
+}
 
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j"$jobs" >/dev/null
-emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/wasm -j"$jobs" >/dev/null
+# The presets are in CMakePresets.json. emcmake adds the toolchain file of
+# the emcc on PATH (overriding the preset's Debian path).
+tt_fresh_build_dir build/native
+cmake --preset native >/dev/null
+cmake --build --preset native -j"$jobs" >/dev/null
+tt_fresh_build_dir build/wasm
+emcmake cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j"$jobs" >/dev/null
 node scripts/embed-wasm.mjs
 node scripts/build-site.mjs
 if [ -f scripts/build-sphinx-example.sh ]; then bash scripts/build-sphinx-example.sh; fi

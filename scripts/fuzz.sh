@@ -4,14 +4,30 @@
 #   bash scripts/fuzz.sh            # the bounded run of the test command (60 s)
 #   bash scripts/fuzz.sh 3600       # longer
 #   bash scripts/fuzz.sh 600 merge  # ... and keep new coverage in tests/fuzz/corpus
-# Any crash, sanitizer report, leaked tensor or input slower than 5 s fails
-# the run; the input is saved in build/fuzz/findings/ to reproduce with
+# Any crash, sanitizer report, leaked tensor or generator or input slower
+# than 5 s fails the run; the input is saved in build/fuzz/findings/ to
+# reproduce with
 #   build/fuzz/fuzz_api build/fuzz/findings/<file>
+# Only relative paths are used, and a build/fuzz configured for another
+# checkout (the checkout was moved or copied) is configured afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# CMake records the absolute source path in a build directory's cache and
+# refuses to reuse the directory from anywhere else: after the checkout was
+# moved or copied, start that directory afresh.
+tt_fresh_build_dir() {
+  local dir=$1 cache=$1/CMakeCache.txt home
+  [ -f "$cache" ] || return 0
+  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
+  if [ "$home" != "$(pwd -P)" ]; then
+    echo "$dir was configured for $home: configuring it afresh for $(pwd -P)" >&2
+    rm -rf "$dir"
+  fi
+}
 seconds=${1:-60}
-CC=clang-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DTT_FUZZ=ON >/dev/null
-cmake --build build/fuzz -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_api >/dev/null
+tt_fresh_build_dir build/fuzz
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp tests/fuzz/corpus/* "$work"/

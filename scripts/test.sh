@@ -12,13 +12,17 @@ bash scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== CTest (native, Release)"
-ctest --test-dir build/native --output-on-failure -j"$jobs"
+ctest --preset native -j"$jobs"
 
 echo "== CTest (native, ASan + UBSan)"
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DTT_SANITIZE=ON >/dev/null
-cmake --build build/asan -j"$jobs" >/dev/null
-ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-  ctest --test-dir build/asan --output-on-failure -j"$jobs"
+# a build/asan configured for another checkout (moved or copied) starts afresh
+if [ -f build/asan/CMakeCache.txt ] &&
+  ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$(pwd -P)" build/asan/CMakeCache.txt; then
+  rm -rf build/asan
+fi
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs" >/dev/null
+ctest --preset asan -j"$jobs"  # ASAN_OPTIONS: detect_leaks=1:allocator_may_return_null=1 (CMakePresets.json)
 
 echo "== libFuzzer on the C API (ASan + UBSan), bounded"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

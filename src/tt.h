@@ -3,7 +3,7 @@
  *
  * The C side of the "Layers" lesson: float32 tensors, the element-wise and
  * reduction ops the lesson needs, activations, Linear (y = xW + b) with its
- * initialisers, inverted Dropout, a SIMD128 matmul and one seedable RNG.
+ * initialisers, inverted Dropout, a SIMD128 matmul and seedable generators.
  * The same sources build natively (gcc/clang, for tests, sanitizers and
  * fuzzing) and to WebAssembly (emcc, with and without -msimd128); a given
  * seed gives bit-identical weights, masks and outputs in every build.
@@ -14,21 +14,50 @@
  *   N = out_features (columns of the result)
  *
  * Ownership rules
- *   - Whoever gets a tensor from a function that takes `tt_tensor **out`
- *     owns it and frees it with tt_tensor_free(). tt_tensor_free(NULL) is
- *     a no-op.
- *   - `const tt_tensor *` arguments are borrowed for the call only.
+ *   - Whoever gets a tensor (generator) from a function that takes
+ *     `tt_tensor **out` (`tt_generator **out`) owns it and frees it with
+ *     tt_tensor_free() (tt_generator_free()). Freeing NULL is a no-op.
+ *   - Every pointer and handle argument is borrowed for the call only: the
+ *     core keeps none of them after it returns.
  *   - A non-const `tt_tensor *` argument is a buffer the caller provides and
- *     the call writes into (e.g. a dropout mask, a weight to initialise).
+ *     the call writes into (e.g. a dropout mask, a weight to initialise, a
+ *     gradient to accumulate into).
  *   - On any status other than TT_OK, *out is left NULL and nothing the
  *     caller owns has changed: a failed call never corrupts state.
+ *   - Live handles carry a magic number, so a NULL or freed handle is a
+ *     TT_ERR_STATE rather than a crash (freeing one twice is an internal
+ *     invariant failure: the abort hook).
+ *
+ * The boundary rule (for hosts such as js/)
+ *   A host reads and validates every argument into plain values (numbers,
+ *   flags, shapes) first, then resolves its wrapper objects to handles and
+ *   makes the call last. No host code (a getter, a valueOf, a callback) may
+ *   run between resolving a handle and the call, so a handle cannot be
+ *   freed, or its tensor replaced, while the core holds it.
  *
  * Errors
- *   Every entry point returns a tt_status. Anything a caller can get wrong
- *   (a shape, a probability, a size, an allocation) is a status with a
- *   message from tt_last_error() that names the values involved; nothing a
- *   caller does aborts. TT_ASSERT guards internal invariants only, and goes
- *   through a settable abort hook so a host can report it.
+ *   Every entry point returns a tt_status, except these, which cannot fail
+ *   on anything a caller passes and return their value (or nothing):
+ *   tt_status_str, tt_last_error, tt_set_abort_hook, tt_enum_name,
+ *   tt_enum_count, tt_tensor_free, the accessors tt_tensor_data/_ndim/_dim/
+ *   _size, tt_set_max_tensor_bytes, tt_max_tensor_bytes, tt_mem_tensors,
+ *   tt_mem_bytes, tt_mem_generators, tt_generator_free,
+ *   tt_generator_default, tt_manual_seed, tt_rng_u32, tt_rng_uniform,
+ *   tt_rng_normal, tt_f32_gemm, tt_f32_gemm_ex, tt_f32_gemm_kernel_name
+ *   and tt_debug_fail_alloc_after. (tt_f32_gemm and tt_f32_gemm_ex are raw
+ *   kernels: the caller guarantees the buffers' sizes.) Anything a caller
+ *   can get wrong (a shape, a probability, a size, an allocation) is a
+ *   status with a message from tt_last_error() that names the values
+ *   involved; nothing a caller does aborts. TT_ASSERT guards internal
+ *   invariants only, and goes through a settable abort hook so a host can
+ *   report it.
+ *
+ * Exports
+ *   src/exports.txt lists every function of this header a wasm build
+ *   exports, one name per line (without Emscripten's leading `_`; `#`
+ *   starts a comment), plus malloc and free; CMakeLists.txt passes it to
+ *   the link, and the exports_match_header test checks it against the
+ *   TT_API declarations here. TT_API only marks the public functions.
  */
 #ifndef TT_H
 #define TT_H
@@ -40,16 +69,14 @@
 extern "C" {
 #endif
 
-#if defined(__EMSCRIPTEN__)
-#include <emscripten/emscripten.h>
-#define TT_API EMSCRIPTEN_KEEPALIVE
-#else
+/* Marks the public functions; src/exports.txt (not this macro) decides what
+ * a wasm build exports. */
 #define TT_API
-#endif
 
 /* ---- status ----------------------------------------------------------- */
 
-/* js/errors.js mirrors this enum; tests/js/errors.test.js checks the mirror. */
+/* js/errors.js mirrors this enum; its test checks the mirror against
+ * tt_enum_name(TT_ENUM_STATUS, code). */
 typedef enum tt_status {
     TT_OK = 0,
     TT_ERR_ARG = -1,   /* a bad value: size, axis, probability (JS RangeError) */
@@ -66,6 +93,23 @@ TT_API const char *tt_last_error(void);
 /* Internal-invariant failures call this hook (default: abort()). */
 typedef void (*tt_abort_fn)(const char *file, int line, const char *expr);
 TT_API void tt_set_abort_hook(tt_abort_fn fn);
+
+/* ---- enum names -------------------------------------------------------- */
+
+/* The core's one name table per public enum, for hosts to check their
+ * mirrors against (lower_snake: "ok", "err_arg", ..., "add", "sum", "relu",
+ * "xavier_uniform", ...). */
+enum tt_enum_table {
+    TT_ENUM_STATUS = 0,     /* tt_status: codes 0, -1, ..., -(count-1)   */
+    TT_ENUM_BINARY_OP = 1,  /* tt_binary_op: codes 0 .. count-1 (so on)  */
+    TT_ENUM_REDUCE_OP = 2,  /* tt_reduce_op                              */
+    TT_ENUM_ACTIVATION = 3, /* tt_activation                             */
+    TT_ENUM_INIT = 4,       /* tt_init                                   */
+};
+/* The name of `code` in `table`, or NULL when either is out of range. */
+TT_API const char *tt_enum_name(int table, int code);
+/* How many codes `table` has (0 for an unknown table). */
+TT_API int tt_enum_count(int table);
 
 /* ---- tensor ----------------------------------------------------------- */
 
@@ -94,10 +138,13 @@ TT_API int tt_tensor_ndim(const tt_tensor *t);
 TT_API int tt_tensor_dim(const tt_tensor *t, int i);
 TT_API size_t tt_tensor_size(const tt_tensor *t);
 
-/* In-place fills. randn: mean + std * N(0,1); rand: uniform in [lo, hi). */
+typedef struct tt_generator tt_generator; /* see RNG below */
+
+/* In-place fills. randn: mean + std * N(0,1); rand: uniform in [lo, hi).
+ * gen NULL = the default generator. */
 TT_API int tt_tensor_fill(tt_tensor *t, float value);
-TT_API int tt_tensor_randn(tt_tensor *t, float mean, float std);
-TT_API int tt_tensor_rand(tt_tensor *t, float lo, float hi);
+TT_API int tt_tensor_randn(tt_tensor *t, float mean, float std, tt_generator *gen);
+TT_API int tt_tensor_rand(tt_tensor *t, float lo, float hi, tt_generator *gen);
 
 /* The most bytes one tensor may have: 2^31 - 1 by default in every build
  * (wasm32 cannot address more), so native and wasm reject the same shapes
@@ -165,11 +212,16 @@ TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const t
  * that are NaN or +-inf (left out of mean/std/min/max). An empty tensor
  * gives count 0 and NaN for the rest. */
 TT_API int tt_tensor_stats(const tt_tensor *t, double *out7);
-/* counts[b] for b < bins: elements in [lo, hi] split into bins equal
- * bins (hi itself goes in the last; outside values and NaN in none).
- * bins in 1..4096, lo < hi, both finite. */
+/* bins equal bins over [lo, hi]: edges[0..bins] (bins + 1 doubles) are
+ * lo + (hi - lo) * b / bins, rounded, clamped into [lo, hi], finite and
+ * non-decreasing for every finite range (edges[0] = lo, edges[bins] = hi);
+ * counts[b] (bins doubles) is the number of elements v in [lo, hi] whose
+ * last bin with edges[b] <= v is b (hi itself goes in the last bin;
+ * outside values and NaN in none; a bin of zero width, possible only for
+ * ranges of a few subnormals, stays empty). bins in 1..4096, lo < hi,
+ * both finite. */
 TT_API int tt_tensor_histogram(const tt_tensor *t, int bins, double lo, double hi,
-                               double *counts);
+                               double *counts, double *edges);
 
 /* ---- activations ------------------------------------------------------ */
 
@@ -199,9 +251,9 @@ typedef enum tt_init {
     TT_INIT_NAIVE_NORMAL = 3,   /* N(0, 1): the lesson's pitfall               */
 } tt_init;
 
-/* weight is [K, N] and is filled from the RNG; bias, if not NULL, is [N]
- * and set to zeros. */
-TT_API int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init);
+/* weight is [K, N] and is filled from gen (NULL = the default generator);
+ * bias, if not NULL, is [N] and set to zeros. */
+TT_API int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *gen);
 
 /* y = x @ W + b, optionally followed by ReLU in the same pass.
  * x is [..., K] (rank 1 to 4, leading dims may be 0), W [K, N], b [N] or
@@ -211,14 +263,15 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
 
 /* ---- Dropout ---------------------------------------------------------- */
 
-/* Inverted dropout. training: keep element i where u_i < 1-p (u_i uniform
- * in [0,1) from the RNG), y_i = x_i / (1-p) if kept, exactly 0 if dropped;
- * mask (if not NULL, same size as x, not x itself) receives 1.0f/0.0f
- * per element.
- * Not training: y = x for every p and the RNG and mask are untouched.
- * p must be in [0, 1]; p = 1 drops everything. */
+/* Inverted dropout. training: element i is kept with probability 1 - p
+ * (to within 2^-64: one 32-bit draw from gen per element, NULL = the
+ * default generator, compared with a 64-bit threshold; see tt_dropout.c),
+ * y_i = x_i * (float)(1/(1-p)) if kept, exactly +0 if dropped; mask (if
+ * not NULL, same size as x, not x itself) receives 1.0f/0.0f per element.
+ * Not training: y = x for every p and gen and mask are untouched.
+ * p must be in [0, 1]; p = 0 and p = 1 draw nothing. */
 TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
-                              int training);
+                              int training, tt_generator *gen);
 
 /* ---- losses ---------------------------------------------------------- */
 
@@ -267,9 +320,37 @@ TT_API int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_
 
 /* ---- RNG -------------------------------------------------------------- */
 
-/* One global PCG32 stream (O'Neill 2014, XSH-RR 64/32). The 64-bit seed is
- * passed as two 32-bit halves so a JS number fits without BigInt. */
+/* A generator is one PCG32 stream (O'Neill 2014, XSH-RR 64/32) and the
+ * spare of the polar method's pair of normals. Every random entry point
+ * takes a trailing `tt_generator *gen`; NULL means the default generator.
+ * 64-bit seeds are passed as two 32-bit halves so a JS number fits
+ * without BigInt; seeding uses the PCG reference's pcg32_srandom with its
+ * default stream. */
+
+/* A new generator seeded with (seed_hi << 32) | seed_lo; counted by
+ * tt_mem_generators() until tt_generator_free(). */
+TT_API int tt_generator_new(tt_generator **out, uint32_t seed_lo, uint32_t seed_hi);
+/* NULL and the default generator are ignored. */
+TT_API void tt_generator_free(tt_generator *g);
+/* The default generator (never NULL, never freed). */
+TT_API tt_generator *tt_generator_default(void);
+/* Reseed (NULL = the default generator); drops any spare normal. */
+TT_API int tt_generator_seed(tt_generator *g, uint32_t seed_lo, uint32_t seed_hi);
+/* The whole state in 6 words, exactly round-tripped by set_state:
+ *   [0] state bits 0-31   [1] state bits 32-63
+ *   [2] inc bits 0-31     [3] inc bits 32-63 (inc is always odd)
+ *   [4] [5] low and high 32 bits of the spare normal's IEEE double, or
+ *           0x00000000, 0x7ff80000 (a quiet NaN) when there is no spare.
+ * set_state rejects an even inc and words 4-5 that are neither a finite
+ * double nor that NaN (TT_ERR_ARG, g unchanged). g NULL = the default. */
+TT_API int tt_generator_get_state(const tt_generator *g, uint32_t *out6);
+TT_API int tt_generator_set_state(tt_generator *g, const uint32_t *in6);
+/* Live generators made by tt_generator_new, for leak tests. */
+TT_API int tt_mem_generators(void);
+
+/* Seeds the default generator: tt_generator_seed(NULL, lo, hi). */
 TT_API void tt_manual_seed(uint32_t seed_lo, uint32_t seed_hi);
+/* Draws from the default generator (tests, hosts). */
 TT_API uint32_t tt_rng_u32(void);
 /* Uniform in [0, 1) on a 2^-24 grid: (u32 >> 8) * 2^-24. */
 TT_API float tt_rng_uniform(void);
@@ -279,12 +360,24 @@ TT_API double tt_rng_normal(void);
 
 /* ---- kernels (also used by tests and the bench) ----------------------- */
 
-/* C[M,N] = A[M,K] @ B[K,N] (+ bias[N]) (then ReLU if relu). Row strides are
- * K, N and N. Dispatches to the best kernel of this build; every kernel sums
- * over k in the same order, so all of them give identical bits. */
+/* C[M,N] (+)= op(A)[M,K] @ op(B)[K,N] (+ bias[N]) (then ReLU if relu).
+ * op(A) = A stored [M,K], or A^T of an A stored [K,M] when trans_a;
+ * op(B) = B stored [K,N], or B^T of a B stored [N,K] when trans_b; the
+ * transposes are done by the packing routines, never by transposed
+ * copies. C is [M,N], row stride N. Per element, in this order:
+ * s = ((0 + a0*b0) + a1*b1) + ... over k increasing; s = s + bias[j];
+ * c = accumulate ? c + s : s; then ReLU (NaN kept). Every kernel and
+ * layout performs exactly these operations, so all give identical bits.
+ * Raw kernel: nothing is validated (M or N <= 0 does nothing, K < 0 is 0);
+ * C must not overlap A, B or bias. */
+TT_API void tt_f32_gemm_ex(float *c, const float *a, const float *b, const float *bias, int m,
+                           int k, int n, int trans_a, int trans_b, int accumulate, int relu);
+/* tt_f32_gemm_ex(c, a, b, bias, m, k, n, 0, 0, 0, relu). */
 TT_API void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, int m,
                         int k, int n, int relu);
-/* Name of the kernel tt_f32_gemm uses ("4x8__wasmsimd", "4x8__scalar"). */
+/* The suffix of the tile kernel tt_f32_gemm uses, as in its C name
+ * tt_f32_gemm_ukernel_<suffix>: "4x8__wasmsimd_loadsplat" (SIMD128 build)
+ * or "4x8__scalar". */
 TT_API const char *tt_f32_gemm_kernel_name(void);
 
 /* ---- testing hooks ---------------------------------------------------- */

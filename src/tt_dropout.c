@@ -3,13 +3,45 @@
 
 #include "tt_internal.h"
 
-/* Element i: keep iff (r >> 8) < thr. Branch-free: at p = 0.5 a branch
- * is a coin flip the CPU mispredicts half the time. The kept value is
- * x*scale ANDed with an all-ones or all-zeros mask, so a dropped element
- * is exactly +0 even when x is inf or NaN. */
-static inline void tt_dropout_put(float *y, float *mk, const float *xs, size_t i, uint32_t r,
-                                  uint32_t thr, float scale) {
-    uint32_t keep = 0u - (uint32_t)((r >> 8) < thr);
+/* The keep rule. With the element's 64-bit draw U = r * 2^32 + t (r the
+ * PCG32 output, t = tt_dropout_tie_bits(state)), keep iff U < K where
+ * K = 2^64 - ceil(p * 2^64): the keep probability is K / 2^64, within 2^-64
+ * of 1 - p for every p in (0, 1) (a 24-bit threshold was off by up to
+ * 2^-24 absolute, 19% relative at p = 1 - 1e-7). The low half t is only
+ * needed when r == K >> 32, once in 2^32 draws, so it is a cold branch and
+ * derived from the state rather than drawn: every element still consumes
+ * exactly one PCG32 output.
+ * p * 2^64 is exact in double (a power-of-two scale), and below 2^64
+ * because p < 1, so the conversion is defined and the same in every build. */
+uint64_t tt_dropout_keep_threshold(double p) {
+    double d = p * 0x1p64;
+    uint64_t drop = (uint64_t)d;
+    if ((double)drop < d) drop++; /* ceil: d has a fraction only when p < 2^-12 */
+    return 0u - drop;             /* 2^64 - drop; drop >= 1 because p > 0 */
+}
+
+/* MurmurHash3's 64-bit finaliser (full avalanche), of the state that gave r. */
+uint32_t tt_dropout_tie_bits(uint64_t state) {
+    uint64_t h = state;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (uint32_t)(h >> 32);
+}
+
+/* Element i from the state that produces its draw. Branch-free in the
+ * common case: at p = 0.5 a branch is a coin flip the CPU mispredicts half
+ * the time. The kept value is x*scale ANDed with an all-ones or all-zeros
+ * mask, so a dropped element is exactly +0 even when x is inf or NaN. */
+static inline void tt_dropout_put(float *y, float *mk, const float *xs, size_t i,
+                                  uint64_t state, uint32_t thr_hi, uint32_t thr_lo,
+                                  float scale) {
+    uint32_t r = tt_pcg32_output(state);
+    uint32_t kept = r < thr_hi;
+    if (__builtin_expect(r == thr_hi, 0)) kept = tt_dropout_tie_bits(state) < thr_lo;
+    uint32_t keep = 0u - kept;
     float v = xs[i] * scale;
     uint32_t bits;
     memcpy(&bits, &v, sizeof bits);
@@ -23,11 +55,12 @@ static inline void tt_dropout_put(float *y, float *mk, const float *xs, size_t i
 
 /* x, out and mask share one shape; mask may be NULL. */
 int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
-                       int training) {
+                       int training, tt_generator *gen) {
     char sx[TT_SHAPE_STR_LEN], sm[TT_SHAPE_STR_LEN];
     if (!out) return tt_fail(TT_ERR_STATE, "dropout: out is NULL");
     *out = NULL;
     TT_CHECK(x, "dropout", "input");
+    TT_RESOLVE_GEN(gen, "dropout");
     if (!(p >= 0.0 && p <= 1.0)) /* also rejects NaN */
         return tt_fail(TT_ERR_ARG, "dropout: p = %g must be a probability in [0, 1]", p);
     if (training && mask) {
@@ -55,36 +88,37 @@ int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, dou
             for (size_t i = 0; i < n; i++) mk[i] = keep;
         return TT_OK;
     }
-    /* keep iff u < 1-p with u = (r >> 8) * 2^-24, i.e. iff the integer
-     * r >> 8 is below thr = ceil((1-p) * 2^24): one compare per element. */
-    double q = (1.0 - p) * 16777216.0;
-    uint32_t thr = (uint32_t)q;
-    if ((double)thr < q) thr++;
+    uint64_t thr = tt_dropout_keep_threshold(p);
+    uint32_t thr_hi = (uint32_t)(thr >> 32), thr_lo = (uint32_t)thr;
     float scale = (float)(1.0 / (1.0 - p)); /* exactly 2.0f for p = 0.5 */
     /* The LCG inside PCG32 is a serial chain (one 64-bit multiply-add per
      * number). TT_LANES lanes holding states i, i+1, ..., each advanced by
      * TT_LANES steps at once (s' = aL s + cL), give exactly the same
-     * sequence as one generator, with independent chains the CPU overlaps. */
+     * sequence as one generator, with independent chains the CPU overlaps.
+     * The stream is copied into a local so it lives in registers. */
     enum { TT_LANES = 8 };
-    tt_pcg32 g = tt_rng_take();
+    tt_pcg32 g = gen->pcg;
     const float *xs = x->data;
     size_t i = 0;
     if (n >= 2 * TT_LANES) {
         uint64_t aL = 1, cL = 0, s[TT_LANES];
-        for (int q = 0; q < TT_LANES; q++) {
-            s[q] = g.state;
+        for (int l = 0; l < TT_LANES; l++) {
+            s[l] = g.state;
             (void)tt_pcg32_next(&g);
-            cL = cL * 6364136223846793005ull + g.inc;
-            aL *= 6364136223846793005ull;
+            cL = cL * TT_PCG_MULT + g.inc;
+            aL *= TT_PCG_MULT;
         }
         for (; i + TT_LANES <= n; i += TT_LANES)
-            for (int q = 0; q < TT_LANES; q++) {
-                tt_dropout_put(y, mk, xs, i + q, tt_pcg32_output(s[q]), thr, scale);
-                s[q] = s[q] * aL + cL;
+            for (int l = 0; l < TT_LANES; l++) {
+                tt_dropout_put(y, mk, xs, i + l, s[l], thr_hi, thr_lo, scale);
+                s[l] = s[l] * aL + cL;
             }
         g.state = s[0]; /* lane 0 holds state i: continue one by one */
     }
-    for (; i < n; i++) tt_dropout_put(y, mk, xs, i, tt_pcg32_next(&g), thr, scale);
-    tt_rng_put(g);
+    for (; i < n; i++) {
+        tt_dropout_put(y, mk, xs, i, g.state, thr_hi, thr_lo, scale);
+        (void)tt_pcg32_next(&g);
+    }
+    gen->pcg = g;
     return TT_OK;
 }

@@ -48,6 +48,8 @@ typedef struct tt_pcg32 {
     uint64_t state, inc;
 } tt_pcg32;
 
+#define TT_PCG_MULT 6364136223846793005ull
+
 static inline uint32_t tt_pcg32_output(uint64_t old) {
     uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
     uint32_t rot = (uint32_t)(old >> 59u);
@@ -56,16 +58,44 @@ static inline uint32_t tt_pcg32_output(uint64_t old) {
 
 static inline uint32_t tt_pcg32_next(tt_pcg32 *g) {
     uint64_t old = g->state;
-    g->state = old * 6364136223846793005ull + g->inc;
+    g->state = old * TT_PCG_MULT + g->inc;
     return tt_pcg32_output(old);
 }
 
-/* A copy of the global generator for a hot loop, and putting it back. */
-tt_pcg32 tt_rng_take(void);
-void tt_rng_put(tt_pcg32 g);
+#define TT_GENERATOR_MAGIC 0x7447656eu /* "tGen" */
 
-/* pcg32_srandom(seed, stream) of the PCG reference; tt_manual_seed uses
- * the reference's default stream. Tests use this to check known output. */
-void tt_rng_seed_stream(uint64_t seed, uint64_t stream);
+/* A generator: one PCG32 stream plus the polar method's spare normal. */
+struct tt_generator {
+    tt_pcg32 pcg;
+    double spare;
+    int have_spare;
+    uint32_t magic; /* TT_GENERATOR_MAGIC while alive */
+};
+
+/* NULL -> the default generator; a freed one -> TT_ERR_STATE. */
+int tt_generator_resolve(tt_generator **g, const char *op);
+#define TT_RESOLVE_GEN(g, op)                                   \
+    do {                                                        \
+        int st_ = tt_generator_resolve(&(g), (op));             \
+        if (st_ != TT_OK) return st_;                           \
+    } while (0)
+
+/* Draws from a resolved (non-NULL, live) generator. */
+uint32_t tt_gen_u32(tt_generator *g);
+float tt_gen_uniform(tt_generator *g);  /* (u32 >> 8) * 2^-24 */
+double tt_gen_normal(tt_generator *g);  /* polar method, spare kept in g */
+
+/* pcg32_srandom(seed, stream) of the PCG reference on g; tt_generator_seed
+ * uses the reference's default stream. Tests use this to check known output. */
+void tt_gen_seed_stream(tt_generator *g, uint64_t seed, uint64_t stream);
+
+/* Dropout's keep rule (tt_dropout.c), exposed for the exactness test: an
+ * element with 64-bit draw U = r * 2^32 + tie(state) is kept iff U < K,
+ * K = tt_dropout_keep_threshold(p) = 2^64 - ceil(p * 2^64), so the keep
+ * probability is K / 2^64, within 2^-64 of 1 - p. p in (0, 1). */
+uint64_t tt_dropout_keep_threshold(double p);
+/* The second 32 bits, read only when r == K >> 32 (probability 2^-32): a
+ * 64-bit finaliser of the PCG state that produced r (consumes no draw). */
+uint32_t tt_dropout_tie_bits(uint64_t state);
 
 #endif /* TT_INTERNAL_H */

@@ -3,10 +3,11 @@
  * lesson, so the forward pass is a plain row-major x @ W with no transpose. */
 #include "tt_internal.h"
 
-/* weight [K, N]; bias [N] or NULL. */
-int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init) {
+/* weight [K, N]; bias [N] or NULL; gen NULL = the default generator. */
+int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *gen) {
     char s[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN];
     TT_CHECK(weight, "linear_init", "weight");
+    TT_RESOLVE_GEN(gen, "linear_init");
     if (init < TT_INIT_LESSON || init > TT_INIT_NAIVE_NORMAL)
         return tt_fail(TT_ERR_ARG, "linear_init: unknown init %d", init);
     if (weight->ndim != 2)
@@ -27,21 +28,21 @@ int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init) {
     switch (init) {
     case TT_INIT_LESSON: {
         double std = __builtin_sqrt(1.0 / fan_in);
-        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_rng_normal());
+        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_gen_normal(gen));
         break;
     }
     case TT_INIT_HE_NORMAL: {
         double std = __builtin_sqrt(2.0 / fan_in);
-        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_rng_normal());
+        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_gen_normal(gen));
         break;
     }
     case TT_INIT_NAIVE_NORMAL:
-        for (size_t i = 0; i < count; i++) w[i] = (float)tt_rng_normal();
+        for (size_t i = 0; i < count; i++) w[i] = (float)tt_gen_normal(gen);
         break;
     default: { /* Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)) */
         double a = __builtin_sqrt(6.0 / fan_sum);
         for (size_t i = 0; i < count; i++)
-            w[i] = (float)(a * (2.0 * (double)tt_rng_uniform() - 1.0));
+            w[i] = (float)(a * (2.0 * (double)tt_gen_uniform(gen) - 1.0));
         break;
     }
     }

@@ -56,3 +56,38 @@ void tt_abort_(const char *file, int line, const char *expr) {
     abort();
 #endif
 }
+
+/* One name table per public enum, indexed by code (status by -code), so a
+ * host can check its own mirror of each enum against the core's. */
+static const char *const tt_status_names[] = {"ok", "err_arg", "err_shape", "err_nomem",
+                                              "err_state"};
+static const char *const tt_binary_op_names[] = {"add", "sub", "mul", "div"};
+static const char *const tt_reduce_op_names[] = {"sum", "mean", "max"};
+static const char *const tt_activation_names[] = {"relu", "sigmoid", "tanh", "gelu", "softmax"};
+static const char *const tt_init_names[] = {"lesson", "xavier_uniform", "he_normal",
+                                            "naive_normal"};
+
+#define TT_TABLE(t) {t, (int)(sizeof t / sizeof *t)}
+static const struct {
+    const char *const *names;
+    int count;
+} tt_enum_tables[] = {
+    [TT_ENUM_STATUS] = TT_TABLE(tt_status_names),
+    [TT_ENUM_BINARY_OP] = TT_TABLE(tt_binary_op_names),
+    [TT_ENUM_REDUCE_OP] = TT_TABLE(tt_reduce_op_names),
+    [TT_ENUM_ACTIVATION] = TT_TABLE(tt_activation_names),
+    [TT_ENUM_INIT] = TT_TABLE(tt_init_names),
+};
+#undef TT_TABLE
+
+int tt_enum_count(int table) {
+    if (table < 0 || table >= (int)(sizeof tt_enum_tables / sizeof *tt_enum_tables)) return 0;
+    return tt_enum_tables[table].count;
+}
+
+const char *tt_enum_name(int table, int code) {
+    int n = tt_enum_count(table);
+    long long i = table == TT_ENUM_STATUS ? -(long long)code : code; /* statuses: 0, -1, ... */
+    if (i < 0 || i >= n) return NULL;
+    return tt_enum_tables[table].names[i];
+}

@@ -150,22 +150,24 @@ int tt_tensor_fill(tt_tensor *t, float value) {
     return TT_OK;
 }
 
-int tt_tensor_randn(tt_tensor *t, float mean, float std) {
+int tt_tensor_randn(tt_tensor *t, float mean, float std, tt_generator *gen) {
     TT_CHECK(t, "randn", "tensor");
+    TT_RESOLVE_GEN(gen, "randn");
     if (!(std >= 0.0f) || std > 3.4e38f || !(mean == mean) || mean > 3.4e38f || mean < -3.4e38f)
         return tt_fail(TT_ERR_ARG, "randn: mean %g and std %g must be finite, std >= 0",
                        (double)mean, (double)std);
-    for (size_t i = 0; i < t->size; i++) t->data[i] = mean + std * (float)tt_rng_normal();
+    for (size_t i = 0; i < t->size; i++) t->data[i] = mean + std * (float)tt_gen_normal(gen);
     return TT_OK;
 }
 
-int tt_tensor_rand(tt_tensor *t, float lo, float hi) {
+int tt_tensor_rand(tt_tensor *t, float lo, float hi, tt_generator *gen) {
     TT_CHECK(t, "rand", "tensor");
+    TT_RESOLVE_GEN(gen, "rand");
     if (!(lo <= hi) || lo < -3.4e38f || hi > 3.4e38f || hi - lo > 3.4e38f)
         return tt_fail(TT_ERR_ARG, "rand: bounds [%g, %g) must be finite with low <= high",
                        (double)lo, (double)hi);
     float span = hi - lo;
-    for (size_t i = 0; i < t->size; i++) t->data[i] = lo + span * tt_rng_uniform();
+    for (size_t i = 0; i < t->size; i++) t->data[i] = lo + span * tt_gen_uniform(gen);
     return TT_OK;
 }
 

@@ -1,15 +1,20 @@
-/* tt_f32_gemm.c — the GEMM driver: packs A and B into the layouts the
- * micro-kernels stream, tiles C into 4x8 blocks, and hands each block to
- * the best kernel of this build.
+/* tt_f32_gemm.c — the GEMM driver: packs op(A) and op(B) into the layouts
+ * the micro-kernels stream, tiles C into 4x8 blocks, and hands each block
+ * to the kernel of this build.
  *
- * C[M,N] = A[M,K] @ B[K,N] (+ bias[N]) (ReLU). Row-major, strides K, N, N.
+ * C[M,N] (+)= op(A)[M,K] @ op(B)[K,N] (+ bias[N]) (ReLU). op(A) is A
+ * ([M,K], row stride K) or, with trans_a, A^T of an A stored [K,M]; op(B)
+ * is B ([K,N]) or, with trans_b, B^T of a B stored [N,K]. The transposes
+ * happen inside the packing (which reads whichever layout it is given), so
+ * no transposed copy is ever made and the kernels never know.
  *
- * Same bits from every kernel: each C[i][j] is ((0 + a0*b0) + a1*b1) + ...
- * over k in increasing order, then + bias, then ReLU. The scalar and
- * SIMD128 kernels perform exactly these IEEE operations (-ffp-contract=off:
- * no fused multiply-add), so they agree bit for bit. A relaxed-SIMD kernel
- * (f32x4.relaxed_madd) rounds once per step instead of twice; it would be a
- * separate, opt-in entry in tt_gemm_kernels, never a silent replacement.
+ * Same bits from every kernel and every layout: each C[i][j] is
+ * ((0 + a0*b0) + a1*b1) + ... over k in increasing order, then + bias,
+ * then (accumulate) old C[i][j] + that, then ReLU. The scalar and SIMD128
+ * kernels perform exactly these IEEE operations (-ffp-contract=off: no
+ * fused multiply-add), so they agree bit for bit. A relaxed-SIMD kernel
+ * (f32x4.relaxed_madd) rounds once per step instead of twice; it would be
+ * a separate, opt-in entry in tt_kernels, never a silent replacement.
  *
  * Packing, and why it pays:
  *  - B into 8-column panels [K][8]: B's rows are N floats apart, and when
@@ -21,45 +26,25 @@
  *    rows of step k at one pointer with constant offsets, instead of four
  *    row pointers whose addresses V8 recomputes every step. One copy of A,
  *    reused by all N/8 panels. Short edge blocks repeat row 0 (computed,
- *    never stored). */
+ *    never stored). An A^T stored [K,M] already has each block's four
+ *    values of step k side by side: its packing is a strided copy. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tt_internal.h"
-
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#endif
-
-/* c[mr, nc] = ap[k][4] @ bp[k][8] (+ bias[8]) (ReLU); mr <= 4, nc <= 8. */
-typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
-                                const float *bias, float *c, int ldc, int relu);
-/* c[n] = a[k] @ b[k, n] (+ bias[n]) (ReLU): one row, B unpacked. */
-typedef void (*tt_gemm_row_kernel)(float *c, const float *a, const float *b, const float *bias,
-                                   int k, int n, int relu);
-
-void tt_f32_gemm_ukernel_4x8__scalar(int mr, int nc, int k, const float *ap, const float *bp,
-                                     const float *bias, float *c, int ldc, int relu);
-void tt_f32_gemm_1xn__scalar(float *c, const float *a, const float *b, const float *bias, int k,
-                             int n, int relu);
-#if defined(__wasm_simd128__)
-void tt_f32_gemm_ukernel_4x8__wasmsimd(int mr, int nc, int k, const float *ap, const float *bp,
-                                       const float *bias, float *c, int ldc, int relu);
-void tt_f32_gemm_1xn__wasmsimd(float *c, const float *a, const float *b, const float *bias,
-                               int k, int n, int relu);
-#endif
+#include "tt_f32_gemm.h"
 
 typedef struct tt_gemm_kernels {
-    const char *name;
+    const char *name; /* the kernel's name without tt_f32_gemm_ukernel_ */
     tt_gemm_ukernel tile;
-    tt_gemm_row_kernel row;
+    tt_gemm_row_ukernel row;
 } tt_gemm_kernels;
 
 static const tt_gemm_kernels tt_kernels =
 #if defined(__wasm_simd128__)
-    {"4x8__wasmsimd", tt_f32_gemm_ukernel_4x8__wasmsimd, tt_f32_gemm_1xn__wasmsimd};
+    {"4x8__wasmsimd_loadsplat", tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat,
+     tt_f32_gemm_ukernel_1xn__wasmsimd};
 #else
-    {"4x8__scalar", tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_1xn__scalar};
+    {"4x8__scalar", tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_1xn__scalar};
 #endif
 
 /* Two growable pack buffers: the core is single-threaded per instance. */
@@ -76,15 +61,26 @@ static float *tt_grow(float **buf, size_t *cap, size_t floats) {
     return *buf;
 }
 
-/* ap[i/4][p][r] = A[i + r][p]; rows past M repeat the block's first row.
- * With SIMD128, four k steps at a time: four row loads, a 4x4 transpose
- * in shuffles, four stores (data movement only: no effect on the bits). */
-static void tt_pack_a(float *ap, const float *a, int m, int k) {
+/* ap[i/4][p][r] = op(A)[i + r][p]; rows past M repeat the block's first
+ * row. A is [M,K] (trans_a 0) or [K,M] (trans_a 1). With SIMD128 and a
+ * row-major A, four k steps at a time: four row loads, a 4x4 transpose in
+ * shuffles, four stores (data movement only: no effect on the bits). */
+static void tt_pack_a(float *ap, const float *a, int m, int k, int trans_a) {
     for (int i = 0; i < m; i += 4) {
         int mr = m - i < 4 ? m - i : 4;
+        float *dst = ap + (size_t)i * k;
+        if (trans_a) { /* op(A)[i + r][p] = A[p][i + r]: contiguous in r */
+            const float *src = a + i;
+            if (mr == 4) {
+                for (int p = 0; p < k; p++, dst += 4, src += m) memcpy(dst, src, 4 * sizeof(float));
+            } else {
+                for (int p = 0; p < k; p++, dst += 4, src += m)
+                    for (int r = 0; r < 4; r++) dst[r] = src[r < mr ? r : 0];
+            }
+            continue;
+        }
         const float *rows[4];
         for (int r = 0; r < 4; r++) rows[r] = a + (size_t)(i + (r < mr ? r : 0)) * k;
-        float *dst = ap + (size_t)i * k;
         int p = 0;
 #if defined(__wasm_simd128__)
         for (; p + 4 <= k; p += 4, dst += 16) {
@@ -103,31 +99,49 @@ static void tt_pack_a(float *ap, const float *a, int m, int k) {
     }
 }
 
-/* panel = [bias[j:j+8] | B[0][j:j+8] | B[1][j:j+8] | ...], zero past nc. */
-static void tt_pack_b_panel(float *panel, const float *b, int ldb, const float *bias, int k,
-                            int nc) {
-    for (int j = 0; j < 8; j++) panel[j] = (bias && j < nc) ? bias[j] : 0.0f;
+/* panel = [bias[j0:j0+8] | op(B)[0][j0:j0+8] | op(B)[1][j0:j0+8] | ...],
+ * zero past nc. B is [K,N] (trans_b 0) or [N,K] (trans_b 1). */
+static void tt_pack_b_panel(float *panel, const float *b, int k, int n, int j0, int nc,
+                            int trans_b, const float *bias) {
+    for (int j = 0; j < 8; j++) panel[j] = (bias && j < nc) ? bias[j0 + j] : 0.0f;
     float *dst = panel + 8;
-    if (nc == 8) {
-        for (int p = 0; p < k; p++) memcpy(dst + (size_t)p * 8, b + (size_t)p * ldb, 8 * sizeof(float));
+    if (trans_b) { /* op(B)[p][j0 + j] = B[j0 + j][p]: column j is row j0+j of B */
+        if (nc < 8) memset(dst, 0, (size_t)k * 8 * sizeof(float));
+        for (int j = 0; j < nc; j++) {
+            const float *src = b + (size_t)(j0 + j) * k;
+            for (int p = 0; p < k; p++) dst[(size_t)p * 8 + j] = src[p];
+        }
+    } else if (nc == 8) {
+        for (int p = 0; p < k; p++) memcpy(dst + (size_t)p * 8, b + (size_t)p * n + j0, 8 * sizeof(float));
     } else {
         for (int p = 0; p < k; p++)
-            for (int j = 0; j < 8; j++) dst[(size_t)p * 8 + j] = j < nc ? b[(size_t)p * ldb + j] : 0.0f;
+            for (int j = 0; j < 8; j++) dst[(size_t)p * 8 + j] = j < nc ? b[(size_t)p * n + j0 + j] : 0.0f;
     }
 }
 
 /* The same sums with no packing, for when a pack buffer cannot be had. */
 static void tt_gemm_unpacked(float *c, const float *a, const float *b, const float *bias, int m,
-                             int k, int n, int relu) {
+                             int k, int n, int trans_a, int trans_b, int accumulate, int relu) {
+    size_t sai = trans_a ? 1 : (size_t)k, sap = trans_a ? (size_t)m : 1;
+    size_t sbp = trans_b ? 1 : (size_t)n, sbj = trans_b ? (size_t)k : 1;
     for (int i = 0; i < m; i++)
-        tt_f32_gemm_1xn__scalar(c + (size_t)i * n, a + (size_t)i * k, b, bias, k, n, relu);
+        for (int j = 0; j < n; j++) {
+            float s = 0.0f;
+            for (int p = 0; p < k; p++) s = s + a[i * sai + p * sap] * b[p * sbp + j * sbj];
+            if (bias) s = s + bias[j];
+            float *cij = c + (size_t)i * n + j;
+            if (accumulate) s = *cij + s;
+            *cij = relu ? tt_relu1(s) : s;
+        }
 }
 
-void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, int m, int k,
-                 int n, int relu) {
+void tt_f32_gemm_ex(float *c, const float *a, const float *b, const float *bias, int m, int k,
+                    int n, int trans_a, int trans_b, int accumulate, int relu) {
     if (m <= 0 || n <= 0) return;
     if (k < 0) k = 0;
-    if (m == 1) { /* a single row reuses nothing: stream B row by row */
+    if (m == 1 && !trans_b && !accumulate) {
+        /* a single row reuses nothing: stream B row by row (op(A) of one
+         * row is the same K floats whether or not it is transposed) */
         tt_kernels.row(c, a, b, bias, k, n, relu);
         return;
     }
@@ -135,19 +149,24 @@ void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, in
     float *ap = tt_grow(&tt_pack_a_buf, &tt_pack_a_cap, m4 * (size_t)k + 1);
     float *panel = tt_grow(&tt_pack_b_buf, &tt_pack_b_cap, (size_t)k * 8 + 8);
     if (!ap || !panel) {
-        tt_gemm_unpacked(c, a, b, bias, m, k, n, relu);
+        tt_gemm_unpacked(c, a, b, bias, m, k, n, trans_a, trans_b, accumulate, relu);
         return;
     }
-    tt_pack_a(ap, a, m, k);
+    tt_pack_a(ap, a, m, k, trans_a);
     for (int j = 0; j < n; j += 8) {
         int nc = n - j < 8 ? n - j : 8;
-        tt_pack_b_panel(panel, b + j, n, bias ? bias + j : NULL, k, nc);
+        tt_pack_b_panel(panel, b, k, n, j, nc, trans_b, bias);
         for (int i = 0; i < m; i += 4) {
             int mr = m - i < 4 ? m - i : 4;
             tt_kernels.tile(mr, nc, k, ap + (size_t)i * k, panel + 8, bias ? panel : NULL,
-                            c + (size_t)i * n + j, n, relu);
+                            c + (size_t)i * n + j, n, relu, accumulate);
         }
     }
+}
+
+void tt_f32_gemm(float *c, const float *a, const float *b, const float *bias, int m, int k,
+                 int n, int relu) {
+    tt_f32_gemm_ex(c, a, b, bias, m, k, n, 0, 0, 0, relu);
 }
 
 const char *tt_f32_gemm_kernel_name(void) { return tt_kernels.name; }

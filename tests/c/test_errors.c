@@ -8,7 +8,7 @@ static int op_add(tt_tensor **o, tt_tensor *a, tt_tensor *b) { return tt_tensor_
 static int op_matmul(tt_tensor **o, tt_tensor *a, tt_tensor *b) { return tt_tensor_matmul(o, a, b); }
 static int op_linear(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; tt_tensor *w = NULL; *o = NULL; int st = tt_tensor_new(&w, 2, 3, 3, 0, 0); if (st) return st; st = tt_linear_forward(o, a, w, NULL, 1); tt_tensor_free(w); return st; }
 static tt_tensor *mask;
-static int op_dropout(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; return tt_dropout_forward(o, mask, a, 0.5, 1); }
+static int op_dropout(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; return tt_dropout_forward(o, mask, a, 0.5, 1, NULL); }
 static int op_softmax(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; return tt_activation_forward(o, a, TT_SOFTMAX, -1); }
 static int op_reshape(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; return tt_tensor_reshape(o, a, 1, -1, 0, 0, 0); }
 static int op_sum(tt_tensor **o, tt_tensor *a, tt_tensor *b) { (void)b; return tt_tensor_reduce(o, a, TT_SUM, 0, 1, 1); }

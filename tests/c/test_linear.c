@@ -59,25 +59,25 @@ int main(void) {
     tt_tensor_fill(B, 7.0f);
     tt_manual_seed(42, 0);
     double mean, std;
-    CHECK_OK(tt_linear_init(W, B, TT_INIT_LESSON));
+    CHECK_OK(tt_linear_init(W, B, TT_INIT_LESSON, NULL));
     stats(W, &mean, &std);
     CHECK_NEAR(mean, 0.0, 0.001);
     CHECK_NEAR(std, sqrt(1.0 / 784), 0.0005);
     for (int i = 0; i < 256; i++) CHECK(B->data[i] == 0.0f);
-    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_HE_NORMAL));
+    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_HE_NORMAL, NULL));
     stats(W, &mean, &std);
     CHECK_NEAR(std, sqrt(2.0 / 784), 0.0007);
-    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_NAIVE_NORMAL));
+    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_NAIVE_NORMAL, NULL));
     stats(W, &mean, &std);
     CHECK_NEAR(std, 1.0, 0.01);
-    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_XAVIER_UNIFORM));
+    CHECK_OK(tt_linear_init(W, NULL, TT_INIT_XAVIER_UNIFORM, NULL));
     double bound = sqrt(6.0 / (784 + 256)), mx = 0;
     for (size_t i = 0; i < W->size; i++) mx = fabs(W->data[i]) > mx ? fabs(W->data[i]) : mx;
     stats(W, &mean, &std);
     CHECK(mx <= bound && mx > 0.99 * bound);
     CHECK_NEAR(std, bound / sqrt(3.0), 0.0005); /* std of U(-a,a) is a/sqrt(3) */
-    CHECK_FAILS(tt_linear_init(W, x1, TT_INIT_LESSON), TT_ERR_SHAPE, "bias [3] must be [256]");
-    CHECK_FAILS(tt_linear_init(W, B, 17), TT_ERR_ARG, "unknown init 17");
+    CHECK_FAILS(tt_linear_init(W, x1, TT_INIT_LESSON, NULL), TT_ERR_SHAPE, "bias [3] must be [256]");
+    CHECK_FAILS(tt_linear_init(W, B, 17, NULL), TT_ERR_ARG, "unknown init 17");
 
     tt_tensor_free(x), tt_tensor_free(w), tt_tensor_free(b), tt_tensor_free(wn);
     tt_tensor_free(x1), tt_tensor_free(x3), tt_tensor_free(x0), tt_tensor_free(W);

@@ -1,5 +1,6 @@
-/* PCG32 against the reference sequence, the seeding, and the normal
- * transform's moments. */
+/* PCG32 against the reference sequence, the seeding, the normal
+ * transform's moments, and explicit generators (state round trip, stale
+ * handles, counting). */
 #include "tt_test.h"
 #include "../../src/tt_internal.h"
 
@@ -8,7 +9,7 @@ int main(void) {
      * pcg32_random() six times. */
     static const uint32_t ref[6] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
                                     0x83d2f293, 0xbfa4784b, 0xcbed606e};
-    tt_rng_seed_stream(42, 54);
+    tt_gen_seed_stream(tt_generator_default(), 42, 54);
     for (int i = 0; i < 6; i++) CHECK(tt_rng_u32() == ref[i]);
 
     /* same seed -> same sequence; another seed, or its high half -> another */
@@ -53,5 +54,89 @@ int main(void) {
     CHECK_NEAR(m2 / n, 1.0, 0.02);
     CHECK_NEAR(m4 / n, 3.0, 0.1);                 /* kurtosis of a normal */
     CHECK_NEAR(beyond3 / (double)n, 0.0027, 0.0008); /* P(|z| > 3) */
+
+    /* explicit generators: seeded like the default, independent of it,
+     * counted, and their state round-trips exactly (spare normal included) */
+    tt_generator *g = NULL, *h = NULL;
+    CHECK(tt_mem_generators() == 0);
+    CHECK_OK(tt_generator_new(&g, 42, 0));
+    CHECK_OK(tt_generator_new(&h, 42, 1));
+    CHECK(tt_mem_generators() == 2);
+    tt_manual_seed(42, 0);
+    int same = 1;
+    for (int i = 0; i < 8; i++) same &= tt_gen_u32(g) == a[i];
+    CHECK(same);
+    CHECK(tt_gen_u32(h) != a[0]);
+    CHECK(tt_rng_u32() == a[0]); /* drawing from g left the default alone */
+    CHECK_OK(tt_generator_seed(g, 42, 0));
+    CHECK(tt_gen_u32(g) == a[0]);
+    CHECK_OK(tt_generator_seed(NULL, 42, 0)); /* NULL is the default */
+    CHECK(tt_rng_u32() == a[0]);
+    CHECK(tt_generator_default() != NULL && tt_generator_default() != g);
+
+    uint32_t st[6], st2[6];
+    (void)tt_gen_normal(g); /* leaves a spare */
+    CHECK_OK(tt_generator_get_state(g, st));
+    CHECK(st[2] & 1u);
+    CHECK(!(st[4] == 0 && st[5] == 0x7ff80000u)); /* a spare is there */
+    double z1 = tt_gen_normal(g), z2 = tt_gen_normal(g), z3 = tt_gen_normal(g);
+    CHECK_OK(tt_generator_set_state(h, st));
+    CHECK_OK(tt_generator_get_state(h, st2));
+    CHECK(memcmp(st, st2, sizeof st) == 0);
+    CHECK(tt_gen_normal(h) == z1 && tt_gen_normal(h) == z2 && tt_gen_normal(h) == z3);
+    CHECK_OK(tt_generator_get_state(h, st)); /* no spare now: the NaN marker */
+    CHECK(st[4] == 0 && st[5] == 0x7ff80000u);
+    CHECK_OK(tt_generator_get_state(g, st2));
+    CHECK(memcmp(st, st2, sizeof st) == 0);
+    /* randn through g equals randn through a default seeded the same */
+    tt_tensor *t1 = NULL, *t2 = NULL;
+    CHECK_OK(tt_tensor_new(&t1, 1, 101, 0, 0, 0));
+    CHECK_OK(tt_tensor_new(&t2, 1, 101, 0, 0, 0));
+    CHECK_OK(tt_generator_seed(g, 7, 3));
+    tt_manual_seed(7, 3);
+    CHECK_OK(tt_tensor_randn(t1, 0.5f, 2.0f, g));
+    CHECK_OK(tt_tensor_randn(t2, 0.5f, 2.0f, NULL));
+    CHECK(memcmp(t1->data, t2->data, 101 * sizeof(float)) == 0);
+    CHECK_OK(tt_tensor_rand(t1, -1.0f, 1.0f, g));
+    CHECK_OK(tt_tensor_rand(t2, -1.0f, 1.0f, NULL));
+    CHECK(memcmp(t1->data, t2->data, 101 * sizeof(float)) == 0);
+
+    /* bad states leave the generator unchanged */
+    CHECK_OK(tt_generator_get_state(g, st));
+    memcpy(st2, st, sizeof st);
+    st2[2] &= ~1u;
+    CHECK_FAILS(tt_generator_set_state(g, st2), TT_ERR_ARG, "must be odd");
+    memcpy(st2, st, sizeof st);
+    st2[4] = 1, st2[5] = 0x7ff00000u; /* a NaN that is not the marker */
+    CHECK_FAILS(tt_generator_set_state(g, st2), TT_ERR_ARG, "finite spare");
+    st2[4] = 0, st2[5] = 0x7ff00000u; /* inf */
+    CHECK_FAILS(tt_generator_set_state(g, st2), TT_ERR_ARG, "finite spare");
+    CHECK_OK(tt_generator_get_state(g, st2));
+    CHECK(memcmp(st, st2, sizeof st) == 0);
+    CHECK_FAILS(tt_generator_get_state(g, NULL), TT_ERR_STATE, "NULL");
+    CHECK_FAILS(tt_generator_new(NULL, 1, 2), TT_ERR_STATE, "NULL");
+
+    /* a stale generator (its magic gone, as after tt_generator_free) is a
+     * status for every entry point that takes one */
+    tt_generator stale = *g;
+    stale.magic = 0;
+    CHECK_FAILS(tt_generator_seed(&stale, 1, 1), TT_ERR_STATE, "generator_seed: generator is not a live");
+    CHECK_FAILS(tt_generator_get_state(&stale, st), TT_ERR_STATE, "not a live generator");
+    CHECK_FAILS(tt_generator_set_state(&stale, st), TT_ERR_STATE, "not a live generator");
+    CHECK_FAILS(tt_tensor_randn(t1, 0.0f, 1.0f, &stale), TT_ERR_STATE, "randn: generator");
+    CHECK_FAILS(tt_tensor_rand(t1, 0.0f, 1.0f, &stale), TT_ERR_STATE, "rand: generator");
+    tt_tensor *w = NULL, *y = NULL;
+    CHECK_OK(tt_tensor_new(&w, 2, 3, 4, 0, 0));
+    CHECK_FAILS(tt_linear_init(w, NULL, TT_INIT_LESSON, &stale), TT_ERR_STATE, "linear_init: generator");
+    CHECK_FAILS(tt_dropout_forward(&y, NULL, w, 0.5, 1, &stale), TT_ERR_STATE, "dropout: generator");
+    CHECK(y == NULL);
+
+    tt_generator_free(NULL);
+    tt_generator_free(tt_generator_default()); /* ignored */
+    CHECK(tt_generator_default()->magic != 0);
+    tt_generator_free(g), tt_generator_free(h);
+    CHECK(tt_mem_generators() == 0);
+    tt_tensor_free(t1), tt_tensor_free(t2), tt_tensor_free(w);
+    CHECK(tt_mem_tensors() == 0);
     TT_TEST_MAIN_END();
 }

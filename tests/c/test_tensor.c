@@ -54,14 +54,14 @@ int main(void) {
     /* rand stays in [lo, hi); randn has the requested moments */
     tt_manual_seed(7, 0);
     CHECK_OK(tt_tensor_new(&t, 1, 100000, 0, 0, 0));
-    CHECK_OK(tt_tensor_rand(t, -2.0f, 3.0f));
+    CHECK_OK(tt_tensor_rand(t, -2.0f, 3.0f, NULL));
     double mn = 1e9, mx = -1e9;
     for (size_t i = 0; i < t->size; i++) {
         mn = t->data[i] < mn ? t->data[i] : mn;
         mx = t->data[i] > mx ? t->data[i] : mx;
     }
     CHECK(mn >= -2.0 && mx < 3.0 && mn < -1.99 && mx > 2.99);
-    CHECK_OK(tt_tensor_randn(t, 1.0f, 2.0f));
+    CHECK_OK(tt_tensor_randn(t, 1.0f, 2.0f, NULL));
     double s = 0, s2 = 0;
     for (size_t i = 0; i < t->size; i++) {
         s += t->data[i];
@@ -70,8 +70,8 @@ int main(void) {
     double mean = s / t->size, var = s2 / t->size - mean * mean;
     CHECK_NEAR(mean, 1.0, 0.03);
     CHECK_NEAR(sqrt(var), 2.0, 0.03);
-    CHECK_FAILS(tt_tensor_randn(t, 0.0f, -1.0f), TT_ERR_ARG, "std");
-    CHECK_FAILS(tt_tensor_rand(t, 1.0f, 0.0f), TT_ERR_ARG, "bounds");
+    CHECK_FAILS(tt_tensor_randn(t, 0.0f, -1.0f, NULL), TT_ERR_ARG, "std");
+    CHECK_FAILS(tt_tensor_rand(t, 1.0f, 0.0f, NULL), TT_ERR_ARG, "bounds");
     tt_tensor_free(t);
     TT_TEST_MAIN_END();
 }

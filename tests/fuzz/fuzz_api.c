@@ -3,9 +3,10 @@
  * The input is a little program: each step reads an opcode byte and its
  * operands, and calls one entry point on a pool of 8 tensor slots with
  * arbitrary shapes (including 0, negative and int32-max dims), op codes,
- * axes, probabilities (NaN, negative, > 1), seeds and injected allocation
- * failures. Any crash, sanitizer report, broken invariant or leaked tensor
- * is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
+ * axes, probabilities (NaN, negative, > 1), seeds, generator states and
+ * injected allocation failures, and 4 generator slots (an empty slot is
+ * NULL: the default generator). Any crash, sanitizer report, broken
+ * invariant or leaked tensor or generator is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -72,6 +73,16 @@ static void put(int i, tt_tensor *t) {
 
 static tt_tensor *get(reader *r) { return slot[u8(r) & (SLOTS - 1)]; }
 
+#define GENS 4
+static tt_generator *gens[GENS];
+
+static void put_gen(int i, tt_generator *g) {
+    tt_generator_free(gens[i & (GENS - 1)]);
+    gens[i & (GENS - 1)] = g;
+}
+
+static tt_generator *get_gen(reader *r) { return gens[u8(r) & (GENS - 1)]; }
+
 /* A result must be NULL on failure and a live tensor on success. */
 static void check_result(int st, tt_tensor *out) {
     if ((st == TT_OK) != (out != NULL)) abort();
@@ -86,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tt_set_max_tensor_bytes(4.0 * MAX_ELEMS);
     int steps = 0;
     while (r.n && steps++ < 64) {
-        uint8_t op = u8(&r) % 18;
+        uint8_t op = u8(&r) % 22;
         tt_tensor *out = NULL;
         int st = TT_OK, target = u8(&r);
         int d[4], nd;
@@ -168,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             tt_tensor *w = get(&r), *b = get(&r);
             int init = u8(&r) % 5;
             if (!w) break;
-            st = tt_linear_init(w, u8(&r) & 1 ? b : NULL, init);
+            st = tt_linear_init(w, u8(&r) & 1 ? b : NULL, init, get_gen(&r));
             break;
         }
         case 10: {
@@ -185,7 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             double p = prob(&r);
             int training = u8(&r) & 1;
             if (!x) break;
-            st = tt_dropout_forward(&out, u8(&r) & 1 ? m : NULL, x, p, training);
+            tt_generator *g = get_gen(&r);
+            st = tt_dropout_forward(&out, u8(&r) & 1 ? m : NULL, x, p, training, g);
             check_result(st, out);
             if (st == TT_OK && training)
                 for (size_t i = 0; i < out->size; i++) /* dropped means exactly +0 */
@@ -197,22 +209,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 13: {
             tt_tensor *t = get(&r);
             float a = fval(&r), b = fval(&r);
+            tt_generator *g = get_gen(&r);
             if (!t) break;
             switch (u8(&r) % 3) {
             case 0: st = tt_tensor_fill(t, a); break;
-            case 1: st = tt_tensor_randn(t, a, b); break;
-            default: st = tt_tensor_rand(t, a, b); break;
+            case 1: st = tt_tensor_randn(t, a, b, g); break;
+            default: st = tt_tensor_rand(t, a, b, g); break;
             }
             break;
         }
         case 14: {
             tt_tensor *t = get(&r);
-            double s[7], h[64];
+            double s[7], h[64], e[65];
             int bins = (int8_t)u8(&r);
-            double lo = fval(&r), hi = fval(&r);
+            double lo, hi;
+            if (u8(&r) & 1) { /* doubles: tiny, huge and overflowing ranges */
+                int64_t a = (int64_t)((uint64_t)(uint32_t)i32(&r) << 32 | (uint32_t)i32(&r));
+                int64_t b = (int64_t)((uint64_t)(uint32_t)i32(&r) << 32 | (uint32_t)i32(&r));
+                memcpy(&lo, &a, sizeof lo);
+                memcpy(&hi, &b, sizeof hi);
+            } else {
+                lo = fval(&r), hi = fval(&r);
+            }
             if (!t) break;
             st = tt_tensor_stats(t, s);
-            st = tt_tensor_histogram(t, bins > 64 ? 64 : bins, lo, hi, h);
+            bins = bins > 64 ? 64 : bins;
+            st = tt_tensor_histogram(t, bins, lo, hi, h, e);
+            if (st == TT_OK) { /* finite, non-decreasing edges; every in-range element counted */
+                double total = 0, in = 0;
+                for (int i = 0; i < bins; i++) {
+                    if (!(e[i] - e[i] == 0.0 && e[i] <= e[i + 1])) abort();
+                    total += h[i];
+                }
+                if (e[0] != lo || e[bins] != hi) abort();
+                for (size_t i = 0; i < t->size; i++) in += t->data[i] >= lo && t->data[i] <= hi;
+                if (total != in) abort();
+            }
             break;
         }
         case 15: {
@@ -224,6 +256,60 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         }
         case 16: tt_debug_fail_alloc_after(u8(&r) % 4); break; /* the next op may hit OOM */
+        case 17: { /* generator new / free / seed */
+            int which = u8(&r) % 3;
+            uint32_t lo = (uint32_t)i32(&r), hi = (uint32_t)i32(&r);
+            if (which == 0) {
+                tt_generator *g = NULL;
+                st = tt_generator_new(&g, lo, hi);
+                if ((st == TT_OK) != (g != NULL)) abort();
+                put_gen(target, g);
+            } else if (which == 1) {
+                put_gen(target, NULL);
+            } else {
+                st = tt_generator_seed(gens[target & (GENS - 1)], lo, hi);
+                if (st != TT_OK) abort();
+            }
+            break;
+        }
+        case 18: { /* state round trip, and arbitrary states */
+            tt_generator *g = gens[target & (GENS - 1)];
+            uint32_t s6[6], t6[6];
+            if (tt_generator_get_state(g, s6) != TT_OK) abort();
+            if (u8(&r) & 1) {
+                if (tt_generator_set_state(g, s6) != TT_OK) abort();
+                if (tt_generator_get_state(g, t6) != TT_OK || memcmp(s6, t6, sizeof s6)) abort();
+            } else {
+                uint32_t now[6];
+                for (int i = 0; i < 6; i++) t6[i] = (uint32_t)i32(&r);
+                if (u8(&r) & 1) t6[4] = 0, t6[5] = 0x7ff80000u; /* "no spare" */
+                st = tt_generator_set_state(g, t6);
+                if (tt_generator_get_state(g, now) != TT_OK) abort();
+                /* accepted: reads back exactly; rejected: unchanged */
+                if (memcmp(now, st == TT_OK ? t6 : s6, sizeof now)) abort();
+                if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+            }
+            break;
+        }
+        case 19: { /* enum names: NULL exactly outside 0..count-1 */
+            int table = (int8_t)u8(&r) % 7, code = (int8_t)u8(&r);
+            const char *name = tt_enum_name(table, code);
+            int n = tt_enum_count(table), idx = table == 0 ? -code : code;
+            if ((name != NULL) != (idx >= 0 && idx < n)) abort();
+            break;
+        }
+        case 20: { /* raw GEMM with transposes and accumulation on a square tensor */
+            tt_tensor *a = get(&r), *b = get(&r);
+            int flags = u8(&r);
+            if (!a || !b || a->ndim != 2 || a->shape[0] != a->shape[1] || b->size != a->size) break;
+            tt_tensor *c = NULL;
+            if (tt_tensor_copy(&c, a) != TT_OK) break;
+            int n = a->shape[0];
+            tt_f32_gemm_ex(c->data, a->data, b->data, flags & 16 ? b->data : NULL, n, n, n,
+                           flags & 1, (flags >> 1) & 1, (flags >> 2) & 1, (flags >> 3) & 1);
+            put(target, c);
+            break;
+        }
         default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */
             tt_tensor *a = get(&r);
             if (!a || a->ndim != 2 || a->shape[0] != a->shape[1]) break;
@@ -238,6 +324,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     tt_debug_fail_alloc_after(0);
     for (int i = 0; i < SLOTS; i++) put(i, NULL);
+    for (int i = 0; i < GENS; i++) put_gen(i, NULL);
     if (tt_mem_tensors() != 0 || tt_mem_bytes() != 0) abort(); /* a leak inside the core */
+    if (tt_mem_generators() != 0) abort();
     return 0;
 }
