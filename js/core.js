@@ -1,4 +1,6 @@
-// The wasm loader, and the only code that touches wasm memory.
+// The wasm loader and the one owner of wasm memory: js/bindings.js names
+// the C exports, this file reads and writes the memory (every copy in and
+// out of a tensor goes through a Runtime method here).
 //
 // The core is a standalone wasm module (no Emscripten JS glue) inlined as
 // base64 in js/wasm/*.js. A runtime is one instance of it: its exports, its
@@ -7,7 +9,7 @@
 // it, scalar otherwise; TINYTORCH_WASM_BACKEND=simd|scalar (an environment
 // variable in Node, a global in browsers) forces one.
 
-import { throwStatus } from './errors.js';
+import { bindCore } from './bindings.js';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3,
@@ -33,15 +35,24 @@ export class Runtime {
     this.exports = instance.exports;
     this.memory = instance.exports.memory;
     this.exports._initialize();
-    // Two 4-byte slots: an out-pointer for ops, and one spare.
+    // One 4-byte out-pointer slot (plus padding) for ops that return a tensor.
     this.scratch = this.exports.malloc(16) >>> 0;
-    this.kernel = this.readCString(this.exports.tt_f32_gemm_kernel_name());
+    /** The core's entry points as plain functions (js/bindings.js). */
+    this.core = bindCore(this);
+    this.kernel = this.core.kernelName();
   }
 
-  /** A fresh view each time: growing memory detaches the old buffer. */
-  f32(ptr, length) { return new Float32Array(this.memory.buffer, ptr, length); }
+  // Memory access. A fresh view each time: growing memory detaches the old
+  // buffer, so no view outlives the statement that made it.
+
+  /** Copy `values` (an array-like of numbers, already checked) to ptr as float32. */
+  writeF32(ptr, values) { new Float32Array(this.memory.buffer, ptr, values.length).set(values); }
+  /** A Float32Array copy of `length` floats at ptr. */
+  readF32(ptr, length) { return new Float32Array(this.memory.buffer, ptr, length).slice(); }
+  readF64(ptr, length) { return new Float64Array(this.memory.buffer, ptr, length).slice(); }
+  readU32(ptr, length) { return new Uint32Array(this.memory.buffer, ptr, length).slice(); }
+  writeU32(ptr, values) { new Uint32Array(this.memory.buffer, ptr, values.length).set(values); }
   u32() { return new Uint32Array(this.memory.buffer); }
-  f64(ptr, length) { return new Float64Array(this.memory.buffer, ptr, length).slice(); }
 
   readCString(ptr) {
     const bytes = new Uint8Array(this.memory.buffer);
@@ -50,11 +61,15 @@ export class Runtime {
     return decoder.decode(bytes.subarray(ptr >>> 0, end));
   }
 
-  lastError() { return this.readCString(this.exports.tt_last_error()); }
-
-  /** Throw for a non-OK status with the core's own message. */
-  check(status) {
-    if (status !== 0) throwStatus(status, this.lastError());
+  /** Run fn(ptr) with `bytes` of scratch memory, freed after (fn runs no caller code). */
+  withScratch(bytes, fn) {
+    const ptr = this.exports.malloc(Math.max(8, bytes)) >>> 0;
+    if (ptr === 0) throw new RangeError(`out of wasm memory for a ${bytes}-byte scratch buffer`);
+    try {
+      return fn(ptr);
+    } finally {
+      this.exports.free(ptr);
+    }
   }
 
   /**
@@ -63,33 +78,26 @@ export class Runtime {
    * wasm call with no copies. Call dispose() when done.
    */
   gemmPlan(m, k, n) {
-    const ex = this.exports;
+    const { core } = this;
     const bytes = (count) => Math.max(4, count * 4);
-    const ptrs = [m * k, k * n, n, m * n].map((count) => ex.malloc(bytes(count)) >>> 0);
+    const ptrs = [m * k, k * n, n, m * n].map((count) => core.malloc(bytes(count)));
     if (ptrs.includes(0)) {
-      ptrs.forEach((p) => p && ex.free(p));
+      ptrs.forEach((p) => p && core.free(p));
       throw new RangeError(`gemmPlan: out of memory for [${m},${k}] @ [${k},${n}]`);
     }
     const [a, b, bias, c] = ptrs;
     let live = true;
     return {
-      setA: (v) => this.f32(a, m * k).set(v),
-      setB: (v) => this.f32(b, k * n).set(v),
-      setBias: (v) => this.f32(bias, n).set(v),
-      run: (withBias = false, relu = false) => ex.tt_f32_gemm(c, a, b, withBias ? bias : 0, m, k, n, relu ? 1 : 0),
-      result: () => this.f32(c, m * n).slice(),
+      setA: (v) => this.writeF32(a, v),
+      setB: (v) => this.writeF32(b, v),
+      setBias: (v) => this.writeF32(bias, v),
+      run: (withBias = false, relu = false) => core.gemm(c, a, b, withBias ? bias : 0, m, k, n, relu),
+      result: () => this.readF32(c, m * n),
       dispose: () => {
-        if (live) ptrs.forEach((p) => ex.free(p));
+        if (live) ptrs.forEach((p) => core.free(p));
         live = false;
       },
     };
-  }
-
-  /** Call an op whose first argument is `tt_tensor **out`; return *out. */
-  callOut(fn, ...args) {
-    const slot = this.scratch;
-    this.check(fn(slot, ...args));
-    return this.u32()[slot >>> 2];
   }
 }
 

@@ -1,12 +1,18 @@
 // Dropout: inverted dropout. In training each element survives with
 // probability 1-p and is scaled by 1/(1-p), so the expected output equals
 // the input and evaluation needs no rescaling; in eval it is the identity.
-// The core draws, masks and scales in one pass and writes the mask it used.
+// The core draws, masks and scales in one pass and writes the mask it used;
+// the backward is dx = dy · mask · 1/(1-p) with that same mask.
 
 import { rt } from './core.js';
-import { Tensor, keep } from './tensor.js';
-import { Module, inputOf } from './module.js';
-import { describe } from './errors.js';
+import { ptrOf, shapeOf, tensorArg, wrap } from './tensor.js';
+import { keep } from './scope.js';
+import { Module, inputOf, isInferring } from './module.js';
+import { record } from './autograd.js';
+import { checkBool, checkInt, isPlainObject, readOptions } from './checks.js';
+import { BINARY_OP } from './enums.js';
+import { generatorArg, generatorPtr } from './generator.js';
+import { ShapeError, describe, fmtShape } from './errors.js';
 
 export function checkP(p, what = 'Dropout: p') {
   if (typeof p !== 'number') throw new TypeError(`${what} must be a number, got ${describe(p)}`);
@@ -14,55 +20,102 @@ export function checkP(p, what = 'Dropout: p') {
   return p;
 }
 
+const FORWARD_OPTIONS = { training: [undefined, checkBool], mask: [undefined, (m, w) => tensorArg(m, w)] };
+
 export class Dropout extends Module {
   static typeName = 'Dropout';
   #p;
   #mask = null;
+  #generator;
 
-  /** @param p probability of zeroing each element, in [0, 1] */
-  constructor(p = 0.5) {
+  /**
+   * @param p probability of zeroing each element, in [0, 1]
+   * @param opts { generator }: the stream masks are drawn from (default: the default generator)
+   */
+  constructor(p = 0.5, opts) {
     super();
     this.#p = checkP(p);
+    this.#generator = readOptions(opts, 'Dropout', { generator: [undefined, generatorArg] }).generator;
   }
 
   get p() { return this.#p; }
   set p(v) { this.#p = checkP(v); }
 
+  /** The factor kept elements are multiplied by: the float32 value of 1/(1-p) the core uses (Infinity at p = 1). */
+  get scale() { return this.#p === 1 ? Infinity : Math.fround(1 / (1 - this.#p)); }
+
+  /**
+   * Survivors of a mask over n elements: the expected count n(1-p) and its
+   * standard deviation √(n p (1-p)) (a binomial count).
+   */
+  static survivorStats(n, p) {
+    checkInt(n, 'Dropout.survivorStats: n');
+    checkP(p, 'Dropout.survivorStats: p');
+    return { expected: n * (1 - p), sd: Math.sqrt(n * p * (1 - p)) };
+  }
+
   /**
    * The 0/1 mask of the last training forward, shaped like its input, or
-   * null before the first one. Owned by the layer and overwritten by the
-   * next training forward: clone() it to keep a copy.
+   * null before the first one. Owned by the layer and replaced (disposed) by
+   * the next training forward: clone() it to keep a copy.
    */
   get mask() { return this.#mask; }
 
-  /** y = x * mask / (1-p) while training; y = x (a copy) otherwise. */
-  forward(x, training = this.training) {
-    const h = inputOf('Dropout', x);
-    if (typeof training !== 'boolean') throw new TypeError(`Dropout.forward: training must be a boolean, got ${describe(training)}`);
-    if (!training) return Tensor._wrap(rt.callOut(rt.exports.tt_dropout_forward, 0, h, this.#p, 0));
-    const shape = x.shape;
-    const reuse = this.#mask && !this.#mask.isDisposed && this.#mask.shape.join() === shape.join();
-    const mask = reuse ? this.#mask : keep(Tensor.zeros(shape));
+  /**
+   * y = x * mask / (1-p) while training; y = x (a copy) otherwise.
+   * The second argument is `training` (a boolean) or options
+   * { training, mask }: a given 0/1 mask of x's shape is used instead of
+   * drawing one (to reproduce a reference computation).
+   */
+  forward(x, opts = undefined) {
+    inputOf('Dropout', x);
+    const o = typeof opts === 'boolean' ? { training: opts, mask: undefined }
+      : readOptions(isPlainObject(opts) || opts === undefined ? opts : badOptions(opts), 'Dropout.forward', FORWARD_OPTIONS);
+    const training = (o.training ?? this.training) && !isInferring();
+    if (o.mask !== undefined && shapeOf(o.mask).join() !== shapeOf(x).join()) {
+      throw new ShapeError(`Dropout.forward: mask ${fmtShape(shapeOf(o.mask))} does not match input ${fmtShape(shapeOf(x))}`);
+    }
+    const p = this.#p;
+    if (!training) {
+      const y = wrap(rt.core.dropoutForward(0, ptrOf(x, 'Dropout.forward: input'), p, false, 0));
+      return record('DropoutBackward', y, [x], [], (dy, [dx]) => rt.core.accumulate(dx, dy));
+    }
+    if (o.mask !== undefined) return this.#withMask(x, o.mask);
+    const gen = generatorPtr(this.#generator, 'Dropout: generator');
+    // a fresh mask each forward: the graph of the previous one may still hold its mask
+    const mask = keep(wrap(rt.core.tensorNew(shapeOf(x))));
     let y;
     try {
-      y = Tensor._wrap(rt.callOut(rt.exports.tt_dropout_forward, mask._handle(), h, this.#p, 1));
+      y = wrap(rt.core.dropoutForward(ptrOf(mask, 'mask'), ptrOf(x, 'Dropout.forward: input'), p, true, gen));
     } catch (e) {
-      if (!reuse) mask.dispose();
+      mask.dispose();
       throw e;
     }
-    if (!reuse) {
-      this.#mask?.dispose();
-      this.#mask = mask;
-    }
-    return y;
+    this.#mask?.dispose();
+    this.#mask = mask;
+    return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm]) => rt.core.dropoutBackward(dx, dy, sm, p));
   }
 
-  /** Internal: shape inference never draws from the RNG. */
-  _inferForward(x) { return this.forward(x, false); }
+  #withMask(x, mask) {
+    const s = rt.core.stats(ptrOf(mask, 'Dropout.forward: mask'));
+    const [count, mean, , min, max, zeros] = s;
+    if (!(min >= 0 && max <= 1 && zeros + Math.round(mean * count) === count)) {
+      throw new RangeError('Dropout.forward: mask must hold only 0 and 1');
+    }
+    const p = this.#p;
+    const masked = rt.core.binary(ptrOf(x, 'Dropout.forward: input'), ptrOf(mask, 'mask'), BINARY_OP.mul);
+    let y;
+    try {
+      y = wrap(rt.core.binaryScalar(masked, this.scale, BINARY_OP.mul, false));
+    } finally {
+      rt.core.tensorFree(masked);
+    }
+    return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm]) => rt.core.dropoutBackward(dx, dy, sm, p));
+  }
 
-  parameters() { return []; }
+  _ownParameters() { return []; }
 
-  dispose() {
+  _disposeOwn() {
     this.#mask?.dispose();
     this.#mask = null;
   }
@@ -70,4 +123,8 @@ export class Dropout extends Module {
   _label() { return `Dropout(p=${this.#p})`; }
 
   toString() { return `Dropout(p=${this.#p})`; }
+}
+
+function badOptions(opts) {
+  throw new TypeError(`Dropout.forward: the second argument must be a boolean (training) or { training, mask }, got ${describe(opts)}`);
 }

@@ -1,53 +1,61 @@
 // Linear: y = x W + b, the lesson's workhorse. W is [in, out] and b is
-// [out], both owned by the layer; the core does the matmul and bias (and,
-// inside Sequential, a following ReLU) in one pass.
+// [out], both owned by the layer. The forward is one core call (matmul,
+// bias and, when Sequential fuses it, a following ReLU) and records one
+// autograd node whose backward is one core call too: dx = dy Wᵀ,
+// dW = xᵀ dy, db = Σ dy over rows (src/tt_linear.c).
 
 import { rt } from './core.js';
-import { Tensor, checkInt, keep, operand } from './tensor.js';
+import { Tensor, ptrOf, shapeOf, tensorArg, wrap } from './tensor.js';
+import { keep } from './scope.js';
 import { Module, inputOf } from './module.js';
+import { record } from './autograd.js';
+import { checkBool, checkInt, readOptions, shapeArg } from './checks.js';
+import { INITIALIZERS, INITS } from './enums.js';
+import { generatorArg, generatorPtr } from './generator.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
 
-/** Initialiser names (and aliases) -> tt_init codes in src/tt.h. */
-export const INITS = Object.freeze({
-  xavier: 0, // the lesson's: normal with std sqrt(1/in)
-  lecun_normal: 0, // what that is usually called
-  xavier_uniform: 1, // Glorot: uniform(+-sqrt(6/(in+out)))
-  glorot_uniform: 1,
-  he_normal: 2, // Kaiming: normal with std sqrt(2/in)
-  kaiming_normal: 2,
-  normal: 3, // N(0, 1): the lesson's pitfall
-  naive: 3,
-});
+function initArg(v, what) {
+  if (typeof v !== 'string') throw new TypeError(`${what} must be a string, got ${describe(v)}`);
+  if (!Object.hasOwn(INITS, v)) {
+    throw new RangeError(`${what}: unknown initialiser ${describe(v)}; expected one of ${Object.keys(INITS).join(', ')}`);
+  }
+  return v;
+}
+
+const OPTIONS = { bias: [true, checkBool], init: ['xavier', initArg], generator: [undefined, generatorArg] };
+
+let linearForward; // (layer, x, relu) -> Tensor, for Sequential's fused Linear+ReLU
 
 export class Linear extends Module {
   static typeName = 'Linear';
+  #in;
+  #out;
+  #init;
   #weight;
   #bias;
+
+  static {
+    linearForward = (layer, x, relu) => layer.#run(x, relu);
+  }
 
   /**
    * @param inFeatures size of each input sample (K)
    * @param outFeatures size of each output sample (N)
-   * @param opts { bias = true, init = 'xavier' }
+   * @param opts { bias = true, init = 'xavier', generator }
    */
-  constructor(inFeatures, outFeatures, opts = {}) {
+  constructor(inFeatures, outFeatures, opts) {
     super();
     checkInt(inFeatures, 'Linear: inFeatures');
     checkInt(outFeatures, 'Linear: outFeatures');
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`Linear: options must be an object, got ${describe(opts)}`);
-    const { bias = true, init = 'xavier' } = opts;
-    if (typeof bias !== 'boolean') throw new TypeError(`Linear: bias must be a boolean, got ${describe(bias)}`);
-    if (typeof init !== 'string') throw new TypeError(`Linear: init must be a string, got ${describe(init)}`);
-    if (!Object.hasOwn(INITS, init)) {
-      throw new RangeError(`Linear: unknown init ${describe(init)}; expected one of ${Object.keys(INITS).join(', ')}`);
-    }
-    this.inFeatures = inFeatures;
-    this.outFeatures = outFeatures;
-    this.init = init;
+    const o = readOptions(opts, 'Linear', OPTIONS);
+    this.#in = inFeatures;
+    this.#out = outFeatures;
+    this.#init = o.init;
     const w = keep(Tensor.zeros(inFeatures, outFeatures));
     let b = null;
     try {
-      if (bias) b = keep(Tensor.zeros(outFeatures));
-      rt.check(rt.exports.tt_linear_init(w._handle(), b ? b._handle() : 0, INITS[init]));
+      if (o.bias) b = keep(Tensor.zeros(outFeatures));
+      rt.core.linearInit(ptrOf(w, 'weight'), b ? ptrOf(b, 'bias') : 0, INITS[o.init], generatorPtr(o.generator, 'Linear: generator'));
     } catch (e) {
       w.dispose();
       b?.dispose();
@@ -59,10 +67,17 @@ export class Linear extends Module {
     this.#bias = b;
   }
 
+  get inFeatures() { return this.#in; }
+  get outFeatures() { return this.#out; }
+  /** The initialiser's name as given ('xavier', 'he_normal', ...). */
+  get init() { return this.#init; }
+  /** The initialiser's record (label, formula, scale) from js/enums.js. */
+  get initializer() { return INITIALIZERS[INITS[this.#init]]; }
+
   /** [inFeatures, outFeatures]. Assigning a Tensor of that shape replaces it
    * (the layer takes it over and disposes the one it replaced). */
   get weight() { return this.#weight; }
-  set weight(t) { this.#weight = this.#adoptParam(t, this.#weight, [this.inFeatures, this.outFeatures], 'weight'); }
+  set weight(t) { this.#weight = this.#adoptParam(t, this.#weight, [this.#in, this.#out], 'weight'); }
 
   /** [outFeatures], or null without bias. Assign a Tensor to replace, null to remove. */
   get bias() { return this.#bias; }
@@ -72,13 +87,13 @@ export class Linear extends Module {
       this.#bias = null;
       return;
     }
-    this.#bias = this.#adoptParam(t, this.#bias, [this.outFeatures], 'bias');
+    this.#bias = this.#adoptParam(t, this.#bias, [this.#out], 'bias');
   }
 
   #adoptParam(t, old, shape, name) {
-    operand(t, `Linear.${name}`);
-    if (t.shape.join() !== shape.join()) {
-      throw new ShapeError(`Linear.${name}: expected shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
+    tensorArg(t, `Linear.${name}`);
+    if (shapeOf(t).join() !== shape.join()) {
+      throw new ShapeError(`Linear.${name}: expected shape ${fmtShape(shape)}, got ${fmtShape(shapeOf(t))}`);
     }
     if (old && old !== t) old.dispose();
     keep(t);
@@ -87,27 +102,52 @@ export class Linear extends Module {
   }
 
   /** x [..., in] -> [..., out]: y = x W + b. */
-  forward(x) { return this._forward(x, false); }
-
-  /** Internal: forward with an optional fused ReLU (used by Sequential). */
-  _forward(x, relu) {
-    const h = inputOf('Linear', x);
-    const w = this.#weight._handle('Linear.weight');
-    const b = this.#bias ? this.#bias._handle('Linear.bias') : 0;
-    return Tensor._wrap(rt.callOut(rt.exports.tt_linear_forward, h, w, b, relu ? 1 : 0));
+  forward(x) {
+    inputOf('Linear', x);
+    return this.#run(x, false);
   }
 
-  parameters() { return this.#bias ? [this.#weight, this.#bias] : [this.#weight]; }
+  #run(x, relu) {
+    const w = this.#weight;
+    const b = this.#bias;
+    const px = ptrOf(x, 'Linear.forward: input');
+    const pw = ptrOf(w, 'Linear.weight');
+    const pb = b ? ptrOf(b, 'Linear.bias') : 0;
+    const y = wrap(rt.core.linearForward(px, pw, pb, relu));
+    // saved: x and W for dW and dx; y for the fused ReLU's mask
+    return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],
+      (dy, [dx, dw, db], [sx, sw, sy]) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu));
+  }
 
-  /** 2·M·K·N multiply-adds of x @ W, counted as the lesson counts them (the bias adds are left out). */
-  flops(inputShape) { return 2 * inputShape.slice(0, -1).reduce((a, b) => a * b, 1) * this.inFeatures * this.outFeatures; }
+  _ownParameters() { return this.#bias ? [['weight', this.#weight], ['bias', this.#bias]] : [['weight', this.#weight]]; }
 
-  dispose() {
+  /** 2·M·K·N: one multiply and one add per weight per row (the bias adds are left out, as the lesson counts). */
+  flops(inputShape) {
+    const dims = shapeArg([inputShape], 'Linear.flops: inputShape');
+    if (dims.length === 0 || dims[dims.length - 1] !== this.#in) {
+      throw new ShapeError(`Linear.flops: inputShape ${fmtShape(dims)} must end in inFeatures ${this.#in}`);
+    }
+    return 2 * dims.slice(0, -1).reduce((a, c) => a * c, 1) * this.#in * this.#out;
+  }
+
+  /** in·out weights + out biases, the lesson's parameter count, without building a layer. */
+  static countParameters(inFeatures, outFeatures, bias = true) {
+    checkInt(inFeatures, 'Linear.countParameters: inFeatures');
+    checkInt(outFeatures, 'Linear.countParameters: outFeatures');
+    checkBool(bias, 'Linear.countParameters: bias');
+    return inFeatures * outFeatures + (bias ? outFeatures : 0);
+  }
+
+  _disposeOwn() {
     this.#weight.dispose();
     this.#bias?.dispose();
   }
 
-  _label() { return `Linear(${this.inFeatures}→${this.outFeatures}${this.#bias ? '' : ', no bias'})`; }
+  _label() { return `Linear(${this.#in}→${this.#out}${this.#bias ? '' : ', no bias'})`; }
 
-  toString() { return `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.#bias !== null})`; }
+  toString() { return `Linear(in_features=${this.#in}, out_features=${this.#out}, bias=${this.#bias !== null})`; }
 }
+
+/** Sequential's fused Linear + ReLU: one core pass, the same bits as the two layers. */
+export { linearForward };
+export { INITS, INITIALIZERS };

@@ -1,259 +1,331 @@
 // Tensor: a handle on a float32 tensor that lives in wasm memory.
 //
-// The JS object owns the C tensor: dispose() frees it (idempotent), tidy()
-// frees every tensor made inside a scope except what it returns, and a
-// FinalizationRegistry frees what was forgotten (a safety net only: leak
-// tests use memoryInfo()). Every method checks its arguments here, so the
-// core only ever sees valid handles and int32-range sizes.
+// The boundary rule (also in src/tt.h): a public method first reads and
+// checks every argument into plain values (js/checks.js), and only then
+// resolves the tensor handles it needs and calls the core, with no caller
+// code able to run in between. Handles are private fields, looked up with
+// a brand check (`#storage in t`) that runs no Proxy trap and no getter; a
+// disposed tensor's storage is null, so a stale handle is always detected
+// and never aliases a live tensor. Internal code never calls a method a
+// subclass could override.
+//
+// A tensor's C memory is a Storage with a reference count: the tensor holds
+// one reference, and autograd holds one for each tensor it saved for a
+// backward pass, so dispose() ends the JS handle at once while a saved
+// tensor lives until its graph is freed. A FinalizationRegistry frees
+// storage nothing references any more (a safety net; leak tests use memoryInfo()).
 
 import { rt } from './core.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
+import { BINARY_OP, REDUCE_OP } from './enums.js';
+import { MAX_DIMS, checkAxis, checkBool, checkFinite, checkInt, readOptions, shapeArg, splitOptions } from './checks.js';
+import { track, untrack } from './scope.js';
+import { generatorArg, generatorPtr } from './generator.js';
+import * as ops from './ops.js';
+import { releaseNode } from './autograd.js';
 
-const MAX_DIMS = 4;
-const MAX_DIM = 2 ** 31 - 1; // the core takes int32 dims
-const OP = { add: 0, sub: 1, mul: 2, div: 3 };
-const REDUCE = { sum: 0, mean: 1, max: 2 };
-const WRAP = Symbol('wrap'); // lets internal code wrap a pointer the core returned
 // Shared by every copy of the package (Symbol.for), so a Tensor from another
 // instance is recognised as one, and refused with a message that says so.
 const BRAND = Symbol.for('tinytorch-wasm.Tensor');
+const WRAP = Symbol('wrap');
 
-// ---- argument checks (TypeError for a wrong type, RangeError for a bad value)
-
-/** A size or dim: an integer in [min, 2^31-1]. */
-export function checkInt(v, what, min = 0) {
-  if (typeof v !== 'number') throw new TypeError(`${what} must be a number, got ${describe(v)}`);
-  if (!Number.isInteger(v) || v < min || v > MAX_DIM) {
-    throw new RangeError(`${what} must be an integer in [${min}, ${MAX_DIM}], got ${describe(v)}`);
+/** The C tensor behind one or more handles; freed when the last reference goes. */
+export class Storage {
+  constructor(runtime, ptr) {
+    this.runtime = runtime;
+    this.ptr = ptr;
+    this.data = runtime.core.tensorData(ptr); // float* (stable for its lifetime)
+    this.refs = 1;
+    this.version = 0; // bumped by every in-place write (autograd checks it)
+    registry.register(this, { runtime, ptr }, this);
   }
-  return v;
-}
 
-/** Accept f(2, 3), f([2, 3]) and f([]) alike; returns a checked copy. */
-export function shapeArg(args, what, { allowInferred = false } = {}) {
-  const dims = args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0]))
-    ? Array.from(args[0]) : args;
-  if (dims.length > MAX_DIMS) {
-    throw new RangeError(`${what}: rank ${dims.length} is more than the ${MAX_DIMS} dims the core supports`);
+  retain() {
+    this.refs++;
+    return this;
   }
-  return dims.map((d, i) => (allowInferred && d === -1 ? -1 : checkInt(d, `${what}: dimension ${i}`)));
-}
 
-function checkFinite(v, what) {
-  if (typeof v !== 'number') throw new TypeError(`${what} must be a number, got ${describe(v)}`);
-  if (!Number.isFinite(v)) throw new RangeError(`${what} must be finite, got ${describe(v)}`);
-  return v;
-}
-
-function checkAxis(axis, ndim, what) {
-  checkIntLike(axis, what);
-  if (axis < -ndim || axis >= ndim) {
-    throw new RangeError(`${what} ${axis} is out of range for a tensor of rank ${ndim}`);
+  release() {
+    if (--this.refs === 0) {
+      registry.unregister(this);
+      this.runtime.core.tensorFree(this.ptr);
+      this.ptr = 0;
+      this.data = 0;
+    }
   }
-  return axis;
 }
 
-function checkIntLike(v, what) {
-  if (typeof v !== 'number') throw new TypeError(`${what} must be an integer, got ${describe(v)}`);
-  if (!Number.isInteger(v)) throw new RangeError(`${what} must be an integer, got ${describe(v)}`);
-}
+// Frees the C tensor of a Storage nothing references any more: a safety
+// net for forgotten tensors (and graphs); leak tests use memoryInfo().
+const registry = new FinalizationRegistry(({ runtime, ptr }) => runtime.core.tensorFree(ptr));
 
-// ---- lifetimes: tidy scopes and the memory counter
+const product = (shape) => {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+};
 
-const scopes = []; // each a Set of tensors made while it is the innermost
-const registry = new FinalizationRegistry(({ runtime, ptr }) => runtime.exports.tt_tensor_free(ptr));
+// Internal access to private state, bound in the class's static block: the
+// only ways other js/ files reach a tensor's handle.
+let storageOf;
+let shapeOf;
+let nodeOf;
+let setNode;
+let setGradRaw;
+let requiresGradOf;
+let serialOf;
+let gradOf;
+let serialCounter = 0;
+/** The serial of the newest tensor so far: every tensor made after this call has a larger one. */
+export const currentSerial = () => serialCounter;
 
-function track(t) {
-  if (scopes.length) scopes[scopes.length - 1].add(t);
-}
+/** True for a Tensor of this copy of the package; runs no caller code. */
+export let isTensor;
 
-/** Exempt a tensor from every enclosing tidy() (layers keep their parameters). */
-export function keep(t) {
-  for (const s of scopes) s.delete(t);
+/** A checked Tensor argument (phase 1): a live Tensor of this package, else a TypeError. */
+export function tensorArg(t, what) {
+  if (!isTensor(t)) {
+    let foreign = false;
+    try { foreign = t !== null && typeof t === 'object' && t[BRAND] === true; } catch { /* a hostile object */ }
+    if (foreign) {
+      // another copy of this package (say the page bundle and the npm
+      // module on one page): its tensors live in another wasm memory
+      throw new TypeError(`${what} is a Tensor from another instance of tinytorch-wasm; tensors cannot move between instances (copy its data into a new Tensor)`);
+    }
+    throw new TypeError(`${what} must be a Tensor, got ${describe(t)}`);
+  }
+  if (storageOf(t) === null) throw new TypeError(`${what} is a disposed Tensor`);
   return t;
 }
 
-function collect(value, out) {
-  if (value instanceof Tensor) out.add(value);
-  else if (Array.isArray(value)) for (const v of value) collect(v, out);
-  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collect(v, out);
+/** A Tensor or a number (binary ops' right operand). */
+function operandArg(v, what) {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return +v;
+  if (!isTensor(v)) {
+    try { if (v !== null && typeof v === 'object' && v[BRAND] === true) return tensorArg(v, what); } catch { /* hostile */ }
+    throw new TypeError(`${what} must be a Tensor or a number, got ${describe(v)}`);
   }
+  return tensorArg(v, what);
 }
 
-/**
- * Run fn and dispose every tensor it made, except those in its result (a
- * Tensor, or arrays/plain objects of them), which move to the enclosing scope.
- */
-export function tidy(fn) {
-  if (typeof fn !== 'function') throw new TypeError(`tidy: expected a function, got ${describe(fn)}`);
-  const scope = new Set();
-  scopes.push(scope);
-  let result;
+/** Phase 2: the C pointer of a tensor checked in phase 1 (detects a dispose since). */
+export function ptrOf(t, what) {
+  const s = storageOf(t);
+  if (s === null) throw new TypeError(`${what} is a disposed Tensor`);
+  return s.ptr;
+}
+
+/** Wrap a tensor the core just returned (takes ownership). */
+export function wrap(ptr) {
+  let storage = null;
   try {
-    result = fn();
-  } finally {
-    scopes.pop();
-    const kept = new Set();
-    collect(result, kept);
-    for (const t of scope) if (!kept.has(t)) t.dispose();
-    for (const t of kept) if (scope.has(t)) track(t);
+    storage = new Storage(rt, ptr >>> 0);
+    return new Tensor(WRAP, storage);
+  } catch (e) { // out of stack mid-wrap: free what the core made
+    if (storage) storage.release();
+    else rt.core.tensorFree(ptr);
+    throw e;
   }
-  if (result && typeof result.then === 'function') {
-    throw new TypeError('tidy: fn returned a Promise; tidy() only works with synchronous functions');
-  }
-  return result;
 }
 
-/** Live tensors and their bytes in the core, and the wasm memory size. */
-export function memoryInfo() {
-  return {
-    tensors: rt.exports.tt_mem_tensors(),
-    bytes: rt.exports.tt_mem_bytes(),
-    wasmBytes: rt.memory.buffer.byteLength,
-  };
-}
+export { storageOf, shapeOf, nodeOf, setNode, setGradRaw, requiresGradOf, serialOf, gradOf };
 
-// ---- nested-array input
+// ---- data input: read the caller's values exactly once, before allocating
+
+/** A plain copy of nested arrays, each element read exactly once (caller getters run here, once). */
+function snapshot(v, depth, what) {
+  if (!Array.isArray(v)) return v;
+  if (depth >= MAX_DIMS) throw new RangeError(`${what}: nested more than ${MAX_DIMS} levels deep`);
+  const n = v.length;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = snapshot(v[i], depth + 1, what);
+  return out;
+}
 
 function inferShape(data, what) {
   const shape = [];
   let level = data;
   while (Array.isArray(level)) {
     shape.push(level.length);
-    if (shape.length > MAX_DIMS) {
-      throw new RangeError(`${what}: nested more than ${MAX_DIMS} levels deep`);
-    }
+    if (shape.length > MAX_DIMS) throw new RangeError(`${what}: nested more than ${MAX_DIMS} levels deep`);
     if (level.length === 0) break;
     level = level[0];
   }
   return shape;
 }
 
-function flattenInto(data, shape, out, what) {
+function numberAt(v, what, path) {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return +v;
+  throw new TypeError(`${what}: element ${path || '(scalar)'} must be a number, got ${describe(v)}`);
+}
+
+function flattenNested(data, shape, what) {
+  const out = new Float32Array(product(shape));
   let n = 0;
   const walk = (v, depth, path) => {
     if (depth === shape.length) {
-      if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new TypeError(`${what}: element ${path || '(scalar)'} must be a number, got ${describe(v)}`);
-      }
-      out[n++] = +v;
+      out[n++] = numberAt(v, what, path);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new ShapeError(`${what}: ragged nested array: element ${path || '(root)'} is ${Array.isArray(v) ? `of length ${v.length}` : describe(v)}, expected an array of length ${shape[depth]}`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+    for (let i = 0; i < shape[depth]; i++) walk(v[i], depth + 1, `${path}[${i}]`);
   };
   walk(data, 0, '');
+  return out;
 }
 
-const product = (shape) => shape.reduce((a, b) => a * b, 1);
+/** A flat array or typed array copied into a Float32Array, each element read once. */
+function copyFlat(data, what) {
+  if (ArrayBuffer.isView(data)) {
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new TypeError(`${what}: BigInt arrays are not supported; use numbers`);
+    }
+    return new Float32Array(data); // typed-array reads run no caller code
+  }
+  const n = data.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = numberAt(data[i], what, `[${i}]`);
+  return out;
+}
+
+function newTensor(dims) {
+  return rt.core.tensorNew(dims);
+}
+
+const TENSOR_OPTIONS = { requiresGrad: [false, checkBool], shape: [undefined, (v, w) => shapeArg([v], w)] };
+const FACTORY_OPTIONS = { requiresGrad: [false, checkBool], generator: [undefined, generatorArg] };
 
 // ---- the Tensor class
 
 export class Tensor {
-  #ptr = 0; // tt_tensor* in rt's memory; 0 once disposed
-  #data = 0; // float* of the tensor's elements (stable for its lifetime)
-  #shape;
+  #storage = null; // null once disposed
+  #shape; // plain int array, never handed out
   #size;
-  /** Whether optimisers should update this tensor (parameters set it). */
-  requiresGrad = false;
-  /** Gradient slot for the autograd lessons to come; null for now. */
-  grad = null;
+  #requiresGrad = false;
+  #grad = null;
+  #node = null; // the autograd node that made this tensor, or null for a leaf
+  #serial = 0; // creation order (Sequential tells its own intermediates by it)
+
+  static {
+    isTensor = (t) => t !== null && typeof t === 'object' && #storage in t;
+    storageOf = (t) => t.#storage;
+    shapeOf = (t) => t.#shape;
+    nodeOf = (t) => t.#node;
+    setNode = (t, node) => { t.#node = node; t.#requiresGrad = true; };
+    setGradRaw = (t, g) => { t.#grad = g; };
+    requiresGradOf = (t) => t.#requiresGrad;
+    serialOf = (t) => t.#serial;
+    gradOf = (t) => t.#grad;
+  }
 
   /**
    * @param data a number, nested arrays, or a flat (typed) array with `shape`
    * @param opts { requiresGrad = false, shape }
    */
-  constructor(data, opts = {}) {
-    if (data === WRAP) {
-      this.#adopt(opts.ptr);
+  constructor(data, opts) {
+    if (data === WRAP) { // internal: opts is the Storage to adopt
+      this.#adopt(opts);
       return;
     }
-    if (opts === null || typeof opts !== 'object') {
-      throw new TypeError(`Tensor: options must be an object, got ${describe(opts)}`);
-    }
-    const { requiresGrad = false, shape } = opts;
-    if (typeof requiresGrad !== 'boolean') {
-      throw new TypeError(`Tensor: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
-    }
+    // phase 1: every value the caller gave, read once and checked
+    const o = readOptions(opts, 'Tensor', TENSOR_OPTIONS);
     let values;
     let dims;
     if (typeof data === 'number' || typeof data === 'boolean') {
-      values = [+data];
-      dims = shape === undefined ? [] : shapeArg([shape], 'Tensor: shape');
-    } else if (Array.isArray(data) && shape === undefined) {
-      dims = inferShape(data, 'Tensor');
-      values = new Float32Array(product(dims));
-      flattenInto(data, dims, values, 'Tensor');
+      values = new Float32Array([+data]);
+      dims = o.shape ?? [];
+    } else if (Array.isArray(data) && o.shape === undefined) {
+      const plain = snapshot(data, 0, 'Tensor');
+      dims = inferShape(plain, 'Tensor');
+      values = flattenNested(plain, dims, 'Tensor');
     } else if (Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView))) {
-      if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-        throw new TypeError('Tensor: BigInt arrays are not supported; use numbers');
-      }
-      dims = shape === undefined ? [data.length] : shapeArg([shape], 'Tensor: shape');
-      if (Array.isArray(data)) {
-        for (let i = 0; i < data.length; i++) {
-          if (typeof data[i] !== 'number' && typeof data[i] !== 'boolean') {
-            throw new TypeError(`Tensor: element [${i}] must be a number, got ${describe(data[i])}`);
-          }
-        }
-      }
-      values = data;
+      values = copyFlat(data, 'Tensor');
+      dims = o.shape ?? [values.length];
     } else {
       throw new TypeError(`Tensor: data must be a number, nested arrays or a typed array, got ${describe(data)}`);
     }
     const count = product(dims);
-    if (values.length !== count && !(typeof data === 'number' && count === 1)) {
+    if (values.length !== count) {
       throw new RangeError(`Tensor: ${values.length} values do not fill shape ${fmtShape(dims)} (${count} elements)`);
     }
-    this.#adopt(newTensor(dims));
-    if (count) rt.f32(this.#data, count).set(values.length === count ? values : [values[0]]);
-    this.requiresGrad = requiresGrad;
+    // phase 2: allocate and copy the checked values (no caller code runs)
+    this.#adopt(new Storage(rt, newTensor(dims)));
+    if (count) rt.writeF32(this.#storage.data, values);
+    this.#requiresGrad = o.requiresGrad;
   }
 
-  #adopt(ptr) {
-    this.#ptr = ptr >>> 0;
-    const ex = rt.exports;
-    const ndim = ex.tt_tensor_ndim(this.#ptr);
-    this.#shape = Array.from({ length: ndim }, (_, i) => ex.tt_tensor_dim(this.#ptr, i));
-    this.#size = product(this.#shape);
-    this.#data = ex.tt_tensor_data(this.#ptr) >>> 0;
-    registry.register(this, { runtime: rt, ptr: this.#ptr }, this);
+  #adopt(storage) {
+    const { core } = storage.runtime;
+    const ptr = storage.ptr;
+    const ndim = core.tensorNdim(ptr);
+    const shape = new Array(ndim);
+    for (let i = 0; i < ndim; i++) shape[i] = core.tensorDim(ptr, i);
+    this.#storage = storage;
+    this.#shape = shape;
+    this.#size = product(shape);
+    this.#serial = ++serialCounter;
     track(this);
   }
 
-  /** Internal: wrap a tensor the core just returned (takes ownership). */
-  static _wrap(ptr) {
-    return new Tensor(WRAP, { ptr });
+  /** Internal: a new handle on the same storage (detach()). */
+  static #share(t) {
+    return new Tensor(WRAP, t.#storage.retain());
   }
 
-  /** Internal: the core handle; throws if disposed. */
-  _handle(what = 'tensor') {
-    if (this.#ptr === 0) throw new TypeError(`${what} is a disposed Tensor`);
-    return this.#ptr;
+  get shape() { this.#live('shape'); return [...this.#shape]; }
+  get size() { this.#live('size'); return this.#size; }
+  get ndim() { this.#live('ndim'); return this.#shape.length; }
+  get isDisposed() { return this.#storage === null; }
+
+  /** Whether autograd records ops on this tensor (and optimisers update it). */
+  get requiresGrad() { return this.#requiresGrad; }
+  set requiresGrad(v) {
+    checkBool(v, 'requiresGrad');
+    if (this.#node !== null && !v) {
+      throw new RangeError('requiresGrad: this tensor is the result of an op that requires grad; use detach() to get one that does not');
+    }
+    this.#requiresGrad = v;
   }
 
-  /** Internal: the element pointer (for in-place core fills). */
-  _dataPtr() {
-    this._handle();
-    return this.#data;
+  /** The accumulated gradient (a Tensor of this shape) or null. Assign null to clear. */
+  get grad() { return this.#grad; }
+  set grad(g) {
+    if (g === null) {
+      this.#grad?.dispose();
+      this.#grad = null;
+      return;
+    }
+    tensorArg(g, 'grad');
+    if (g.#shape.join() !== this.#shape.join()) {
+      throw new ShapeError(`grad: expected shape ${fmtShape(this.#shape)}, got ${fmtShape(g.#shape)}`);
+    }
+    if (this.#grad !== g) this.#grad?.dispose();
+    this.#grad = g;
   }
 
-  get shape() { this._handle(); return [...this.#shape]; }
-  get size() { this._handle(); return this.#size; }
-  get ndim() { this._handle(); return this.#shape.length; }
-  get isDisposed() { return this.#ptr === 0; }
+  /** The autograd node that made this tensor (null for a leaf). */
+  get gradFn() { return this.#node?.name ?? null; }
+  /** True unless this tensor was made by an op that requires grad. */
+  get isLeaf() { return this.#node === null; }
+
+  #live(what) {
+    if (this.#storage === null) throw new TypeError(`${what}: the Tensor is disposed`);
+  }
 
   /** A Float32Array copy of the elements (row-major). */
   get data() {
-    this._handle();
-    return rt.f32(this.#data, this.#size).slice();
+    const s = storageOf(tensorArg(this, 'data: tensor'));
+    return rt.readF32(s.data, this.#size);
   }
 
   /** The elements as nested arrays (a number for a rank-0 tensor). */
   toArray() {
-    const flat = this.data;
+    tensorArg(this, 'toArray: tensor');
+    const flat = rt.readF32(this.#storage.data, this.#size);
     const shape = this.#shape;
     if (shape.length === 0) return flat[0];
     let i = 0;
@@ -263,86 +335,91 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item() {
-    this._handle();
+    tensorArg(this, 'item: tensor');
     if (this.#size !== 1) throw new RangeError(`item: tensor of shape ${fmtShape(this.#shape)} has ${this.#size} elements, not 1`);
-    return rt.f32(this.#data, 1)[0];
+    return rt.readF32(this.#storage.data, 1)[0];
   }
 
-  /** Free the wasm memory now. Safe to call twice; any later use throws. */
+  /** Free the wasm memory now (unless autograd still holds it). Safe to call twice; any later use throws. */
   dispose() {
-    if (this.#ptr === 0) return;
-    registry.unregister(this);
-    rt.exports.tt_tensor_free(this.#ptr);
-    this.#ptr = 0;
-    this.#data = 0;
-    for (const s of scopes) s.delete(this);
+    const s = this.#storage;
+    if (s === null) return;
+    this.#storage = null;
+    untrack(this);
+    s.release();
+    this.#grad?.dispose();
+    this.#grad = null;
+    if (this.#node !== null) {
+      releaseNode(this.#node);
+      this.#node = null;
+    }
   }
 
   clone() {
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_copy, this._handle('clone: tensor')));
+    tensorArg(this, 'clone: tensor');
+    return ops.clone(this);
+  }
+
+  /** A new tensor with the same values that autograd does not track (shares memory until either is disposed). */
+  detach() {
+    tensorArg(this, 'detach: tensor');
+    return Tensor.#share(this);
+  }
+
+  /**
+   * Backpropagate from this tensor: every leaf with requiresGrad that it
+   * depends on gets d(this)/d(leaf) added to its .grad. `grad` is the
+   * upstream gradient (needed when this is not a one-element tensor).
+   */
+  backward(grad) {
+    tensorArg(this, 'backward: tensor');
+    ops.backward(this, grad);
   }
 
   // ---- factories
 
-  static zeros(...shape) { return filled(shape, 'zeros', (t) => t); }
-  static ones(...shape) { return filled(shape, 'ones', (t) => rt.check(rt.exports.tt_tensor_fill(t, 1))); }
-  /** Standard normal samples from the seeded RNG (see manualSeed). */
-  static randn(...shape) { return filled(shape, 'randn', (t) => rt.check(rt.exports.tt_tensor_randn(t, 0, 1))); }
-  /** Uniform samples in [0, 1) from the seeded RNG. */
-  static rand(...shape) { return filled(shape, 'rand', (t) => rt.check(rt.exports.tt_tensor_rand(t, 0, 1))); }
+  static zeros(...args) { return factory(args, 'zeros', null); }
+  static ones(...args) { return factory(args, 'ones', (p) => rt.core.tensorFill(p, 1)); }
+  /** Standard normal samples from a generator (default: the one manualSeed seeds). */
+  static randn(...args) { return factory(args, 'randn', (p, g) => rt.core.tensorRandn(p, 0, 1, g)); }
+  /** Uniform samples in [0, 1) from a generator. */
+  static rand(...args) { return factory(args, 'rand', (p, g) => rt.core.tensorRand(p, 0, 1, g)); }
 
-  // ---- arithmetic (NumPy broadcasting); results have requiresGrad false
+  // ---- arithmetic (NumPy broadcasting)
 
-  add(other) { return this.#binary('add', other); }
-  sub(other) { return this.#binary('sub', other); }
-  mul(other) { return this.#binary('mul', other); }
-  div(other) { return this.#binary('div', other); }
-
-  #binary(name, other) {
-    const a = this._handle(`${name}: left operand`);
-    if (typeof other === 'number') {
-      return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_binary_scalar, a, other, OP[name], 0));
-    }
-    const b = operand(other, `${name}: right operand`);
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_binary, a, b, OP[name]));
-  }
+  add(other) { return binary(this, other, 'add'); }
+  sub(other) { return binary(this, other, 'sub'); }
+  mul(other) { return binary(this, other, 'mul'); }
+  div(other) { return binary(this, other, 'div'); }
 
   /** NumPy matmul: 1-D and 2-D operands, and broadcast batch dims. */
   matmul(other) {
-    const a = this._handle('matmul: left operand');
-    const b = operand(other, 'matmul: right operand');
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_matmul, a, b));
+    tensorArg(this, 'matmul: left operand');
+    tensorArg(other, 'matmul: right operand');
+    return ops.matmul(this, other);
   }
 
   /** A copy with a new shape; one dim may be -1. reshape(2, 3) or reshape([2, 3]). */
   reshape(...shape) {
-    const a = this._handle('reshape: tensor');
     const d = shapeArg(shape, 'reshape', { allowInferred: true });
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_reshape, a, d.length, d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
+    tensorArg(this, 'reshape: tensor');
+    return ops.reshape(this, d);
   }
 
   /** A copy with two dims swapped (default: the last two). */
   transpose(dim0 = -2, dim1 = -1) {
-    const a = this._handle('transpose: tensor');
+    tensorArg(this, 'transpose: tensor');
     const nd = this.#shape.length;
     if (nd < 2 && arguments.length === 0) return this.clone();
     checkAxis(dim0, nd, 'transpose: dim0');
     checkAxis(dim1, nd, 'transpose: dim1');
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_transpose, a, dim0, dim1));
+    return ops.transpose(this, dim0, dim1);
   }
 
   /** Sum over `axis` (all elements when axis is null/undefined). */
-  sum(axis = null, keepdims = false) { return this.#reduce('sum', axis, keepdims); }
-  mean(axis = null, keepdims = false) { return this.#reduce('mean', axis, keepdims); }
-  max(axis = null, keepdims = false) { return this.#reduce('max', axis, keepdims); }
-
-  #reduce(name, axis, keepdims) {
-    const a = this._handle(`${name}: tensor`);
-    if (typeof keepdims !== 'boolean') throw new TypeError(`${name}: keepdims must be a boolean, got ${describe(keepdims)}`);
-    const all = axis === null || axis === undefined;
-    if (!all) checkAxis(axis, this.#shape.length, `${name}: axis`);
-    return Tensor._wrap(rt.callOut(rt.exports.tt_tensor_reduce, a, REDUCE[name], all ? 1 : 0, all ? 0 : axis, keepdims ? 1 : 0));
-  }
+  sum(axis = null, keepdims = false) { return reduce(this, 'sum', axis, keepdims); }
+  mean(axis = null, keepdims = false) { return reduce(this, 'mean', axis, keepdims); }
+  max(axis = null, keepdims = false) { return reduce(this, 'max', axis, keepdims); }
 
   /**
    * Summary statistics from the core, over every element: { count, mean,
@@ -350,43 +427,38 @@ export class Tensor {
    * left out of the others) }.
    */
   stats() {
-    const h = this._handle('stats: tensor');
-    return withScratch(7, (ptr) => {
-      rt.check(rt.exports.tt_tensor_stats(h, ptr));
-      const [count, mean, std, min, max, zeros, nonFinite] = rt.f64(ptr, 7);
-      return { count, mean, std, min, max, zeros, nonFinite };
-    });
+    tensorArg(this, 'stats: tensor');
+    return statsOf(this);
   }
 
   /**
    * Counts of elements in `bins` equal bins over [min, max] (default: the
-   * tensor's own finite range). Returns { counts, edges } (edges has bins+1).
+   * tensor's own finite range). Returns { counts, edges } (edges has bins+1),
+   * both computed by the core.
    */
-  histogram(bins = 20, { min, max } = {}) {
-    const h = this._handle('histogram: tensor');
-    checkInt(bins, 'histogram: bins', 1);
-    if (bins > 4096) throw new RangeError(`histogram: bins must be at most 4096, got ${bins}`);
+  histogram(bins = 20, range = undefined) {
+    checkInt(bins, 'histogram: bins', 1, 4096);
+    const o = readOptions(range, 'histogram', { min: [undefined, checkFinite], max: [undefined, checkFinite] });
+    tensorArg(this, 'histogram: tensor');
+    let { min, max } = o;
     if (min === undefined || max === undefined) {
-      const s = this.stats();
+      const s = statsOf(this);
       min ??= Number.isFinite(s.min) ? s.min : 0;
-      max ??= Number.isFinite(s.max) ? s.max : 1;
-      if (!(max > min)) max = min + 1; // a constant tensor: one bin holds it all
+      max ??= Number.isFinite(s.max) ? Math.max(s.max, min) : min + 1;
+      if (!(max > min)) { // a constant tensor: one bin around its value
+        const half = Math.max(0.5, Math.abs(min) * 2 ** -20);
+        [min, max] = [min - half, max + half];
+      }
     }
-    checkFinite(min, 'histogram: min');
-    checkFinite(max, 'histogram: max');
     if (!(min < max)) throw new RangeError(`histogram: min ${min} must be below max ${max}`);
-    return withScratch(bins, (ptr) => {
-      rt.check(rt.exports.tt_tensor_histogram(h, bins, min, max, ptr));
-      const counts = Array.from(rt.f64(ptr, bins));
-      const edges = Array.from({ length: bins + 1 }, (_, i) => min + ((max - min) * i) / bins);
-      return { counts, edges };
-    });
+    return rt.core.histogram(ptrOf(this, 'histogram: tensor'), bins, min, max);
   }
 
   toString() {
-    if (this.#ptr === 0) return 'Tensor(disposed)';
-    const body = this.#size <= 64 ? JSON.stringify(this.toArray()) : `<${this.#size} values>`;
-    return `Tensor(${body}, shape=${fmtShape(this.#shape)}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+    if (this.#storage === null) return 'Tensor(disposed)';
+    const fmt = (v) => (Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
+    const body = this.#size <= 64 ? fmt(this.toArray()) : `<${this.#size} values>`;
+    return `Tensor(${body}, shape=${fmtShape(this.#shape)}${this.#requiresGrad ? ', requiresGrad=true' : ''})`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')]() { return this.toString(); }
@@ -394,54 +466,39 @@ export class Tensor {
   get [BRAND]() { return true; }
 }
 
-/** A live Tensor of this runtime's, or a TypeError naming what it was. */
-export function operand(t, what) {
-  if (!(t instanceof Tensor)) {
-    if (t?.[BRAND] === true) {
-      // another copy of this package (say the page bundle and the npm
-      // module on one page): its tensors live in another wasm memory
-      throw new TypeError(`${what} is a Tensor from another instance of tinytorch-wasm; tensors cannot move between instances (copy its data into a new Tensor)`);
-    }
-    throw new TypeError(`${what} must be a Tensor${what.includes('operand') ? ' or a number' : ''}, got ${describe(t)}`);
-  }
-  return t._handle(what);
+function statsOf(t) {
+  const [count, mean, std, min, max, zeros, nonFinite] = rt.core.stats(ptrOf(t, 'stats: tensor'));
+  return { count, mean, std, min, max, zeros, nonFinite };
 }
 
-/** Run fn with `count` doubles of wasm scratch memory (freed after). */
-function withScratch(count, fn) {
-  const ptr = rt.exports.malloc(count * 8) >>> 0;
-  if (ptr === 0) throw new RangeError('out of wasm memory for a scratch buffer');
-  try {
-    return fn(ptr);
-  } finally {
-    rt.exports.free(ptr);
-  }
+function binary(a, other, name) {
+  tensorArg(a, `${name}: left operand`);
+  const b = operandArg(other, `${name}: right operand`);
+  return ops.binary(a, b, name, BINARY_OP[name]);
 }
 
-function newTensor(dims) {
-  return rt.callOut(rt.exports.tt_tensor_new, dims.length, dims[0] ?? 0, dims[1] ?? 0, dims[2] ?? 0, dims[3] ?? 0);
+function reduce(a, name, axis, keepdims) {
+  tensorArg(a, `${name}: tensor`);
+  checkBool(keepdims, `${name}: keepdims`);
+  const all = axis === null || axis === undefined;
+  if (!all) checkAxis(axis, shapeOf(a).length, `${name}: axis`);
+  return ops.reduce(a, name, REDUCE_OP[name], all ? null : axis, keepdims);
 }
 
-function filled(args, what, fill) {
-  let opts = {};
-  if (args.length && args[args.length - 1] !== null && typeof args[args.length - 1] === 'object' && !Array.isArray(args[args.length - 1]) && !ArrayBuffer.isView(args[args.length - 1])) {
-    opts = args[args.length - 1];
-    args = args.slice(0, -1);
-  }
-  const dims = shapeArg(args, `Tensor.${what}`);
-  const t = Tensor._wrap(newTensor(dims));
-  try {
-    fill(t._handle());
-  } catch (e) {
-    t.dispose();
-    throw e;
-  }
-  if (opts.requiresGrad !== undefined) {
-    if (typeof opts.requiresGrad !== 'boolean') {
+function factory(args, what, fill) {
+  const [shapeArgs, opts] = splitOptions(args);
+  const o = readOptions(opts, `Tensor.${what}`, FACTORY_OPTIONS);
+  const dims = shapeArg(shapeArgs, `Tensor.${what}`);
+  const gen = generatorPtr(o.generator, `Tensor.${what}: generator`);
+  const t = wrap(newTensor(dims));
+  if (fill) {
+    try {
+      fill(ptrOf(t, what), gen);
+    } catch (e) {
       t.dispose();
-      throw new TypeError(`Tensor.${what}: requiresGrad must be a boolean, got ${describe(opts.requiresGrad)}`);
+      throw e;
     }
-    t.requiresGrad = opts.requiresGrad;
   }
+  if (o.requiresGrad) t.requiresGrad = true;
   return t;
 }

@@ -32,3 +32,19 @@ void [shape, w, masked, mask, net2, total, out, kept, n, build];
 new Linear(2, 2, { init: 'orthogonal' });
 // @ts-expect-error: data must be numeric
 new Tensor('abc');
+
+// Training, as issue 12's example writes it.
+import { CrossEntropyLoss, MSELoss, SGD, Adam, noGrad, accuracy, Generator } from 'tinytorch-wasm';
+const gen = new Generator(7);
+const lin2 = new Linear(4, 3, { generator: gen });
+const lossFn = new CrossEntropyLoss();
+const opt = new SGD(lin2.parameters(), { lr: 0.1, momentum: 0.9 });
+opt.zeroGrad();
+const loss = lossFn.forward(lin2.forward(Tensor.randn([2, 4], { generator: gen })), new Int32Array([0, 2]));
+loss.backward();
+opt.step();
+const g: Tensor | null = lin2.weight.grad;
+const acc: number = noGrad(() => accuracy(lin2.eval().forward(Tensor.ones(2, 4)), [1, 2]));
+const adam = new Adam([{ params: lin2.parameters(), lr: 0.01 }], { betas: [0.9, 0.99] });
+const mse = new MSELoss().forward(Tensor.ones(2), Tensor.zeros(2));
+void [g, acc, adam, mse];
