@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build, run every test.
-#   1. CTest on the native build
+#   1. CTest on the native build, then the wasm build's C tests under node
 #   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. node --test through the real wasm (SIMD build, then the scalar build)
 #   4. node --test driving Debian's Chromium (tests/browser)
@@ -13,6 +13,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== CTest (native, Release)"
 ctest --preset native -j"$jobs"
+
+echo "== CTest (wasm: the GEMM and gradient tests under node, SIMD128 and scalar builds)"
+ctest --test-dir build/wasm --output-on-failure
 
 echo "== CTest (native, ASan + UBSan)"
 # a build/asan configured for another checkout (moved or copied) starts afresh
