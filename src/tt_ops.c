@@ -81,13 +81,8 @@ int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, in
     return TT_OK;
 }
 
-/* The gradient tensors must be exactly the shapes they are the gradient of. */
-static int tt_shape_is(const tt_tensor *t, int ndim, const int32_t *dims) {
-    if (t->ndim != ndim) return 0;
-    for (int i = 0; i < ndim; i++)
-        if (t->shape[i] != dims[i]) return 0;
-    return 1;
-}
+/* The gradient tensors must be exactly the shapes they are the gradient of
+ * (tt_shape_is, tt_internal.h). */
 
 /* d is a gradient buffer the call writes while it reads x. */
 static int tt_aliases(const tt_tensor *d, const tt_tensor *x) { return d && x && d == x; }
