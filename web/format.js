@@ -89,6 +89,11 @@ export function honestBytes(bytes, { notes = true } = {}) {
   return notes ? `${head} = ${siText} (${si[2]}) = ${iecText} (what Keras prints as ${iec[2]})` : `${head} = ${siText} = ${iecText}`;
 }
 
+/** An initialiser's weight scale (INITIALIZERS[i].scale(K, N)): "std 0.03571", "bound ±0.07654". */
+export function fmtScale(scale) {
+  return scale.distribution === 'uniform' ? `bound ±${fmtNum(scale.bound)}` : `std ${fmtNum(scale.std)}`;
+}
+
 /** A layer spec as the views name it: "Linear(784→256)", "Linear(784→256, no bias)", "Dropout(p=0.5)", "ReLU". */
 export function fmtLayer(spec) {
   const cls = className(spec.kind);

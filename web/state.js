@@ -15,6 +15,7 @@ export const LIMITS = Object.freeze({
   batch: 256, // rows of the input batch
   hashLength: 2000, // characters of hash we even look at
   depth: [2, 24], // layers of the init-comparison stack
+  seed: 2 ** 31 - 1, // largest page seed (and resample counter)
 });
 
 /** The lesson's MNIST classifier. */
@@ -104,8 +105,8 @@ export const STATE = [
   { key: 'batch', default: 32, parse: intIn(1, LIMITS.batch), format: same, help: 'rows of the input batch' },
   { key: 'mode', default: 'train', parse: oneOf(['train', 'eval']), format: same, help: 'Dropout active or not' },
   { key: 'input', default: 'fashion', parse: oneOf(['fashion', 'random']), format: same, help: 'what enters the network' },
-  { key: 'seed', default: 42, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'seed for weights and inputs' },
-  { key: 'draw', default: 0, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'dropout masks resampled this many times' },
+  { key: 'seed', default: 42, parse: intIn(0, LIMITS.seed), format: same, help: 'seed of every random stream (web/seeds.js)' },
+  { key: 'draw', default: 0, parse: intIn(0, LIMITS.seed), format: same, help: 'dropout masks resampled this many times' },
   { key: 'init', default: INITIALIZERS[0].key, parse: parseInit, format: same, help: 'initialiser of the network' },
   { key: 'layer', default: 0, parse: intIn(0, LIMITS.layers - 1), format: same, help: 'layer shown in detail' },
   { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
