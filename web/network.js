@@ -1,9 +1,9 @@
 // The model behind the page: turns the state's layer specs into API layers,
 // puts them in an api.Sequential and runs its trace() on the input (inside
 // noGrad: the page never trains, so no autograd tape is recorded). The
-// trace keeps every layer's output; this file adds each output's
-// statistics (Tensor.stats(), from the core) and the totals, and decides
-// what to keep between renders. It computes nothing itself.
+// trace keeps every layer's output, shape, parameter count and FLOPs; this
+// file adds each output's statistics (Tensor.stats(), from the core), sums
+// the totals, and decides what to keep between renders.
 //
 // Layers are cached by their spec and position, and each Linear draws its
 // weights from its own stream (web/seeds.js: page seed, position), so

@@ -7,6 +7,7 @@
 // is all zero.
 
 import { drawHeatmap } from '../draw/heatmap.js';
+import { LIMITS } from '../state.js';
 import { el, isEmbed, watchWidth } from '../dom.js';
 import { fmtInt, fmtNum, fmtP, fmtPFixed, fmtPct, fmtShape } from '../format.js';
 
@@ -29,7 +30,8 @@ export function mountDropout(host, app) {
     el('option', { value: 'eval', text: 'evaluation (dropout off)' }));
   mode.addEventListener('change', () => app.setState({ mode: mode.value }));
   const resample = el('button', { type: 'button', 'data-testid': 'resample', text: 'Resample mask' });
-  resample.addEventListener('click', () => app.setState({ draw: app.state.draw + 1 }));
+  // the counter wraps at the URL's cap, so a link can always carry it
+  resample.addEventListener('click', () => app.setState({ draw: (app.state.draw + 1) % (LIMITS.seed + 1) }));
   const toolbar = el('div', { className: 'tt-drop-toolbar' },
     el('span', { className: 'tt-drop-field' }, el('label', { for: `${id}-mode`, text: 'Mode' }), mode), resample);
 
