@@ -9,22 +9,24 @@
 // | `weights`     | network.js: weights of the Linear at position i | mix(weights, S, i)       | its spec, position, init or S change  |
 // | `mask`        | network.js: masks of the Dropout at position i  | mix(mask, S, i, draw)    | every render (the same mask per draw) |
 // | `initInput`   | views/init.js: the stack's input batch          | mix(initInput, S)        | depth, activation or S change         |
-// | `initWeights` | views/init.js: layer i of all four stacks       | mix(initWeights, S, i)   | depth, activation or S change         |
+// | `initWeights` | views/init.js: layer i of every init's stack    | mix(initWeights, S, i)   | depth, activation or S change         |
 // | `inverted`    | views/inverted.js: x (if random) and the masks  | mix(inverted, S)         | N, p, x or S change                   |
 // | `timing`      | views/cost.js: weights and input of a timed net | mix(timing)              | every measurement (any weights do)    |
-// | (not random)  | main.js: first Fashion-MNIST image of the batch | (S · 37) mod (count − batch + 1) |                               |
+// | (not random)  | main.js: first Fashion-MNIST image of the batch | (S · 37) mod (count − n + 1), n = min(batch, count) | |
 //
 // mix(stream, a, b, ...) is a splitmix64 chain over the stream's tag and
 // the integers: h = sm(tag); then h = sm(h XOR a), h = sm(h XOR b), ...;
 // the 64-bit result seeds the Generator. Each step is a bijection of 64-bit
 // words, so the seeds of two different tuples coincide only by chance,
-// about 2^-64 per pair (the old seed·7919 + offset scheme gave seed 0's input batch and
-// its first layer's weights the same stream). Since a Linear's weights
-// depend only on (S, i), a shallower init stack is exactly the first layers
-// of a deeper one, and editing a later layer never redraws an earlier one;
-// since a Dropout's mask depends only on (S, i, draw), dragging its p keeps
-// the same draws: the core keeps a cell iff its draw is below a threshold
-// that falls as p rises (src/tt_dropout.c), so a larger p only drops more.
+// about 2^-64 per pair (the old seed·7919 + offset scheme gave seed 0's
+// input batch and its first layer's weights the same stream).
+//
+// Since a Linear's weights depend only on (S, i), a shallower init stack is
+// exactly the first layers of a deeper one, and editing a later layer never
+// redraws an earlier one. Since a Dropout's mask depends only on
+// (S, i, draw), dragging its p keeps the same draws: the core keeps a cell
+// iff its draw is below a threshold that falls as p rises
+// (src/tt_dropout.c), so a larger p only drops more.
 
 /** Stream tags (the first input of mix). */
 export const STREAM = Object.freeze({ input: 1, weights: 2, mask: 3, initInput: 4, initWeights: 5, inverted: 6, timing: 7 });
