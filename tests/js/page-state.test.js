@@ -135,3 +135,63 @@ test('seeds: splitmix64 matches its published outputs; streams are deterministic
   assert.equal(fashionStart(42, 32, 1000), (42 * 37) % 969);
   assert.equal(fashionStart(5, 2000, 1000), 0);
 });
+
+test('the page model: trace rows as Sequential.summary counts them; masks and weights from their own streams', async () => {
+  const api = await import('../../js/index.js');
+  const { NetworkModel } = await import('../../web/network.js');
+  const { withGenerator } = await import('../../web/seeds.js');
+  const input = (s) => withGenerator(api, 'input', [s.seed], (generator) => api.Tensor.randn([s.batch, 784], { generator }));
+  const start = api.memoryInfo();
+  const runOnce = (s, read) => {
+    const m = new NetworkModel(api);
+    try {
+      return read(m.run(s, input(s)));
+    } finally {
+      m.dispose();
+    }
+  };
+  const s = { ...defaults(), batch: 8, seed: 11, draw: 2 };
+  const seen = runOnce(s, (run) => {
+    const net = new api.Sequential(s.net.map((spec) => (spec.kind === 'linear' ? new api.Linear(spec.in, spec.out, { bias: spec.bias })
+      : spec.kind === 'dropout' ? new api.Dropout(spec.p) : new api.ReLU())));
+    const summary = net.summary([8, 784]);
+    net.dispose();
+    assert.equal(run.error, null);
+    assert.deepEqual(run.layers.map((r) => r.shape), summary.rows.map((r) => r.outputShape));
+    assert.deepEqual(run.layers.map((r) => r.params), summary.rows.map((r) => r.params));
+    assert.deepEqual(run.layers.map((r) => r.flops), summary.rows.map((r) => r.flops));
+    assert.equal(run.totals.params, 235146);
+    assert.equal(run.totals.activationBytes, summary.activationBytes);
+    assert.match(run.summaryText, /Total params: 235,146/);
+    return {
+      masks: run.layers.filter((r) => r.spec.kind === 'dropout').map((r) => Array.from(r.layer.mask.data)),
+      weights: run.layers.filter((r) => r.spec.kind === 'linear').map((r) => Array.from(r.layer.weight.data.slice(0, 200))),
+      stats: run.layers.map((r) => r.stats),
+    };
+  });
+  // the same state in a new model: the same numbers
+  assert.deepEqual(runOnce(s, (run) => run.layers.map((r) => r.stats)), seen.stats);
+  // a wider first layer: layer 5's mask and layer 6's weights come from their own streams, unchanged
+  const wide = { ...s, net: s.net.map((l, i) => (i === 0 ? { ...l, out: 512 } : i === 3 ? { ...l, in: 512 } : l)) };
+  runOnce(wide, (run) => {
+    assert.deepEqual(Array.from(run.layers[5].layer.mask.data), seen.masks[1]);
+    assert.deepEqual(Array.from(run.layers[6].layer.weight.data.slice(0, 200)), seen.weights[2]);
+  });
+  // another draw: new masks, the same weights
+  runOnce({ ...s, draw: 3 }, (run) => {
+    assert.notDeepEqual(Array.from(run.layers[2].layer.mask.data), seen.masks[0]);
+    assert.deepEqual(run.layers.filter((r) => r.spec.kind === 'linear').map((r) => Array.from(r.layer.weight.data.slice(0, 200))), seen.weights);
+  });
+  // a broken chain: the failing row has the core's message, the rows after it did not run
+  runOnce({ ...s, net: s.net.map((l, i) => (i === 3 ? { ...l, in: 200 } : l)) }, (run) => {
+    assert.equal(run.error.index, 3);
+    assert.equal(run.error.name, 'ShapeError');
+    assert.equal(run.layers[3].error, run.error.message);
+    assert.equal(run.layers.length, 7);
+    for (const r of run.layers.slice(4)) assert.equal(r.output, null);
+    assert.equal(run.layers[6].params, 1290);
+    assert.equal(run.summaryText, null);
+  });
+  const end = api.memoryInfo();
+  assert.equal(end.tensors, start.tensors, 'every tensor of the runs was freed');
+});

@@ -135,7 +135,7 @@ export function mountInputs(host, app) {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per sample. One row is one input of ${cols} features (for images, one image = 784 features).`;
       note.textContent = model.state.input === 'fashion'
         ? 'The Fashion-MNIST sample is not loaded here, so the batch is random normal values instead.'
-        : 'Random normal values (mean 0, std 1) from the core\'s seeded generator: change the seed for another batch.';
+        : 'Random normal values (mean 0, std 1), drawn by the core from the page seed\'s input stream: change the seed for another batch.';
       drawRandom(model, rows, cols, s);
     }
 
