@@ -148,7 +148,7 @@ export function toKeras({ net, init = 'xavier', batch = 32, mode = 'train' }) {
 // ------------------------------------------------------- tinytorch-wasm
 
 /** The tinytorch-wasm (JavaScript) code for the state's network, the same calls the page makes. */
-export function toTinyTorch({ net, init = 'xavier', batch = 32, mode = 'train' }) {
+export function toTinyTorch({ net, init = 'xavier', batch = 32, mode = 'train', facts = null }) {
   const rec = initializerFor(init);
   const initOpt = rec && rec.key !== 'xavier' ? `init: '${rec.key}'` : null;
   const used = new Set(['Tensor', 'Sequential', 'tidy']);
@@ -168,6 +168,13 @@ export function toTinyTorch({ net, init = 'xavier', batch = 32, mode = 'train' }
   lines.push(...breakComment(net, '//'));
   lines.push('const model = new Sequential(', ...rows, ');');
   if (mode === 'eval') lines.push('model.eval(); // Dropout passes its input through');
+  if (facts) {
+    // what the core reported for this network (the page's own count), written in as comments
+    lines.push('', 'const params = model.parameters();',
+      `params.length; // ${facts.tensors}`,
+      `params.every((p) => p.requiresGrad); // ${facts.allGrad}`,
+      `params.reduce((n, p) => n + p.size, 0); // ${facts.numbers} numbers, × 4 bytes = ${facts.bytesText}`);
+  }
   lines.push('', '// tidy() frees the intermediate tensors and keeps the result',
     `const y = tidy(() => model.forward(Tensor.randn(${batch}, ${inputWidth(net)})));`);
   return `${lines.join('\n')}\n`;

@@ -97,6 +97,22 @@ export function parseInit(text) {
 const same = (v) => String(v);
 
 /**
+ * The questions of "Predict, then check" (web/views/quiz.js): "p3"
+ * parameters of layer 3, "s3" its output shape, "k3" its mask's expected
+ * survivors (a Dropout), "h" the parameter bytes at float16, "t" the total.
+ * Comma separated, each once, at most 12.
+ */
+export function parseAsk(text) {
+  if (text === '') return [];
+  const ids = text.split(',');
+  if (ids.length > 12) throw new Error(`${ids.length} questions; at most 12`);
+  const bad = ids.find((q) => !/^([psk]([0-9]|1[0-9]|2[0-3])|h|t)$/.test(q));
+  if (bad !== undefined) throw new Error(`"${bad.slice(0, 12)}" is not a question (p<layer>, s<layer>, k<layer>, h, t)`);
+  return [...new Set(ids)];
+}
+export const formatAsk = (ids) => ids.join(',');
+
+/**
  * The state table: every key the URL may carry, its default, its parser
  * (throws on anything it does not accept) and its formatter.
  */
@@ -110,6 +126,7 @@ export const STATE = [
   { key: 'init', default: INITIALIZERS[0].key, parse: parseInit, format: same, help: 'initialiser of the network' },
   { key: 'layer', default: 0, parse: intIn(0, LIMITS.layers - 1), format: same, help: 'layer shown in detail' },
   { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
+  { key: 'ask', default: [], parse: parseAsk, format: formatAsk, help: 'questions asked before their answers show (views/quiz.js)' },
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
 ];
 

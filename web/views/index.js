@@ -9,6 +9,12 @@ import { mountInverted } from './inverted.js';
 import { mountInit } from './init.js';
 import { mountMemory } from './memory.js';
 import { mountCost } from './cost.js';
+import { mountWorkspace } from './workspace/index.js';
+import { mountArithmetic } from './arithmetic.js';
+import { mountWeights } from './weights.js';
+import { mountProbs } from './probs.js';
+import { mountCode } from './code.js';
+import { mountQuiz } from './quiz.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -20,4 +26,10 @@ export const VIEWS = {
   init: mountInit,
   memory: mountMemory,
   cost: mountCost,
+  workspace: mountWorkspace,
+  arithmetic: mountArithmetic,
+  weights: mountWeights,
+  probs: mountProbs,
+  code: mountCode,
+  quiz: mountQuiz,
 };

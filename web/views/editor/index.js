@@ -18,7 +18,10 @@ import { el, isEmbed } from '../../dom.js';
 import { mountSettings } from './settings.js';
 import { mountLayerList } from './layer-list.js';
 import { mountAddLayer } from './add-layer.js';
+import { mountToolbar } from './toolbar.js';
+import { mountParams } from './params.js';
 import { typeName } from './fields.js';
+import { attachHistory } from '../../history.js';
 
 let uid = 0;
 
@@ -62,6 +65,10 @@ export function mountEditor(host, app) {
     app.setState({ net, layer });
   }
 
+  // one history per app; the lesson page listens for Ctrl/Cmd+Z on the whole document, an embedded view on itself
+  const history = attachHistory(app, { keys: app.root === document.body ? document : app.root });
+  const toolbar = mountToolbar(history, say);
+  const paramsBox = mountParams(id, app);
   const settings = mountSettings(id, app, say);
   const adder = mountAddLayer(id, app, say);
   const list = mountLayerList(id, { app, say, editLayer, moveLayer, removeLayer }, () => adder.kindSelect);
@@ -69,13 +76,15 @@ export function mountEditor(host, app) {
   host.append(
     el(`h${level}`, { text: 'Build the network' }),
     el('p', { className: 'tt-ed-intro', text: 'Each row is one layer, applied in order to a batch of inputs. A Linear layer maps in features to out features, so its in must equal the width of what the layer before it outputs. Edit, reorder, add or remove layers: the core runs the batch through again at once.' }),
-    settings.element, ...list.element, adder.element, status,
+    toolbar.element, settings.element, ...list.element, adder.element, status, paramsBox.element,
   );
 
   function update(model) {
     settings.update(model.state);
     list.update(model);
     adder.update(model.state);
+    paramsBox.update(model);
+    toolbar.update();
   }
 
   return { update };

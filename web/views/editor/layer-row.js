@@ -55,6 +55,8 @@ export function buildRow(spec, i, n, ctx) {
       showP(row, v);
       editLayer(i, { p: v });
     });
+    // the end of a drag (or one arrow key) closes its history entry: the whole drag is one undo step
+    p.addEventListener('change', () => app.history?.seal());
     controls.append(el('label', { className: 'tt-ed-range' }, el('span', { text: 'p', 'aria-hidden': 'true' }), p), out);
     Object.assign(row, { p, pOut: out });
   } else {

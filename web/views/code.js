@@ -1,0 +1,69 @@
+// "The network from the editor", as code: tinytorch-wasm (JavaScript, the
+// calls this page makes), PyTorch and Keras (web/export.js), each with a
+// copy button. The code follows the editor on every change. In the
+// JavaScript, the parameter count and requiresGrad are the core's, read
+// from the model's own parameters() through a Sequential of its layers.
+
+import { EXPORTS } from '../export.js';
+import { fmtInt } from '../format.js';
+import { el, isEmbed } from '../dom.js';
+
+let uid = 0;
+
+export function mountCode(host, app) {
+  const id = `tt-code-${++uid}`;
+  const level = isEmbed() ? 1 : 4;
+  const names = Object.keys(EXPORTS);
+  let lang = names[0];
+
+  const radios = names.map((name) => {
+    const input = el('input', { type: 'radio', name: `${id}-lang`, value: name, id: `${id}-${name}`, 'data-testid': `code-${name}` });
+    input.checked = name === lang;
+    input.addEventListener('change', () => { if (input.checked) { lang = name; copied.textContent = ''; app.refresh(); } });
+    return el('label', { for: input.id, className: 'tt-code-choice' }, input, ` ${EXPORTS[name].label}`);
+  });
+  const picker = el('fieldset', { className: 'tt-code-picker' }, el('legend', { text: 'Language' }), ...radios);
+  const code = el('code', { 'data-testid': 'code-text' });
+  const pre = el('pre', { className: 'tt-code-pre', id: `${id}-pre`, tabindex: '0', 'aria-label': 'The network as code' }, code);
+  const copy = el('button', { type: 'button', 'data-testid': 'code-copy', 'aria-describedby': `${id}-pre` });
+  const copied = el('span', { className: 'tt-code-copied', role: 'status', 'aria-live': 'polite', 'data-testid': 'code-copied' });
+  host.append(
+    el(`h${level}`, { text: 'The network from the editor, as code' }),
+    picker, el('div', { className: 'tt-code-actions' }, copy, copied), pre,
+  );
+
+  copy.addEventListener('click', async () => {
+    const text = code.textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      copied.textContent = `Copied the ${EXPORTS[lang].label} code.`;
+    } catch {
+      // no clipboard (an insecure origin, a sandbox): select the text for Ctrl+C instead
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      const sel = getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      copied.textContent = 'The browser does not allow copying here: the code is selected, press Ctrl+C (⌘C).';
+    }
+  });
+
+  let seq = null;
+  function facts(model) {
+    const layers = model.layers.map((r) => r.layer);
+    if (!seq || seq.length !== layers.length || seq.layers.some((l, i) => l !== layers[i])) seq = new app.api.Sequential(layers); // not disposed: network.js owns the layers
+    const params = seq.parameters();
+    const numbers = params.reduce((n, p) => n + p.size, 0);
+    return { tensors: params.length, numbers, allGrad: params.every((p) => p.requiresGrad), bytesText: `${fmtInt(numbers * 4)} bytes` };
+  }
+
+  function update(model) {
+    const s = model.state;
+    const opts = { net: s.net, init: s.init, batch: s.batch, mode: s.mode };
+    const text = EXPORTS[lang].make(lang === 'tinytorch' ? { ...opts, facts: facts(model) } : opts);
+    if (code.textContent !== text) code.textContent = text;
+    code.dataset.lang = lang;
+    copy.textContent = `Copy as ${EXPORTS[lang].label}`;
+  }
+  return { update };
+}

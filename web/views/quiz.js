@@ -1,0 +1,206 @@
+// Predict, then check: before the page shows a number, the student types a
+// guess and the page checks it against the core. Questions are about the
+// network in the editor (a layer's parameter count, a layer's output shape,
+// a Dropout mask's expected survivors, the parameter bytes at float16, the
+// total), so they follow every edit.
+//
+// The URL key `ask` (web/state.js) chooses the questions: a teacher's link
+// such as #ask=p0,s6,k2,h opens the page with them, and while any of them
+// is unanswered the workspace bar and the editor hide their parameter
+// counts (the class tt-answers-hidden on the page). Without `ask` a
+// default set for the current network is asked and nothing is hidden.
+//
+// The answers: the trace's parameter count and shape (model.layers[i]),
+// Dropout.survivorStats(n, p).expected, and the core's parameter count
+// times 2 bytes (float16), as the memory view counts it.
+
+import { parseAsk, formatAsk } from '../state.js';
+import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../format.js';
+import { el, isEmbed } from '../dom.js';
+
+const F16_BYTES = 2;
+
+/** The question for an id on this model: { id, text, answer, shown, check(guess) -> bool } or { id, missing }. */
+export function question(qid, model, api) {
+  const kind = qid[0];
+  const i = Number(qid.slice(1));
+  const row = model.layers[i];
+  const ints = (g) => (String(g).match(/[0-9]+(\.[0-9]+)?/g) ?? []).map(Number);
+  const num = (g) => Number(String(g).replace(/[\s,_']/g, ''));
+  if (kind === 'h' || kind === 't') {
+    const total = model.totals.params;
+    const answer = kind === 'h' ? total * F16_BYTES : total;
+    return {
+      id: qid,
+      text: kind === 'h' ? 'How many bytes do all of the network\'s parameters take at float16 (2 bytes each)?' : 'How many parameters does the whole network have?',
+      answer, shown: `${fmtInt(answer)}${kind === 'h' ? ' bytes' : ''}`,
+      why: kind === 'h' ? `${fmtInt(total)} parameters × 2 bytes` : `the sum of every layer's count`,
+      check: (g) => num(g) === answer,
+    };
+  }
+  if (!row) return { id: qid, missing: `There is no layer ${i} in this network (it has ${model.layers.length}).` };
+  const name = `layer ${i}, ${fmtLayer(row.spec)}`;
+  if (kind === 'p') {
+    const why = row.spec.kind === 'linear' ? `${fmtInt(row.spec.in)} × ${fmtInt(row.spec.out)} weights${row.spec.bias ? ` + ${fmtInt(row.spec.out)} biases` : ', no bias'}` : 'this layer owns no tensors';
+    return { id: qid, text: `How many parameters does ${name} have?`, answer: row.params, shown: fmtInt(row.params), why, check: (g) => num(g) === row.params };
+  }
+  if (kind === 's') {
+    if (!row.shape) return { id: qid, missing: `The chain breaks before or at ${name}: it has no output shape.` };
+    return {
+      id: qid, text: `What is the shape of the output of ${name}? (for example 32, 256)`, answer: row.shape, shown: fmtShape(row.shape),
+      why: row.spec.kind === 'linear' ? `[batch, out]` : 'the same shape as what enters it',
+      check: (g) => { const v = ints(g); return v.length === row.shape.length && v.every((x, k) => x === row.shape[k]); },
+    };
+  }
+  if (kind === 'k') {
+    if (row.spec.kind !== 'dropout') return { id: qid, missing: `Layer ${i} is not a Dropout (it is ${fmtLayer(row.spec)}).` };
+    if (!row.output) return { id: qid, missing: `The chain breaks before ${name}.` };
+    const n = row.output.size;
+    const { expected } = api.Dropout.survivorStats(n, row.spec.p);
+    return {
+      id: qid, text: `How many of the ${fmtInt(n)} elements does ${name} keep, on average?`, answer: expected, shown: fmtNum(expected),
+      why: `(1 − p) × ${fmtInt(n)}`,
+      check: (g) => Math.abs(num(g) - expected) <= Math.max(0.5, 1e-3 * expected),
+    };
+  }
+  return { id: qid, missing: `Unknown question "${qid}".` };
+}
+
+/** The default questions for a network: the first Linear's parameters, the last shape, the first Dropout's survivors, float16 bytes. */
+export function defaultAsk(net) {
+  const ids = [];
+  const lin = net.findIndex((s) => s.kind === 'linear');
+  if (lin >= 0) ids.push(`p${lin}`);
+  if (net.length) ids.push(`s${net.length - 1}`);
+  const drop = net.findIndex((s) => s.kind === 'dropout');
+  if (drop >= 0) ids.push(`k${drop}`);
+  ids.push('h');
+  return ids;
+}
+
+let uid = 0;
+
+export function mountQuiz(host, app) {
+  const id = `tt-quiz-${++uid}`;
+  const level = isEmbed() ? 1 : 4;
+  const list = el('ol', { className: 'tt-quiz-list', 'data-testid': 'quiz-list' });
+  const revealAll = el('button', { type: 'button', 'data-testid': 'quiz-reveal-all', text: 'Show all answers' });
+  const teacherBoxes = el('div', { className: 'tt-quiz-teacher-boxes' });
+  const link = el('a', { 'data-testid': 'quiz-link', className: 'mono tt-quiz-link' });
+  const teacher = el('details', { className: 'tt-quiz-teacher' },
+    el('summary', { text: 'For teachers: a link with chosen questions' }),
+    el('p', { text: 'Tick the questions; the link opens the page with exactly these, and the parameter counts in the network bar and the editor hidden until they are answered.' }),
+    teacherBoxes, el('p', {}, 'Link: ', link));
+  host.append(
+    el(`h${level}`, { text: 'Predict, then check' }),
+    el('p', { className: 'tt-quiz-intro', text: 'Work the number out first, type it in, then check it against the core. The questions are about the network in the editor, so they change when it does.' }),
+    list, revealAll, teacher,
+  );
+
+  const answered = new Map(); // question id -> { guess, ok, revealed } for the current network
+  let netKey = null;
+  let items = new Map();
+  let listKey = null;
+  let model = null;
+
+  function setHidden(ids) {
+    const open = app.state.ask.length > 0 && ids.some((q) => !answered.get(q)?.done);
+    app.root.classList?.toggle('tt-answers-hidden', open);
+  }
+
+  revealAll.addEventListener('click', () => {
+    for (const q of items.keys()) answered.set(q, { ...(answered.get(q) ?? {}), done: true, revealed: true });
+    app.refresh();
+  });
+
+  function item(qid) {
+    const inputId = `${id}-${qid}`;
+    const label = el('label', { for: inputId });
+    const input = el('input', { type: 'text', id: inputId, autocomplete: 'off', 'data-testid': 'quiz-guess', spellcheck: 'false' });
+    const check = el('button', { type: 'button', 'data-testid': 'quiz-check', text: 'Check' });
+    const reveal = el('button', { type: 'button', 'data-testid': 'quiz-reveal', text: 'Show answer' });
+    const result = el('p', { className: 'tt-quiz-result', role: 'status', 'aria-live': 'polite', 'data-testid': 'quiz-result' });
+    const missing = el('p', { className: 'tt-quiz-missing' });
+    const li = el('li', { className: 'tt-quiz-item', 'data-testid': 'quiz-item', 'data-q': qid }, label, el('div', { className: 'tt-quiz-row' }, input, check, reveal), result, missing);
+    const run = (revealed) => {
+      const q = question(qid, model, app.api);
+      if (q.missing) return;
+      const guess = input.value.trim();
+      if (!revealed && guess === '') { result.textContent = 'Type a guess first.'; return; }
+      answered.set(qid, { guess, ok: !revealed && q.check(guess), revealed, done: true });
+      app.refresh();
+    };
+    check.addEventListener('click', () => run(false));
+    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') run(false); });
+    reveal.addEventListener('click', () => run(true));
+    return { li, label, input, check, reveal, result, missing };
+  }
+
+  function update(m) {
+    model = m;
+    const s = m.state;
+    const key = JSON.stringify(s.net);
+    if (key !== netKey) { netKey = key; answered.clear(); } // a new network: new answers
+    const ids = s.ask.length ? s.ask : defaultAsk(s.net);
+    const lk = ids.join(',');
+    if (lk !== listKey) {
+      listKey = lk;
+      items = new Map(ids.map((q) => [q, item(q)]));
+      list.replaceChildren(...[...items.values()].map((it) => it.li));
+    }
+    for (const [qid, it] of items) {
+      const q = question(qid, m, app.api);
+      it.missing.hidden = !q.missing;
+      it.missing.textContent = q.missing ?? '';
+      it.label.textContent = q.missing ? `Question ${qid}` : q.text;
+      it.input.disabled = Boolean(q.missing);
+      it.check.disabled = Boolean(q.missing);
+      it.reveal.disabled = Boolean(q.missing);
+      const a = answered.get(qid);
+      let text = '';
+      if (!q.missing && a?.done) {
+        if (a.revealed) text = `The core says ${q.shown} (${q.why}).`;
+        else text = a.ok ? `Right: ${q.shown}, as the core computes it (${q.why}).` : `Not quite: you said ${a.guess}; the core says ${q.shown} (${q.why}).`;
+      }
+      if (it.result.textContent !== text || !text) it.result.textContent = text;
+      it.result.dataset.state = !a?.done ? 'open' : a.revealed ? 'revealed' : a.ok ? 'right' : 'wrong';
+      it.li.classList.toggle('tt-quiz-right', Boolean(a?.ok));
+      it.li.classList.toggle('tt-quiz-wrong', Boolean(a?.done && !a.ok && !a.revealed));
+    }
+    setHidden(ids);
+    teacherUpdate(m, ids);
+  }
+
+  let teacherKey = null;
+  function teacherUpdate(m, ids) {
+    const all = [
+      ...m.layers.filter((r) => r.spec.kind === 'linear').map((r) => [`p${r.index}`, `parameters of layer ${r.index}`]),
+      ...m.layers.map((r) => [`s${r.index}`, `output shape of layer ${r.index}`]),
+      ...m.layers.filter((r) => r.spec.kind === 'dropout').map((r) => [`k${r.index}`, `survivors of layer ${r.index}`]),
+      ['h', 'bytes at float16'], ['t', 'total parameters'],
+    ];
+    const key = JSON.stringify(all);
+    if (key !== teacherKey) {
+      teacherKey = key;
+      teacherBoxes.replaceChildren(...all.map(([q, text]) => {
+        const box = el('input', { type: 'checkbox', value: q, id: `${id}-t-${q}`, 'data-testid': 'quiz-pick' });
+        box.checked = ids.includes(q);
+        box.addEventListener('change', () => teacherLink());
+        return el('label', { for: box.id, className: 'tt-quiz-pick' }, box, ` ${text}`);
+      }));
+    }
+    teacherLink();
+  }
+  function teacherLink() {
+    const picked = [...teacherBoxes.querySelectorAll('input:checked')].map((b) => b.value);
+    const ask = formatAsk(parseAsk(picked.join(',')));
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    params.delete('ask');
+    if (ask) params.set('ask', ask);
+    const href = `${location.href.split('#')[0]}#${params.toString()}`;
+    link.href = href;
+    link.textContent = href;
+  }
+
+  return { update };
+}

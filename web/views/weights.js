@@ -1,0 +1,101 @@
+// The weights themselves: one histogram per Linear (counts and edges from
+// the core's Tensor.histogram(), standard deviation from its stats()) next
+// to the standard deviation its initialiser aims for (INITIALIZERS[i].scale),
+// and, when the first Linear reads 28 × 28 images, its first units' weights
+// drawn as 28 × 28 images: the pattern each unit responds to. With N(0, 1)
+// the histograms are 28 times wider than with the lesson's std 1/28.
+
+import { drawBars } from '../draw/charts.js';
+import { drawHeatmap } from '../draw/heatmap.js';
+import { fmtInt, fmtLayer, fmtNum, fmtScale } from '../format.js';
+import { el, isEmbed } from '../dom.js';
+
+const BINS = 30;
+const UNITS = 12; // first-layer units drawn as images
+const SIDE = 28;
+
+let uid = 0;
+
+export function mountWeights(host, app) {
+  const id = `tt-wt-${++uid}`;
+  const level = isEmbed() ? 1 : 4;
+  const { api } = app;
+
+  const list = el('div', { className: 'tt-wt-list' });
+  const imgsBox = el('figure', { className: 'tt-wt-images', 'data-testid': 'wt-images' });
+  const imgsCaption = el('figcaption', {});
+  const imgsGrid = el('div', { className: 'tt-wt-grid' });
+  imgsBox.append(imgsCaption, imgsGrid);
+  const none = el('p', { className: 'tt-wt-none', hidden: true, text: 'This network has no Linear layer, so it has no weights.' });
+  host.append(
+    el(`h${level}`, { text: 'The weights: their spread, and the first layer as images' }),
+    el('p', { className: 'tt-wt-intro', text: 'Each histogram counts one Linear layer\'s weights (30 equal bins, from the core). Compare its measured standard deviation with the one the initialiser aims for: √(1/in) for the lesson\'s init, 1 for N(0, 1).' }),
+    none, list, imgsBox,
+  );
+
+  let cards = [];
+  let structure = null;
+
+  function card(i) {
+    const title = el('figcaption', {});
+    const canvas = el('canvas', { role: 'img', 'data-testid': 'wt-hist' });
+    const stats = el('p', { className: 'tt-wt-stats mono', 'data-testid': 'wt-stats', id: `${id}-s${i}` });
+    canvas.setAttribute('aria-describedby', stats.id);
+    const fig = el('figure', { className: 'tt-wt-card', 'data-testid': 'wt-card' }, title, canvas, stats);
+    return { fig, title, canvas, stats };
+  }
+
+  function update(model) {
+    const linears = model.layers.filter((r) => r.spec.kind === 'linear');
+    const key = linears.map((r) => r.index).join(',');
+    if (key !== structure) {
+      structure = key;
+      cards = linears.map((r) => card(r.index));
+      list.replaceChildren(...cards.map((c) => c.fig));
+    }
+    none.hidden = linears.length > 0;
+    const rec = api.INITIALIZERS.find((r) => r.key === model.state.init);
+    linears.forEach((row, n) => {
+      const c = cards[n];
+      const W = row.layer.weight;
+      const s = W.stats();
+      const { counts, edges } = W.histogram(BINS);
+      const aim = rec ? fmtScale(rec.scale(row.spec.in, row.spec.out)) : '';
+      c.title.textContent = `Layer ${row.index}: ${fmtLayer(row.spec)}, W ${fmtInt(row.spec.in)} × ${fmtInt(row.spec.out)}`;
+      drawBars(c.canvas, counts, { width: 260, height: 80, labels: [fmtNum(edges[0]), fmtNum(edges[edges.length - 1])] });
+      c.canvas.setAttribute('aria-label', `Histogram of layer ${row.index}'s ${fmtInt(s.count)} weights from ${fmtNum(edges[0])} to ${fmtNum(edges[edges.length - 1])}; the tallest bin holds ${fmtInt(Math.max(...counts))}.`);
+      c.stats.textContent = `std ${fmtNum(s.std)} (measured), ${aim} (the initialiser's aim); mean ${fmtNum(s.mean)}, min ${fmtNum(s.min)}, max ${fmtNum(s.max)}`;
+      c.stats.dataset.std = String(s.std);
+    });
+    drawImages(linears[0], model);
+  }
+
+  /** The first Linear's first units as 28 × 28 images, when it reads 784 = 28 × 28 features. */
+  function drawImages(first, model) {
+    if (!first || first.index !== 0 || first.spec.in !== SIDE * SIDE) {
+      imgsBox.hidden = true;
+      return;
+    }
+    imgsBox.hidden = false;
+    const W = first.layer.weight;
+    const N = first.spec.out;
+    const wd = W.data;
+    const units = Math.min(UNITS, N);
+    if (imgsGrid.childElementCount !== units) {
+      imgsGrid.replaceChildren(...Array.from({ length: units }, (_, j) => el('figure', { className: 'tt-wt-unit' },
+        el('canvas', { role: 'img', 'data-testid': 'wt-unit' }), el('figcaption', { className: 'mono', text: `unit ${j}` }))));
+    }
+    const s = W.stats();
+    const m = Math.max(Math.abs(s.min), Math.abs(s.max));
+    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). A trained network's units show strokes and shapes; these are still the random initial values${model.state.input === 'fashion' ? ', so they look like noise' : ''}.`;
+    [...imgsGrid.querySelectorAll('canvas')].forEach((canvas, j) => {
+      const col = new Float32Array(SIDE * SIDE);
+      for (let k = 0; k < col.length; k++) col[k] = wd[k * N + j];
+      drawHeatmap(canvas, col, SIDE, SIDE, { scale: 'diverging', min: -m, max: m, cell: 2 });
+      const cs = api.tidy(() => new api.Tensor(col, { shape: [col.length] }).stats());
+      canvas.setAttribute('aria-label', `Weights into unit ${j} as a 28 by 28 image: min ${fmtNum(cs.min)}, max ${fmtNum(cs.max)}, std ${fmtNum(cs.std)}.`);
+    });
+  }
+
+  return { update };
+}
