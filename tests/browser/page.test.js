@@ -55,8 +55,10 @@ const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimation
 
 test('served with the strict CSP: loads, renders every view, no console errors', async () => {
   const { page, errors, context } = await open(`${base}/index.html`);
-  const views = await page.evaluate(() => globalThis.__tinytorchApps[0].views.length);
-  assert.equal(views, 9);
+  // one mounted view per data-view placeholder of the page (views are added over time)
+  const views = await page.evaluate(() => ({ mounted: globalThis.__tinytorchApps[0].views.length, slots: document.querySelectorAll('[data-view]').length }));
+  assert.ok(views.slots >= 9, `${views.slots} views on the page`);
+  assert.equal(views.mounted, views.slots);
   const csp = await page.evaluate(() => fetch(location.href).then((r) => r.headers.get('content-security-policy')));
   assert.equal(csp, CSP);
   await page.screenshot({ path: join(shots, 'lesson-1200.png'), fullPage: true });

@@ -66,12 +66,13 @@ export function mountWorkspace(host, app) {
       const name = el('span', { className: 'tt-ws-name' });
       const shape = el('span', { className: 'tt-ws-shape mono' });
       const params = el('span', { className: 'tt-ws-params mono' });
-      const button = el('button', { type: 'button', className: 'tt-ws-select', 'data-testid': 'ws-layer', 'data-index': String(i) }, name, shape, params);
+      const detail = el('span', { className: 'visually-hidden' }); // the full layer name, for screen readers
+      const button = el('button', { type: 'button', className: 'tt-ws-select', 'data-testid': 'ws-layer', 'data-index': String(i) }, name, detail, shape, params);
       button.addEventListener('click', () => app.setState({ layer: i }));
       const canvas = el('canvas', { className: 'tt-ws-thumb', role: 'img', 'data-testid': 'ws-thumb' });
       canvas.addEventListener('click', () => app.setState({ layer: i }));
       const li = el('li', { className: 'tt-ws-node', 'data-testid': 'ws-node' }, button, canvas);
-      return { li, button, name, shape, params, canvas, shown: {} };
+      return { li, button, name, detail, shape, params, canvas, shown: {} };
     });
     chain.replaceChildren(input, ...items.map((it) => it.li));
     return input;
@@ -98,14 +99,12 @@ export function mountWorkspace(host, app) {
       const label = fmtLayer(row.spec);
       it.name.textContent = `${i} ${className(row.spec.kind)}`;
       it.shape.textContent = row.shape ? fmtShape(row.shape) : 'not run';
-      it.params.textContent = row.params ? `${fmtInt(row.params)} p` : '';
+      it.params.textContent = row.params ? `${fmtInt(row.params)} params` : '';
+      it.detail.textContent = ` (${label}), output `;
       const selected = model.state.layer === i;
       it.button.setAttribute('aria-pressed', String(selected));
       it.li.classList.toggle('tt-ws-selected', selected);
       it.li.classList.toggle('tt-ws-broken', Boolean(model.error && model.error.index === i));
-      // with a teacher's questions open (ask=...), the count is not given away to screen readers either
-      const count = model.state.ask?.length ? '' : `, ${fmtInt(row.params)} parameters`;
-      it.button.setAttribute('aria-label', `Layer ${i}: ${label}, output ${row.shape ? fmtShape(row.shape) : 'not computed (the chain broke)'}${count}`);
       drawThumb(it, row, model);
     });
   }

@@ -1,0 +1,375 @@
+// The lesson page as one workspace, in Debian's Chromium: the network
+// diagram stays in view while the student scrolls (1280 px) and collapses
+// to a bar with the shapes and the total on a phone (360 px); the editor's
+// parameters() list follows a bias switch (6 -> 5 tensors); the arithmetic
+// panel's numbers are the output cell's and the tensors'; the code view is
+// web/export.js's text for the editor's network; undo/redo (buttons and
+// keys, a slider drag is one entry, an insert at a position); predict-then-
+// check with a teacher's ask= link; axe-core on the new states.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { launch, newPage, repoRoot } from './harness.js';
+import { serveSite } from '../../scripts/serve.mjs';
+import { toPyTorch, toKeras } from '../../web/export.js';
+import { DEFAULT_NET } from '../../web/state.js';
+
+const site = join(repoRoot, 'dist/site');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let browser;
+let server;
+let base;
+
+before(async () => {
+  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
+  browser = await launch();
+  server = await serveSite(site);
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(hash = '', { width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(`${base}/index.html${hash}`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  return { page, errors, context };
+}
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
+
+async function axe(page, what) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
+    .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+  assert.deepEqual(violations, [], what);
+}
+
+test('1280 px: the diagram stays in view while the lesson scrolls past the editor, dropout and memory views', async () => {
+  const { page, errors, context } = await open();
+  const chain = page.locator('[data-testid="ws-chain"]');
+  const total = page.locator('[data-testid="ws-total"]');
+  assert.equal(await page.locator('[data-testid="ws-node"]').count(), 7);
+  for (const sel of ['[data-view="editor"]', '[data-view="dropout"]', '[data-view="memory"]', '.site-footer']) {
+    // instant: the lesson scrolls smoothly where motion is allowed
+    await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'center', behavior: 'instant' }), sel);
+    await settle(page);
+    const box = await chain.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 800, `diagram out of view at ${sel}: ${JSON.stringify(box)}`);
+    assert.ok(await chain.isVisible());
+    assert.ok(await total.isVisible());
+    assert.ok(await page.evaluate(() => scrollY) > 800, 'the page did not scroll');
+    // the view is really further down the page than the diagram stays
+    const viewTop = await page.evaluate((s) => document.querySelector(s).getBoundingClientRect().top + scrollY, sel);
+    assert.ok(viewTop > 1000, `${sel} at ${viewTop}`);
+  }
+  // what the bar says is the model's
+  const m = await page.evaluate(() => {
+    const model = globalThis.__tinytorchApps[0].model;
+    return { params: model.totals.params, shapes: model.layers.map((r) => r.shape) };
+  });
+  assert.equal(m.params, 235146);
+  assert.equal(await total.textContent(), '235,146 parameters');
+  const shapes = await page.locator('[data-testid="ws-shapes"]').textContent();
+  assert.equal(shapes, ['[32,784]', ...m.shapes.map((s) => `[${s.join(',')}]`)].join(' → '));
+  // a click on a layer selects it for every view
+  await page.locator('[data-testid="ws-layer"][data-index="2"]').click();
+  await settle(page);
+  assert.equal((await appState(page)).layer, 2);
+  assert.equal(await page.locator('[data-testid="ws-layer"][data-index="2"]').getAttribute('aria-pressed'), 'true');
+  // the Dropout thumbnail's label counts the kept cells of its real mask (first 16 x 64 block)
+  const kept = await page.evaluate(() => {
+    const row = globalThis.__tinytorchApps[0].model.layers[2];
+    const d = row.layer.mask.data;
+    let n = 0;
+    for (let r = 0; r < 16; r++) for (let c = 0; c < 64; c++) n += d[r * 256 + c];
+    return n;
+  });
+  const label = await page.locator('[data-testid="ws-thumb"]').nth(2).getAttribute('aria-label');
+  assert.ok(label.includes(`${kept.toLocaleString('en-US')} of 1,024 cells kept`), label);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('360 px: the diagram is a bar with the shapes and the total, in view, no sideways scroll', async () => {
+  const { page, errors, context } = await open('', { width: 360, height: 740 });
+  assert.equal(await page.locator('[data-testid="ws-chain"]').isVisible(), false);
+  await page.evaluate(() => document.querySelector('[data-view="memory"]').scrollIntoView({ behavior: 'instant' }));
+  await settle(page);
+  const bar = await page.locator('[data-testid="ws-bar"]').boundingBox();
+  assert.ok(await page.evaluate(() => scrollY) > 2000, 'the page did not scroll');
+  assert.ok(bar.y >= 0 && bar.y < 10, `bar at ${bar.y}`);
+  assert.ok(bar.height < 140, `bar is ${bar.height}px tall`);
+  assert.ok(await page.locator('[data-testid="ws-total"]').isVisible());
+  assert.equal(await page.locator('[data-testid="ws-total"]').textContent(), '235,146 parameters');
+  assert.match(await page.locator('[data-testid="ws-shapes"]').textContent(), /^\[32,784\] → \[32,256\].* → \[32,10\]$/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `scrolls sideways by ${overflow}px`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the editor\'s parameters() list: 6 tensors, then 5 when layer 0\'s bias is turned off; the total follows', async () => {
+  const { page, errors, context } = await open();
+  const rows = page.locator('[data-view="editor"] [data-testid="param-row"]');
+  assert.equal(await rows.count(), 6);
+  const list = async () => page.$$eval('[data-view="editor"] [data-testid="param-row"]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(await list(), [
+    ['0.weight', '[784,256]', 'true', '200,704'], ['0.bias', '[256]', 'true', '256'],
+    ['3.weight', '[256,128]', 'true', '32,768'], ['3.bias', '[128]', 'true', '128'],
+    ['6.weight', '[128,10]', 'true', '1,280'], ['6.bias', '[10]', 'true', '10'],
+  ]);
+  await page.locator('[data-view="editor"] [data-testid="layer-row"][data-index="0"] [data-testid="linear-bias"]').uncheck();
+  await settle(page);
+  assert.equal(await rows.count(), 5);
+  assert.deepEqual((await list()).map((r) => r[0]), ['0.weight', '3.weight', '3.bias', '6.weight', '6.bias']);
+  const total = page.locator('[data-testid="param-total"]');
+  assert.equal(await total.getAttribute('data-tensors'), '5');
+  assert.equal(await total.getAttribute('data-numbers'), String(235146 - 256));
+  assert.equal(await page.locator('[data-testid="ws-total"]').textContent(), '234,890 parameters');
+  // the core agrees: the model's own count
+  assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.totals.params), 234890);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the arithmetic panel: a clicked cell, its terms and its value are the tensors\' numbers', async () => {
+  const { page, errors, context } = await open();
+  const heat = page.locator('[data-testid="ar-heatmap"]');
+  await heat.scrollIntoViewIfNeeded();
+  const box = await heat.boundingBox();
+  const cell = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="ar-heatmap"]');
+    return { w: c.width, h: c.height };
+  });
+  const cellPx = cell.w / 256; // canvas px per output column
+  // click the middle of cell (row 5, column 17), in css px
+  const sx = box.width / cell.w;
+  await page.mouse.click(box.x + (17.5 * cellPx) * sx, box.y + (5.5 * cellPx) * sx);
+  await settle(page);
+  const result = page.locator('[data-testid="ar-result"]');
+  assert.equal(await result.getAttribute('data-row'), '5');
+  assert.equal(await result.getAttribute('data-col'), '17');
+  const ref = await page.evaluate(() => {
+    const m = globalThis.__tinytorchApps[0].model;
+    const row = m.layers[0];
+    const x = m.input.data;
+    const W = row.layer.weight.data;
+    const b = row.layer.bias.data;
+    const y = row.output.data;
+    const prods = [];
+    for (let k = 0; k < 784; k++) prods.push([k, Math.fround(x[5 * 784 + k] * W[k * 256 + 17])]);
+    prods.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
+    let sum = 0; // float64, an independent reference for the check line
+    for (const [, p] of prods) sum += p;
+    return { y: y[5 * 256 + 17], top: prods.slice(0, 5), sum: sum + b[17], b: b[17] };
+  });
+  assert.equal(Number(await result.getAttribute('data-value')), ref.y);
+  assert.match(await result.textContent(), /^y\[5\]\[17\] = /);
+  const check = Number(await page.locator('[data-testid="ar-check"]').getAttribute('data-value'));
+  assert.ok(Math.abs(check - ref.y) <= 1e-5 * Math.max(1, Math.abs(ref.y)), `check ${check} vs y ${ref.y}`);
+  assert.ok(Math.abs(check - ref.sum) <= 1e-5 * Math.max(1, Math.abs(ref.sum)), `check ${check} vs float64 sum ${ref.sum}`);
+  const terms = await page.$$eval('[data-testid="ar-term"]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(terms.length, 5);
+  terms.forEach((t, n) => {
+    assert.equal(t[0], `k = ${ref.top[n][0]}`);
+    assert.ok(Math.abs(Number(t[3]) - ref.top[n][1]) <= 5e-4 * Math.abs(ref.top[n][1]) + 1e-9, `${t[3]} vs ${ref.top[n][1]}`);
+  });
+  assert.equal(await page.locator('[data-testid="ar-rest"] td').first().textContent(), 'the other 779 terms');
+  // typing the cell works too, on another Linear
+  await page.locator('[data-testid="ar-layer"]').selectOption('6');
+  await page.locator('[data-testid="ar-row"]').fill('31');
+  await page.locator('[data-testid="ar-row"]').press('Tab');
+  await page.locator('[data-testid="ar-col"]').fill('9');
+  await page.locator('[data-testid="ar-col"]').press('Tab');
+  await settle(page);
+  const y = await page.evaluate(() => globalThis.__tinytorchApps[0].model.layers[6].output.data[31 * 10 + 9]);
+  assert.equal(Number(await result.getAttribute('data-value')), y);
+  assert.equal(await result.getAttribute('data-layer'), '6');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the code view is export.js\'s text for the editor\'s network, and follows an edit', async () => {
+  const { page, errors, context } = await open();
+  const code = page.locator('[data-testid="code-text"]');
+  const js = await code.textContent();
+  assert.ok(js.includes('  new Linear(784, 256),\n  new ReLU(),\n  new Dropout(0.5),'), js);
+  assert.ok(js.includes('params.length; // 6'));
+  assert.ok(js.includes('params.reduce((n, p) => n + p.size, 0); // 235146 numbers, × 4 bytes = 940,584 bytes'));
+  await page.locator('[data-testid="code-pytorch"]').check();
+  await settle(page);
+  const lesson = { net: DEFAULT_NET, init: 'xavier', batch: 32, mode: 'train' };
+  assert.equal(await code.textContent(), toPyTorch(lesson));
+  await page.locator('[data-testid="code-keras"]').check();
+  await settle(page);
+  assert.equal(await code.textContent(), toKeras(lesson));
+  // an edit in the editor: the code follows
+  await page.locator('[data-view="editor"] [data-testid="layer-row"][data-index="3"] [data-testid="linear-bias"]').uncheck();
+  await settle(page);
+  assert.ok((await code.textContent()).includes('    layers.Dense(128, use_bias=False, kernel_initializer='));
+  await page.locator('[data-testid="code-copy"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="code-copied"]').textContent !== '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('undo/redo: a bias switch, a whole slider drag as one entry, an insert at a position, by buttons and keys', async () => {
+  const { page, errors, context } = await open();
+  const net = async () => (await appState(page)).net;
+  const size = () => page.evaluate(() => globalThis.__tinytorchApps[0].history.size);
+  const undo = page.locator('[data-testid="undo"]');
+  const redo = page.locator('[data-testid="redo"]');
+  assert.equal(await undo.isDisabled(), true);
+
+  // a drag: many input events, then one change
+  await page.evaluate(async () => {
+    const p = document.querySelector('[data-view="editor"] [data-testid="layer-row"][data-index="2"] [data-testid="dropout-p"]');
+    for (const v of ['0.55', '0.6', '0.65', '0.7', '0.75', '0.8']) {
+      p.value = v;
+      p.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    p.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await settle(page);
+  assert.equal((await net())[2].p, 0.8);
+  assert.deepEqual(await size(), { undo: 1, redo: 0 });
+
+  // one more step: a bias off
+  await page.locator('[data-view="editor"] [data-testid="layer-row"][data-index="0"] [data-testid="linear-bias"]').uncheck();
+  await settle(page);
+  assert.deepEqual(await size(), { undo: 2, redo: 0 });
+
+  // insert a ReLU before layer 3
+  await page.locator('[data-testid="add-kind"]').selectOption('relu');
+  await page.locator('[data-testid="add-at"]').selectOption('3');
+  await page.locator('[data-testid="add"]').click();
+  await settle(page);
+  let n = await net();
+  assert.equal(n.length, 8);
+  assert.equal(n[3].kind, 'relu');
+  assert.equal(n[4].kind, 'linear');
+  assert.equal(await page.locator('[data-testid="ws-node"]').count(), 8);
+
+  // undo the insert with the button, the bias with Ctrl+Z, the drag with Cmd+Z
+  await undo.click();
+  await settle(page);
+  assert.equal((await net()).length, 7);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Control+z');
+  await settle(page);
+  assert.equal((await net())[0].bias, true);
+  await page.keyboard.press('Meta+z');
+  await settle(page);
+  n = await net();
+  assert.equal(n[2].p, 0.5);
+  assert.deepEqual(n, DEFAULT_NET);
+  assert.deepEqual(await size(), { undo: 0, redo: 3 });
+  // the editor shows the restored values
+  assert.equal(await page.locator('[data-view="editor"] [data-testid="layer-row"][data-index="2"] [data-testid="dropout-p"]').inputValue(), '0.5');
+
+  // redo all three: Ctrl+Shift+Z, the redo button, Ctrl+Y
+  await page.keyboard.press('Control+Shift+Z');
+  await settle(page);
+  assert.equal((await net())[2].p, 0.8);
+  await redo.click();
+  await settle(page);
+  assert.equal((await net())[0].bias, false);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Control+y');
+  await settle(page);
+  n = await net();
+  assert.equal(n.length, 8);
+  assert.equal(n[3].kind, 'relu');
+  assert.deepEqual(await size(), { undo: 3, redo: 0 });
+  assert.equal(await redo.isDisabled(), true);
+
+  // Ctrl+Z inside a number field is the field's own undo, not the page's
+  await page.locator('[data-testid="seed"]').focus();
+  await page.keyboard.press('Control+z');
+  await settle(page);
+  assert.equal((await net()).length, 8);
+  // the workspace bar's buttons drive the same history
+  await page.locator('[data-testid="ws-undo"]').click();
+  await settle(page);
+  assert.equal((await net()).length, 7);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('predict, then check: a teacher\'s ask= link hides the counts until the questions are answered', async () => {
+  const { page, errors, context } = await open('#ask=p0,s6,k2,h');
+  const items = page.locator('[data-testid="quiz-item"]');
+  assert.equal(await items.count(), 4);
+  assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.q)), ['p0', 's6', 'k2', 'h']);
+  // the counts are hidden while a question is open
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), false);
+  assert.equal(await page.locator('[data-testid="ws-hidden"]').isVisible(), true);
+  assert.equal(await page.locator('[data-testid="param-total"]').isVisible(), false);
+  const q = (id) => page.locator(`[data-testid="quiz-item"][data-q="${id}"]`);
+  const answer = async (id, guess) => {
+    await q(id).locator('[data-testid="quiz-guess"]').fill(guess);
+    await q(id).locator('[data-testid="quiz-check"]').click();
+    await settle(page);
+    return q(id).locator('[data-testid="quiz-result"]');
+  };
+  // a wrong guess: the weights only, no bias
+  let r = await answer('p0', '200,704');
+  assert.equal(await r.getAttribute('data-state'), 'wrong');
+  assert.match(await r.textContent(), /the core says 200,960/);
+  r = await answer('p0', '200960');
+  assert.equal(await r.getAttribute('data-state'), 'right');
+  r = await answer('s6', '[32, 10]');
+  assert.equal(await r.getAttribute('data-state'), 'right');
+  r = await answer('k2', '4096'); // (1 - 0.5) x 32 x 256
+  assert.equal(await r.getAttribute('data-state'), 'right');
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), false); // one still open
+  r = await answer('h', '470,292'); // 235,146 x 2 bytes
+  assert.equal(await r.getAttribute('data-state'), 'right');
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), true);
+  assert.equal(await page.locator('[data-testid="param-total"]').isVisible(), true);
+  // the answers are the core's: the trace's count and survivorStats
+  const core = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    return { p0: app.model.layers[0].params, k2: app.api.Dropout.survivorStats(app.model.layers[2].output.size, 0.5).expected };
+  });
+  assert.deepEqual(core, { p0: 200960, k2: 4096 });
+  // the teacher's link names the chosen questions
+  assert.match(await page.locator('[data-testid="quiz-link"]').getAttribute('href'), /#ask=p0%2Cs6%2Ck2%2Ch$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a bad ask= is a notice, and the default questions are asked with nothing hidden', async () => {
+  const { page, errors, context } = await open('#ask=p0,zz');
+  assert.match(await page.locator('[data-notices]').textContent(), /"ask" was not used/);
+  assert.deepEqual((await appState(page)).ask, []);
+  assert.deepEqual(await page.locator('[data-testid="quiz-item"]').evaluateAll((lis) => lis.map((li) => li.dataset.q)), ['p0', 's6', 'k2', 'h']);
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe-core: no violations at 1280 and 360 px in the new states', async () => {
+  for (const width of [1280, 360]) {
+    const { page, context } = await open('#ask=p0,s6,k2,h', { width });
+    await axe(page, `ask link at ${width}px`);
+    await context.close();
+    const b = await open('', { width });
+    await b.page.locator('[data-testid="code-pytorch"]').check();
+    await b.page.locator('[data-view="editor"] [data-testid="layer-row"][data-index="0"] [data-testid="linear-bias"]').uncheck();
+    await b.page.locator('[data-testid="quiz-item"][data-q="p0"] [data-testid="quiz-reveal"]').click();
+    if (width >= 700) await b.page.locator('[data-testid="ws-layer"][data-index="2"]').click();
+    await settle(b.page);
+    await axe(b.page, `edited page at ${width}px`);
+    await b.context.close();
+  }
+});
