@@ -45,7 +45,7 @@ export function describe(v) {
     case 'number': return Object.is(v, -0) ? '-0' : String(v);
     case 'boolean': return String(v);
     case 'bigint': return `${v}n`;
-    case 'symbol': return 'a symbol';
+    case 'symbol': return 'a Symbol';
     case 'function': return 'a function';
     default: break;
   }

@@ -45,15 +45,21 @@ export class Module {
     const out = [];
     const seenTensors = new Set();
     const seenModules = new Set();
+    const add = (name, t) => {
+      if (!seenTensors.has(t)) {
+        seenTensors.add(t);
+        out.push([name, t]);
+      }
+    };
     const walk = (m, prefix) => {
       if (seenModules.has(m)) return;
       seenModules.add(m);
-      for (const [n, t] of m._ownParameters()) {
-        if (!seenTensors.has(t)) {
-          seenTensors.add(t);
-          out.push([prefix + n, t]);
-        }
+      // a layer written PyTorch-style, overriding parameters() itself: its list is the whole story
+      if (m !== this && m.parameters !== Module.prototype.parameters && m._ownParameters === Module.prototype._ownParameters) {
+        m.parameters().forEach((t, i) => add(`${prefix}${i}`, t));
+        return;
       }
+      for (const [n, t] of m._ownParameters()) add(prefix + n, t);
       m.children().forEach((c, i) => walk(c, `${prefix}${i}.`));
     };
     walk(this, '');

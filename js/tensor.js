@@ -89,8 +89,9 @@ export function tensorArg(t, what) {
     try { foreign = t !== null && typeof t === 'object' && t[BRAND] === true; } catch { /* a hostile object */ }
     if (foreign) {
       // another copy of this package (say the page bundle and the npm
-      // module on one page): its tensors live in another wasm memory
-      throw new TypeError(`${what} is a Tensor from another instance of tinytorch-wasm; tensors cannot move between instances (copy its data into a new Tensor)`);
+      // module on one page), whose tensors live in another wasm memory, or
+      // a Proxy around one of ours (its traps could run mid-call)
+      throw new TypeError(`${what} is a Tensor from another instance of tinytorch-wasm, or a Proxy of a Tensor; tensors cannot move between instances (copy its data into a new Tensor)`);
     }
     throw new TypeError(`${what} must be a Tensor, got ${describe(t)}`);
   }
@@ -103,7 +104,9 @@ function operandArg(v, what) {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return +v;
   if (!isTensor(v)) {
-    try { if (v !== null && typeof v === 'object' && v[BRAND] === true) return tensorArg(v, what); } catch { /* hostile */ }
+    let branded = false;
+    try { branded = v !== null && typeof v === 'object' && v[BRAND] === true; } catch { /* hostile */ }
+    if (branded) tensorArg(v, what); // throws, naming the other instance
     throw new TypeError(`${what} must be a Tensor or a number, got ${describe(v)}`);
   }
   return tensorArg(v, what);
@@ -445,10 +448,7 @@ export class Tensor {
       const s = statsOf(this);
       min ??= Number.isFinite(s.min) ? s.min : 0;
       max ??= Number.isFinite(s.max) ? Math.max(s.max, min) : min + 1;
-      if (!(max > min)) { // a constant tensor: one bin around its value
-        const half = Math.max(0.5, Math.abs(min) * 2 ** -20);
-        [min, max] = [min - half, max + half];
-      }
+      if (!(max > min)) max = min + Math.max(1, Math.abs(min) * 2 ** -20); // a constant tensor: all in the first bin
     }
     if (!(min < max)) throw new RangeError(`histogram: min ${min} must be below max ${max}`);
     return rt.core.histogram(ptrOf(this, 'histogram: tensor'), bins, min, max);
@@ -456,7 +456,7 @@ export class Tensor {
 
   toString() {
     if (this.#storage === null) return 'Tensor(disposed)';
-    const fmt = (v) => (Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
+    const fmt = (v) => (Array.isArray(v) ? `[${v.map(fmt).join(',')}]` : String(v));
     const body = this.#size <= 64 ? fmt(this.toArray()) : `<${this.#size} values>`;
     return `Tensor(${body}, shape=${fmtShape(this.#shape)}${this.#requiresGrad ? ', requiresGrad=true' : ''})`;
   }

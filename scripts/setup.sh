@@ -2,17 +2,25 @@
 # Installs what this project needs and is missing, from Debian's packages
 # only (no other downloads). Safe to run again: it installs nothing when
 # everything is there. Needs root (or sudo) the first time.
+#   setup.sh         everything: build, tests, fuzzing, browser tests, Sphinx
+#   setup.sh serve   only what building and serving the lesson needs
 set -euo pipefail
+mode=${1:-all}
 
 need=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 have_cmd cmake || need+=(cmake)
-have_cmd gcc || need+=(gcc libc6-dev)
 have_cmd make || need+=(make)
 have_cmd emcc || need+=(emscripten)
 have_cmd node || need+=(nodejs)
+have_cmd npm || need+=(npm)
+have_cmd python3 || need+=(python3)
+# The lesson page's real images (Fashion-MNIST, Expat licence).
+have_pkg dataset-fashion-mnist || need+=(dataset-fashion-mnist)
+if [ "$mode" != serve ]; then
+have_cmd gcc || need+=(gcc libc6-dev)
 # clang's sanitizer and libFuzzer runtimes, for scripts/fuzz.sh (clang
 # itself comes with emscripten).
 have_pkg libclang-rt-14-dev || need+=(libclang-rt-14-dev)
@@ -22,11 +30,10 @@ have_pkg python3-numpy || need+=(python3-numpy)
 # Debian's Chromium for the browser tests (driven by npm playwright-core;
 # no browser is ever downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
-# The lesson page: real images (Fashion-MNIST, Expat licence) and the
-# Sphinx + MyST documentation example that embeds two views.
-have_pkg dataset-fashion-mnist || need+=(dataset-fashion-mnist)
+# The Sphinx + MyST documentation example that embeds two views.
 have_pkg python3-sphinx || need+=(python3-sphinx)
 have_pkg python3-myst-parser || need+=(python3-myst-parser)
+fi
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]} (Debian packages)"

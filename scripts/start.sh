@@ -5,6 +5,6 @@
 # examples in Node: node examples/lesson.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/setup.sh serve
+bash scripts/build.sh serve
 exec node scripts/serve.mjs "${PORT:-8040}"

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build, run every test.
-#   1. CTest on the native build
+#   1. CTest on the native build, then the wasm build's C tests under node
 #   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. node --test through the real wasm (SIMD build, then the scalar build)
-#   4. node --test driving Debian's Chromium (tests/browser)
-#   (and, between 2 and 3, a bounded libFuzzer run: scripts/fuzz.sh)
+#   3. a bounded libFuzzer run on the C API (scripts/fuzz.sh)
+#   4. node --test through the real wasm (tests/js: SIMD build, then scalar)
+#   5. the soak tier (tests/soak: 10,000 page cycles, 10,000 training steps)
+#   6. node --test driving Debian's Chromium (tests/browser)
+# One tier at a time: npm run test:c | test:js | test:js:scalar | test:soak |
+# test:browser | fuzz (after `bash scripts/build.sh`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,6 +16,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== CTest (native, Release)"
 ctest --preset native -j"$jobs"
+
+echo "== CTest (wasm: the GEMM and gradient tests under node, SIMD128 and scalar builds)"
+ctest --test-dir build/wasm --output-on-failure
 
 echo "== CTest (native, ASan + UBSan)"
 # a build/asan configured for another checkout (moved or copied) starts afresh
@@ -30,5 +36,11 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 echo "== node --test, scalar wasm build"
 TINYTORCH_WASM_BACKEND=scalar node --test tests/js/
 
-echo "== node --test, SIMD wasm build, and the browser tests (Chromium)"
-node --test tests/js/ tests/browser/
+echo "== node --test, SIMD wasm build"
+node --test tests/js/
+
+echo "== soak (SIMD build)"
+node --test tests/soak/
+
+echo "== browser tests (Chromium)"
+node --test tests/browser/

@@ -18,15 +18,18 @@
  *     `tt_tensor **out` (`tt_generator **out`) owns it and frees it with
  *     tt_tensor_free() (tt_generator_free()). Freeing NULL is a no-op.
  *   - Every pointer and handle argument is borrowed for the call only: the
- *     core keeps none of them after it returns.
+ *     core keeps none of them after it returns (tt_set_abort_hook's
+ *     function pointer is the one exception).
  *   - A non-const `tt_tensor *` argument is a buffer the caller provides and
  *     the call writes into (e.g. a dropout mask, a weight to initialise, a
  *     gradient to accumulate into).
  *   - On any status other than TT_OK, *out is left NULL and nothing the
  *     caller owns has changed: a failed call never corrupts state.
- *   - Live handles carry a magic number, so a NULL or freed handle is a
- *     TT_ERR_STATE rather than a crash (freeing one twice is an internal
- *     invariant failure: the abort hook).
+ *   - Live handles carry a magic number, so a NULL handle, or a freed one
+ *     whose memory has not been reused yet, is a TT_ERR_STATE rather than
+ *     a crash (freeing one twice is an internal invariant failure: the
+ *     abort hook). This is a safety net, not a licence: a host must never
+ *     pass a handle it has freed.
  *
  * The boundary rule (for hosts such as js/)
  *   A host reads and validates every argument into plain values (numbers,
@@ -36,21 +39,23 @@
  *   freed, or its tensor replaced, while the core holds it.
  *
  * Errors
- *   Every entry point returns a tt_status, except these, which cannot fail
- *   on anything a caller passes and return their value (or nothing):
- *   tt_status_str, tt_last_error, tt_set_abort_hook, tt_enum_name,
- *   tt_enum_count, tt_tensor_free, the accessors tt_tensor_data/_ndim/_dim/
- *   _size, tt_set_max_tensor_bytes, tt_max_tensor_bytes, tt_mem_tensors,
- *   tt_mem_bytes, tt_mem_generators, tt_generator_free,
- *   tt_generator_default, tt_manual_seed, tt_rng_u32, tt_rng_uniform,
- *   tt_rng_normal, tt_f32_gemm, tt_f32_gemm_ex, tt_f32_gemm_kernel_name
- *   and tt_debug_fail_alloc_after. (tt_f32_gemm and tt_f32_gemm_ex are raw
- *   kernels: the caller guarantees the buffers' sizes.) Anything a caller
- *   can get wrong (a shape, a probability, a size, an allocation) is a
- *   status with a message from tt_last_error() that names the values
- *   involved; nothing a caller does aborts. TT_ASSERT guards internal
- *   invariants only, and goes through a settable abort hook so a host can
- *   report it.
+ *   Every entry point that can fail returns a tt_status (an int). The
+ *   others cannot fail on any value a caller passes:
+ *   - void: tt_set_abort_hook, tt_tensor_free, tt_set_max_tensor_bytes,
+ *     tt_generator_free, tt_manual_seed, tt_f32_gemm, tt_f32_gemm_ex and
+ *     tt_debug_fail_alloc_after. tt_f32_gemm and tt_f32_gemm_ex are raw
+ *     kernels on float pointers: they validate nothing, the caller
+ *     guarantees the buffers' sizes (the tensor ops that call them have).
+ *   - returning a value: tt_status_str, tt_last_error, tt_enum_name,
+ *     tt_enum_count, the accessors tt_tensor_data/_ndim/_dim/_size,
+ *     tt_max_tensor_bytes, tt_mem_tensors, tt_mem_bytes, tt_mem_generators,
+ *     tt_generator_default, tt_rng_u32, tt_rng_uniform, tt_rng_normal and
+ *     tt_f32_gemm_kernel_name.
+ *   Anything a caller can get wrong (a shape, a probability, a size, an
+ *   allocation) is a status with a message from tt_last_error() that
+ *   names the values involved; nothing a caller does aborts. TT_ASSERT
+ *   guards internal invariants only, and goes through a settable abort
+ *   hook so a host can report it.
  *
  * Exports
  *   src/exports.txt lists every function of this header a wasm build
@@ -181,6 +186,13 @@ TT_API int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, 
 /* NumPy matmul: [K]@[K] -> [], [M,K]@[K] -> [M], [K]@[K,N] -> [N],
  * [..,M,K]@[..,K,N] -> [..,M,N] with broadcast leading dims. */
 TT_API int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b);
+/* Its gradients, accumulated (+=) into da (a's shape) and db (b's shape),
+ * either may be NULL: da += dy @ b^T, db += a^T @ dy per batch slice (1-D
+ * operands as in the forward), summed over the batch slices a broadcast
+ * operand was used in, in increasing batch order. dy has the forward's
+ * result shape. da and db may not be a, b, dy or each other (TT_ERR_ARG). */
+TT_API int tt_tensor_matmul_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
+                                     const tt_tensor *a, const tt_tensor *b);
 
 /* A copy with a new shape; at most one dim may be -1 (inferred). */
 TT_API int tt_tensor_reshape(tt_tensor **out, const tt_tensor *a, int ndim, int d0, int d1,
@@ -260,6 +272,16 @@ TT_API int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_gener
  * NULL; y is [..., N]. */
 TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weight,
                              const tt_tensor *bias, int fuse_relu);
+/* Its gradients, accumulated (+=); dx ([..., K]), dweight ([K, N]) and
+ * dbias ([N]) may each be NULL. dy is [..., N] (the output's shape). With
+ * fused_relu, y is the forward's (post-ReLU) output and dy is first masked
+ * by y > 0; otherwise y is not read (may be NULL). With g the masked dy as
+ * [M, N]: dx += g @ W^T, dweight += x^T @ g (GEMMs that read W and x as
+ * stored), dbias += the column sums of g (each over rows in order, then
+ * added). No gradient may be an input or another gradient (TT_ERR_ARG). */
+TT_API int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                              const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
+                              const tt_tensor *y, int fused_relu);
 
 /* ---- Dropout ---------------------------------------------------------- */
 
@@ -272,6 +294,13 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
  * p must be in [0, 1]; p = 0 and p = 1 draw nothing. */
 TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, double p,
                               int training, tt_generator *gen);
+/* The training forward's gradient, accumulated: dx += (dy * mask) * scale
+ * with the forward's float scale, nothing added where mask is 0 (and
+ * nothing at all for p = 1). dy has dx's shape, mask the same element
+ * count; dx may be NULL, and may not be dy or mask (TT_ERR_ARG). (The
+ * evaluation forward is the identity: its gradient is dy.) */
+TT_API int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *mask,
+                               double p);
 
 /* ---- losses ---------------------------------------------------------- */
 

@@ -122,3 +122,38 @@ int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor *x, dou
     gen->pcg = g;
     return TT_OK;
 }
+
+/* The gradient of the training forward, accumulated: dx[i] += (dy[i] *
+ * mask[i]) * scale with the forward's scale (float)(1/(1-p)), and nothing
+ * added where mask[i] == 0 (a dropped element does not depend on x, even
+ * when dy[i] is inf or NaN). For a mask made by the forward that is
+ * dx += dy * scale where kept: the same bits as the forward's x * scale.
+ * p = 1 adds nothing (the forward dropped everything). dy has dx's shape,
+ * mask the same element count (as in the forward); dx is neither. The
+ * evaluation forward is the identity: its gradient is dy itself. */
+int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *mask, double p) {
+    char s1[TT_SHAPE_STR_LEN], s2[TT_SHAPE_STR_LEN];
+    TT_CHECK(dy, "dropout_backward", "dy");
+    TT_CHECK(mask, "dropout_backward", "mask");
+    if (dx) TT_CHECK(dx, "dropout_backward", "dx");
+    if (!(p >= 0.0 && p <= 1.0))
+        return tt_fail(TT_ERR_ARG, "dropout_backward: p = %g must be a probability in [0, 1]", p);
+    if (mask->size != dy->size)
+        return tt_fail(TT_ERR_SHAPE, "dropout_backward: mask %s does not match dy %s",
+                       tt_shape_str(s1, mask->ndim, mask->shape),
+                       tt_shape_str(s2, dy->ndim, dy->shape));
+    if (!dx) return TT_OK;
+    if (!tt_shape_is(dx, dy->ndim, dy->shape))
+        return tt_fail(TT_ERR_SHAPE, "dropout_backward: dx %s must have dy's shape %s",
+                       tt_shape_str(s1, dx->ndim, dx->shape), tt_shape_str(s2, dy->ndim, dy->shape));
+    if (dx == dy || dx == mask)
+        return tt_fail(TT_ERR_ARG, "dropout_backward: dx cannot be %s",
+                       dx == dy ? "dy" : "the mask");
+    if (p == 1.0) return TT_OK;
+    float scale = (float)(1.0 / (1.0 - p));
+    const float *g = dy->data, *mk = mask->data;
+    float *d = dx->data;
+    for (size_t i = 0; i < dx->size; i++)
+        if (mk[i] != 0.0f) d[i] = d[i] + (g[i] * mk[i]) * scale;
+    return TT_OK;
+}

@@ -31,6 +31,17 @@ int tt_check_tensor(const tt_tensor *t, const char *op, const char *what);
 int tt_tensor_alloc(tt_tensor **out, int ndim, const int32_t *dims, const char *op);
 int tt_tensor_alloc_uninit(tt_tensor **out, int ndim, const int32_t *dims, const char *op);
 
+/* t has exactly rank ndim and dims. */
+static inline int tt_shape_is(const tt_tensor *t, int ndim, const int32_t *dims) {
+    if (t->ndim != ndim) return 0;
+    for (int i = 0; i < ndim; i++)
+        if (t->shape[i] != dims[i]) return 0;
+    return 1;
+}
+
+/* realloc, failing when tt_debug_fail_alloc_after says so. */
+void *tt_realloc(void *p, size_t bytes);
+
 /* "[2,3]" into buf; returns buf. */
 #define TT_SHAPE_STR_LEN 64
 const char *tt_shape_str(char *buf, int ndim, const int32_t *dims);

@@ -81,13 +81,8 @@ int tt_tensor_binary(tt_tensor **out, const tt_tensor *a, const tt_tensor *b, in
     return TT_OK;
 }
 
-/* The gradient tensors must be exactly the shapes they are the gradient of. */
-static int tt_shape_is(const tt_tensor *t, int ndim, const int32_t *dims) {
-    if (t->ndim != ndim) return 0;
-    for (int i = 0; i < ndim; i++)
-        if (t->shape[i] != dims[i]) return 0;
-    return 1;
-}
+/* The gradient tensors must be exactly the shapes they are the gradient of
+ * (tt_shape_is, tt_internal.h). */
 
 /* d is a gradient buffer the call writes while it reads x. */
 static int tt_aliases(const tt_tensor *d, const tt_tensor *x) { return d && x && d == x; }
@@ -298,6 +293,84 @@ int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b) {
             size_t ic = (size_t)i0 * bo[1] + i1;
             tt_f32_gemm(c + ic * c_mat, a->data + ia * a_mat, b->data + ib * b_mat, NULL, m, k, n,
                         0);
+        }
+    return TT_OK;
+}
+
+/* The gradients of out = a @ b (every form above), accumulated:
+ *   da[.., M, K] += dy[.., M, N] @ b^T   (a trans_b GEMM over b's slice)
+ *   db[.., K, N] += a^T @ dy             (a trans_a GEMM over a's slice)
+ * A 1-D a is the row [1,K] and a 1-D b the column [K,1], as in the
+ * forward; dy has the forward's result shape. A batch slice of a or b
+ * that was broadcast over several output slices receives the sum of their
+ * gradients, added slice by slice in increasing batch order. da or db may
+ * be NULL (not needed); neither may be a, b, dy or the other. */
+int tt_tensor_matmul_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
+                              const tt_tensor *a, const tt_tensor *b) {
+    char sa[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN], sy[TT_SHAPE_STR_LEN], sw[TT_SHAPE_STR_LEN];
+    TT_CHECK(dy, "matmul_backward", "dy");
+    TT_CHECK(a, "matmul_backward", "left operand");
+    TT_CHECK(b, "matmul_backward", "right operand");
+    if (da) TT_CHECK(da, "matmul_backward", "da");
+    if (db) TT_CHECK(db, "matmul_backward", "db");
+    tt_shape_str(sa, a->ndim, a->shape);
+    tt_shape_str(sb, b->ndim, b->shape);
+    if (a->ndim == 0 || b->ndim == 0)
+        return tt_fail(TT_ERR_SHAPE,
+                       "matmul_backward: %s @ %s: both operands need at least one dimension", sa, sb);
+    int m = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
+    int k = a->shape[a->ndim - 1];
+    int kb = b->ndim == 1 ? b->shape[0] : b->shape[b->ndim - 2];
+    int n = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
+    if (k != kb)
+        return tt_fail(TT_ERR_SHAPE,
+                       "matmul_backward: %s @ %s: inner dimensions must match: %d \xe2\x89\xa0 %d",
+                       sa, sb, k, kb);
+    int na = a->ndim > 2 ? a->ndim - 2 : 0, nb = b->ndim > 2 ? b->ndim - 2 : 0;
+    int nbatch = na > nb ? na : nb;
+    int32_t ba[2] = {1, 1}, bb[2] = {1, 1}, bo[2] = {1, 1};
+    for (int i = 0; i < na; i++) ba[2 - na + i] = a->shape[i];
+    for (int i = 0; i < nb; i++) bb[2 - nb + i] = b->shape[i];
+    for (int i = 0; i < 2; i++) {
+        if (ba[i] != bb[i] && ba[i] != 1 && bb[i] != 1)
+            return tt_fail(TT_ERR_SHAPE,
+                           "matmul_backward: %s @ %s: batch dimensions cannot be broadcast: %d vs %d",
+                           sa, sb, (int)ba[i], (int)bb[i]);
+        bo[i] = ba[i] == 1 ? bb[i] : ba[i];
+    }
+    int32_t dims[6];
+    int nd = 0;
+    for (int i = 2 - nbatch; i < 2; i++) dims[nd++] = bo[i];
+    if (a->ndim > 1) dims[nd++] = m;
+    if (b->ndim > 1) dims[nd++] = n;
+    if (nd > TT_MAX_DIMS)
+        return tt_fail(TT_ERR_SHAPE, "matmul_backward: %s @ %s: result would have rank %d > %d",
+                       sa, sb, nd, TT_MAX_DIMS);
+    if (!tt_shape_is(dy, nd, dims))
+        return tt_fail(TT_ERR_SHAPE, "matmul_backward: dy %s must be the shape %s of %s @ %s",
+                       tt_shape_str(sy, dy->ndim, dy->shape), tt_shape_str(sw, nd, dims), sa, sb);
+    if (da && !tt_shape_is(da, a->ndim, a->shape))
+        return tt_fail(TT_ERR_SHAPE, "matmul_backward: da %s must have the left operand's shape %s",
+                       tt_shape_str(sy, da->ndim, da->shape), sa);
+    if (db && !tt_shape_is(db, b->ndim, b->shape))
+        return tt_fail(TT_ERR_SHAPE, "matmul_backward: db %s must have the right operand's shape %s",
+                       tt_shape_str(sy, db->ndim, db->shape), sb);
+    if ((da && (da == a || da == b || da == dy || da == db)) ||
+        (db && (db == a || db == b || db == dy)))
+        return tt_fail(TT_ERR_ARG, "matmul_backward: %s cannot be an input or the other gradient",
+                       da && (da == a || da == b || da == dy || da == db) ? "da" : "db");
+    if (dy->size == 0) return TT_OK; /* no output, no gradient (da, db stay as they are) */
+    size_t a_mat = (size_t)m * k, b_mat = (size_t)k * n, c_mat = (size_t)m * n;
+    for (int i0 = 0; i0 < bo[0]; i0++)
+        for (int i1 = 0; i1 < bo[1]; i1++) {
+            size_t ia = (size_t)(ba[0] == 1 ? 0 : i0) * ba[1] + (ba[1] == 1 ? 0 : i1);
+            size_t ib = (size_t)(bb[0] == 1 ? 0 : i0) * bb[1] + (bb[1] == 1 ? 0 : i1);
+            const float *g = dy->data + ((size_t)i0 * bo[1] + i1) * c_mat;
+            /* da[M,K] += g[M,N] @ (b[K,N])^T; db[K,N] += (a[M,K])^T @ g[M,N] */
+            if (da) tt_f32_gemm_ex(da->data + ia * a_mat, g, b->data + ib * b_mat, NULL, m, n, k,
+                                   0, 1, 1, 0);
+            if (db) tt_f32_gemm_ex(db->data + ib * b_mat, a->data + ia * a_mat, g, NULL, k, m, n,
+                                   1, 0, 1, 0);
         }
     return TT_OK;
 }

@@ -31,6 +31,13 @@ static void *tt_malloc(size_t bytes) {
     return malloc(bytes);
 }
 
+/* For the core's other buffers (the GEMM pack buffers), so tests can make
+ * them fail too. */
+void *tt_realloc(void *p, size_t bytes) {
+    if (tt_fail_alloc_countdown > 0 && --tt_fail_alloc_countdown == 0) return NULL;
+    return realloc(p, bytes);
+}
+
 static void *tt_calloc(size_t count, size_t elem) {
     if (tt_fail_alloc_countdown > 0 && --tt_fail_alloc_countdown == 0) return NULL;
     return calloc(count, elem);

@@ -53,7 +53,7 @@ static size_t tt_pack_a_cap, tt_pack_b_cap;
 
 static float *tt_grow(float **buf, size_t *cap, size_t floats) {
     if (floats > *cap) {
-        float *p = realloc(*buf, floats * sizeof(float));
+        float *p = tt_realloc(*buf, floats * sizeof(float));
         if (!p) return NULL;
         *buf = p;
         *cap = floats;

@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tt_set_max_tensor_bytes(4.0 * MAX_ELEMS);
     int steps = 0;
     while (r.n && steps++ < 64) {
-        uint8_t op = u8(&r) % 22;
+        uint8_t op = u8(&r) % 25;
         tt_tensor *out = NULL;
         int st = TT_OK, target = u8(&r);
         int d[4], nd;
@@ -308,6 +308,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             tt_f32_gemm_ex(c->data, a->data, b->data, flags & 16 ? b->data : NULL, n, n, n,
                            flags & 1, (flags >> 1) & 1, (flags >> 2) & 1, (flags >> 3) & 1);
             put(target, c);
+            break;
+        }
+        case 21: { /* matmul gradients into whatever slots are given (shapes, aliases checked) */
+            tt_tensor *da = get(&r), *db = get(&r), *dy = get(&r), *a = get(&r), *b = get(&r);
+            int use = u8(&r);
+            if (!dy || !a || !b) break;
+            st = tt_tensor_matmul_backward(use & 1 ? da : NULL, use & 2 ? db : NULL, dy, a, b);
+            if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+            break;
+        }
+        case 22: {
+            tt_tensor *dx = get(&r), *dw = get(&r), *dbias = get(&r), *dy = get(&r);
+            tt_tensor *x = get(&r), *w = get(&r), *y = get(&r);
+            int use = u8(&r);
+            if (!dy || !x || !w) break;
+            st = tt_linear_backward(use & 1 ? dx : NULL, use & 2 ? dw : NULL, use & 4 ? dbias : NULL,
+                                    dy, x, w, use & 8 ? y : NULL, (use >> 4) & 1);
+            if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+            break;
+        }
+        case 23: {
+            tt_tensor *dx = get(&r), *dy = get(&r), *m = get(&r);
+            double p = prob(&r);
+            if (!dy || !m) break;
+            st = tt_dropout_backward(u8(&r) & 1 ? dx : NULL, dy, m, p);
+            if (st != TT_OK && tt_last_error()[0] == '\0') abort();
             break;
         }
         default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */

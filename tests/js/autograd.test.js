@@ -109,11 +109,17 @@ test('gradients agree with central differences of the core\'s own forward', () =
       const w = Float32Array.from({ length: y.size }, (_, i) => Math.fround(Math.sin(i + 1)));
       y.backward(new Tensor(w, { shape: y.shape }));
       const num = numericGrad(f, x, w, 1e-2);
+      const half = numericGrad(f, x, w, 5e-3); // differs from num where a step crosses a kink (ReLU, max)
       const ana = xg.grad.data;
       const scale = Math.max(...Array.from(num, Math.abs), 1e-3);
+      const tol = (i) => 2e-3 * scale + 1e-4;
+      let checked = 0;
       for (let i = 0; i < num.length; i++) {
-        assert.ok(Math.abs(ana[i] - num[i]) <= 2e-3 * scale + 1e-4, `${name}[${i}]: autograd ${ana[i]}, central difference ${num[i]}`);
+        if (Math.abs(num[i] - half[i]) > tol(i)) continue;
+        checked++;
+        assert.ok(Math.abs(ana[i] - num[i]) <= tol(i), `${name}[${i}]: autograd ${ana[i]}, central difference ${num[i]}`);
       }
+      assert.ok(checked >= 0.8 * num.length, `${name}: only ${checked} of ${num.length} elements away from kinks`);
       xg.dispose();
     });
   }

@@ -275,7 +275,7 @@ test('9. messages name what was wrong', leakFree(() => {
   l2.dispose();
   expect(() => Tensor.prototype.add.call({}, 1), TypeError, /add: left operand must be a Tensor, got an Object/);
   const odd = new Tensor([NaN, Infinity]);
-  assert.equal(String(odd), 'Tensor([NaN, Infinity], shape=[2])');
+  assert.equal(String(odd), 'Tensor([NaN,Infinity], shape=[2])');
   odd.dispose();
   const lin = new Linear(3, 2);
   expect(() => { lin.inFeatures = 'x'; }, TypeError, /inFeatures/);

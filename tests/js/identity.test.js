@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as api from '../../js/index.js';
-import { runScenario } from '../shared/scenario.js';
+import { runScenario, runTraining } from '../shared/scenario.js';
 import { nativeDigests } from '../shared/native.js';
 import { createRuntime, simdSupported } from '../../js/core.js';
 
 test(`native and wasm (${api.backendInfo().build}) builds give identical bits for one seed`, () => {
   const native = nativeDigests();
-  const wasm = runScenario(api);
-  assert.equal(Object.keys(native).length, 19);
+  const wasm = { ...runScenario(api), ...runTraining(api) };
+  assert.equal(Object.keys(native).length, 19 + 10);
   assert.deepEqual(wasm, native);
 });
 

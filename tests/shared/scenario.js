@@ -44,3 +44,34 @@ export function runScenario(api) {
     return digests;
   });
 }
+
+/**
+ * The training half of tt_digest.c: six steps (three of SGD with momentum
+ * and weight decay, three of Adam) of a small lesson-shaped network, with
+ * the loss of every step and the final parameters hashed.
+ */
+export function runTraining(api) {
+  const { Tensor, Linear, ReLU, Dropout, Sequential, CrossEntropyLoss, SGD, Adam, manualSeed, tidy } = api;
+  manualSeed(7);
+  const x = Tensor.randn([16, 64]);
+  const labels = Array.from({ length: 16 }, (_, i) => i % 10);
+  const net = new Sequential(new Linear(64, 32), new ReLU(), new Dropout(0.5), new Linear(32, 10));
+  const lossFn = new CrossEntropyLoss();
+  const sgd = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
+  const adam = new Adam(net.parameters(), { lr: 1e-2 });
+  const out = {};
+  for (let step = 0; step < 6; step++) {
+    const opt = step < 3 ? sgd : adam;
+    out[`train${step}.loss`] = tidy(() => {
+      opt.zeroGrad();
+      const loss = lossFn.forward(net.forward(x), labels);
+      loss.backward();
+      opt.step();
+      return fnv1a(loss.data);
+    });
+  }
+  const [w1, b1, w2, b2] = net.parameters();
+  Object.assign(out, { 'train.w1': fnv1a(w1.data), 'train.b1': fnv1a(b1.data), 'train.w2': fnv1a(w2.data), 'train.b2': fnv1a(b2.data) });
+  [sgd, adam, net, x].forEach((o) => o.dispose());
+  return out;
+}
