@@ -303,6 +303,7 @@ export class PageTrainer {
       results.push(r);
     }
     this.history.push({ epoch, step: this.stepsDone, runs: results });
+    yield; // the unit that completes an epoch's record ends here
   }
 
   /**
