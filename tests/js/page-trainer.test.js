@@ -204,7 +204,7 @@ test('networks the page cannot train are refused with a clear error, and nothing
   assert.throws(() => new PageTrainer(api, { net: [{ kind: 'linear', in: 100, out: 10, bias: true }] }), /does not take 784 features/);
   assert.throws(() => new PageTrainer(api, { net: [{ kind: 'relu' }] }), RangeError);
   assert.throws(() => new PageTrainer(api, { net: [{ kind: 'linear', in: 784, out: 4096, bias: true }, { kind: 'linear', in: 4096, out: 10, bias: true }] }), new RegExp(`at most ${api.fmtInt(MAX_TRAIN_PARAMS)}`));
-  assert.throws(() => new PageTrainer(api, { net: NET, optimizer: 'rmsprop' }), /optimizer must be one of sgd, adam/);
+  assert.throws(() => new PageTrainer(api, { net: NET, optimizer: 'rmsprop' }), /optimizer must be one of adam, sgd/);
   assert.throws(() => new PageTrainer(api, { net: NET, lr: 0 }), /lr must be in/);
   const big = new PageTrainer(api, { net: NET, trainSize: 301 });
   assert.throws(() => big.setData(DATA), /300 training images, 301 asked for/);
@@ -213,4 +213,20 @@ test('networks the page cannot train are refused with a clear error, and nothing
   const after = api.memoryInfo();
   assert.equal(after.tensors, before.tensors);
   assert.equal(after.generators, before.generators);
+});
+
+test('the training settings in the URL: strict parsers, only the offered values', async () => {
+  const { TRAIN_STATE } = await import('../../web/train/settings.js');
+  const row = Object.fromEntries(TRAIN_STATE.map((r) => [r.key, r]));
+  assert.deepEqual(Object.keys(row), ['tsize', 'epochs', 'optim', 'lr', 'cmp']);
+  assert.equal(row.tsize.parse('1000'), 1000);
+  assert.equal(row.epochs.parse('100'), 100);
+  assert.equal(row.optim.parse('sgd'), 'sgd');
+  assert.equal(row.lr.parse('0.003'), 0.003);
+  assert.equal(row.cmp.parse('0.2'), 0.2);
+  for (const [key, bad] of [['tsize', '10000'], ['tsize', '1e3'], ['tsize', '300 '], ['epochs', '0'], ['epochs', '101'], ['epochs', '1.5'], ['optim', 'rmsprop'],
+    ['lr', '0.002'], ['lr', 'NaN'], ['lr', '-0.1'], ['cmp', '0.9'], ['cmp', '1']]) {
+    assert.throws(() => row[key].parse(bad), Error, `${key}=${bad}`);
+  }
+  for (const r of TRAIN_STATE) if (r.default !== null) assert.equal(r.parse(r.format(r.default)), r.default);
 });

@@ -7,19 +7,16 @@
 // tells its subscribers (the views) directly: the rest of the page is not
 // re-rendered while training runs.
 
-import { PageTrainer, TRAIN_DEFAULTS, OPTIMIZERS } from './trainer.js';
+import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
+import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
 import { loadTrainingData, TRAIN_SCRIPT } from './data.js';
 
 /** Milliseconds of training per animation frame. */
 export const FRAME_BUDGET_MS = 9;
 
-/** The choices the training view offers (and the URL keys accept). */
-export const TRAIN_SIZES = [100, 300, 1000, 3000];
-export const LEARNING_RATES = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3];
-export const COMPARE_PS = [0, 0.1, 0.2, 0.3, 0.5];
-
 /** The trainer settings for a page state; keys missing from the state take the defaults. */
 export function trainSettings(state) {
+  const optimizer = state.optim ?? TRAIN_DEFAULTS.optimizer;
   return {
     net: state.net,
     seed: state.seed ?? TRAIN_DEFAULTS.seed,
@@ -27,8 +24,8 @@ export function trainSettings(state) {
     batch: state.batch ?? TRAIN_DEFAULTS.batch,
     trainSize: state.tsize ?? TRAIN_DEFAULTS.trainSize,
     epochs: state.epochs ?? TRAIN_DEFAULTS.epochs,
-    optimizer: state.optim ?? TRAIN_DEFAULTS.optimizer,
-    lr: state.lr ?? TRAIN_DEFAULTS.lr,
+    optimizer,
+    lr: state.lr ?? OPTIMIZERS[optimizer]?.lr ?? TRAIN_DEFAULTS.lr,
     compareP: state.cmp ?? TRAIN_DEFAULTS.compareP,
   };
 }
@@ -174,4 +171,4 @@ export function trainingFor(app) {
   return app.training;
 }
 
-export { OPTIMIZERS, TRAIN_DEFAULTS };
+export { OPTIMIZERS, TRAIN_DEFAULTS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX };

@@ -36,14 +36,15 @@ export function savedForBackward(specs, inputSize, sizes) {
     // what layer j keeps of its input (the previous layer's output)
     const s = specs[j];
     if (!s) return null;
-    if (s.kind === 'linear') return `the Linear after it (layer ${j}) keeps its input to compute its weight gradient`;
-    if (ACTIVATIONS.has(s.kind) && !fusedWithNext(specs, j - 1)) return `the ${s.kind} after it (layer ${j}) keeps its input`;
+    if (s.kind === 'linear') return `the Linear after it (layer ${j}) keeps it as its input, for its weight gradient`;
+    if (ACTIVATIONS.has(s.kind) && !fusedWithNext(specs, j - 1)) return `the ${s.kind} after it (layer ${j}) keeps it as its input`;
     return null;
   };
   const input = { elems: inputSize, bytes: inputSize * FLOAT32, kept: false, why: '' };
   const firstKeeper = keeperOfInput(0);
   input.kept = firstKeeper !== null;
-  input.why = input.kept ? firstKeeper.replace('the Linear after it', 'the first Linear').replace(/^the (\w+) after it/, 'the first $1') : 'the first layer needs nothing of it for backward';
+  input.why = !input.kept ? 'the first layer (a Dropout) keeps only its mask'
+    : specs[0].kind === 'linear' ? 'the first layer, a Linear, keeps it for its weight gradient' : `the first layer, a ${specs[0].kind}, keeps it`;
   const rows = specs.map((s, i) => {
     const elems = sizes[i] ?? 0;
     const row = { index: i, kind: s.kind, elems, bytes: elems * FLOAT32, kept: false, why: '', maskBytes: 0, fused: false };

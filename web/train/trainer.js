@@ -25,10 +25,7 @@ export const EVAL_CHUNK = 200;
 /** At most this many parameters per network: two runs, each with grads and optimizer state. */
 export const MAX_TRAIN_PARAMS = 2_000_000;
 
-export const OPTIMIZERS = Object.freeze({
-  sgd: { label: 'SGD with momentum 0.9', lr: 0.05 },
-  adam: { label: 'Adam', lr: 0.001 },
-});
+import { OPTIMIZERS } from './settings.js';
 
 export const TRAIN_DEFAULTS = Object.freeze({
   trainSize: 300, // images the networks learn from

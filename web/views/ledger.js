@@ -30,13 +30,13 @@ export function mountLedger(host, app) {
   const body = el('tbody', {});
   const foot = el('tfoot', {});
   const table = el('table', { className: 'tt-ledger-table', 'data-testid': 'ledger-table' }, caption,
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'what' }), el('th', { scope: 'col', text: 'why it is there' }), el('th', { scope: 'col', text: 'bytes' }))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'what' }), el('th', { scope: 'col', className: 'tt-ledger-why', text: 'why it is there' }), el('th', { scope: 'col', text: 'bytes' }))),
     body, foot);
   const layersTitle = el(`h${sub}`, { className: 'tt-ledger-sub', text: 'What the forward pass keeps for backward, layer by layer' });
   const layerCaption = el('caption', {});
   const layerBody = el('tbody', {});
   const layerTable = el('table', { className: 'tt-ledger-layers', 'data-testid': 'ledger-layers' }, layerCaption,
-    el('thead', {}, el('tr', {}, ...['layer', 'output', 'output bytes', 'kept for backward?', 'mask bytes'].map((t) => el('th', { scope: 'col', text: t })))),
+    el('thead', {}, el('tr', {}, ...['layer', 'output', 'output bytes', 'kept for backward?', 'mask bytes'].map((t) => el('th', { scope: 'col', className: t.startsWith('kept') ? 'tt-ledger-why' : null, text: t })))),
     layerBody);
   const compare = el('p', { className: 'tt-ledger-compare', 'data-testid': 'ledger-torchinfo' });
   const measured = el('p', { className: 'tt-ledger-measured', 'data-testid': 'ledger-measured' });
@@ -62,7 +62,7 @@ export function mountLedger(host, app) {
   }
 
   const row = (what, why, bytes, testid) => el('tr', { 'data-testid': testid },
-    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', text: why }), el('td', { className: 'mono', text: fmtB(bytes, api) }));
+    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', text: why }), el('td', { className: 'mono tt-ledger-bytes', text: fmtB(bytes, api) }));
 
   function update(model, appNow) {
     const state = appNow.state;
@@ -99,12 +99,12 @@ export function mountLedger(host, app) {
     const total = v.paramBytes + v.gradBytes + state0 + saved.keptBytes + saved.maskBytes;
     foot.replaceChildren(el('tr', { 'data-testid': 'ledger-total' }, el('th', { scope: 'row', text: 'Total' }),
       el('td', { className: 'tt-ledger-why', text: `parameters + gradients + ${optName === 'adam' ? 'Adam' : 'SGD'} state + activations + masks` }),
-      el('td', { className: 'mono', text: fmtB(total, api) })));
+      el('td', { className: 'mono tt-ledger-bytes', text: fmtB(total, api) })));
     if (t && t.stepsDone > 0) {
       const live = t.runs[0].opt.stateBytes();
       foot.append(el('tr', {}, el('th', { scope: 'row', text: 'The training view\'s optimizer' }),
         el('td', { className: 'tt-ledger-why', text: `stateBytes() of the live run after ${t.stepsDone} steps` }),
-        el('td', { className: 'mono', text: fmtB(live, api) })));
+        el('td', { className: 'mono tt-ledger-bytes', text: fmtB(live, api) })));
     }
     compare.textContent = `torchinfo's "Forward/backward pass size" for this batch would be ${fmtB(saved.torchinfoBytes, api)}: every layer's output counted twice (once for the value, once for its gradient). This library's autograd keeps ${fmtB(saved.keptBytes + saved.maskBytes, api)} from the forward pass: only what each backward needs (a fused Linear+ReLU stores one output, not two; a Dropout keeps its mask, not its input), plus the masks torchinfo does not count.`;
     const expected = saved.keptBytes - (saved.input.kept ? saved.input.bytes : 0) + saved.maskBytes;

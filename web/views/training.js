@@ -9,7 +9,7 @@
 import { el, isEmbed, watchWidth } from '../dom.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
-import { trainingFor, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, OPTIMIZERS } from '../train/controller.js';
+import { trainingFor, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, OPTIMIZERS, EPOCHS_MAX } from '../train/controller.js';
 
 let uid = 0;
 
@@ -37,13 +37,13 @@ export function mountTraining(host, app) {
 
   const field = (label, control) => el('span', { className: 'tt-train-field' }, el('label', { for: control.id, text: label }), control);
   const tsize = select(`${id}-tsize`, 'train-size', TRAIN_SIZES.map((n) => [n, `${n} images`]), (v) => app.setState({ tsize: Number(v) }));
-  const epochs = el('input', { id: `${id}-epochs`, type: 'number', min: '1', max: '100', step: '1', inputmode: 'numeric', 'data-testid': 'train-epochs' });
+  const epochs = el('input', { id: `${id}-epochs`, type: 'number', min: '1', max: String(EPOCHS_MAX), step: '1', inputmode: 'numeric', 'data-testid': 'train-epochs' });
   epochs.addEventListener('change', () => {
     const v = Math.round(Number(epochs.value));
-    if (Number.isFinite(v) && v >= 1 && v <= 100) app.setState({ epochs: v });
+    if (Number.isFinite(v) && v >= 1 && v <= EPOCHS_MAX) app.setState({ epochs: v });
     else epochs.value = String(ctrl.settings?.epochs ?? 30);
   });
-  const optim = select(`${id}-optim`, 'train-optim', Object.entries(OPTIMIZERS).map(([k, o]) => [k, o.label]), (v) => app.setState({ optim: v, lr: OPTIMIZERS[v].lr }));
+  const optim = select(`${id}-optim`, 'train-optim', Object.entries(OPTIMIZERS).map(([k, o]) => [k, o.label]), (v) => app.setState({ optim: v, lr: null }));
   const lr = select(`${id}-lr`, 'train-lr', LEARNING_RATES.map((v) => [v, String(v)]), (v) => app.setState({ lr: Number(v) }));
   const cmp = select(`${id}-cmp`, 'train-cmp', COMPARE_PS.map((p) => [p, p === 0 ? '0 (no Dropout)' : String(p)]), (v) => app.setState({ cmp: Number(v) }));
   const controls = el('div', { className: 'tt-train-controls' },
