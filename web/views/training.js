@@ -174,13 +174,14 @@ export function mountTraining(host, app) {
         ...t.runs.map((r, k) => {
           const m = last.runs[k];
           const b = best(k);
-          return el('dl', { className: 'tt-train-run', 'data-run': r.key },
-            el('div', { className: 'tt-train-run-name' }, el('span', { className: `tt-train-swatch tt-train-run${k}`, 'aria-hidden': 'true' }), ` ${r.label}`),
+          return el('div', { className: 'tt-train-run', 'data-run': r.key },
+            el('p', { className: 'tt-train-run-name' }, el('span', { className: `tt-train-swatch tt-train-run${k}`, 'aria-hidden': 'true' }), ` ${r.label}`),
+            el('dl', {},
             el('div', {}, el('dt', { text: 'training loss' }), el('dd', { className: 'mono', 'data-testid': 'train-loss', text: fmtLoss(m.trainLoss) })),
             el('div', {}, el('dt', { text: 'validation loss' }), el('dd', { className: 'mono', 'data-testid': 'val-loss', text: fmtLoss(m.valLoss) })),
             el('div', {}, el('dt', { text: 'gap (validation − training)' }), el('dd', { className: 'mono', text: fmtSigned(m.valLoss - m.trainLoss) })),
             el('div', {}, el('dt', { text: 'lowest validation loss' }), el('dd', { className: 'mono', text: `${fmtLoss(H[b].runs[k].valLoss)} (epoch ${H[b].epoch})` })),
-            el('div', {}, el('dt', { text: 'accuracy: training / validation' }), el('dd', { className: 'mono', text: `${fmtAcc(m.trainAcc)} / ${fmtAcc(m.valAcc)}` })));
+            el('div', {}, el('dt', { text: 'accuracy: training / validation' }), el('dd', { className: 'mono', text: `${fmtAcc(m.trainAcc)} / ${fmtAcc(m.valAcc)}` }))));
         }));
     }
     for (; shownRows < H.length; shownRows++) {
