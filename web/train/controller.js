@@ -12,7 +12,7 @@ import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from 
 import { loadTrainingData, TRAIN_SCRIPT } from './data.js';
 
 /** Milliseconds of training per animation frame. */
-export const FRAME_BUDGET_MS = 9;
+export const FRAME_BUDGET_MS = 10;
 
 /** The trainer settings for a page state; keys missing from the state take the defaults. */
 export function trainSettings(state) {
@@ -124,7 +124,8 @@ export class TrainingController {
     if (!this.trainer) return;
     if (!(await this.ensureData())) return;
     if (this.trainer.done) return;
-    this.stopAt = this.trainer.history.length + 1;
+    // the first Step also measures epoch 0 (the untrained networks), then trains epoch 1
+    this.stopAt = Math.max(1, this.trainer.history.length) + 1;
     this.status = 'playing';
     this.notify();
     this.schedule();

@@ -84,6 +84,7 @@ export function mountTraining(host, app) {
   let shownRows = 0;
   let lastTrainer = null;
   let lastStatusText = '';
+  let lastDrawKey = '';
 
   function setStatus(text) {
     if (text !== lastStatusText) status.textContent = text; // a live region: only real changes are announced
@@ -124,6 +125,7 @@ export function mountTraining(host, app) {
     if (t !== lastTrainer) {
       lastTrainer = t;
       shownRows = 0;
+      lastDrawKey = '';
       tableBody.replaceChildren();
       tableHead.replaceChildren(el('th', { scope: 'col', text: 'epoch' }),
         ...t.runs.flatMap((r, k) => ['training loss', 'validation loss', 'training accuracy', 'validation accuracy']
@@ -146,43 +148,48 @@ export function mountTraining(host, app) {
     where.textContent = `epoch ${t.epoch} of ${c.epochs} · step ${t.stepsDone} of ${t.totalSteps} (${t.stepsPerEpoch} per epoch, batches of ${c.batch} of ${c.trainSize} images)`;
 
     const H = t.history;
-    const series = (k, f) => H.map((h) => h.runs[k][f]);
-    const runs = (what) => t.runs.map((r, k) => ({ color: RUN_COLORS[k], train: series(k, `train${what}`), val: series(k, `val${what}`) }));
     const avail = size.width || 720;
-    const w = Math.max(240, Math.min(560, avail >= 700 ? (avail - 24) / 2 : avail - 8));
-    const lossRuns = runs('Loss');
-    lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs }));
-    accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true }));
-    lossCanvas.dataset.epochs = String(H.length);
+    // charts and numbers change only when an epoch is measured (or the width changes)
+    const drawKey = `${H.length}:${avail}`;
+    if (drawKey !== lastDrawKey) {
+      lastDrawKey = drawKey;
+      const series = (k, f) => H.map((h) => h.runs[k][f]);
+      const runs = (what) => t.runs.map((r, k) => ({ color: RUN_COLORS[k], train: series(k, `train${what}`), val: series(k, `val${what}`) }));
+      const w = Math.max(240, Math.min(560, avail >= 700 ? (avail - 24) / 2 : avail - 8));
+      const lossRuns = runs('Loss');
+      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs }));
+      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true }));
+      lossCanvas.dataset.epochs = String(H.length);
 
-    const last = H.at(-1);
-    if (!last) {
-      summary.replaceChildren(el('p', { text: 'No epoch measured yet.' }));
-      lossCanvas.setAttribute('aria-label', 'Loss curves: no epoch measured yet');
-      accCanvas.setAttribute('aria-label', 'Accuracy curves: no epoch measured yet');
-    } else {
-      const describe = (k, what, fmt) => `${t.runs[k].label}: training ${fmt(last.runs[k][`train${what}`])}, validation ${fmt(last.runs[k][`val${what}`])}`;
-      lossCanvas.setAttribute('aria-label', `Loss curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Loss', fmtLoss)}. ${describe(1, 'Loss', fmtLoss)}.`);
-      accCanvas.setAttribute('aria-label', `Accuracy curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Acc', fmtAcc)}. ${describe(1, 'Acc', fmtAcc)}.`);
-      const best = (k) => {
-        let b = 0;
-        H.forEach((h, e) => { if (h.runs[k].valLoss < H[b].runs[k].valLoss) b = e; });
-        return b;
-      };
-      summary.replaceChildren(
-        el('p', { className: 'tt-train-after', text: `After epoch ${last.epoch}:` }),
-        ...t.runs.map((r, k) => {
-          const m = last.runs[k];
-          const b = best(k);
-          return el('div', { className: 'tt-train-run', 'data-run': r.key },
-            el('p', { className: 'tt-train-run-name' }, el('span', { className: `tt-train-swatch tt-train-run${k}`, 'aria-hidden': 'true' }), ` ${r.label}`),
-            el('dl', {},
-            el('div', {}, el('dt', { text: 'training loss' }), el('dd', { className: 'mono', 'data-testid': 'train-loss', text: fmtLoss(m.trainLoss) })),
-            el('div', {}, el('dt', { text: 'validation loss' }), el('dd', { className: 'mono', 'data-testid': 'val-loss', text: fmtLoss(m.valLoss) })),
-            el('div', {}, el('dt', { text: 'gap (validation − training)' }), el('dd', { className: 'mono', text: fmtSigned(m.valLoss - m.trainLoss) })),
-            el('div', {}, el('dt', { text: 'lowest validation loss' }), el('dd', { className: 'mono', text: `${fmtLoss(H[b].runs[k].valLoss)} (epoch ${H[b].epoch})` })),
-            el('div', {}, el('dt', { text: 'accuracy: training / validation' }), el('dd', { className: 'mono', text: `${fmtAcc(m.trainAcc)} / ${fmtAcc(m.valAcc)}` }))));
-        }));
+      const last = H.at(-1);
+      if (!last) {
+        summary.replaceChildren(el('p', { text: 'No epoch measured yet.' }));
+        lossCanvas.setAttribute('aria-label', 'Loss curves: no epoch measured yet');
+        accCanvas.setAttribute('aria-label', 'Accuracy curves: no epoch measured yet');
+      } else {
+        const describe = (k, what, fmt) => `${t.runs[k].label}: training ${fmt(last.runs[k][`train${what}`])}, validation ${fmt(last.runs[k][`val${what}`])}`;
+        lossCanvas.setAttribute('aria-label', `Loss curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Loss', fmtLoss)}. ${describe(1, 'Loss', fmtLoss)}.`);
+        accCanvas.setAttribute('aria-label', `Accuracy curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Acc', fmtAcc)}. ${describe(1, 'Acc', fmtAcc)}.`);
+        const best = (k) => {
+          let b = 0;
+          H.forEach((h, e) => { if (h.runs[k].valLoss < H[b].runs[k].valLoss) b = e; });
+          return b;
+        };
+        summary.replaceChildren(
+          el('p', { className: 'tt-train-after', text: `After epoch ${last.epoch}:` }),
+          ...t.runs.map((r, k) => {
+            const m = last.runs[k];
+            const b = best(k);
+            return el('div', { className: 'tt-train-run', 'data-run': r.key },
+              el('p', { className: 'tt-train-run-name' }, el('span', { className: `tt-train-swatch tt-train-run${k}`, 'aria-hidden': 'true' }), ` ${r.label}`),
+              el('dl', {},
+                el('div', {}, el('dt', { text: 'training loss' }), el('dd', { className: 'mono', 'data-testid': 'train-loss', text: fmtLoss(m.trainLoss) })),
+                el('div', {}, el('dt', { text: 'validation loss' }), el('dd', { className: 'mono', 'data-testid': 'val-loss', text: fmtLoss(m.valLoss) })),
+                el('div', {}, el('dt', { text: 'gap (validation − training)' }), el('dd', { className: 'mono', text: fmtSigned(m.valLoss - m.trainLoss) })),
+                el('div', {}, el('dt', { text: 'lowest validation loss' }), el('dd', { className: 'mono', text: `${fmtLoss(H[b].runs[k].valLoss)} (epoch ${H[b].epoch})` })),
+                el('div', {}, el('dt', { text: 'accuracy: training / validation' }), el('dd', { className: 'mono', text: `${fmtAcc(m.trainAcc)} / ${fmtAcc(m.valAcc)}` }))));
+          }));
+      }
     }
     for (; shownRows < H.length; shownRows++) {
       const h = H[shownRows];
