@@ -173,3 +173,16 @@ test('axe-core finds no accessibility violations in the training, params and led
     }
   }
 });
+
+test('a network too big to train: the training view says why, the ledger falls back to the rule', async () => {
+  const { page, errors, context } = await open(`${base}/embed.html?view=ledger&net=L4096-4096&input=random&batch=1`);
+  assert.match(await page.textContent('[data-testid="ledger-params"]'), /67,125,248 B/);
+  assert.match(await page.textContent('[data-testid="ledger-adam"]'), /by the rule.*134,250,496 B/);
+  assert.match(await page.textContent('[data-testid="ledger-measured"]'), /^Not measured: this network has more than 2,000,000 parameters/);
+  await context.close();
+  const t = await open(`${base}/embed.html?view=training&net=L4096-4096&input=random&batch=1`);
+  assert.match(await t.page.textContent('[data-testid="train-status"]'), /^Cannot train this network here: the network has 16,781,312 parameters; the page trains networks of at most 2,000,000/);
+  assert.equal(await t.page.isDisabled('[data-testid="train-play"]'), true);
+  assert.deepEqual([...errors, ...t.errors], []);
+  await t.context.close();
+});

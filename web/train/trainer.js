@@ -90,7 +90,7 @@ export class PageTrainer {
     const linears = c.net.filter((s) => s.kind === 'linear');
     const params = linears.reduce((n, s) => n + api.Linear.countParameters(s.in, s.out, s.bias), 0);
     if (params > MAX_TRAIN_PARAMS) {
-      throw new RangeError(`This network has ${api.fmtInt(params)} parameters; the page trains networks of at most ${api.fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
+      throw new RangeError(`the network has ${api.fmtInt(params)} parameters; the page trains networks of at most ${api.fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
     }
     const asBuilt = c.net;
     const compare = comparisonSpecs(c.net, c.compareP);
@@ -151,15 +151,15 @@ export class PageTrainer {
       try {
         summary = net.summary([1, c.features]);
       } catch (e) {
-        throw new RangeError(`The network does not take ${c.features} features (one per pixel of a ${Math.sqrt(c.features)}×${Math.sqrt(c.features)} image): ${e.message}`);
+        throw new RangeError(`the network does not take ${c.features} features (one per pixel of a ${Math.sqrt(c.features)}×${Math.sqrt(c.features)} image): ${e.message}`);
       }
       const out = summary.rows.at(-1).outputShape;
       if (out.length !== 2 || out[1] !== c.classes) {
-        throw new RangeError(`The network ends in ${out.at(-1)} features; classifying Fashion-MNIST needs ${c.classes}, one per class.`);
+        throw new RangeError(`the network ends in ${out.at(-1)} features; classifying Fashion-MNIST needs ${c.classes}, one per class.`);
       }
       run.named = net.namedParameters();
       const params = run.named.map(([, p]) => p);
-      if (params.length === 0) throw new RangeError('The network has no parameters to train: add a Linear layer.');
+      if (params.length === 0) throw new RangeError('the network has no parameters to train: add a Linear layer');
       run.opt = c.optimizer === 'adam'
         ? new api.Adam(params, { lr: c.lr })
         : new api.SGD(params, { lr: c.lr, momentum: 0.9 });

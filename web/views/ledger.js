@@ -9,6 +9,7 @@
 import { el, isEmbed } from '../dom.js';
 import { savedForBackward, measureTraining } from '../train/ledger.js';
 import { trainingFor } from '../train/controller.js';
+import { MAX_TRAIN_PARAMS } from '../train/trainer.js';
 
 let uid = 0;
 
@@ -52,8 +53,13 @@ export function mountLedger(host, app) {
     const key = JSON.stringify([state.net.map((s) => (s.kind === 'dropout' ? 'D' : s)), state.batch]);
     if (key !== cacheKey) {
       cacheKey = key;
+      const params = state.net.filter((l) => l.kind === 'linear').reduce((n, l) => n + api.Linear.countParameters(l.in, l.out, l.bias), 0);
       try {
-        cached = { value: measureTraining(api, state.net, { batch: state.batch, init: state.init }) };
+        // a second copy of a big network (with gradients and Adam's state) would cost too much memory:
+        // then the bytes follow the rule, 4 per number, and nothing is measured
+        cached = params > MAX_TRAIN_PARAMS
+          ? { rule: true, value: { paramBytes: 4 * params, gradBytes: 4 * params, stateBytes: { sgd: 4 * params, adam: 8 * params }, forwardBytes: null } }
+          : { value: measureTraining(api, state.net, { batch: state.batch, init: state.init }) };
       } catch (e) {
         cached = { error: e.message };
       }
@@ -88,12 +94,13 @@ export function mountLedger(host, app) {
     const sgd = v.stateBytes.sgd;
     const adam = v.stateBytes.adam;
     const state0 = optName === 'adam' ? adam : sgd;
+    const how = m.rule ? `by the rule, 4 bytes per number (not measured above ${fmtInt(MAX_TRAIN_PARAMS)} parameters)` : null;
     caption.textContent = `Training memory of this network at a batch of ${B} (optimizer: ${optName === 'adam' ? 'Adam' : 'SGD with momentum'})`;
     body.replaceChildren(
       row('Parameters', `${fmtInt(params)} weights and biases`, v.paramBytes, 'ledger-params'),
-      row('Gradients', 'one .grad per parameter, the same shapes (measured after backward)', v.gradBytes, 'ledger-grads'),
-      row(`Optimizer state: SGD with momentum${optName === 'sgd' ? ' (chosen)' : ''}`, 'one momentum buffer per parameter: one more copy (stateBytes() after a step)', sgd, 'ledger-sgd'),
-      row(`Optimizer state: Adam${optName === 'adam' ? ' (chosen)' : ''}`, 'two moment buffers per parameter (mean and mean square of the gradient): two more copies (stateBytes() after a step)', adam, 'ledger-adam'),
+      row('Gradients', `one .grad per parameter, the same shapes (${how ?? 'measured after backward'})`, v.gradBytes, 'ledger-grads'),
+      row(`Optimizer state: SGD with momentum${optName === 'sgd' ? ' (chosen)' : ''}`, `one momentum buffer per parameter: one more copy (${how ?? 'stateBytes() after a step'})`, sgd, 'ledger-sgd'),
+      row(`Optimizer state: Adam${optName === 'adam' ? ' (chosen)' : ''}`, `two moment buffers per parameter (mean and mean square of the gradient): two more copies (${how ?? 'stateBytes() after a step'})`, adam, 'ledger-adam'),
       row('Activations kept for backward', `at a batch of ${B}: the tensors marked below, input included`, saved.keptBytes, 'ledger-acts'),
       row('Dropout masks', 'one float32 0/1 mask per Dropout, the size of its output', saved.maskBytes, 'ledger-masks'));
     const total = v.paramBytes + v.gradBytes + state0 + saved.keptBytes + saved.maskBytes;
@@ -108,7 +115,7 @@ export function mountLedger(host, app) {
     }
     compare.textContent = `torchinfo's "Forward/backward pass size" for this batch would be ${fmtB(saved.torchinfoBytes, api)}: every layer's output counted twice (once for the value, once for its gradient). This library's autograd keeps ${fmtB(saved.keptBytes + saved.maskBytes, api)} from the forward pass: only what each backward needs (a fused Linear+ReLU stores one output, not two; a Dropout keeps its mask, not its input), plus the masks torchinfo does not count.`;
     const expected = saved.keptBytes - (saved.input.kept ? saved.input.bytes : 0) + saved.maskBytes;
-    measured.textContent = `Measured: one real training forward pass at this batch made the core hold ${fmtB(v.forwardBytes, api)} more (memoryInfo before and after, the input already counted): the kept activations and masks above without the input (${fmtB(expected, api)}), plus ${fmtInt(v.forwardBytes - expected)} bytes for the targets and the one-number loss.`;
+    measured.textContent = v.forwardBytes === null ? `Not measured: this network has more than ${fmtInt(MAX_TRAIN_PARAMS)} parameters, too many to build a second copy for a test step; the rows above follow the rule.` : `Measured: one real training forward pass at this batch made the core hold ${fmtB(v.forwardBytes, api)} more (memoryInfo before and after, the input already counted): the kept activations and masks above without the input (${fmtB(expected, api)}), plus ${fmtInt(v.forwardBytes - expected)} bytes for the targets and the one-number loss.`;
 
     layerCaption.textContent = `Each layer's output at a batch of ${B}, from the page's forward pass`;
     const shape = (n, i) => (model.layers[i]?.shape ? `[${model.layers[i].shape.join(', ')}]` : '–');

@@ -51,7 +51,7 @@ export function mountParams(host, app) {
     if (!t) {
       body.replaceChildren();
       total.textContent = '';
-      status.textContent = ctrl.error ? `No training network: ${ctrl.error}` : 'No training network.';
+      status.textContent = ctrl.error ? `Cannot train this network here: ${ctrl.error}` : 'No training network.';
       return;
     }
     const k = Number(run.value);

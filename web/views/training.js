@@ -115,7 +115,7 @@ export function mountTraining(host, app) {
     reset.disabled = !t;
 
     if (!t) {
-      setStatus(ctrl.error ? `This network cannot be trained here: ${ctrl.error}` : 'No network to train.');
+      setStatus(ctrl.error ? `Cannot train this network here: ${ctrl.error}` : 'No network to train.');
       charts.hidden = true;
       legend.replaceChildren();
       summary.replaceChildren();
