@@ -17,7 +17,7 @@ import { rt } from './core.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
 import { keep } from './scope.js';
 import {
-  isTensor, nodeOf, ptrOf, requiresGradOf, setGradRaw, setNode, shapeOf, storageOf, tensorArg, wrap,
+  gradOf, nodeOf, ptrOf, requiresGradOf, setGradRaw, setNode, shapeOf, storageOf, tensorArg, wrap,
 } from './tensor.js';
 
 let gradEnabled = true;
@@ -189,8 +189,8 @@ function topoOrder(root) {
 /** The pointer of a leaf's .grad, made (zeros) if it has none; 0 if the leaf was disposed. */
 function leafGrad(leaf) {
   if (storageOf(leaf) === null) return 0;
-  let g = leaf.grad;
-  if (g === null || !isTensor(g) || storageOf(g) === null) {
+  let g = gradOf(leaf);
+  if (g === null || storageOf(g) === null) {
     g = wrap(zerosLike(shapeOf(leaf)));
     keep(g); // a gradient belongs to its leaf, not to the tidy() that ran backward()
     setGradRaw(leaf, g);

@@ -23,8 +23,12 @@ await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
 await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
 
-// Styles: web/style.css, then each view's own stylesheet.
-const css = [join(root, 'web/style.css'), ...readdirSync(join(root, 'web/views')).filter((f) => f.endsWith('.css')).sort().map((f) => join(root, 'web/views', f))]
+// Styles: web/style.css, then each view's own stylesheet (web/views/<view>.css
+// or, for a view that is a folder, web/views/<view>/*.css), in path order.
+const views = join(root, 'web/views');
+const viewCss = readdirSync(views, { recursive: true }).map(String).filter((f) => f.endsWith('.css') && f.split(/[\\/]/).length <= 2)
+  .sort().map((f) => join(views, f));
+const css = [join(root, 'web/style.css'), ...viewCss]
   .filter(existsSync).map((f) => `/* ${f.slice(root.length)} */\n${readFileSync(f, 'utf8')}`).join('\n');
 writeFileSync(join(out, 'assets/style.css'), css);
 

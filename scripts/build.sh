@@ -13,18 +13,7 @@ cd "$(dirname "$0")/.."
 # Debian's acorn only through NODE_PATH.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 jobs=$(nproc 2>/dev/null || echo 2)
-# CMake records the absolute source path in a build directory's cache and
-# refuses to reuse the directory from anywhere else: after the checkout was
-# moved or copied, start that directory afresh.
-tt_fresh_build_dir() {
-  local dir=$1 cache=$1/CMakeCache.txt home
-  [ -f "$cache" ] || return 0
-  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
-  if [ "$home" != "$(pwd -P)" ]; then
-    echo "$dir was configured for $home: configuring it afresh for $(pwd -P)" >&2
-    rm -rf "$dir"
-  fi
-}
+source scripts/lib.sh
 
 # The presets are in CMakePresets.json. emcmake adds the toolchain file of
 # the emcc on PATH (overriding the preset's Debian path).

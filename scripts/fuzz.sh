@@ -12,18 +12,7 @@
 # checkout (the checkout was moved or copied) is configured afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# CMake records the absolute source path in a build directory's cache and
-# refuses to reuse the directory from anywhere else: after the checkout was
-# moved or copied, start that directory afresh.
-tt_fresh_build_dir() {
-  local dir=$1 cache=$1/CMakeCache.txt home
-  [ -f "$cache" ] || return 0
-  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
-  if [ "$home" != "$(pwd -P)" ]; then
-    echo "$dir was configured for $home: configuring it afresh for $(pwd -P)" >&2
-    rm -rf "$dir"
-  fi
-}
+source scripts/lib.sh
 seconds=${1:-60}
 tt_fresh_build_dir build/fuzz
 cmake --preset fuzz >/dev/null

@@ -21,11 +21,8 @@ echo "== CTest (wasm: the GEMM and gradient tests under node, SIMD128 and scalar
 ctest --test-dir build/wasm --output-on-failure
 
 echo "== CTest (native, ASan + UBSan)"
-# a build/asan configured for another checkout (moved or copied) starts afresh
-if [ -f build/asan/CMakeCache.txt ] &&
-  ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$(pwd -P)" build/asan/CMakeCache.txt; then
-  rm -rf build/asan
-fi
+source scripts/lib.sh
+tt_fresh_build_dir build/asan
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs" >/dev/null
 ctest --preset asan -j"$jobs"  # ASAN_OPTIONS: detect_leaks=1:allocator_may_return_null=1 (CMakePresets.json)

@@ -532,6 +532,30 @@ int tt_tensor_transpose_backward(tt_tensor *da, const tt_tensor *dy, int dim0, i
 
 static const char *const tt_reduce_names[] = {"sum", "mean", "max"};
 
+/* The geometry of a reduction of a over axis ax (all: every element): a is
+ * viewed as [outer, len, inner] with len the reduced extent, and dims/the
+ * return value are the result's shape and rank (keepdims keeps 1s). */
+static int tt_reduce_geometry(const tt_tensor *a, int all, int ax, int keepdims, size_t *outer,
+                              size_t *len, size_t *inner, int32_t *dims) {
+    int nd = 0;
+    *outer = 1, *len = a->size, *inner = 1;
+    if (all) {
+        if (keepdims)
+            for (int i = 0; i < a->ndim; i++) dims[nd++] = 1;
+        return nd;
+    }
+    *len = (size_t)a->shape[ax];
+    for (int i = 0; i < a->ndim; i++) {
+        if (i < ax) *outer *= (size_t)a->shape[i];
+        if (i > ax) *inner *= (size_t)a->shape[i];
+        if (i != ax)
+            dims[nd++] = a->shape[i];
+        else if (keepdims)
+            dims[nd++] = 1;
+    }
+    return nd;
+}
+
 /* View the input as [outer, len, inner] around the reduced axis (or as
  * [1, size, 1] for a full reduction) and reduce the middle. Sums run in
  * double, front to back, so they are exact for the lesson's sizes and the
@@ -548,23 +572,9 @@ int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int a
     if (!all && ax < 0)
         return tt_fail(TT_ERR_ARG, "%s: axis %d is out of range for %s (rank %d)", name, axis,
                        tt_shape_str(sa, a->ndim, a->shape), (int)a->ndim);
-    size_t outer = 1, len = a->size, inner = 1;
+    size_t outer, len, inner;
     int32_t dims[4];
-    int nd = 0;
-    if (all) {
-        if (keepdims)
-            for (int i = 0; i < a->ndim; i++) dims[nd++] = 1;
-    } else {
-        len = (size_t)a->shape[ax];
-        for (int i = 0; i < a->ndim; i++) {
-            if (i < ax) outer *= (size_t)a->shape[i];
-            if (i > ax) inner *= (size_t)a->shape[i];
-            if (i != ax)
-                dims[nd++] = a->shape[i];
-            else if (keepdims)
-                dims[nd++] = 1;
-        }
-    }
+    int nd = tt_reduce_geometry(a, all, ax, keepdims, &outer, &len, &inner, dims);
     if (op == TT_MAX && len == 0)
         return tt_fail(TT_ERR_SHAPE, "max: cannot reduce %s over an empty axis",
                        tt_shape_str(sa, a->ndim, a->shape));
@@ -619,23 +629,9 @@ int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tenso
     if (!all && ax < 0)
         return tt_fail(TT_ERR_ARG, "%s: axis %d is out of range for %s (rank %d)", name, axis, sa,
                        (int)a->ndim);
-    size_t outer = 1, len = a->size, inner = 1;
+    size_t outer, len, inner;
     int32_t dims[4];
-    int nd = 0;
-    if (all) {
-        if (keepdims)
-            for (int i = 0; i < a->ndim; i++) dims[nd++] = 1;
-    } else {
-        len = (size_t)a->shape[ax];
-        for (int i = 0; i < a->ndim; i++) {
-            if (i < ax) outer *= (size_t)a->shape[i];
-            if (i > ax) inner *= (size_t)a->shape[i];
-            if (i != ax)
-                dims[nd++] = a->shape[i];
-            else if (keepdims)
-                dims[nd++] = 1;
-        }
-    }
+    int nd = tt_reduce_geometry(a, all, ax, keepdims, &outer, &len, &inner, dims);
     if (op == TT_MAX && len == 0)
         return tt_fail(TT_ERR_SHAPE, "max backward: cannot reduce %s over an empty axis", sa);
     if (!tt_shape_is(dy, nd, dims))

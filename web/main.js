@@ -4,12 +4,15 @@
 // (index.html), one view in an iframe (embed.html?view=dropout), or a
 // <tt-view view="dropout"> element on any page that loads the script.
 //
-// Views draw; the core computes: every number a view shows comes from the
-// js/ API (tensors, stats, summary), never from arithmetic in web/.
+// Views draw; the core computes: the numbers a view shows come from the
+// js/ API (tensors, stats, summary, the layers' own counts) and are
+// formatted by web/format.js; what views still work out themselves is
+// layout and counting (which cells to draw, shares of a total).
 
 import * as api from '../js/api.js';
 import { readHash, writeHash, defaults, LIMITS } from './state.js';
 import { NetworkModel } from './network.js';
+import { fashionStart as firstImage, withGenerator } from './seeds.js';
 import { VIEWS } from './views/index.js';
 
 // Where this bundle was loaded from, so assets next to it (the scalar
@@ -31,11 +34,8 @@ function fashionData() {
   return raw.decoded;
 }
 
-/** Index of the first image of the batch: the seed picks which slice of the sample is shown. */
-export function fashionStart(state, data) {
-  const n = Math.min(state.batch, data.count);
-  return (state.seed * 37) % Math.max(1, data.count - n + 1);
-}
+/** Index of the first image of the batch: the seed picks which slice of the sample is shown (web/seeds.js). */
+export const fashionStart = (state, data) => firstImage(state.seed, state.batch, data.count);
 
 /** The input batch for a state, as a Tensor [batch, features] (owned by the caller). */
 function makeInput(state) {
@@ -50,8 +50,7 @@ function makeInput(state) {
     return api.tidy(() => new api.Tensor(Float32Array.from(bytes), { shape: [n, px] }).div(255));
   }
   const features = first?.kind === 'linear' ? first.in : 784;
-  api.manualSeed(state.seed);
-  return api.Tensor.randn([state.batch, features]);
+  return withGenerator(api, 'input', [state.seed], (generator) => api.Tensor.randn([state.batch, features], { generator }));
 }
 
 /**
@@ -90,8 +89,7 @@ export async function createApp(root, opts = {}) {
     pending = false;
     const t0 = performance.now();
     const input = makeInput(app.state);
-    app.model = model.run(app.state, input);
-    app.model.summaryText = model.summaryText(app.state);
+    app.model = model.run(app.state, input); // its summaryText is made when a view first reads it
     app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
     for (const v of app.views) v.update(app.model, app);
     labelScrollRegions();

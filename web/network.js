@@ -1,51 +1,63 @@
 // The model behind the page: turns the state's layer specs into API layers,
-// runs the input through them one layer at a time, and keeps every layer's
-// output for the views. All arithmetic happens in the core through the
-// js/ API; this file only decides what to run and keeps the results.
+// puts them in an api.Sequential and runs its trace() on the input (inside
+// noGrad: the page never trains, so no autograd tape is recorded). The
+// trace keeps every layer's output, shape, parameter count and FLOPs; this
+// file adds each output's statistics (Tensor.stats(), from the core), sums
+// the totals, and decides what to keep between renders.
 //
 // Layers are cached by their spec and position, and each Linear draws its
-// weights from its own seed (page seed, position), so dragging a Dropout
-// slider or editing a later layer never re-draws the weights before it.
+// weights from its own stream (web/seeds.js: page seed, position), so
+// dragging a Dropout slider or editing a later layer never redraws the
+// weights before it. Each Dropout owns a Generator that is pointed at the
+// start of its stream (page seed, position, resample counter) before every
+// run, so the same link shows the same masks.
 
-import { KINDS } from './state.js';
+import { className } from './kinds.js';
+import { formatNet } from './state.js';
+import { generatorFor, reseed, withGenerator } from './seeds.js';
 
-const INIT_SEED_STRIDE = 7919; // a prime: layer i's weights come from seed * stride + i
+const BYTES_PER_FLOAT32 = 4;
 
 export class NetworkModel {
   constructor(api) {
     this.api = api;
-    this.cache = new Map(); // cache key -> layer object
+    this.cache = new Map(); // cache key -> { layer, generator (Dropout only) }
     this.outputs = []; // tensors of the last run (owned here)
     this.input = null; // input tensor of the last run (owned here)
+    this.sequential = null; // the Sequential of the last run's layers
+    this.summary = { key: null, text: null }; // the last summary table and what it was made for
   }
 
-  /** The API layer for spec i (made once per distinct spec). */
-  layerFor(spec, i, state) {
+  /** The cache entry for spec i (made once per distinct spec). */
+  entryFor(spec, i, state) {
     const { api } = this;
     const key = spec.kind === 'linear'
       ? `${i}:L${spec.in}-${spec.out}${spec.bias ? '' : 'n'}:${state.init}:${state.seed}`
       : `${i}:${spec.kind}`;
-    let layer = this.cache.get(key);
-    if (!layer) {
+    let entry = this.cache.get(key);
+    if (!entry) {
       if (spec.kind === 'linear') {
-        api.manualSeed(state.seed * INIT_SEED_STRIDE + i);
-        layer = new api.Linear(spec.in, spec.out, { bias: spec.bias, init: state.init });
+        const layer = withGenerator(api, 'weights', [state.seed, i],
+          (generator) => new api.Linear(spec.in, spec.out, { bias: spec.bias, init: state.init, generator }));
+        entry = { layer, generator: null };
       } else if (spec.kind === 'dropout') {
-        layer = new api.Dropout(spec.p);
+        const generator = generatorFor(api, 'mask', state.seed, i, state.draw);
+        entry = { layer: new api.Dropout(spec.p, { generator }), generator };
       } else {
-        layer = new api[KINDS[spec.kind].className]();
+        entry = { layer: new api[className(spec.kind)](), generator: null };
       }
-      this.cache.set(key, layer);
+      this.cache.set(key, entry);
     }
-    if (spec.kind === 'dropout') layer.p = spec.p;
-    return layer;
+    if (spec.kind === 'dropout') entry.layer.p = spec.p;
+    return entry;
   }
 
-  /** Free cached layers that the current specs no longer use. */
+  /** Free cached layers (and their generators) that the current specs no longer use. */
   prune(used) {
-    for (const [key, layer] of this.cache) {
-      if (!used.has(layer)) {
-        layer.dispose();
+    for (const [key, entry] of this.cache) {
+      if (!used.has(entry)) {
+        entry.layer.dispose();
+        entry.generator?.dispose();
         this.cache.delete(key);
       }
     }
@@ -55,63 +67,76 @@ export class NetworkModel {
    * Run `input` (a Tensor, taken over by the model) through the network of
    * `state`. Returns the model the views draw:
    *   { state, input, layers: [{ index, spec, layer, output, shape, stats,
-   *     params, bytes, flops, error }], error, totals, forwardMs }
+   *     params, bytes, flops, error }], error, totals, forwardMs, summaryText }
+   * Rows after a layer that failed are there too, with output null.
    * Tensors in it stay valid until the next run.
    */
   run(state, input) {
     const { api } = this;
     this.disposeOutputs();
     this.input = input;
-    const layers = state.net.map((spec, i) => this.layerFor(spec, i, state));
-    this.prune(new Set(layers));
-    const training = state.mode === 'train';
-    // Masks depend on the seed and the resample counter only, so the same
-    // link shows the same masks.
-    api.manualSeed(state.seed * INIT_SEED_STRIDE + 5000 + state.draw);
-    const rows = [];
-    let h = input;
-    let error = null;
-    const t0 = performance.now();
-    for (let i = 0; i < layers.length; i++) {
-      const layer = layers[i];
-      const spec = state.net[i];
-      const params = layer.parameters().reduce((n, p) => n + p.size, 0);
-      const row = { index: i, spec, layer, output: null, shape: null, stats: null, params, bytes: params * 4, flops: 0, error: null };
-      rows.push(row);
-      if (error) continue; // past a broken layer nothing runs
-      try {
-        const inShape = h.shape;
-        const out = spec.kind === 'dropout' ? layer.forward(h, training) : layer.forward(h);
-        this.outputs.push(out);
-        row.output = out;
-        row.shape = out.shape;
-        row.flops = layer.flops(inShape);
-        h = out;
-      } catch (e) {
-        row.error = e.message;
-        error = { index: i, name: e.name, message: e.message };
-      }
+    const entries = state.net.map((spec, i) => this.entryFor(spec, i, state));
+    this.prune(new Set(entries));
+    const layers = entries.map((e) => e.layer);
+    // the same masks for the same (seed, position, draw), whatever ran before
+    entries.forEach((e, i) => { if (e.generator) reseed(e.generator, 'mask', state.seed, i, state.draw); });
+    if (!this.sequential || this.sequential.length !== layers.length || this.sequential.layers.some((l, i) => l !== layers[i])) {
+      this.sequential = new api.Sequential(layers); // holds the cached layers; disposed by prune(), not by it
     }
+    this.sequential.train(state.mode === 'train');
+
+    const t0 = performance.now();
+    const trace = api.noGrad(() => this.sequential.trace(input));
     const forwardMs = performance.now() - t0;
+
+    let error = null;
+    const rows = state.net.map((spec, i) => {
+      const t = trace.rows[i];
+      // past a broken layer nothing ran: the row still names the layer and its parameters
+      const params = t ? t.params : layers[i].parameters().reduce((n, p) => n + p.size, 0);
+      const row = {
+        index: i, spec, layer: layers[i], output: t?.output ?? null, shape: t?.shape ?? null, stats: null,
+        params, bytes: params * BYTES_PER_FLOAT32, flops: t?.flops ?? 0, error: t?.error ? t.error.message : null,
+      };
+      if (row.output) this.outputs.push(row.output);
+      if (t?.error) error = { index: i, name: t.error.name, message: t.error.message };
+      return row;
+    });
     for (const row of rows) if (row.output) row.stats = row.output.stats();
     const totals = {
       params: rows.reduce((n, r) => n + r.params, 0),
       flops: rows.reduce((n, r) => n + r.flops, 0),
-      activationBytes: rows.reduce((n, r) => n + (r.output ? r.output.size * 4 : 0), 0),
+      activationBytes: rows.reduce((n, r) => n + (r.output ? r.output.size * BYTES_PER_FLOAT32 : 0), 0),
     };
-    totals.paramBytes = totals.params * 4;
-    return { state, input, layers: rows, error, totals, forwardMs };
+    totals.paramBytes = totals.params * BYTES_PER_FLOAT32;
+    const sequential = this.sequential;
+    const inputShape = input.shape;
+    const summary = () => (error ? null : this.summaryText(sequential, state, inputShape));
+    return {
+      state, input, layers: rows, error, totals, forwardMs,
+      /** The Keras-style summary table (text), or null if the network does not chain; made on first use. */
+      get summaryText() { return summary(); },
+    };
   }
 
-  /** The network's Sequential summary table (a printable text), or null if it does not chain. */
-  summaryText(state) {
-    const { api } = this;
-    const layers = state.net.map((spec, i) => this.layerFor(spec, i, state));
-    try {
-      return new api.Sequential(layers).summary([state.batch, this.input ? this.input.shape.at(-1) : 784]).table;
-    } catch {
-      return null;
+  /**
+   * The network's Sequential.summary() table for an input shape, made once
+   * per network and shape (it runs the layers on zeros) and only when a
+   * view asks for it. null if the network does not chain.
+   */
+  summaryText(sequential, state, inputShape) {
+    // what the table shows: kinds, sizes and p (not the weights' values, so not the seed)
+    const key = `${formatNet(state.net)}|${inputShape.join('x')}`;
+    if (this.summary.key !== key) {
+      let text = null;
+      try {
+        text = sequential.summary(inputShape).table;
+      } catch {
+        text = null;
+      }
+      this.summary = { key, text };
     }
+    return this.summary.text;
   }
 
   disposeOutputs() {
@@ -124,5 +149,7 @@ export class NetworkModel {
   dispose() {
     this.disposeOutputs();
     this.prune(new Set());
+    this.sequential = null;
+    this.summary = { key: null, text: null };
   }
 }

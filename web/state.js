@@ -2,6 +2,11 @@
 // hash. The hash is untrusted input (a link anyone can craft): every key is
 // parsed by a strict grammar and capped, so memory stays bounded; anything
 // malformed falls back to that key's default and is reported as a notice.
+// The lists a key accepts (layer kinds, initialisers, activations) come
+// from the API's metadata through web/kinds.js, never from a copy here.
+
+import { KINDS, ELEMENTWISE_ACTIVATIONS, INITIALIZERS, initializerFor } from './kinds.js';
+import { fmtP } from './format.js';
 
 /** Limits that keep a crafted link from asking for unbounded work or memory. */
 export const LIMITS = Object.freeze({
@@ -10,6 +15,7 @@ export const LIMITS = Object.freeze({
   batch: 256, // rows of the input batch
   hashLength: 2000, // characters of hash we even look at
   depth: [2, 24], // layers of the init-comparison stack
+  seed: 2 ** 31 - 1, // largest page seed (and resample counter)
 });
 
 /** The lesson's MNIST classifier. */
@@ -23,16 +29,8 @@ export const DEFAULT_NET = [
   { kind: 'linear', in: 128, out: 10, bias: true },
 ];
 
-/** Layer kinds, their one-letter code in the hash and their API class name. */
-export const KINDS = Object.freeze({
-  linear: { code: 'L', className: 'Linear' },
-  relu: { code: 'R', className: 'ReLU' },
-  sigmoid: { code: 'S', className: 'Sigmoid' },
-  tanh: { code: 'T', className: 'Tanh' },
-  gelu: { code: 'G', className: 'GELU' },
-  softmax: { code: 'X', className: 'Softmax' },
-  dropout: { code: 'D', className: 'Dropout' },
-});
+/** Layer kinds, their one-letter code in the hash and their API class name (from the API's metadata: web/kinds.js). */
+export { KINDS };
 const BY_CODE = Object.fromEntries(Object.entries(KINDS).map(([kind, k]) => [k.code, kind]));
 
 const INT = /^(0|[1-9][0-9]{0,9})$/;
@@ -72,7 +70,7 @@ export function formatNet(layers) {
   return layers.map((l) => {
     const code = KINDS[l.kind].code;
     if (l.kind === 'linear') return `${code}${l.in}-${l.out}${l.bias ? '' : 'n'}`;
-    if (l.kind === 'dropout') return `${code}${Number(l.p.toFixed(4))}`;
+    if (l.kind === 'dropout') return `${code}${fmtP(l.p)}`; // at most 4 decimals, as PROB accepts
     return code;
   }).join(',');
 }
@@ -82,6 +80,20 @@ const oneOf = (values) => (text) => {
   return text;
 };
 const intIn = (lo, hi) => (text) => parseInt10(text, lo, hi);
+
+/**
+ * An initialiser name: any key or alias Linear's `init` option accepts
+ * (js/enums.js INITIALIZERS), read as its key, so 'lecun_normal' and
+ * 'xavier' are one state and the link is written with the key.
+ */
+export function parseInit(text) {
+  const rec = initializerFor(text);
+  if (!rec) {
+    const names = INITIALIZERS.flatMap((i) => [i.key, ...i.aliases]);
+    throw new Error(`"${text.slice(0, 20)}" is not an initialiser (${names.join(', ')})`);
+  }
+  return rec.key;
+}
 const same = (v) => String(v);
 
 /**
@@ -93,12 +105,12 @@ export const STATE = [
   { key: 'batch', default: 32, parse: intIn(1, LIMITS.batch), format: same, help: 'rows of the input batch' },
   { key: 'mode', default: 'train', parse: oneOf(['train', 'eval']), format: same, help: 'Dropout active or not' },
   { key: 'input', default: 'fashion', parse: oneOf(['fashion', 'random']), format: same, help: 'what enters the network' },
-  { key: 'seed', default: 42, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'seed for weights and inputs' },
-  { key: 'draw', default: 0, parse: intIn(0, 2 ** 31 - 1), format: same, help: 'dropout masks resampled this many times' },
-  { key: 'init', default: 'xavier', parse: oneOf(['xavier', 'xavier_uniform', 'he_normal', 'normal']), format: same, help: 'initialiser of the network' },
+  { key: 'seed', default: 42, parse: intIn(0, LIMITS.seed), format: same, help: 'seed of every random stream (web/seeds.js)' },
+  { key: 'draw', default: 0, parse: intIn(0, LIMITS.seed), format: same, help: 'dropout masks resampled this many times' },
+  { key: 'init', default: INITIALIZERS[0].key, parse: parseInit, format: same, help: 'initialiser of the network' },
   { key: 'layer', default: 0, parse: intIn(0, LIMITS.layers - 1), format: same, help: 'layer shown in detail' },
   { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
-  { key: 'act', default: 'relu', parse: oneOf(['relu', 'tanh', 'sigmoid', 'gelu']), format: same, help: 'activation of the init comparison' },
+  { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
 ];
 
 export function defaults() {

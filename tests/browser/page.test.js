@@ -253,3 +253,56 @@ test('the Sphinx (MyST) example page embeds two working views', async () => {
   assert.deepEqual(ours, []);
   await context.close();
 });
+
+test('the same seed gives the same page; a resample draws new masks and keeps the weights; no summary per render', async () => {
+  const url = `${base}/index.html#seed=7&draw=3&input=random&batch=8`;
+  const snapshot = (page) => page.evaluate(() => {
+    const m = globalThis.__tinytorchApps[0].model;
+    return {
+      input: Array.from(m.input.data.slice(0, 64)),
+      weights: m.layers.filter((r) => r.spec.kind === 'linear').map((r) => Array.from(r.layer.weight.data.slice(0, 64))),
+      masks: m.layers.filter((r) => r.spec.kind === 'dropout').map((r) => Array.from(r.layer.mask.data)),
+      stats: m.layers.map((r) => r.stats),
+    };
+  });
+  const a = await open(url);
+  const first = await snapshot(a.page);
+  await a.context.close();
+  const b = await open(url);
+  const again = await snapshot(b.page);
+  assert.deepEqual(again, first, 'the same link shows the same input, weights, masks and statistics');
+  assert.equal(first.masks.length, 2);
+  for (const m of first.masks) assert.ok(m.includes(0) && m.includes(1));
+  // count Sequential.summary() calls from here on
+  await b.page.evaluate(() => {
+    const { api } = globalThis.__tinytorchApps[0];
+    const proto = api.Sequential.prototype;
+    const original = proto.summary;
+    globalThis.__summaries = 0;
+    proto.summary = function summary(...args) { globalThis.__summaries++; return original.apply(this, args); };
+  });
+  const resample = b.page.locator('[data-testid="resample"]').first();
+  for (let i = 0; i < 3; i++) {
+    await resample.click();
+    await settle(b.page);
+  }
+  const after = await snapshot(b.page);
+  assert.equal(await b.page.evaluate(() => globalThis.__tinytorchApps[0].state.draw), 6);
+  assert.deepEqual(after.input, first.input);
+  assert.deepEqual(after.weights, first.weights, 'resampling masks never redraws the weights');
+  assert.notDeepEqual(after.masks[0], first.masks[0], 'a resample draws a new mask');
+  assert.equal(await b.page.evaluate(() => globalThis.__summaries), 0, 'the summary is made once per network, not per render');
+  // a network change makes one new summary
+  await b.page.evaluate(() => globalThis.__tinytorchApps[0].setState({ batch: 9 }));
+  await settle(b.page);
+  assert.equal(await b.page.evaluate(() => globalThis.__summaries), 1);
+  // the initialiser the student picks says what it is
+  const note = await b.page.locator('[data-testid="init-note"]').textContent();
+  assert.match(note, /LeCun normal/);
+  assert.match(note, /xavier_normal_/);
+  await b.page.locator('[data-testid="init"]').selectOption('he_normal');
+  await settle(b.page);
+  assert.match(await b.page.locator('[data-testid="init-note"]').textContent(), /He \(Kaiming\) normal.*std 0\.0505/);
+  assert.deepEqual(b.errors, []);
+  await b.context.close();
+});

@@ -1,8 +1,9 @@
 // Soak: 10,000 cycles of what the lesson page does (build the default
-// network, forward a batch, read the masks and the summary, dispose), with
-// the page's own NetworkModel. Live tensors and bytes must be back to zero
-// after every cycle, and wasm memory must stop growing after the first
-// cycles. Runs once, in the SIMD pass of the test command.
+// network, trace a batch through it, read the masks and the summary,
+// dispose), with the page's own NetworkModel (its layers' Generators
+// included). Live tensors and bytes must be back to zero after every
+// cycle, and wasm memory must stop growing after the first cycles. Runs
+// once, in the SIMD pass of the test command.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as api from '../../js/index.js';
@@ -20,13 +21,14 @@ test(`soak: ${CYCLES} page cycles keep memory flat`, { skip: api.backendInfo().b
   for (let i = 0; i < CYCLES; i++) {
     const model = new NetworkModel(api);
     const s = { ...state, seed: i % 1000, mode: i % 7 === 0 ? 'eval' : 'train' };
-    api.manualSeed(i);
-    const run = model.run(s, api.Tensor.randn([32, 784]));
+    const generator = new api.Generator(i);
+    const run = model.run(s, api.Tensor.randn([32, 784], { generator }));
+    generator.dispose();
     assert.equal(run.error, null);
     for (const row of run.layers) {
       if (row.spec.kind === 'dropout' && row.layer.mask) maskCells += row.layer.mask.stats().count;
     }
-    assert.ok(model.summaryText(s).includes('Total params: 235,146'));
+    assert.ok(run.summaryText.includes('Total params: 235,146'));
     model.dispose();
     const m = api.memoryInfo();
     if (m.tensors !== start.tensors || m.bytes !== start.bytes) {

@@ -3,6 +3,7 @@
 // core computed; every chart also has a text alternative in its view.
 
 import { viridis, css } from './colormap.js';
+import { fmtTick } from '../format.js';
 
 /** Size a canvas for crisp drawing at this device's pixel ratio; returns its 2-D context, cleared. */
 export function setupCanvas(canvas, width, height) {
@@ -68,7 +69,7 @@ export function drawLines(canvas, series, opts = {}) {
   ctx.stroke();
   ctx.fillStyle = '#333';
   ctx.textAlign = 'right';
-  const tick = (v) => (opts.logY ? `1e${Math.round(v)}` : Number(v.toPrecision(2)).toString());
+  const tick = (v) => (opts.logY ? `1e${Math.round(v)}` : fmtTick(v));
   ctx.fillText(tick(hi), left - 3, 12);
   ctx.fillText(tick(lo), left - 3, height - bottom);
   ctx.textAlign = 'center';
@@ -88,24 +89,4 @@ export function drawLines(canvas, series, opts = {}) {
     ctx.stroke();
   }
   ctx.setLineDash([]);
-}
-
-/** Format a number for people: 235146 -> "235,146" (one cached formatter: views call this per frame). */
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-export const fmtInt = (n) => INT.format(Math.round(n));
-
-/** A readable number: 3 decimals, or scientific for very large or small magnitudes. */
-export function fmtNum(v) {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return v.toFixed(3);
-}
-
-/** Bytes with honest units: SI kB/MB (1000) and, in brackets, KiB (1024). */
-export function fmtBytes(bytes) {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1e6) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1e6).toFixed(2)} MB`;
 }

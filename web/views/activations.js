@@ -5,23 +5,13 @@
 // table lists every layer's output statistics. Every number shown is the
 // core's: Tensor.stats(), Tensor.histogram() and the output tensor's data.
 
-import { KINDS } from '../state.js';
+import { className } from '../kinds.js';
 import { drawHeatmap } from '../draw/heatmap.js';
-import { drawBars, fmtInt, fmtNum } from '../draw/charts.js';
+import { drawBars } from '../draw/charts.js';
+import { fmtInt, fmtLayer, fmtNum, fmtPct, fmtShape } from '../format.js';
 import { el, isEmbed, watchWidth } from '../dom.js';
 
 let uid = 0;
-
-const pct = (part, whole) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
-const shapeText = (shape) => (shape ? `[${shape.join(', ')}]` : '–');
-
-/** "Linear(784→256)", "Dropout(p=0.5)", "ReLU". */
-export function layerName(spec) {
-  const cls = KINDS[spec.kind]?.className ?? spec.kind;
-  if (spec.kind === 'linear') return `${cls}(${spec.in}→${spec.out}${spec.bias ? '' : ', no bias'})`;
-  if (spec.kind === 'dropout') return `${cls}(p=${spec.p})`;
-  return cls;
-}
 
 export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
@@ -95,10 +85,10 @@ export function mountActivations(host, app) {
     const net = model.state.net;
 
     // the layer list
-    const key = net.map(layerName).join('|');
+    const key = net.map(fmtLayer).join('|');
     if (key !== optionsKey) {
       optionsKey = key;
-      select.replaceChildren(...net.map((spec, i) => el('option', { value: String(i), text: `${i} · ${layerName(spec)}` })));
+      select.replaceChildren(...net.map((spec, i) => el('option', { value: String(i), text: `${i} · ${fmtLayer(spec)}` })));
     }
     select.disabled = net.length === 0;
 
@@ -107,11 +97,11 @@ export function mountActivations(host, app) {
       const s = row.stats;
       const tr = el('tr', {},
         el('td', { text: String(row.index) }),
-        el('td', { className: 'tt-act-name', text: layerName(row.spec) }),
-        el('td', { className: 'mono tt-act-shape', text: row.output ? shapeText(row.shape) : (row.error ? 'error' : 'not run') }),
+        el('td', { className: 'tt-act-name', text: fmtLayer(row.spec) }),
+        el('td', { className: 'mono tt-act-shape', text: row.output ? fmtShape(row.shape) : (row.error ? 'error' : 'not run') }),
         el('td', { className: 'mono', text: s ? fmtNum(s.mean) : '–' }),
         el('td', { className: 'mono', text: s ? fmtNum(s.std) : '–' }),
-        el('td', { className: 'mono', text: s ? pct(s.zeros, s.count) : '–' }));
+        el('td', { className: 'mono', text: s ? fmtPct(s.zeros, s.count) : '–' }));
       return tr;
     }));
 
@@ -130,7 +120,7 @@ export function mountActivations(host, app) {
       if (r === i) tr.setAttribute('aria-current', 'true');
     }
     const row = layers[i];
-    const name = layerName(row.spec);
+    const name = fmtLayer(row.spec);
 
     if (!row.output || !row.stats) {
       status.textContent = row.error
@@ -164,7 +154,7 @@ export function mountActivations(host, app) {
     heat.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
     heat.style.aspectRatio = `${cols * shown} / ${tall}`;
     heat.dataset.cell = String(shown);
-    heatCaption.textContent = `Output ${shapeText(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    heatCaption.textContent = `Output ${fmtShape(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
     heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmtNum(s.min)} to ${fmtNum(s.max)}; statistics in the table`);
 
     drawLegend(scale);
@@ -193,8 +183,8 @@ export function mountActivations(host, app) {
     hist.setAttribute('aria-label', `Histogram of ${fmtInt(s.count)} values in 30 bins from ${fmtNum(h.edges[0])} to ${fmtNum(h.edges[h.edges.length - 1])}; the tallest bin, ${fmtNum(h.edges[top])} to ${fmtNum(h.edges[top + 1])}, holds ${fmtInt(h.counts[top])}`);
 
     // statistics from the core
-    const cls = KINDS[row.spec.kind]?.className ?? row.spec.kind;
-    const zeroShare = pct(s.zeros, s.count);
+    const cls = className(row.spec.kind);
+    const zeroShare = fmtPct(s.zeros, s.count);
     zeros.textContent = row.spec.kind === 'linear'
       ? `fraction of exact zeros: ${zeroShare}`
       : `fraction of zeros after ${cls}: ${zeroShare}`;

@@ -5,9 +5,11 @@
 // from the same layer specs (in eval mode; their weights need not be the
 // page's), so the page's model is never touched.
 
-import { fmtInt } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
-import { KINDS, formatNet } from '../state.js';
+import { formatNet } from '../state.js';
+import { className } from '../kinds.js';
+import { withGenerator } from '../seeds.js';
+import { fmtFactor, fmtFlops, fmtInt, fmtLayer, fmtMs, fmtPct } from '../format.js';
 import { el, isEmbed } from '../dom.js';
 
 const WARMUPS = 3;
@@ -15,28 +17,6 @@ const SAMPLES = 15;
 const SAMPLE_MIN_MS = 10; // repeat fast forwards so one sample is at least this long (timer resolution)
 const BUDGET_MS = 2500; // per build: fewer samples for a network that is slow to run
 const AUTO_DELAY_MS = 400;
-
-/** 15063808 -> "15.1 MFLOP". */
-function fmtFlops(n) {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GFLOP`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MFLOP`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kFLOP`;
-  return `${n} FLOP`;
-}
-
-function fmtMs(ms) {
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  return `${ms.toFixed(3)} ms`;
-}
-
-const fmtRate = (r) => (r >= 10 ? r.toFixed(1) : r.toPrecision(2));
-
-function specLabel(spec) {
-  if (spec.kind === 'linear') return `Linear(${spec.in}→${spec.out}${spec.bias ? '' : ', no bias'})`;
-  if (spec.kind === 'dropout') return `Dropout(p=${spec.p})`;
-  return KINDS[spec.kind]?.className ?? spec.kind;
-}
 
 /** The scalar build's API (a second core), loaded once per page by a classic <script src>. */
 let scalarLoad = null;
@@ -65,11 +45,15 @@ function loadScalar(url) {
 
 const nextTask = () => new Promise((r) => setTimeout(r, 0));
 
-/** A layer for a spec, made with `api` (a second API instance works the same). */
-function makeLayer(api, spec) {
-  if (spec.kind === 'linear') return new api.Linear(spec.in, spec.out, { bias: spec.bias });
+/**
+ * A layer for a spec, made with `api` (a second API instance works the
+ * same) and a Generator of that instance for the weights. The timed nets
+ * run in eval mode, where a Dropout draws nothing.
+ */
+function makeLayer(api, spec, generator) {
+  if (spec.kind === 'linear') return new api.Linear(spec.in, spec.out, { bias: spec.bias, generator });
   if (spec.kind === 'dropout') return new api.Dropout(spec.p);
-  return new api[KINDS[spec.kind].className]();
+  return new api[className(spec.kind)]();
 }
 
 /**
@@ -77,14 +61,16 @@ function makeLayer(api, spec) {
  * with `api`. Everything made here is disposed here.
  */
 async function timeForward(api, specs, shape, onProgress) {
-  api.manualSeed(1);
   const layers = [];
   let net = null;
   let x = null;
   try {
-    for (const s of specs) layers.push(makeLayer(api, s));
+    // any weights time the same: the fixed `timing` stream (web/seeds.js), one Generator per API instance
+    withGenerator(api, 'timing', [], (generator) => {
+      for (const s of specs) layers.push(makeLayer(api, s, generator));
+      x = api.Tensor.randn(shape, { generator });
+    });
     net = new api.Sequential(layers).eval();
-    x = api.Tensor.randn(shape);
     const run = () => net.forward(x).dispose();
     const timeReps = (n) => {
       const t0 = performance.now();
@@ -208,7 +194,7 @@ export function mountCost(host, app) {
     c.label.textContent = key === 'simd' ? `This page's build (${result.build})` : `Scalar build (${result.build})`;
     c.kernel.textContent = result.kernel;
     c.time.textContent = fmtMs(result.ms);
-    c.rate.textContent = fmtRate(flops / (result.ms * 1e6));
+    c.rate.textContent = fmtFactor(flops / (result.ms * 1e6)); // FLOPs per ms / 1e6 = GFLOP/s
   }
 
   function showStale() {
@@ -260,8 +246,7 @@ export function mountCost(host, app) {
         setRow('scalar', null);
       }
       if (page && scalar) {
-        const s = scalar.ms / page.ms;
-        speedup.textContent = `×${s >= 10 ? s.toFixed(0) : s.toFixed(1)}`;
+        speedup.textContent = `×${fmtFactor(scalar.ms / page.ms)}`;
       } else {
         speedup.textContent = '—';
       }
@@ -306,12 +291,12 @@ export function mountCost(host, app) {
           fill.style.width = `${Math.min(100, share)}%`;
           fill.style.background = css(viridis(0.55));
           return el('tr', { 'data-index': String(r.index) }, [
-            el('th', { scope: 'row', text: `${r.index}: ${specLabel(r.spec)}` }),
+            el('th', { scope: 'row', text: `${r.index}: ${fmtLayer(r.spec)}` }),
             el('td', { className: 'cost-how', text: r.error ? 'does not run' : how }),
             el('td', { className: 'cost-num cost-flops', text: r.output ? fmtInt(r.flops) : '—' }),
             el('td', { className: 'cost-share' }, [
               el('span', { className: 'cost-bar', 'aria-hidden': 'true' }, [fill]),
-              el('span', { className: 'cost-num', text: r.output ? `${share >= 10 || share === 0 ? share.toFixed(1) : share.toPrecision(2)} %` : '—' }),
+              el('span', { className: 'cost-num', text: r.output ? fmtPct(r.flops, total) : '—' }),
             ]),
           ]);
         });

@@ -1,23 +1,17 @@
 // Dropout: one panel per Dropout layer, drawing the exact 0/1 mask the core
 // used on this forward pass (Dropout.mask), how many elements survived
-// against the binomial expectation, and the inverted-dropout scale 1/(1-p)
-// shown on real elements of the layer's input and output. In eval mode
-// the layer is the identity: the core confirms output - input is all zero.
+// against the binomial expectation (Dropout.survivorStats), and the
+// inverted-dropout scale (Dropout.scale, the float32 1/(1-p) the core
+// multiplies by) shown on real elements of the layer's input and output.
+// In eval mode the layer is the identity: the core confirms output - input
+// is all zero.
 
 import { drawHeatmap } from '../draw/heatmap.js';
+import { LIMITS } from '../state.js';
 import { el, isEmbed, watchWidth } from '../dom.js';
-
-/** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const fmtInt = (n) => INT.format(Math.round(n));
+import { fmtInt, fmtNum, fmtP, fmtPFixed, fmtPct, fmtShape } from '../format.js';
 
 let uid = 0;
-
-const fmtP = (p) => String(Number(p.toFixed(4)));
-const fmtX = (v) => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4));
-/** The survivors' scale 1/(1-p), as a label. */
-const scaleText = (p) => (p < 1 ? (1 / (1 - p)).toFixed(3) : '∞');
-const shapeText = (shape) => `[${shape.join(', ')}]`;
 
 /** How many examples of kept / dropped elements each panel shows. */
 const KEPT_EXAMPLES = 3;
@@ -36,7 +30,8 @@ export function mountDropout(host, app) {
     el('option', { value: 'eval', text: 'evaluation (dropout off)' }));
   mode.addEventListener('change', () => app.setState({ mode: mode.value }));
   const resample = el('button', { type: 'button', 'data-testid': 'resample', text: 'Resample mask' });
-  resample.addEventListener('click', () => app.setState({ draw: app.state.draw + 1 }));
+  // the counter wraps at the URL's cap, so a link can always carry it
+  resample.addEventListener('click', () => app.setState({ draw: (app.state.draw + 1) % (LIMITS.seed + 1) }));
   const toolbar = el('div', { className: 'tt-drop-toolbar' },
     el('span', { className: 'tt-drop-field' }, el('label', { for: `${id}-mode`, text: 'Mode' }), mode), resample);
 
@@ -108,11 +103,12 @@ export function mountDropout(host, app) {
     const { i } = P;
     const row = model.layers[i];
     const p = row.spec.p;
+    const scale = fmtNum(row.layer.scale); // the layer's own factor (Infinity at p = 1)
     P.heading.textContent = `Layer ${i}: Dropout(p=${fmtP(p)})`;
     if (document.activeElement !== P.slider || Number(P.slider.value) !== p) P.slider.value = String(p);
-    P.pOut.textContent = p.toFixed(2);
+    P.pOut.textContent = fmtPFixed(p);
     P.scale.textContent = p < 1
-      ? `${scaleText(p)} = 1 / (1 − ${fmtP(p)})${training ? '' : ' (training only)'}`
+      ? `${scale} = 1 / (1 − ${fmtP(p)})${training ? '' : ' (training only)'}`
       : '∞: at p = 1 every element is dropped, nothing is scaled';
 
     const input = i === 0 ? model.input : model.layers[i - 1].output;
@@ -138,8 +134,8 @@ export function mountDropout(host, app) {
       P.examplesTitle.hidden = true;
       P.examples.replaceChildren();
       P.evalCheck.textContent = same
-        ? `Output equals input: the core computed output − input over ${fmtInt(d.count)} elements, min ${d.min} and max ${d.max}.`
-        : `Output differs from input: output − input ranges from ${d.min} to ${d.max}.`;
+        ? `Output equals input: the core computed output − input over ${fmtInt(d.count)} elements, min ${fmtNum(d.min)} and max ${fmtNum(d.max)}.`
+        : `Output differs from input: output − input ranges from ${fmtNum(d.min)} to ${fmtNum(d.max)}.`;
       P.evalCheck.hidden = false;
       return;
     }
@@ -174,11 +170,10 @@ export function mountDropout(host, app) {
     // survivors, from the core's statistics of the mask
     const s = mask.stats();
     const kept = Math.round(s.mean * s.count);
-    P.survivors.textContent = `${fmtInt(kept)} of ${fmtInt(s.count)} kept (${(100 * s.mean).toFixed(1)}%)`;
-    const mean = (1 - p) * s.count;
-    const sd = Math.sqrt(s.count * p * (1 - p));
-    P.expected.textContent = `expected ${fmtInt(mean)} ± ${fmtInt(sd)}`;
-    P.caption.textContent = `Mask ${shapeText(shape)}: ${fmtInt(rows)} ${rows === 1 ? 'row (sample)' : 'rows (samples)'} × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    P.survivors.textContent = `${fmtInt(kept)} of ${fmtInt(s.count)} kept (${fmtPct(kept, s.count)})`;
+    const expected = app.api.Dropout.survivorStats(s.count, p); // binomial: n(1-p) ± √(n p (1-p))
+    P.expected.textContent = `expected ${fmtInt(expected.expected)} ± ${fmtInt(expected.sd)}`;
+    P.caption.textContent = `Mask ${fmtShape(shape)}: ${fmtInt(rows)} ${rows === 1 ? 'row (sample)' : 'rows (samples)'} × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
     P.canvas.setAttribute('aria-label', `Dropout mask of layer ${i}, ${fmtInt(rows)} by ${fmtInt(cols)}: ${fmtInt(kept)} of ${fmtInt(s.count)} cells kept (yellow), the rest dropped (dark, striped)`);
 
     // survivors' values: x from the layer's input, y from its output, as the core computed them
@@ -192,8 +187,8 @@ export function mountDropout(host, app) {
       else if (m[k] === 0 && dropped === null) dropped = k;
     }
     const where = (k) => `[${Math.floor(k / cols)}, ${k % cols}]`;
-    const rowsShown = items.map((k) => [`${where(k)} kept:`, `x = ${fmtX(x[k])} → y = ${fmtX(y[k])} (×${scaleText(p)})`]);
-    if (dropped !== null) rowsShown.push([`${where(dropped)} dropped:`, `x = ${fmtX(x[dropped])} → y = ${fmtX(y[dropped])}`]);
+    const rowsShown = items.map((k) => [`${where(k)} kept:`, `x = ${fmtNum(x[k])} → y = ${fmtNum(y[k])} (×${scale})`]);
+    if (dropped !== null) rowsShown.push([`${where(dropped)} dropped:`, `x = ${fmtNum(x[dropped])} → y = ${fmtNum(y[dropped])}`]);
     const pad = Math.max(0, ...rowsShown.map(([a]) => a.length));
     const lines = rowsShown.map(([a, b]) => el('li', { text: `${a.padEnd(pad)} ${b}` }));
     P.examplesTitle.textContent = lines.length

@@ -1,6 +1,6 @@
 // Every view the page can mount, by the name used in data-view="..." and
 // embed.html?view=... Each module exports mount(host, app) -> { update(model, app) }.
-import { mountEditor } from './editor.js';
+import { mountEditor } from './editor/index.js';
 import { mountShapes } from './shapes.js';
 import { mountInputs } from './inputs.js';
 import { mountActivations } from './activations.js';

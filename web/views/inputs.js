@@ -10,15 +10,13 @@
 
 import { drawHeatmap } from '../draw/heatmap.js';
 import { el, isEmbed } from '../dom.js';
-import { fmtNum } from '../draw/charts.js';
+import { fmtInt, fmtNum, fmtShape } from '../format.js';
 
 const MAX_THUMBS = 32;
 const PER_ROW = 8;
 const GAP = 2; // canvas pixels between thumbnails
 
 let uid = 0;
-
-const fmtShape = (shape) => `[${shape.join(',')}]`;
 
 export function mountInputs(host, app) {
   const id = `tt-in-${++uid}`;
@@ -61,8 +59,7 @@ export function mountInputs(host, app) {
 
   let drawnKey = null;
 
-  function drawFashion(model, rows, cols) {
-    const f = model.fashion;
+  function drawFashion(model, f, rows, cols) {
     const side = f.rows; // 28
     const n = Math.min(MAX_THUMBS, rows);
     const per = Math.min(PER_ROW, n);
@@ -133,17 +130,17 @@ export function mountInputs(host, app) {
     if (fashion) {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per image. One row is one image: ${fashion.rows}×${fashion.cols} = ${cols} pixel values, flattened into ${cols} features.`;
       note.textContent = `Fashion-MNIST test images (a sample of ${fashion.count}); the seed picks which ones. Pixels 0–255 are divided by 255 in the core, so every value is in [0, 1].`;
-      drawFashion({ ...model, fashion }, rows, cols);
+      drawFashion(model, fashion, rows, cols);
     } else {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per sample. One row is one input of ${cols} features (for images, one image = 784 features).`;
       note.textContent = model.state.input === 'fashion'
         ? 'The Fashion-MNIST sample is not loaded here, so the batch is random normal values instead.'
-        : 'Random normal values (mean 0, std 1) from the core\'s seeded generator: change the seed for another batch.';
+        : 'Random normal values (mean 0, std 1), drawn by the core from the page seed\'s input stream: change the seed for another batch.';
       drawRandom(model, rows, cols, s);
     }
 
     statsCaption.textContent = `The input batch ${fmtShape(shape)}: statistics from the core`;
-    const cells = [['values', String(s.count)], ['mean', fmtNum(s.mean)], ['std', fmtNum(s.std)], ['min', fmtNum(s.min)], ['max', fmtNum(s.max)], ['exact zeros', String(s.zeros)]];
+    const cells = [['values', fmtInt(s.count)], ['mean', fmtNum(s.mean)], ['std', fmtNum(s.std)], ['min', fmtNum(s.min)], ['max', fmtNum(s.max)], ['exact zeros', fmtInt(s.zeros)]];
     statsHead.replaceChildren(el('tr', {}, ...cells.map(([name]) => el('th', { scope: 'col', text: name }))));
     statsBody.replaceChildren(el('tr', {}, ...cells.map(([, value]) => el('td', { className: 'mono', text: value }))));
   }

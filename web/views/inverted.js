@@ -9,24 +9,13 @@
 import { drawLines, setupCanvas } from '../draw/charts.js';
 import { blueOrange, css } from '../draw/colormap.js';
 import { el, isEmbed, watchWidth } from '../dom.js';
-
-/** Whole numbers with thousands separators, like draw/charts.js fmtInt ("8,192"), with one cached formatter. */
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const fmtInt = (n) => INT.format(Math.round(n));
+import { fmtInt, fmtNum, fmtP } from '../format.js';
+import { withGenerator } from '../seeds.js';
 
 let uid = 0;
 const SIZE = 16; // elements in the experiment's input vector
 const DRAWS = [1, 10, 100, 1000];
 const COLORS = { input: '#444', inverted: css(blueOrange(0)), plain: css(blueOrange(1)) };
-
-const fmtP = (p) => String(Number(p.toFixed(4)));
-function fmt(v) {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return v.toPrecision(3);
-}
 
 /**
  * The experiment's input: up to 16 non-zero values from the start of the
@@ -54,16 +43,20 @@ function pickInput(model) {
 }
 
 /**
- * Run the experiment in the core: N draws of a fresh Dropout(p) on x.
- * Returns { gaps, plainGaps (RMS gap after each draw), x, mean, plain, scaled
- * ((1-p)·x) as arrays }.
+ * Run the experiment in the core: N draws of a fresh Dropout(p) on x, its
+ * masks (and x, when random) from the view's own stream (web/seeds.js
+ * `inverted`). Returns { gaps, plainGaps (RMS gap after each draw), x,
+ * mean, plain, scaled ((1-p)·x) as arrays }.
  */
 function experiment(api, values, p, n, seed) {
-  const drop = new api.Dropout(p);
+  return withGenerator(api, 'inverted', [seed], (generator) => api.noGrad(() => runDraws(api, generator, values, p, n)));
+}
+
+function runDraws(api, generator, values, p, n) {
+  const drop = new api.Dropout(p, { generator });
   try {
     return api.tidy(() => {
-      api.manualSeed(seed);
-      const x = values ? new api.Tensor(values) : api.Tensor.rand([SIZE]);
+      const x = values ? new api.Tensor(values) : api.Tensor.rand([SIZE], { generator });
       let sum = api.Tensor.zeros([SIZE]);
       let sumPlain = api.Tensor.zeros([SIZE]);
       const gaps = new Array(n);
@@ -207,12 +200,12 @@ export function mountInverted(host, app) {
     ], { width, height: 190, xLabel: `draws (1 … ${fmtInt(n)})` });
     const g = r.gaps[n - 1];
     const gp = r.plainGaps[n - 1];
-    chart.setAttribute('aria-label', `Line chart of the RMS gap after 1 to ${fmtInt(n)} draws: inverted dropout goes from ${fmt(r.gaps[0])} to ${fmt(g)}, plain dropout from ${fmt(r.plainGaps[0])} to ${fmt(gp)}`);
+    chart.setAttribute('aria-label', `Line chart of the RMS gap after 1 to ${fmtInt(n)} draws: inverted dropout goes from ${fmtNum(r.gaps[0])} to ${fmtNum(g)}, plain dropout from ${fmtNum(r.plainGaps[0])} to ${fmtNum(gp)}`);
 
     resultLead.textContent = `After ${fmtInt(n)} draw${n === 1 ? '' : 's'} the RMS gap between the running mean and x is `;
-    gap.textContent = fmt(g);
+    gap.textContent = fmtNum(g);
     resultMid.textContent = ' with inverted dropout, and ';
-    plainGap.textContent = fmt(gp);
+    plainGap.textContent = fmtNum(gp);
     resultTail.textContent = p >= 1
       ? ' without the scaling: at p = 1 every element is dropped, so no scaling can bring x back.'
       : p === 0
@@ -230,19 +223,18 @@ export function mountInverted(host, app) {
     tableCaption.textContent = `x and the means after ${fmtInt(n)} draw${n === 1 ? '' : 's'} (p = ${fmtP(p)}, from the core)`;
     tbody.replaceChildren(...Array.from(r.x, (v, i) => el('tr', {},
       el('td', { text: String(i) }),
-      el('td', { className: 'mono', text: fmt(v) }),
-      el('td', { className: 'mono', text: fmt(r.mean[i]) }),
-      el('td', { className: 'mono', text: fmt(r.plain[i]) }),
-      el('td', { className: 'mono', text: fmt(r.scaled[i]) }))));
+      el('td', { className: 'mono', text: fmtNum(v) }),
+      el('td', { className: 'mono', text: fmtNum(r.mean[i]) }),
+      el('td', { className: 'mono', text: fmtNum(r.plain[i]) }),
+      el('td', { className: 'mono', text: fmtNum(r.scaled[i]) }))));
   }
 
   nSelect.addEventListener('change', run);
 
   function update(model) {
     const picked = pickInput(model);
-    // a seed of the page's: the same link shows the same experiment
-    const seed = model.state.seed * 7919 + 9000;
-    last = { ...picked, seed };
+    // the page's seed: the same link shows the same experiment
+    last = { ...picked, seed: model.state.seed };
     run();
   }
 

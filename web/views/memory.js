@@ -4,24 +4,10 @@
 // share of the total; then the totals with honest units, the activation
 // memory of this batch, and the core's Keras/torchinfo-style summary.
 
-import { fmtInt } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
-import { KINDS } from '../state.js';
+import { className } from '../kinds.js';
+import { fmtFactor, fmtInt, fmtLayer, fmtPct, honestBytes } from '../format.js';
 import { el, isEmbed } from '../dom.js';
-
-/** "940,584 bytes = 940.6 kB (1 kB = 1000 B) = 918.5 KiB (what Keras prints as KB)". */
-export function honestBytes(bytes, { notes = true } = {}) {
-  const head = `${fmtInt(bytes)} bytes`;
-  if (bytes < 1000) return head;
-  const si = [['GB', 1e9, '1 GB = 10⁹ B'], ['MB', 1e6, '1 MB = 1,000,000 B'], ['kB', 1e3, '1 kB = 1000 B']].find(([, f]) => bytes >= f);
-  const iec = [['GiB', 2 ** 30, 'GB'], ['MiB', 2 ** 20, 'MB'], ['KiB', 1024, 'KB']].find(([, f]) => bytes >= f) ?? ['KiB', 1024, 'KB'];
-  const siText = `${(bytes / si[1]).toFixed(1)} ${si[0]}`;
-  const iecText = `${(bytes / iec[1]).toFixed(1)} ${iec[0]}`;
-  return notes ? `${head} = ${siText} (${si[2]}) = ${iecText} (what Keras prints as ${iec[2]})` : `${head} = ${siText} = ${iecText}`;
-}
-
-const pct = (part, whole) => (whole > 0 ? (100 * part) / whole : 0);
-const fmtPct = (p) => (p >= 10 || p === 0 ? `${p.toFixed(1)} %` : `${p.toPrecision(2)} %`);
 
 export function mountMemory(host, app) {
   const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
@@ -129,10 +115,9 @@ export function mountMemory(host, app) {
       tbody.replaceChildren(...linears.map((r) => {
         const { spec } = r;
         const formula = spec.bias ? `${fmtInt(spec.in)} × ${fmtInt(spec.out)} + ${fmtInt(spec.out)}` : `${fmtInt(spec.in)} × ${fmtInt(spec.out)} (no bias)`;
-        // the spec's formula and the core's count must agree; say so if they do not
-        const expected = spec.in * spec.out + (spec.bias ? spec.out : 0);
-        const agrees = expected === r.params;
-        const share = pct(r.params, total);
+        // the formula's count (Linear.countParameters) and the layer's own parameters must agree; say so if they do not
+        const agrees = app.api.Linear.countParameters(spec.in, spec.out, spec.bias) === r.params;
+        const share = total > 0 ? (100 * r.params) / total : 0;
         const fill = el('span', { className: 'mem-bar-fill' });
         fill.style.width = `${Math.min(100, share)}%`;
         fill.style.background = css(viridis(0.35));
@@ -144,14 +129,14 @@ export function mountMemory(host, app) {
           formulaCell.append(el('span', { className: 'error', text: ` (the core counts ${fmtInt(r.params)} parameters)` }));
         }
         return el('tr', { 'data-testid': 'mem-row', 'data-index': String(r.index) }, [
-          el('th', { scope: 'row', text: `${r.index}: Linear(${spec.in}→${spec.out})` }),
+          el('th', { scope: 'row', text: `${r.index}: ${fmtLayer(spec)}` }),
           formulaCell,
           el('td', { className: 'mem-num mem-bytes', 'data-label': 'float32', text: `${fmtInt(r.bytes)} B` }),
           el('td', { className: 'mem-num mem-bytes', 'data-label': 'float16 would take', text: `${fmtInt(r.params * 2)} B` }),
           el('td', { className: 'mem-num mem-bytes', 'data-label': 'int8 would take', text: `${fmtInt(r.params)} B` }),
           el('td', { className: 'mem-share', 'data-label': 'share' }, [
             el('span', { className: 'mem-bar', 'aria-hidden': 'true' }, [fill]),
-            el('span', { className: 'mem-num', text: fmtPct(share) }),
+            el('span', { className: 'mem-num', text: fmtPct(r.params, total) }),
           ]),
         ]);
       }));
@@ -161,7 +146,7 @@ export function mountMemory(host, app) {
 
       const rest = model.layers.filter((r) => r.spec.kind !== 'linear');
       if (rest.length) {
-        const kinds = [...new Set(rest.map((r) => KINDS[r.spec.kind]?.className ?? r.spec.kind))].join(', ');
+        const kinds = [...new Set(rest.map((r) => className(r.spec.kind)))].join(', ');
         const restParams = rest.reduce((n, r) => n + r.params, 0);
         const one = rest.length === 1;
         const what = restParams === 0
@@ -188,8 +173,7 @@ export function mountMemory(host, app) {
       let sentence = `That is every layer's output for this batch of ${batch}`;
       sentence += model.error ? ` (only the ${ran} layer${ran === 1 ? '' : 's'} before the break ran). ` : '. ';
       if (param > 0 && act > 0) {
-        const ratio = act / param;
-        const how = ratio >= 1 ? `${ratio.toPrecision(2)} times the parameter memory` : `${fmtPct(100 * ratio)} of the parameter memory`;
+        const how = act >= param ? `${fmtFactor(act / param)} times the parameter memory` : `${fmtPct(act, param)} of the parameter memory`;
         sentence += `The activations take ${how}. Parameters are stored once, whatever the batch; activations grow with the batch size, and training keeps them for the backward pass.`;
       } else if (param === 0) {
         sentence += 'With no parameters, activations are all the memory this network needs.';

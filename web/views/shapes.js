@@ -5,21 +5,10 @@
 // in text, not by colour alone) and the layers after it show "not run".
 // Each layer box is a button: it selects that layer for the other views.
 
-import { KINDS } from '../state.js';
 import { el, isEmbed } from '../dom.js';
+import { fmtLayer, fmtShape } from '../format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-
-const fmtShape = (shape) => `[${shape.join(',')}]`;
-const fmtP = (p) => String(Number(p.toFixed(4)));
-
-/** "Linear 784→256", "Linear 784→256, no bias", "ReLU", "Dropout p=0.5". */
-export function shapeLabel(spec) {
-  const cls = KINDS[spec.kind]?.className ?? spec.kind;
-  if (spec.kind === 'linear') return `${cls} ${spec.in}→${spec.out}${spec.bias ? '' : ', no bias'}`;
-  if (spec.kind === 'dropout') return `${cls} p=${fmtP(spec.p)}`;
-  return cls;
-}
 
 /** A small right-pointing arrow (decorative: the list order says the same). */
 function arrow() {
@@ -101,7 +90,7 @@ export function mountShapes(host, app) {
 
     layers.forEach((row, i) => {
       const box = boxes[i];
-      const text = shapeLabel(row.spec);
+      const text = fmtLayer(row.spec);
       if (box.shown.label !== text) {
         box.shown.label = text;
         box.label.textContent = text;
@@ -148,7 +137,7 @@ export function mountShapes(host, app) {
     } else if (error) {
       const after = layers.length - error.index - 1;
       const rest = after ? `; the ${after === 1 ? 'layer' : `${after} layers`} after it did not run.` : '.';
-      text = `Layer ${error.index} (${shapeLabel(layers[error.index].spec)}) raised ${error.name}${rest}`;
+      text = `Layer ${error.index} (${fmtLayer(layers[error.index].spec)}) raised ${error.name}${rest}`;
     } else {
       text = `Shapes: ${[inShape, ...layers.map((r) => fmtShape(r.shape))].join(' → ')}.`;
     }
