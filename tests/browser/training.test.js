@@ -121,7 +121,7 @@ test('served with the strict CSP: Step and Play in the lesson fill the params an
   const rows = page.locator('[data-testid="params-table"] tbody tr');
   assert.equal(await rows.count(), 6);
   const first = await rows.nth(0).locator('th, td').allTextContents();
-  assert.deepEqual(first.slice(0, 5), ['0.weight', '[784, 256]', '200,704', 'true', '8']);
+  assert.deepEqual(first.slice(0, 5), ['0.weight', '[784,256]', '200,704', 'true', '8']);
   assert.ok(Number(first[6]) > 0 && Number(first[7]) > 0, `norms ${first[6]}, ${first[7]}`);
   const expected = await page.evaluate(() => {
     const t = globalThis.__tinytorchApps[0].training.trainer;

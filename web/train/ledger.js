@@ -17,6 +17,9 @@
 //   forward pass, after backward and after the optimizer step, and each
 //   optimizer's stateBytes(): measured numbers to set beside the rule.
 
+import { className } from '../kinds.js';
+import { generatorFor } from '../seeds.js';
+
 const FLOAT32 = 4;
 const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'gelu', 'softmax']);
 
@@ -78,13 +81,13 @@ export function savedForBackward(specs, inputSize, sizes) {
  * network threw.
  */
 export function measureTraining(api, specs, { batch, features = 784, classes = 10, init = 'xavier' } = {}) {
-  const gen = new api.Generator(1);
+  const gen = generatorFor(api, 'ledger'); // any weights and masks do: only sizes are measured
   const layers = [];
   try {
     for (const s of specs) {
       if (s.kind === 'linear') layers.push(new api.Linear(s.in, s.out, { bias: s.bias, init, generator: gen }));
       else if (s.kind === 'dropout') layers.push(new api.Dropout(s.p, { generator: gen }));
-      else layers.push(new api[{ relu: 'ReLU', sigmoid: 'Sigmoid', tanh: 'Tanh', gelu: 'GELU', softmax: 'Softmax' }[s.kind]]());
+      else layers.push(new api[className(s.kind)]());
     }
   } catch (e) {
     for (const l of layers) l.dispose();

@@ -9,23 +9,23 @@
 // or one chunk of an evaluation), so the page can run as many as fit in a
 // frame's time budget (runFor) and stay responsive without a worker.
 //
-// Seeds, all derived from the page seed s (stride 7919, a prime, as in
-// web/network.js): Linear layer i draws its weights from Generator(s·7919 +
-// i), the same stream the page's other views use, so training starts from
-// the weights they show; the order of epoch e from Generator(s·7919 + 6000
-// + e); each run's Dropout masks from Generator(s·7919 + 7000). The same
-// settings therefore give the same curves, bit for bit.
+// Seeds, all from the page seed S through web/seeds.js: Linear layer i
+// draws its weights from the `weights` stream (S, i), the stream the
+// page's other views use, so training starts from the weights they show;
+// epoch e's order from `trainOrder` (S, e); each run's Dropout masks from
+// a Generator of its own on the `trainMask` stream (S), so both runs get
+// the same draws. The same settings therefore give the same curves, bit
+// for bit.
 
-export const SEED_STRIDE = 7919;
-const ORDER_SEED = 6000;
-const MASK_SEED = 7000;
+import { OPTIMIZERS } from './settings.js';
+import { generatorFor, withGenerator } from '../seeds.js';
+import { className } from '../kinds.js';
+import { fmtInt, fmtP } from '../format.js';
 
 /** Rows per evaluation unit: big enough to be efficient, small enough for a frame. */
 export const EVAL_CHUNK = 200;
 /** At most this many parameters per network: two runs, each with grads and optimizer state. */
 export const MAX_TRAIN_PARAMS = 2_000_000;
-
-import { OPTIMIZERS } from './settings.js';
 
 export const TRAIN_DEFAULTS = Object.freeze({
   trainSize: 300, // images the networks learn from
@@ -45,7 +45,6 @@ export function comparisonSpecs(specs, p) {
   return specs.map((s) => (s.kind === 'dropout' ? { ...s, p } : s));
 }
 
-const fmtP = (p) => String(Number(p.toFixed(4)));
 
 /** The Euclidean norm of a tensor from its core statistics: sqrt(n·(std² + mean²)) over its n finite elements. */
 export function normFromStats(s) {
@@ -90,7 +89,7 @@ export class PageTrainer {
     const linears = c.net.filter((s) => s.kind === 'linear');
     const params = linears.reduce((n, s) => n + api.Linear.countParameters(s.in, s.out, s.bias), 0);
     if (params > MAX_TRAIN_PARAMS) {
-      throw new RangeError(`the network has ${api.fmtInt(params)} parameters; the page trains networks of at most ${api.fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
+      throw new RangeError(`the network has ${fmtInt(params)} parameters; the page trains networks of at most ${fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
     }
     const asBuilt = c.net;
     const compare = comparisonSpecs(c.net, c.compareP);
@@ -119,23 +118,18 @@ export class PageTrainer {
   #makeRun(key, label, specs) {
     const { api } = this;
     const c = this.config;
-    const maskGen = new api.Generator(c.seed * SEED_STRIDE + MASK_SEED);
+    const maskGen = generatorFor(api, 'trainMask', c.seed);
     const layers = [];
     try {
       specs.forEach((s, i) => {
         if (s.kind === 'linear') {
-          const g = new api.Generator(c.seed * SEED_STRIDE + i);
-          try {
-            layers.push(new api.Linear(s.in, s.out, { bias: s.bias, init: c.init, generator: g }));
-          } finally {
-            g.dispose();
-          }
+          layers.push(withGenerator(api, 'weights', [c.seed, i], (generator) => new api.Linear(s.in, s.out, { bias: s.bias, init: c.init, generator })));
         } else if (s.kind === 'dropout') {
           layers.push(new api.Dropout(s.p, { generator: maskGen }));
         } else {
-          const name = { relu: 'ReLU', sigmoid: 'Sigmoid', tanh: 'Tanh', gelu: 'GELU', softmax: 'Softmax' }[s.kind];
-          if (!name) throw new RangeError(`layer ${i}: unknown kind "${s.kind}"`);
-          layers.push(new api[name]());
+          const Layer = api[className(s.kind)];
+          if (typeof Layer !== 'function') throw new RangeError(`layer ${i}: unknown kind "${s.kind}"`);
+          layers.push(new Layer());
         }
       });
     } catch (e) {
@@ -146,14 +140,17 @@ export class PageTrainer {
     const net = new api.Sequential(layers);
     const run = { key, label, specs, net, maskGen, opt: null, named: [], lastLoss: NaN, gradStats: null, updateStats: null };
     try {
-      // shapes: [1, features] must chain to [1, classes]
-      let summary;
+      // shapes: one row of zeros, [1, features], must come out as [1, classes]
+      // (in eval mode and without autograd: no mask is drawn, nothing recorded)
+      let out;
       try {
-        summary = net.summary([1, c.features]);
+        net.eval();
+        out = api.tidy(() => api.noGrad(() => net.forward(api.Tensor.zeros([1, c.features])).shape));
       } catch (e) {
         throw new RangeError(`the network does not take ${c.features} features (one per pixel of a ${Math.sqrt(c.features)}×${Math.sqrt(c.features)} image): ${e.message}`);
+      } finally {
+        net.train();
       }
-      const out = summary.rows.at(-1).outputShape;
       if (out.length !== 2 || out[1] !== c.classes) {
         throw new RangeError(`the network ends in ${out.at(-1)} features; classifying Fashion-MNIST needs ${c.classes}, one per class.`);
       }
@@ -218,12 +215,8 @@ export class PageTrainer {
   /** The order of the training images in epoch e (1-based), from the core's uniform draws. */
   order(e) {
     const { api } = this;
-    const g = new api.Generator(this.config.seed * SEED_STRIDE + ORDER_SEED + e);
-    try {
-      return argsort(api.tidy(() => api.Tensor.rand([this.config.trainSize], { generator: g }).data));
-    } finally {
-      g.dispose();
-    }
+    return withGenerator(api, 'trainOrder', [this.config.seed, e],
+      (generator) => argsort(api.tidy(() => api.Tensor.rand([this.config.trainSize], { generator }).data)));
   }
 
   *#schedule() {

@@ -10,13 +10,11 @@ import { el, isEmbed } from '../dom.js';
 import { savedForBackward, measureTraining } from '../train/ledger.js';
 import { trainingFor } from '../train/controller.js';
 import { MAX_TRAIN_PARAMS } from '../train/trainer.js';
+import { fmtBytesExact, fmtInt, fmtShape } from '../format.js';
 
 let uid = 0;
 
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const fmtInt = (n) => INT.format(n);
-/** "940,544 bytes (940.5 kB)": exact bytes, then kB = 1000 bytes. */
-const fmtB = (b, api) => `${fmtInt(b)} B (${api.fmtKB(b)})`;
+const fmtB = (b) => fmtBytesExact(b);
 
 export function mountLedger(host, app) {
   const id = `tt-ledger-${++uid}`;
@@ -68,7 +66,7 @@ export function mountLedger(host, app) {
   }
 
   const row = (what, why, bytes, testid) => el('tr', { 'data-testid': testid },
-    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', text: why }), el('td', { className: 'mono tt-ledger-bytes', text: fmtB(bytes, api) }));
+    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', text: why }), el('td', { className: 'mono tt-ledger-bytes', text: fmtB(bytes) }));
 
   function update(model, appNow) {
     const state = appNow.state;
@@ -106,21 +104,21 @@ export function mountLedger(host, app) {
     const total = v.paramBytes + v.gradBytes + state0 + saved.keptBytes + saved.maskBytes;
     foot.replaceChildren(el('tr', { 'data-testid': 'ledger-total' }, el('th', { scope: 'row', text: 'Total' }),
       el('td', { className: 'tt-ledger-why', text: `parameters + gradients + ${optName === 'adam' ? 'Adam' : 'SGD'} state + activations + masks` }),
-      el('td', { className: 'mono tt-ledger-bytes', text: fmtB(total, api) })));
+      el('td', { className: 'mono tt-ledger-bytes', text: fmtB(total) })));
     if (t && t.stepsDone > 0) {
       const live = t.runs[0].opt.stateBytes();
       foot.append(el('tr', {}, el('th', { scope: 'row', text: 'The training view\'s optimizer' }),
         el('td', { className: 'tt-ledger-why', text: `stateBytes() of the live run after ${t.stepsDone} steps` }),
-        el('td', { className: 'mono tt-ledger-bytes', text: fmtB(live, api) })));
+        el('td', { className: 'mono tt-ledger-bytes', text: fmtB(live) })));
     }
-    compare.textContent = `torchinfo's "Forward/backward pass size" for this batch would be ${fmtB(saved.torchinfoBytes, api)}: every layer's output counted twice (once for the value, once for its gradient). This library's autograd keeps ${fmtB(saved.keptBytes + saved.maskBytes, api)} from the forward pass: only what each backward needs (a fused Linear+ReLU stores one output, not two; a Dropout keeps its mask, not its input), plus the masks torchinfo does not count.`;
+    compare.textContent = `torchinfo's "Forward/backward pass size" for this batch would be ${fmtB(saved.torchinfoBytes)}: every layer's output counted twice (once for the value, once for its gradient). This library's autograd keeps ${fmtB(saved.keptBytes + saved.maskBytes)} from the forward pass: only what each backward needs (a fused Linear+ReLU stores one output, not two; a Dropout keeps its mask, not its input), plus the masks torchinfo does not count.`;
     const expected = saved.keptBytes - (saved.input.kept ? saved.input.bytes : 0) + saved.maskBytes;
-    measured.textContent = v.forwardBytes === null ? `Not measured: this network has more than ${fmtInt(MAX_TRAIN_PARAMS)} parameters, too many to build a second copy for a test step; the rows above follow the rule.` : `Measured: one real training forward pass at this batch made the core hold ${fmtB(v.forwardBytes, api)} more (memoryInfo before and after, the input already counted): the kept activations and masks above without the input (${fmtB(expected, api)}), plus ${fmtInt(v.forwardBytes - expected)} bytes for the targets and the one-number loss.`;
+    measured.textContent = v.forwardBytes === null ? `Not measured: this network has more than ${fmtInt(MAX_TRAIN_PARAMS)} parameters, too many to build a second copy for a test step; the rows above follow the rule.` : `Measured: one real training forward pass at this batch made the core hold ${fmtB(v.forwardBytes)} more (memoryInfo before and after, the input already counted): the kept activations and masks above without the input (${fmtB(expected)}), plus ${fmtInt(v.forwardBytes - expected)} bytes for the targets and the one-number loss.`;
 
     layerCaption.textContent = `Each layer's output at a batch of ${B}, from the page's forward pass`;
-    const shape = (n, i) => (model.layers[i]?.shape ? `[${model.layers[i].shape.join(', ')}]` : '–');
+    const shape = (n, i) => (model.layers[i]?.shape ? fmtShape(model.layers[i].shape) : '–');
     layerBody.replaceChildren(
-      el('tr', {}, el('th', { scope: 'row', text: 'input' }), el('td', { className: 'mono', text: `[${model.input.shape.join(', ')}]` }),
+      el('tr', {}, el('th', { scope: 'row', text: 'input' }), el('td', { className: 'mono', text: fmtShape(model.input.shape) }),
         el('td', { className: 'mono', text: fmtInt(saved.input.bytes) }), el('td', { className: 'tt-ledger-why', text: `${saved.input.kept ? 'yes' : 'no'}: ${saved.input.why}` }), el('td', { className: 'mono', text: '–' })),
       ...saved.rows.map((r, i) => el('tr', { 'data-kept': String(r.kept) },
         el('th', { scope: 'row', text: `${i}: ${model.layers[i]?.layer?.constructor?.typeName ?? r.kind}` }),
@@ -129,6 +127,16 @@ export function mountLedger(host, app) {
         el('td', { className: 'tt-ledger-why', text: `${r.kept ? 'yes' : 'no'}: ${r.why}` }),
         el('td', { className: 'mono', text: r.maskBytes ? fmtInt(r.maskBytes) : '–' }))));
   }
+
+  // the live optimizer's row follows the training session: redrawn when it
+  // starts, pauses or ends (not on every frame: nothing else here changes)
+  let sessionKey = '';
+  ctrl.subscribe((c) => {
+    const key = `${c.status}:${c.trainer?.stepsDone > 0}`;
+    if (key === sessionKey || !app.model) return;
+    sessionKey = key;
+    update(app.model, app);
+  });
 
   return { update };
 }

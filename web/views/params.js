@@ -9,11 +9,11 @@
 import { el, isEmbed } from '../dom.js';
 import { trainingFor } from '../train/controller.js';
 import { normFromStats } from '../train/trainer.js';
+import { fmtInt, fmtNum, fmtShape } from '../format.js';
 
 let uid = 0;
 
-const fmtNorm = (v) => (!Number.isFinite(v) ? '–' : v === 0 ? '0' : v >= 1e4 || v < 1e-3 ? v.toExponential(2) : v.toPrecision(4));
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fmtNorm = (v) => (Number.isFinite(v) ? fmtNum(v) : '–');
 
 export function mountParams(host, app) {
   const id = `tt-params-${++uid}`;
@@ -59,7 +59,7 @@ export function mountParams(host, app) {
     run.options[1].textContent = `the comparison: ${t.runs[1].label}`;
     const rows = t.parameterTable(k);
     const cells = rows.map((r) => [
-      r.name, `[${r.shape.join(', ')}]`, INT.format(r.count), String(r.requiresGrad), INT.format(r.step),
+      r.name, fmtShape(r.shape), fmtInt(r.count), String(r.requiresGrad), fmtInt(r.step),
       fmtNorm(normFromStats(r.weight)), r.grad ? fmtNorm(normFromStats(r.grad)) : 'none yet', r.update ? fmtNorm(normFromStats(r.update)) : 'none yet',
     ]);
     // rows are kept and their text changed in place: no flicker, no lost selection
@@ -73,10 +73,10 @@ export function mountParams(host, app) {
       texts.forEach((text, c) => { if (tr.cells[c].textContent !== text) tr.cells[c].textContent = text; });
     });
     const count = rows.reduce((n, r) => n + r.count, 0);
-    total.textContent = `${rows.length} tensors, ${INT.format(count)} numbers in all: the optimizer (${t.config.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'}) updates each of them on every step.`;
+    total.textContent = `${rows.length} tensors, ${fmtInt(count)} numbers in all: the optimizer (${t.config.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'}) updates each of them on every step.`;
     status.textContent = t.stepsDone === 0
       ? 'No step yet: the gradients appear after the first backward pass (press Play, here or in the training view).'
-      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${t.runs[k].lastLoss.toFixed(4)}.`;
+      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.`;
   }
 
   ctrl.subscribe(draw);

@@ -9,6 +9,7 @@
 import { el, isEmbed, watchWidth } from '../dom.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
+import { fmtLoss, fmtPct, fmtInt, fmtMs } from '../format.js';
 import { trainingFor, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, OPTIMIZERS, EPOCHS_MAX } from '../train/controller.js';
 
 let uid = 0;
@@ -16,9 +17,7 @@ let uid = 0;
 /** Run colours: orange for the network as built, blue for the comparison (the blue-orange scale's ends; training.css has the same two). */
 export const RUN_COLORS = [blueOrange(1), blueOrange(0)];
 
-const fmtLoss = (v) => (Number.isFinite(v) ? v.toFixed(3) : '–');
-const fmtAcc = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–');
-const fmtSigned = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}` : '–');
+const fmtAcc = (v) => fmtPct(v); // a fraction of the images, as a percentage
 
 function select(id, testid, options, onChange) {
   const s = el('select', { id, 'data-testid': testid }, options.map(([value, text]) => el('option', { value: String(value), text })));
@@ -185,7 +184,7 @@ export function mountTraining(host, app) {
               el('dl', {},
                 el('div', {}, el('dt', { text: 'training loss' }), el('dd', { className: 'mono', 'data-testid': 'train-loss', text: fmtLoss(m.trainLoss) })),
                 el('div', {}, el('dt', { text: 'validation loss' }), el('dd', { className: 'mono', 'data-testid': 'val-loss', text: fmtLoss(m.valLoss) })),
-                el('div', {}, el('dt', { text: 'gap (validation − training)' }), el('dd', { className: 'mono', text: fmtSigned(m.valLoss - m.trainLoss) })),
+                el('div', {}, el('dt', { text: 'gap (validation − training)' }), el('dd', { className: 'mono', text: fmtLoss(m.valLoss - m.trainLoss, { signed: true }) })),
                 el('div', {}, el('dt', { text: 'lowest validation loss' }), el('dd', { className: 'mono', text: `${fmtLoss(H[b].runs[k].valLoss)} (epoch ${H[b].epoch})` })),
                 el('div', {}, el('dt', { text: 'accuracy: training / validation' }), el('dd', { className: 'mono', text: `${fmtAcc(m.trainAcc)} / ${fmtAcc(m.valAcc)}` }))));
           }));
@@ -197,8 +196,8 @@ export function mountTraining(host, app) {
         ...h.runs.flatMap((m) => [fmtLoss(m.trainLoss), fmtLoss(m.valLoss), fmtAcc(m.trainAcc), fmtAcc(m.valAcc)].map((text) => el('td', { className: 'mono', text })))));
     }
     source.textContent = t.data
-      ? `Measured in evaluation mode (Dropout off) after every epoch, on the first ${t.data.evalTrain} training images and ${c.valSize} Fashion-MNIST test images the networks never train on; every loss and accuracy is the core's. Training time so far: ${(t.trainMs / 1000).toFixed(1)} s.`
-      : `Data: the first ${c.trainSize} images of the Fashion-MNIST training set (Zalando SE, MIT licence), validated on ${c.valSize} test images; loaded when you press Play.`;
+      ? `Measured in evaluation mode (Dropout off) after every epoch, on the first ${fmtInt(t.data.evalTrain)} training images and ${fmtInt(c.valSize)} Fashion-MNIST test images the networks never train on; every loss and accuracy is the core's. Training time so far: ${fmtMs(t.trainMs)}.`
+      : `Data: the first ${fmtInt(c.trainSize)} images of the Fashion-MNIST training set (Zalando SE, MIT licence), validated on ${fmtInt(c.valSize)} test images; loaded when you press Play.`;
   }
 
   ctrl.subscribe(draw);
