@@ -15,6 +15,9 @@ import { mountWeights } from './weights.js';
 import { mountProbs } from './probs.js';
 import { mountCode } from './code.js';
 import { mountQuiz } from './quiz.js';
+import { mountTraining } from './training.js';
+import { mountParams } from './params.js';
+import { mountLedger } from './ledger.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -32,4 +35,7 @@ export const VIEWS = {
   probs: mountProbs,
   code: mountCode,
   quiz: mountQuiz,
+  training: mountTraining,
+  params: mountParams,
+  ledger: mountLedger,
 };
