@@ -8,7 +8,12 @@
 // made, until seal() is called (the slider's `change` event, at the end of
 // the drag) or the next edit touches something else. Ctrl/Cmd+Z undoes,
 // Ctrl/Cmd+Shift+Z and Ctrl+Y redo, except while the keyboard is in a text
-// field, whose own undo then applies.
+// field, whose own undo then applies. On the lesson page a link that
+// changes the hash (a "Try this" link) is one entry too: the listener runs
+// before the app applies the new hash, so the state it saves is the one
+// the link replaced.
+
+import { readHash } from './state.js';
 
 const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act'];
 const MAX_ENTRIES = 200;
@@ -95,6 +100,18 @@ export function attachHistory(app, { keys = globalThis.document } = {}) {
     onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
   };
   app.history = history;
+
+  if (keys === globalThis.document) {
+    addEventListener('hashchange', () => {
+      const next = readHash(location.hash).state;
+      if (TRACKED.every((k) => same(next[k], app.state[k]))) return;
+      past.push(snapshot(app.state));
+      if (past.length > MAX_ENTRIES) past.shift();
+      open = null;
+      future.length = 0;
+      queueMicrotask(notify);
+    });
+  }
 
   keys?.addEventListener?.('keydown', (e) => {
     if (!(e.ctrlKey || e.metaKey) || e.altKey || isTextField(e.target)) return;

@@ -301,6 +301,16 @@ test('undo/redo: a bias switch, a whole slider drag as one entry, an insert at a
   await page.locator('[data-testid="ws-undo"]').click();
   await settle(page);
   assert.equal((await net()).length, 7);
+
+  // a "Try this" link is one entry: Ctrl+Z goes back to the state it replaced
+  await page.locator('a[href="#batch=1"]').first().click();
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].state.batch === 1);
+  await settle(page);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Control+z');
+  await settle(page);
+  assert.equal((await appState(page)).batch, 32);
+  assert.equal((await net()).length, 7);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -83,7 +83,7 @@ export function mountProbs(host, app) {
       } else {
         c.img.hidden = true;
       }
-      drawBars(c.bars, Array.from(row), { width: 120, height: 44, labels: ['0', String(C - 1)] });
+      drawBars(c.bars, Array.from(row), { width: 120, height: 56, labels: ['0', String(C - 1)] }); // bars on a 0..1 scale
       c.bars.setAttribute('aria-label', `Probabilities of image ${r} for the ${C} classes; the largest is ${classOf(best)} at ${fmtPct(row[best])}.`);
       const truth = fashion && names ? ` True: ${names[label]}${label === best ? ' ✓' : ' ✗'}.` : '';
       c.text.textContent = `Predicted: ${classOf(best)} (${fmtPct(row[best])}).${truth}`;
