@@ -224,6 +224,8 @@ TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const t
  * that are NaN or +-inf (left out of mean/std/min/max). An empty tensor
  * gives count 0 and NaN for the rest. */
 TT_API int tt_tensor_stats(const tt_tensor *t, double *out7);
+/* *out = sqrt(sum of x^2) over the finite elements, in double (0 if none). */
+TT_API int tt_tensor_norm(const tt_tensor *t, double *out);
 /* bins equal bins over [lo, hi]: edges[0..bins] (bins + 1 doubles) are
  * lo + (hi - lo) * b / bins, rounded, clamped into [lo, hi], finite and
  * non-decreasing for every finite range (edges[0] = lo, edges[bins] = hi);
