@@ -20,8 +20,13 @@
  *  - B into 8-column panels [K][8]: B's rows are N floats apart, and when
  *    N*4 is a multiple of 4 KiB every row of a panel maps to the same L1
  *    set, so the panel cannot stay cached while A's row blocks stream past
- *    it. One copy per panel, reused by all M/4 row blocks. Edge panels are
- *    zero-padded, so kernels always read 8 columns and never past B.
+ *    it. One copy per panel, reused by all M/4 row blocks. The last r =
+ *    N % 8 columns go in a narrower tail panel [K][w] (w = 1, 2 or 4 for
+ *    r = 1, 2 and 3..4; 8 for r >= 5) read by the 4x1, 4x2 or 4x4 kernel,
+ *    so N = 10 computes 10 columns, not 16. Columns past N in a panel are
+ *    zero, so kernels never read past B. tt_gemm_pack_b packs a whole
+ *    op(B) in this layout ahead of time (a Linear's cached weight:
+ *    tt_packed in tt_linear.c) and tt_f32_gemm_prepacked runs on it.
  *  - A into 4-row blocks [K][4] (k-major): the kernel then reads the four
  *    rows of step k at one pointer with constant offsets, instead of four
  *    row pointers whose addresses V8 recomputes every step. One copy of A,
@@ -34,17 +39,22 @@
 #include "tt_f32_gemm.h"
 
 typedef struct tt_gemm_kernels {
-    const char *name; /* the kernel's name without tt_f32_gemm_ukernel_ */
-    tt_gemm_ukernel tile;
-    tt_gemm_row_ukernel row;
+    const char *name;   /* the main tile kernel's name without tt_f32_gemm_ukernel_ */
+    tt_gemm_ukernel tile[4]; /* by panel width: 8, 4, 2, 1 */
+    tt_gemm_row_ukernel row, row_packed;
 } tt_gemm_kernels;
 
 static const tt_gemm_kernels tt_kernels =
 #if defined(__wasm_simd128__)
-    {"4x8__wasmsimd_loadsplat", tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat,
-     tt_f32_gemm_ukernel_1xn__wasmsimd};
+    {"4x8__wasmsimd_loadsplat",
+     {tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat, tt_f32_gemm_ukernel_4x4__wasmsimd_loadsplat,
+      tt_f32_gemm_ukernel_4x2__wasmsimd, tt_f32_gemm_ukernel_4x1__wasmsimd},
+     tt_f32_gemm_ukernel_1xn__wasmsimd, tt_f32_gemm_ukernel_1xn_packed__wasmsimd};
 #else
-    {"4x8__scalar", tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_1xn__scalar};
+    {"4x8__scalar",
+     {tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_4x4__scalar,
+      tt_f32_gemm_ukernel_4x2__scalar, tt_f32_gemm_ukernel_4x1__scalar},
+     tt_f32_gemm_ukernel_1xn__scalar, tt_f32_gemm_ukernel_1xn_packed__scalar};
 #endif
 
 /* Two growable pack buffers: the core is single-threaded per instance. */
@@ -99,23 +109,70 @@ static void tt_pack_a(float *ap, const float *a, int m, int k, int trans_a) {
     }
 }
 
-/* panel = [bias[j0:j0+8] | op(B)[0][j0:j0+8] | op(B)[1][j0:j0+8] | ...],
- * zero past nc. B is [K,N] (trans_b 0) or [N,K] (trans_b 1). */
-static void tt_pack_b_panel(float *panel, const float *b, int k, int n, int j0, int nc,
-                            int trans_b, const float *bias) {
-    for (int j = 0; j < 8; j++) panel[j] = (bias && j < nc) ? bias[j0 + j] : 0.0f;
-    float *dst = panel + 8;
+/* panel [K][w] = op(B)[0:K][j0:j0+nc], zero in columns nc..w-1. B is [K,N]
+ * (trans_b 0) or [N,K] (trans_b 1). */
+static void tt_pack_b_panel(float *panel, const float *b, int k, int n, int j0, int nc, int w,
+                            int trans_b) {
     if (trans_b) { /* op(B)[p][j0 + j] = B[j0 + j][p]: column j is row j0+j of B */
-        if (nc < 8) memset(dst, 0, (size_t)k * 8 * sizeof(float));
+        if (nc < w) memset(panel, 0, (size_t)k * w * sizeof(float));
         for (int j = 0; j < nc; j++) {
             const float *src = b + (size_t)(j0 + j) * k;
-            for (int p = 0; p < k; p++) dst[(size_t)p * 8 + j] = src[p];
+            for (int p = 0; p < k; p++) panel[(size_t)p * w + j] = src[p];
         }
-    } else if (nc == 8) {
-        for (int p = 0; p < k; p++) memcpy(dst + (size_t)p * 8, b + (size_t)p * n + j0, 8 * sizeof(float));
+    } else if (nc == 8) { /* a constant size, so the copy is inlined */
+        for (int p = 0; p < k; p++) memcpy(panel + (size_t)p * 8, b + (size_t)p * n + j0, 8 * sizeof(float));
     } else {
         for (int p = 0; p < k; p++)
-            for (int j = 0; j < 8; j++) dst[(size_t)p * 8 + j] = j < nc ? b[(size_t)p * n + j0 + j] : 0.0f;
+            for (int j = 0; j < w; j++) panel[(size_t)p * w + j] = j < nc ? b[(size_t)p * n + j0 + j] : 0.0f;
+    }
+}
+
+/* Width of the panel holding columns j0.. of an N-column op(B), and its
+ * number of real columns. */
+static inline int tt_panel_width(int n, int j0, int *nc) {
+    *nc = n - j0 < 8 ? n - j0 : 8;
+    return *nc == 8 ? 8 : tt_gemm_tail_width(*nc);
+}
+
+void tt_gemm_pack_b(float *dst, const float *b, int k, int n, int trans_b) {
+    for (int j = 0, nc; j < n; j += 8) {
+        int w = tt_panel_width(n, j, &nc);
+        tt_pack_b_panel(dst, b, k, n, j, nc, w, trans_b);
+        dst += (size_t)k * w;
+    }
+}
+
+void tt_gemm_pack_transposed(float *dst, const float *src, int k, int n) {
+    /* dst packs op(B) = S^T [N,K]: panels over S's rows (K), rows over S's
+     * columns (N). Zero the padding first, then scatter each panel of src. */
+    memset(dst, 0, tt_gemm_packed_floats(n, k) * sizeof(float));
+    for (int j = 0, nc; j < n; j += 8) {
+        int w = tt_panel_width(n, j, &nc);
+        for (int p = 0; p < k; p++) {
+            /* S[p][j + t] -> op(B)[j + t][p]: panel p / 8, row j + t */
+            int q = p / 8, nq, wq = tt_panel_width(k, q * 8, &nq);
+            float *d = dst + (size_t)q * 8 * n + (p - q * 8);
+            for (int t = 0; t < nc; t++) d[(size_t)(j + t) * wq] = src[(size_t)p * w + t];
+        }
+        src += (size_t)k * w;
+    }
+}
+
+/* C[:, j0:j0+nc] (+)= op(A) @ panel for every 4-row block of ap, with the
+ * kernel of the panel's width. The 4x8 kernels read 8 bias values: a
+ * short last panel gets a zero-padded copy. */
+static void tt_gemm_panel(float *c, const float *ap, const float *panel, int w, const float *bias,
+                          int m, int k, int n, int j0, int nc, int relu, int accumulate) {
+    tt_gemm_ukernel kern = tt_kernels.tile[w == 8 ? 0 : w == 4 ? 1 : w == 2 ? 2 : 3];
+    float padded[8];
+    const float *bj = bias ? bias + j0 : NULL;
+    if (bias && w == 8 && nc < 8) {
+        for (int t = 0; t < 8; t++) padded[t] = t < nc ? bias[j0 + t] : 0.0f;
+        bj = padded;
+    }
+    for (int i = 0; i < m; i += 4) {
+        int mr = m - i < 4 ? m - i : 4;
+        kern(mr, nc, k, ap + (size_t)i * k, panel, bj, c + (size_t)i * n + j0, n, relu, accumulate);
     }
 }
 
@@ -140,27 +197,58 @@ void tt_f32_gemm_ex(float *c, const float *a, const float *b, const float *bias,
     if (m <= 0 || n <= 0) return;
     if (k < 0) k = 0;
     if (m == 1 && !trans_b && !accumulate) {
-        /* a single row reuses nothing: stream B row by row (op(A) of one
+        /* a single row reuses nothing: read B as stored (op(A) of one
          * row is the same K floats whether or not it is transposed) */
         tt_kernels.row(c, a, b, bias, k, n, relu);
         return;
     }
     size_t m4 = ((size_t)m + 3) / 4 * 4;
     float *ap = tt_grow(&tt_pack_a_buf, &tt_pack_a_cap, m4 * (size_t)k + 1);
-    float *panel = tt_grow(&tt_pack_b_buf, &tt_pack_b_cap, (size_t)k * 8 + 8);
+    float *panel = tt_grow(&tt_pack_b_buf, &tt_pack_b_cap, (size_t)k * 8 + 1);
     if (!ap || !panel) {
         tt_gemm_unpacked(c, a, b, bias, m, k, n, trans_a, trans_b, accumulate, relu);
         return;
     }
     tt_pack_a(ap, a, m, k, trans_a);
-    for (int j = 0; j < n; j += 8) {
-        int nc = n - j < 8 ? n - j : 8;
-        tt_pack_b_panel(panel, b, k, n, j, nc, trans_b, bias);
-        for (int i = 0; i < m; i += 4) {
-            int mr = m - i < 4 ? m - i : 4;
-            tt_kernels.tile(mr, nc, k, ap + (size_t)i * k, panel + 8, bias ? panel : NULL,
-                            c + (size_t)i * n + j, n, relu, accumulate);
+    for (int j = 0, nc; j < n; j += 8) {
+        int w = tt_panel_width(n, j, &nc);
+        tt_pack_b_panel(panel, b, k, n, j, nc, w, trans_b);
+        tt_gemm_panel(c, ap, panel, w, bias, m, k, n, j, nc, relu, accumulate);
+    }
+}
+
+void tt_f32_gemm_prepacked(float *c, const float *a, const float *bp, const float *bias, int m,
+                           int k, int n, int trans_a, int accumulate, int relu) {
+    if (m <= 0 || n <= 0) return;
+    if (k < 0) k = 0;
+    if (m == 1 && !accumulate) {
+        tt_kernels.row_packed(c, a, bp, bias, k, n, relu);
+        return;
+    }
+    size_t m4 = ((size_t)m + 3) / 4 * 4;
+    float *ap = tt_grow(&tt_pack_a_buf, &tt_pack_a_cap, m4 * (size_t)k + 1);
+    if (!ap) { /* the same sums, reading A in place */
+        size_t sai = trans_a ? 1 : (size_t)k, sap = trans_a ? (size_t)m : 1;
+        for (int j = 0, nc; j < n; j += 8) {
+            int w = tt_panel_width(n, j, &nc);
+            for (int i = 0; i < m; i++)
+                for (int t = 0; t < nc; t++) {
+                    float s = 0.0f;
+                    for (int p = 0; p < k; p++) s = s + a[i * sai + p * sap] * bp[(size_t)p * w + t];
+                    if (bias) s = s + bias[j + t];
+                    float *cij = c + (size_t)i * n + j + t;
+                    if (accumulate) s = *cij + s;
+                    *cij = relu ? tt_relu1(s) : s;
+                }
+            bp += (size_t)k * w;
         }
+        return;
+    }
+    tt_pack_a(ap, a, m, k, trans_a);
+    for (int j = 0, nc; j < n; j += 8) {
+        int w = tt_panel_width(n, j, &nc);
+        tt_gemm_panel(c, ap, bp, w, bias, m, k, n, j, nc, relu, accumulate);
+        bp += (size_t)k * w;
     }
 }
 
