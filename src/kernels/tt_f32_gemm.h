@@ -15,31 +15,38 @@
  * v = c + v if accumulate, then ReLU (NaN kept). */
 typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
                                 const float *bias, float *c, int ldc, int relu, int accumulate);
-/* c[n] = a[k] @ b (+ bias[n]) (ReLU): one row, the same sums in the same
- * order as the tile kernels. The 1xn kernels read b unpacked ([K,N], row
- * stride n); the 1xn_packed kernels read it in the panel layout. */
+/* c[n] = a[k] @ b[k, n] (+ bias[n]) (ReLU): one row, b unpacked (row
+ * stride n), the same sums in the same order as the tile kernels. */
 typedef void (*tt_gemm_row_ukernel)(float *c, const float *a, const float *b, const float *bias,
                                     int k, int n, int relu);
+/* The same on b packed in the panel layout, and c (+)= as the tile kernels
+ * (v = sum + bias, then v = c + v if accumulate, then ReLU). */
+typedef void (*tt_gemm_row_packed_ukernel)(float *c, const float *a, const float *bp,
+                                           const float *bias, int k, int n, int relu,
+                                           int accumulate);
 
 #define TT_GEMM_TILE_ARGS                                                            \
     int mr, int nc, int k, const float *ap, const float *bp, const float *bias, float *c, \
         int ldc, int relu, int accumulate
 #define TT_GEMM_ROW_ARGS \
     float *c, const float *a, const float *b, const float *bias, int k, int n, int relu
+#define TT_GEMM_ROW_PACKED_ARGS                                                       \
+    float *c, const float *a, const float *bp, const float *bias, int k, int n, int relu, \
+        int accumulate
 
 void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x4__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x2__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x1__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__scalar(TT_GEMM_ROW_ARGS);
-void tt_f32_gemm_ukernel_1xn_packed__scalar(TT_GEMM_ROW_ARGS);
+void tt_f32_gemm_ukernel_1xn_packed__scalar(TT_GEMM_ROW_PACKED_ARGS);
 #if defined(__wasm_simd128__)
 void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x4__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x2__wasmsimd(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_4x1__wasmsimd(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__wasmsimd(TT_GEMM_ROW_ARGS);
-void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(TT_GEMM_ROW_ARGS);
+void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(TT_GEMM_ROW_PACKED_ARGS);
 #endif
 
 /* The panel layout of a packed op(B) [K,N]: N/8 panels [K][8] (columns

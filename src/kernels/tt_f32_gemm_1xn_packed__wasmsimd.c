@@ -6,14 +6,17 @@
 #if defined(__wasm_simd128__)
 #include "tt_f32_gemm.h"
 
-static inline void tt_row_finish(float *c, v128_t v, const float *bias, int relu, int nc) {
+static inline void tt_row_finish(float *c, v128_t v, const float *bias, int relu, int nc,
+                                 int accumulate) {
     if (bias) v = wasm_f32x4_add(v, tt_load_partial(bias, nc));
+    if (accumulate) v = wasm_f32x4_add(tt_load_partial(c, nc), v);
     if (relu) v = tt_relu4(v);
     tt_store_partial(c, v, nc);
 }
 
 void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(float *c, const float *a, const float *bp,
-                                              const float *bias, int k, int n, int relu) {
+                                              const float *bias, int k, int n, int relu,
+                                              int accumulate) {
     int full = n / 8, q = 0;
     size_t ps = (size_t)k * 8; /* floats per full panel */
     for (; q + 4 <= full; q += 4) {
@@ -34,7 +37,7 @@ void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(float *c, const float *a, const fl
         v128_t s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
         for (int h = 0; h < 8; h++) {
             int j = q * 8 + 4 * h;
-            tt_row_finish(c + j, s[h], bias ? bias + j : NULL, relu, 4);
+            tt_row_finish(c + j, s[h], bias ? bias + j : NULL, relu, 4, accumulate);
         }
     }
     /* the remaining full panels, then the tail panel (width 8, 4, 2 or 1) */
@@ -49,18 +52,19 @@ void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(float *c, const float *a, const fl
                 s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(av, wasm_v128_load(b0)));
                 s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(av, wasm_v128_load(b0 + 4)));
             }
-            tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu, nc < 4 ? nc : 4);
-            if (nc > 4) tt_row_finish(c + j + 4, s1, bias ? bias + j + 4 : NULL, relu, nc - 4);
+            tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu, nc < 4 ? nc : 4, accumulate);
+            if (nc > 4) tt_row_finish(c + j + 4, s1, bias ? bias + j + 4 : NULL, relu, nc - 4, accumulate);
         } else if (w == 4) {
             v128_t s0 = wasm_f32x4_splat(0.0f);
             for (int p = 0; p < k; p++, b0 += 4)
                 s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(a + p), wasm_v128_load(b0)));
-            tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu, nc);
+            tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu, nc, accumulate);
         } else {
             for (int t = 0; t < nc; t++) {
                 float s = 0.0f;
                 for (int p = 0; p < k; p++) s = s + a[p] * b0[(size_t)p * w + t];
                 if (bias) s = s + bias[j + t];
+                if (accumulate) s = c[j + t] + s;
                 c[j + t] = relu ? tt_relu1(s) : s;
             }
         }
