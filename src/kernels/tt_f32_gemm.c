@@ -20,10 +20,13 @@
  *  - B into 8-column panels [K][8]: B's rows are N floats apart, and when
  *    N*4 is a multiple of 4 KiB every row of a panel maps to the same L1
  *    set, so the panel cannot stay cached while A's row blocks stream past
- *    it. One copy per panel, reused by all M/4 row blocks. The last r =
+ *    it. One copy per panel (tt_f32_gemm_ex packs 4 at a time, reading
+ *    whole row slices), reused by all M/4 row blocks. The last r =
  *    N % 8 columns go in a narrower tail panel [K][w] (w = 1, 2 or 4 for
- *    r = 1, 2 and 3..4; 8 for r >= 5) read by the 4x1, 4x2 or 4x4 kernel,
- *    so N = 10 computes 10 columns, not 16. Columns past N in a panel are
+ *    r = 1, 2 and 3..4; 8 for r >= 5) read by the 8x1, 8x2 or 8x4 kernel
+ *    (8 rows per call: a narrow tile over 4 rows has too few independent
+ *    add chains to hide their latency), so N = 10 computes 10 columns,
+ *    not 16. Columns past N in a panel are
  *    zero, so kernels never read past B. tt_gemm_pack_b packs a whole
  *    op(B) in this layout ahead of time (a Linear's cached weight:
  *    tt_packed in tt_linear.c) and tt_f32_gemm_prepacked runs on it.
@@ -48,13 +51,13 @@ typedef struct tt_gemm_kernels {
 static const tt_gemm_kernels tt_kernels =
 #if defined(__wasm_simd128__)
     {"4x8__wasmsimd_loadsplat",
-     {tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat, tt_f32_gemm_ukernel_4x4__wasmsimd_loadsplat,
-      tt_f32_gemm_ukernel_4x2__wasmsimd, tt_f32_gemm_ukernel_4x1__wasmsimd},
+     {tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat, tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat,
+      tt_f32_gemm_ukernel_8x2__wasmsimd, tt_f32_gemm_ukernel_8x1__wasmsimd},
      tt_f32_gemm_ukernel_1xn__wasmsimd, tt_f32_gemm_ukernel_1xn_packed__wasmsimd};
 #else
     {"4x8__scalar",
-     {tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_4x4__scalar,
-      tt_f32_gemm_ukernel_4x2__scalar, tt_f32_gemm_ukernel_4x1__scalar},
+     {tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_8x4__scalar,
+      tt_f32_gemm_ukernel_8x2__scalar, tt_f32_gemm_ukernel_8x1__scalar},
      tt_f32_gemm_ukernel_1xn__scalar, tt_f32_gemm_ukernel_1xn_packed__scalar};
 #endif
 
@@ -233,8 +236,9 @@ static void tt_gemm_panel(float *c, const float *ap, const float *panel, int w, 
         for (int t = 0; t < 8; t++) padded[t] = t < nc ? bias[j0 + t] : 0.0f;
         bj = padded;
     }
-    for (int i = 0; i < m; i += 4) {
-        int mr = m - i < 4 ? m - i : 4;
+    int rows = w == 8 ? 4 : 8; /* the tail kernels take two A blocks */
+    for (int i = 0; i < m; i += rows) {
+        int mr = m - i < rows ? m - i : rows;
         kern(mr, nc, k, ap + (size_t)i * k, panel, bj, c + (size_t)i * n + j0, n, relu, accumulate);
     }
 }

@@ -6,11 +6,12 @@
 
 #include "../tt_internal.h"
 
-/* c[mr, nc] (+)= ap[k][4] @ bp[k][w] (+ bias[nc]) (ReLU); mr <= 4,
- * nc <= w, w = 8 for the 4x8 kernels (which read bias[0..7]: the driver
- * pads it) and 4, 2, 1 for the tail kernels 4x4, 4x2, 4x1 (which read
- * bias[0..nc-1]). Both operands packed by tt_f32_gemm.c: A's four rows of
- * step p are ap[4p..4p+3], B's w columns bp[w*p..w*p+w-1]. Per output:
+/* c[mr, nc] (+)= op(A) @ bp[k][w] (+ bias[nc]) (ReLU), nc <= w. The 4x8
+ * kernels: w = 8, mr <= 4, bias[0..7] read (the driver pads it). The tail
+ * kernels 8x4, 8x2, 8x1: w = 4, 2, 1, mr <= 8 (rows 4..7 from the next A
+ * block, ap + 4k, read only when mr > 4), bias[0..nc-1] read. Both
+ * operands packed by tt_f32_gemm.c: a block's four rows of step p are
+ * ap[4p..4p+3], B's w columns bp[w*p..w*p+w-1]. Per output:
  * v = ((0 + a0*b0) + a1*b1) + ... over p, then v = v + bias, then
  * v = c + v if accumulate, then ReLU (NaN kept). */
 typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
@@ -35,16 +36,16 @@ typedef void (*tt_gemm_row_packed_ukernel)(float *c, const float *a, const float
         int accumulate
 
 void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x4__scalar(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x2__scalar(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x1__scalar(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x4__scalar(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x2__scalar(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x1__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__scalar(TT_GEMM_ROW_ARGS);
 void tt_f32_gemm_ukernel_1xn_packed__scalar(TT_GEMM_ROW_PACKED_ARGS);
 #if defined(__wasm_simd128__)
 void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x4__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x2__wasmsimd(TT_GEMM_TILE_ARGS);
-void tt_f32_gemm_ukernel_4x1__wasmsimd(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x2__wasmsimd(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_8x1__wasmsimd(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__wasmsimd(TT_GEMM_ROW_ARGS);
 void tt_f32_gemm_ukernel_1xn_packed__wasmsimd(TT_GEMM_ROW_PACKED_ARGS);
 #endif
