@@ -3,8 +3,8 @@
  * the time is the rate at which B's K*N floats pass through mul and add.
  * The sums stay in registers: 32 columns at a time, 8 accumulators, each
  * one independent add chain per k (enough to cover the add latency at the
- * FP ports' throughput), and B is read as 128 contiguous bytes per row,
- * K rows apart. c is written once. Each output is still
+ * FP ports' throughput), and each of B's K rows gives 128 contiguous
+ * bytes per pass. c is written once. Each output is still
  * ((0 + a0*b0) + a1*b1) + ... over k in increasing order, then + bias,
  * then ReLU, so the bits match every other kernel. */
 #if defined(__wasm_simd128__)

@@ -2,7 +2,9 @@
  * packed B (tt_f32_gemm.c's panel layout: N/8 panels [K][8], then a tail
  * panel [K][w]). Four panels (32 columns) at a time with 8 accumulators,
  * as tt_f32_gemm_1xn__wasmsimd.c, each panel read front to back: four
- * sequential streams. Same operations per output as every other kernel. */
+ * sequential streams. With accumulate (a one-row dx on a cached W^T) the
+ * old c is added after the bias, as in the tile kernels. Same operations
+ * per output as every other kernel. */
 #if defined(__wasm_simd128__)
 #include "tt_f32_gemm.h"
 
