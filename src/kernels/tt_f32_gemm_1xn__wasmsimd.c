@@ -1,66 +1,63 @@
 /* tt_f32_gemm_1xn__wasmsimd.c — the SIMD128 one-row kernel (m == 1) on an
  * unpacked B [K,N] (row stride N). A single row reuses nothing of B, so
  * the time is the rate at which B's K*N floats pass through mul and add.
- * The sums stay in registers: 32 columns at a time, 8 accumulators, each
- * one independent add chain per k (enough to cover the add latency at the
- * FP ports' throughput), and each of B's K rows gives 128 contiguous
- * bytes per pass. c is written once. Each output is still
- * ((0 + a0*b0) + a1*b1) + ... over k in increasing order, then + bias,
- * then ReLU, so the bits match every other kernel. */
+ * B is streamed in its stored order, 8 rows at a time: each 4-column slice
+ * of c is loaded once, takes 8 products (in increasing k), and is stored
+ * once, so c's traffic is 1/8 of B's. (Keeping 32 sums in registers and
+ * walking B down 32-column strips instead strides B by N floats; at
+ * N = 256 those rows share 4 of L1's 64 sets and every read misses.)
+ * Each output is still ((0 + a0*b0) + a1*b1) + ... over k in increasing
+ * order, then + bias, then ReLU, so the bits match every other kernel. */
 #if defined(__wasm_simd128__)
 #include "tt_f32_gemm.h"
 
-/* Bias, ReLU and store of 4 sums for columns c[0..3]. */
-static inline void tt_row_finish(float *c, v128_t v, const float *bias, int relu) {
-    if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias));
-    if (relu) v = tt_relu4(v);
-    wasm_v128_store(c, v);
-}
-
 void tt_f32_gemm_ukernel_1xn__wasmsimd(float *c, const float *a, const float *b,
                                        const float *bias, int k, int n, int relu) {
+    int n4 = n & ~3, p = 0;
+    for (int j = 0; j < n; j++) c[j] = 0.0f;
+    for (; p + 8 <= k; p += 8) {
+        const float *b0 = b + (size_t)p * n, *b1 = b0 + n, *b2 = b1 + n, *b3 = b2 + n;
+        const float *b4 = b3 + n, *b5 = b4 + n, *b6 = b5 + n, *b7 = b6 + n;
+        const float *ap = a + p;
+        v128_t s0 = wasm_v128_load32_splat(ap), s1 = wasm_v128_load32_splat(ap + 1);
+        v128_t s2 = wasm_v128_load32_splat(ap + 2), s3 = wasm_v128_load32_splat(ap + 3);
+        v128_t s4 = wasm_v128_load32_splat(ap + 4), s5 = wasm_v128_load32_splat(ap + 5);
+        v128_t s6 = wasm_v128_load32_splat(ap + 6), s7 = wasm_v128_load32_splat(ap + 7);
+        for (int j = 0; j < n4; j += 4) {
+            v128_t x = wasm_v128_load(c + j);
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s0, wasm_v128_load(b0 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s1, wasm_v128_load(b1 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s2, wasm_v128_load(b2 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s3, wasm_v128_load(b3 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s4, wasm_v128_load(b4 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s5, wasm_v128_load(b5 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s6, wasm_v128_load(b6 + j)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(s7, wasm_v128_load(b7 + j)));
+            wasm_v128_store(c + j, x);
+        }
+        for (int j = n4; j < n; j++) {
+            float x = c[j];
+            for (int q = 0; q < 8; q++) x = x + ap[q] * b0[(size_t)q * n + j];
+            c[j] = x;
+        }
+    }
+    for (; p < k; p++) { /* the last k % 8 rows, one at a time */
+        const float *bp = b + (size_t)p * n;
+        v128_t s = wasm_v128_load32_splat(a + p);
+        for (int j = 0; j < n4; j += 4)
+            wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(s, wasm_v128_load(bp + j))));
+        for (int j = n4; j < n; j++) c[j] = c[j] + a[p] * bp[j];
+    }
     int j = 0;
-    for (; j + 32 <= n; j += 32) {
-        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
-        v128_t s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        const float *bp = b + j;
-        for (int p = 0; p < k; p++, bp += n) {
-            v128_t av = wasm_v128_load32_splat(a + p);
-            s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(av, wasm_v128_load(bp)));
-            s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(av, wasm_v128_load(bp + 4)));
-            s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(av, wasm_v128_load(bp + 8)));
-            s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(av, wasm_v128_load(bp + 12)));
-            s4 = wasm_f32x4_add(s4, wasm_f32x4_mul(av, wasm_v128_load(bp + 16)));
-            s5 = wasm_f32x4_add(s5, wasm_f32x4_mul(av, wasm_v128_load(bp + 20)));
-            s6 = wasm_f32x4_add(s6, wasm_f32x4_mul(av, wasm_v128_load(bp + 24)));
-            s7 = wasm_f32x4_add(s7, wasm_f32x4_mul(av, wasm_v128_load(bp + 28)));
-        }
-        v128_t s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
-        for (int q = 0; q < 8; q++) tt_row_finish(c + j + 4 * q, s[q], bias ? bias + j + 4 * q : NULL, relu);
-    }
-    for (; j + 8 <= n; j += 8) { /* fewer chains: latency-bound, but at most 3 blocks */
-        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
-        const float *bp = b + j;
-        for (int p = 0; p < k; p++, bp += n) {
-            v128_t av = wasm_v128_load32_splat(a + p);
-            s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(av, wasm_v128_load(bp)));
-            s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(av, wasm_v128_load(bp + 4)));
-        }
-        tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu);
-        tt_row_finish(c + j + 4, s1, bias ? bias + j + 4 : NULL, relu);
-    }
-    for (; j + 4 <= n; j += 4) {
-        v128_t s0 = wasm_f32x4_splat(0.0f);
-        const float *bp = b + j;
-        for (int p = 0; p < k; p++, bp += n)
-            s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(a + p), wasm_v128_load(bp)));
-        tt_row_finish(c + j, s0, bias ? bias + j : NULL, relu);
+    for (; j < n4; j += 4) {
+        v128_t v = wasm_v128_load(c + j);
+        if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + j));
+        if (relu) v = tt_relu4(v);
+        wasm_v128_store(c + j, v);
     }
     for (; j < n; j++) {
-        float s = 0.0f;
-        for (int p = 0; p < k; p++) s = s + a[p] * b[(size_t)p * n + j];
-        if (bias) s = s + bias[j];
-        c[j] = relu ? tt_relu1(s) : s;
+        float v = bias ? c[j] + bias[j] : c[j];
+        c[j] = relu ? tt_relu1(v) : v;
     }
 }
 #endif
