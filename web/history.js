@@ -101,7 +101,7 @@ export function attachHistory(app, { keys = globalThis.document } = {}) {
   };
   app.history = history;
 
-  if (keys === globalThis.document) {
+  if (keys && keys === globalThis.document) {
     addEventListener('hashchange', () => {
       const next = readHash(location.hash).state;
       if (TRACKED.every((k) => same(next[k], app.state[k]))) return;
