@@ -368,6 +368,24 @@ test('a bad ask= is a notice, and the default questions are asked with nothing h
   await context.close();
 });
 
+test('the new views embedded one at a time: they render, no errors, no axe violations, no sideways scroll', async () => {
+  for (const view of ['workspace', 'arithmetic', 'weights', 'probs', 'code', 'quiz']) {
+    for (const width of [1280, 360]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
+      const errors = [];
+      const page = await newPage(context, errors);
+      await page.goto(`${base}/embed.html?view=${view}`);
+      await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+      assert.equal(await page.locator(`.tt-view-${view}`).count(), 1);
+      await axe(page, `embed.html?view=${view} at ${width}px`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `${view} scrolls sideways by ${overflow}px at ${width}px`);
+      assert.deepEqual(errors, [], view);
+      await context.close();
+    }
+  }
+});
+
 test('axe-core: no violations at 1280 and 360 px in the new states', async () => {
   for (const width of [1280, 360]) {
     const { page, context } = await open('#ask=p0,s6,k2,h', { width });

@@ -13,7 +13,7 @@
 
 import { drawHeatmap } from '../../draw/heatmap.js';
 import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../../format.js';
-import { el } from '../../dom.js';
+import { el, isEmbed } from '../../dom.js';
 import { attachHistory } from '../../history.js';
 import { className } from '../../kinds.js';
 
@@ -54,6 +54,7 @@ export function mountWorkspace(host, app) {
     toggle.setAttribute('aria-expanded', String(!hide));
     toggle.textContent = hide ? 'Show layers' : 'Hide layers';
   });
+  if (isEmbed()) host.append(el('h1', { text: 'The network, layer by layer' })); // on its own, the view needs the page's title
   host.append(el('div', { className: 'tt-ws', role: 'region', 'aria-label': 'Network diagram' }, bar, chain));
 
   let items = []; // { li, button, canvas, kind }
