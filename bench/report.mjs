@@ -148,7 +148,7 @@ export function buildReport(run) {
   const t = run.tfjs;
   const tfjsLine = t.error ?? `tfjs ${t.version}: backend ${t.backend}, binary ${t.binary} (SIMD ${t.simd ? 'yes' : 'NO'}, threads ${t.threaded ? 'yes' : 'no'}, ${t.threadsCount} thread)`;
   const o = run.ort;
-  const ortLine = o.error ?? `onnxruntime-web ${o.version}: ${o.ep} execution provider, ${o.binary}, numThreads ${o.numThreads}, graph optimisation 'all', models built in JS (bench/peers/onnx.mjs)`;
+  const ortLine = o.error ?? `onnxruntime-web ${o.version}: ${o.ep} execution provider, binary ${o.binary} (SIMD ${o.binary.includes('simd') ? 'yes' : 'NO'}), numThreads ${o.numThreads}, graph optimisation 'all', models built in JS (bench/peers/onnx.mjs)`;
   const ceilLines = c.error ? [`ceilings: ${c.error}`] : [
     `mul+add peak (bench/peak.c, 12 f32x4 chains, operands from memory): ${fmtGflops(c.peakGflops)} GFLOP/s (start ${fmtGflops(run.ceilStart.peak?.gflops ?? NaN)}, end ${fmtGflops(run.ceilEnd.peak?.gflops ?? NaN)}; the higher is used)`,
     `streaming floor (bench/peak.c, 8 loads in flight, ${(c.streamBytes / 1000).toFixed(0)} kB written from JS): ${(c.streamMs * 1000).toFixed(1)} us = ${c.streamGbps.toFixed(1)} GB/s (start ${(run.ceilStart.stream?.median_ms * 1000).toFixed(1)}, end ${(run.ceilEnd.stream?.median_ms * 1000).toFixed(1)} us; the faster is used)`,

@@ -13,15 +13,26 @@ export function setupOrt(ort, wasmPaths) {
   if ('simd' in ort.env.wasm) ort.env.wasm.simd = true; // older versions had a non-SIMD binary too
   ort.env.wasm.proxy = false;
   if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
-  return { version: ort.env.versions?.web ?? 'unknown', ep: 'wasm', numThreads: ort.env.wasm.numThreads, binary: 'ort-wasm-simd-threaded.wasm (SIMD)' };
+  return { version: ort.env.versions?.web ?? 'unknown', ep: 'wasm', numThreads: ort.env.wasm.numThreads, binary: 'unknown' };
 }
 
+/** Node: import the package and open a 1x1 Gemm session, which loads the wasm binary (whose name is noted). */
 export async function loadOrtNode() {
+  const { watchWasmReads } = await import('./watch.mjs');
+  const watch = watchWasmReads();
   try {
     const ort = await import('onnxruntime-web');
-    return { ort, info: setupOrt(ort) };
+    const info = setupOrt(ort);
+    const session = await ort.InferenceSession.create(gemmModel(1, 1, 1, Float32Array.of(2), Float32Array.of(1)), { executionProviders: ['wasm'] });
+    const y = (await session.run({ x: new ort.Tensor('float32', Float32Array.of(3), [1, 1]) })).y.data[0];
+    await session.release();
+    if (y !== 7) throw new Error(`a 1x1 Gemm gave ${y}, not 7`);
+    info.binary = watch.seen().pop() ?? 'unknown';
+    return { ort, info };
   } catch (e) {
     return { error: `onnxruntime-web unavailable: ${e.message ?? e}` };
+  } finally {
+    watch.restore();
   }
 }
 

@@ -26,34 +26,24 @@ export async function setupTfjs(tf, tfwasm, wasmDir, binaryName) {
 
 /** Node: import the packages, load the .wasm files from the package's dist/ and note which one was read. */
 export async function loadTfjsNode() {
-  const fs = await import('node:fs');
   const path = await import('node:path');
   const { createRequire } = await import('node:module');
-  const seen = [];
-  const patched = [[fs.default, 'readFileSync'], [fs.default, 'readFile'], [fs.default.promises, 'readFile']];
-  const originals = patched.map(([obj, name]) => obj[name]);
-  patched.forEach(([obj, name], i) => {
-    obj[name] = function (file, ...rest) {
-      if (String(file).endsWith('.wasm')) seen.push(String(file));
-      return originals[i].call(this, file, ...rest);
-    };
-  });
+  const { watchWasmReads } = await import('./watch.mjs');
+  const watch = watchWasmReads();
   try {
     const tf = await import('@tensorflow/tfjs-core');
     const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     // The package's main is dist/tf-backend-wasm.node.js; the .wasm files sit next to it.
     const dist = `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
-    const info = await setupTfjs(tf, tfwasm, dist, undefined);
-    if (seen.length) {
-      const binary = path.basename(seen[seen.length - 1]);
-      Object.assign(info, { binary, simd: binary.includes('simd'), threaded: binary.includes('threaded') });
-    }
+    const info = await setupTfjs(tf, tfwasm, dist); // setBackend reads the .wasm
+    const binary = watch.seen().pop();
+    if (binary) Object.assign(info, { binary, simd: binary.includes('simd'), threaded: binary.includes('threaded') });
     return { tf, info };
   } catch (e) {
     return { error: `tfjs-backend-wasm unavailable: ${e.message ?? e}` };
   } finally {
-    patched.forEach(([obj, name], i) => { obj[name] = originals[i]; });
+    watch.restore();
   }
 }
 
