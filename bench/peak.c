@@ -3,8 +3,9 @@
  *
  * Every input comes from memory JS writes before timing (tt_peak_buffer),
  * and every result is returned, so neither the compiler nor the engine can
- * fold a loop away: `wasm-objdump -d build/wasm/tt-peak.wasm` shows the
- * v128.load and f32x4 ops in both loops, and no v128.const. */
+ * fold a loop away: `wasm-objdump -d build/wasm/tt-peak.wasm` shows 8
+ * v128.loads in the streaming loop, the peak's operands as v128.load32_splat
+ * before its loop, and no v128.const. */
 #include <wasm_simd128.h>
 
 #include <emscripten/emscripten.h>
