@@ -139,6 +139,8 @@ export class Tensor {
 export class Module {
   /** The layer's type as summaries print it ('Linear', 'ReLU', ...). */
   static readonly typeName: string;
+  /** The one-line description summaries show: "Linear(784→256)", "Dropout(p=0.5)". */
+  readonly label: string;
   /** True while training; eval() sets it false. */
   training: boolean;
   /** Apply the layer. */

@@ -122,8 +122,11 @@ export class Module {
     return dims.reduce((a, b) => a * b, 1);
   }
 
-  /** Internal: a one-line description of the layer for summaries. */
+  /** Internal: a one-line description of the layer for summaries (override this). */
   _label() { return this.constructor.typeName; }
+
+  /** The one-line description summaries and the page show: "Linear(784→256)", "Dropout(p=0.5)". */
+  get label() { return this._label(); }
 
   toString() { return `${this.constructor.typeName}()`; }
 
