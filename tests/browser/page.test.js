@@ -249,6 +249,20 @@ test('the Sphinx (MyST) example page embeds two working views', async () => {
   await page.locator('tt-view .tt-view').first().waitFor();
   await page.frameLocator('iframe').locator('.tt-view').first().waitFor({ timeout: 20000 });
   await page.screenshot({ path: join(shots, 'sphinx-example.png'), fullPage: true });
+  // the iframe takes its content's height (no fixed height that cuts the view off), also on a phone
+  for (const width of [1100, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    const inFrame = page.frames().find((f) => f.url().includes('embed.html'));
+    await page.waitForFunction(() => document.querySelector('iframe').dataset.ttHeight);
+    const inner = await inFrame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    await page.waitForFunction((h) => Math.abs(document.querySelector('iframe').clientHeight - h) <= 1, inner, { timeout: 5000 });
+    assert.ok(inner > 600, `the dropout view is ${inner}px tall at ${width}px`);
+  }
+  // the linked pair: one app drives the editor and the dropout view
+  const linked = await page.evaluate(() => globalThis.__tinytorchApps.find((a) => a.views.length === 2)?.state.net.length);
+  assert.equal(linked, 4);
+  // the page's own styles are Sphinx's: no lesson stylesheet in the document
+  assert.equal(await page.locator('link[href$="assets/style.css"]').count(), 0);
   const ours = errors.filter((e) => !/Content Security Policy/.test(e)); // Sphinx's own theme script, not ours
   assert.deepEqual(ours, []);
   await context.close();
