@@ -16,7 +16,12 @@ addEventListener('message', (event) => {
   if (!Number.isFinite(height) || height <= 0) return;
   for (const frame of document.querySelectorAll('iframe')) {
     if (frame.contentWindow === event.source) {
-      frame.style.height = `${Math.min(Math.ceil(height), MAX_HEIGHT)}px`;
+      // the content box gets the height, whatever box-sizing the host's stylesheet uses
+      const cs = getComputedStyle(frame);
+      const extra = cs.boxSizing === 'border-box'
+        ? ['borderTopWidth', 'borderBottomWidth', 'paddingTop', 'paddingBottom'].reduce((n, k) => n + (parseFloat(cs[k]) || 0), 0)
+        : 0;
+      frame.style.height = `${Math.min(Math.ceil(height), MAX_HEIGHT) + extra}px`;
       frame.dataset.ttHeight = String(Math.ceil(height));
     }
   }

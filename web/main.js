@@ -345,8 +345,8 @@ function autostart() {
     createApp(main, { views: views.length ? views : ['dropout'], hash: query.toString() }).then((app) => {
       // each view titles itself with the page's h1; with none, the page still needs one
       if (!app || app.views.length === 0) main.prepend(Object.assign(document.createElement('h1'), { textContent: 'tinytorch-wasm: no view to show' }));
+      postSize(); // from the first render on: the empty page's height means nothing to the host
     });
-    postSize();
   }
 }
 if (globalThis.document) autostart();

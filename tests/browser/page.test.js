@@ -252,6 +252,9 @@ test('the Sphinx (MyST) example page embeds two working views', async () => {
   // the iframe takes its content's height (no fixed height that cuts the view off), also on a phone
   for (const width of [1100, 360]) {
     await page.setViewportSize({ width, height: 900 });
+    // a frame out of sight is not laid out again (Chromium throttles it): look at it, as a reader does
+    await page.locator('iframe').scrollIntoViewIfNeeded();
+    await settle(page);
     const inFrame = page.frames().find((f) => f.url().includes('embed.html'));
     await page.waitForFunction(() => document.querySelector('iframe').dataset.ttHeight);
     const inner = await inFrame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
