@@ -320,3 +320,21 @@ test('<tt-view> draws in a shadow root: the host page keeps its own styles; link
   await dark.context.close();
   await axe(`${repo.url}/tests/browser/ttview-host.html`);
 });
+
+test('the Jupyter Book 2 (MyST-MD) example, built by mystmd: an iframe and a <tt-view>, both live, under the strict CSP', async () => {
+  assert.ok(existsSync(join(site, 'myst-example/index.html')), 'dist/site/myst-example is missing: scripts/build-myst-example.sh builds it');
+  const { page, errors, context } = await open(`${base}/myst-example/index.html`);
+  await page.locator('tt-view[view="memory"] .tt-view').waitFor();
+  await page.frameLocator('iframe.tt-embed').locator('[data-testid="mask-canvas"]').first().waitFor({ timeout: 20000 });
+  const r = await page.evaluate(() => ({
+    params: globalThis.__tinytorchApps[0].model.totals.params,
+    batch: globalThis.__tinytorchApps[0].state.batch,
+    sandbox: document.querySelector('iframe.tt-embed').getAttribute('sandbox'),
+  }));
+  assert.deepEqual(r, { params: 235146, batch: 64, sandbox: 'allow-scripts' });
+  await page.locator('iframe.tt-embed').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => Number(document.querySelector('iframe.tt-embed').dataset.ttHeight) > 600);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await axe(`${base}/myst-example/index.html`);
+});
