@@ -5,8 +5,9 @@
 // Jupyter's /files/ route and inside a sandboxed iframe (no ES modules, no
 // fetch, no workers, no storage), under a strict CSP (no inline code).
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,22 @@ if (data.status !== 0) {
   process.exit(1);
 }
 
+// The training images of the Dropout experiment (the training view loads
+// them on its first Play): the first 3,000 training and 1,000 test images,
+// about 4 MB as a script; the raw .u8 files the script also writes stay in
+// the temporary folder.
+const trainTmp = mkdtempSync(join(tmpdir(), 'tt-fashion-train-'));
+try {
+  const train = spawnSync('python3', [join(root, 'scripts/make-fashion-data.py'), '--train', trainTmp, '3000', '1000'], { encoding: 'utf8' });
+  if (train.status !== 0) {
+    console.error(train.stderr || train.stdout);
+    process.exit(1);
+  }
+  cpSync(join(trainTmp, 'fashion-train.js'), join(out, 'assets/fashion-train.js'));
+} finally {
+  rmSync(trainTmp, { recursive: true, force: true });
+}
+
 const size = (f) => statSync(join(out, f)).size;
 const gz = (f) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -67,4 +84,5 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}; images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped)`);
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}; images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);

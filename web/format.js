@@ -5,7 +5,7 @@
 // measurements, ratios, times and the two-unit byte sizes of the memory
 // view. Views import from here and keep no formatter of their own.
 
-import { fmtInt, fmtSI } from '../js/api.js';
+import { fmtInt, fmtSI, fmtKB } from '../js/api.js';
 import { className } from './kinds.js';
 
 export { fmtInt, fmtKB, fmtKiB, fmtBytes, fmtSI, fmtShape } from '../js/api.js';
@@ -43,6 +43,19 @@ export function fmtNum(v) {
   if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
   return v.toPrecision(4);
 }
+
+/**
+ * A loss (cross-entropy, in nats) as the training view lists it: three
+ * decimals, the same width for every epoch ("2.303", "0.024"); "–" before
+ * there is one. signed: a difference of two losses with its sign ("+0.750").
+ */
+export function fmtLoss(v, { signed = false } = {}) {
+  if (!Number.isFinite(v)) return '–';
+  return signed ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}` : v.toFixed(3);
+}
+
+/** Bytes exactly, then in kB (1000 bytes): "940,584 B (940.6 kB)"; below 1000 bytes only the count. */
+export const fmtBytesExact = (bytes) => (bytes < 1000 ? `${fmtInt(bytes)} B` : `${fmtInt(bytes)} B (${fmtKB(bytes)})`);
 
 /**
  * A ratio or factor (growth per layer, a speedup, GFLOP/s): two significant

@@ -7,6 +7,7 @@
 
 import { KINDS, ELEMENTWISE_ACTIVATIONS, INITIALIZERS, initializerFor } from './kinds.js';
 import { fmtP } from './format.js';
+import { TRAIN_STATE } from './train/settings.js';
 
 /** Limits that keep a crafted link from asking for unbounded work or memory. */
 export const LIMITS = Object.freeze({
@@ -111,6 +112,7 @@ export const STATE = [
   { key: 'layer', default: 0, parse: intIn(0, LIMITS.layers - 1), format: same, help: 'layer shown in detail' },
   { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
+  ...TRAIN_STATE, // the Dropout experiment: tsize, epochs, optim, lr, cmp (web/train/settings.js)
 ];
 
 export function defaults() {

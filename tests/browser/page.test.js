@@ -51,7 +51,7 @@ const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimation
 test('served with the strict CSP: loads, renders every view, no console errors', async () => {
   const { page, errors, context } = await open(`${base}/index.html`);
   const views = await page.evaluate(() => globalThis.__tinytorchApps[0].views.length);
-  assert.equal(views, 9);
+  assert.equal(views, 12); // the nine lesson views and the three training views
   const csp = await page.evaluate(() => fetch(location.href).then((r) => r.headers.get('content-security-policy')));
   assert.equal(csp, CSP);
   await page.screenshot({ path: join(shots, 'lesson-1200.png'), fullPage: true });

@@ -9,6 +9,9 @@ import { mountInverted } from './inverted.js';
 import { mountInit } from './init.js';
 import { mountMemory } from './memory.js';
 import { mountCost } from './cost.js';
+import { mountTraining } from './training.js';
+import { mountParams } from './params.js';
+import { mountLedger } from './ledger.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -20,4 +23,7 @@ export const VIEWS = {
   init: mountInit,
   memory: mountMemory,
   cost: mountCost,
+  training: mountTraining,
+  params: mountParams,
+  ledger: mountLedger,
 };

@@ -1,0 +1,233 @@
+// The lesson page's training engine (web/train/), through the real wasm:
+// the data script the page loads (made by make-fashion-data.py --train and
+// checked against Debian's dataset files), the two runs of "Does Dropout
+// help?" (seeded, identical however the work is sliced, overfitting
+// without Dropout on 300 images), the parameter list with its norms
+// (against norms summed here from the tensors' data) and the memory
+// ledger's rule (against the core's byte counter).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import vm from 'node:vm';
+import * as api from '../../js/index.js';
+import { PageTrainer, comparisonSpecs, normFromStats, MAX_TRAIN_PARAMS } from '../../web/train/trainer.js';
+import { decodeTrainingData } from '../../web/train/data.js';
+import { savedForBackward, measureTraining } from '../../web/train/ledger.js';
+
+const REPO = new URL('../..', import.meta.url).pathname;
+// The lesson's classifier (web/state.js DEFAULT_NET).
+const NET = [
+  { kind: 'linear', in: 784, out: 256, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.5 },
+  { kind: 'linear', in: 256, out: 128, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.3 },
+  { kind: 'linear', in: 128, out: 10, bias: true },
+];
+
+/** The page's data script, made by the build's command into a temporary folder, run as the page runs it, decoded. */
+function pageData(train, testCount) {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-train-'));
+  try {
+    const r = spawnSync('python3', [join(REPO, 'scripts/make-fashion-data.py'), '--train', dir, String(train), String(testCount)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const context = vm.createContext({ globalThis: {} });
+    vm.runInContext(readFileSync(join(dir, 'fashion-train.js'), 'utf8'), context);
+    return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DATA = pageData(300, 1000);
+
+test('the page data script holds the first images of Debian\'s Fashion-MNIST files, byte for byte', () => {
+  const dir = '/usr/share/datasets/fashion-mnist';
+  const trainPx = gunzipSync(readFileSync(`${dir}/train-images-idx3-ubyte.gz`)).subarray(16, 16 + 300 * 784);
+  const trainLab = gunzipSync(readFileSync(`${dir}/train-labels-idx1-ubyte.gz`)).subarray(8, 8 + 300);
+  const testLab = gunzipSync(readFileSync(`${dir}/t10k-labels-idx1-ubyte.gz`)).subarray(8, 8 + 1000);
+  assert.equal(DATA.rows * DATA.cols, 784);
+  assert.equal(DATA.train.count, 300);
+  assert.equal(DATA.test.count, 1000);
+  assert.deepEqual(DATA.train.pixels, new Uint8Array(trainPx));
+  assert.deepEqual(DATA.train.labels, new Uint8Array(trainLab));
+  assert.deepEqual(DATA.test.labels, new Uint8Array(testLab));
+  assert.throws(() => decodeTrainingData({ rows: 28, cols: 28, trainCount: 2, trainPixels: 'AAAA', trainLabels: 'AAA=', testCount: 0, testPixels: '', testLabels: '' }), RangeError);
+});
+
+test('Does Dropout help? On 300 images the run without Dropout overfits, the run with it ends lower on validation', () => {
+  const before = api.memoryInfo();
+  const t = new PageTrainer(api, { net: NET, trainSize: 300, valSize: 1000, epochs: 30, batch: 32, optimizer: 'adam', lr: 0.001, seed: 42 });
+  assert.equal(t.runs[0].specs, NET);
+  assert.deepEqual(t.runs[1].specs.filter((s) => s.kind === 'dropout').map((s) => s.p), [0, 0]);
+  t.setData(DATA);
+  const t0 = performance.now();
+  t.runToEnd();
+  const ms = performance.now() - t0;
+  assert.equal(t.history.length, 31);
+  assert.equal(t.stepsDone, 30 * 10);
+  const H = t.history;
+  // epoch 0: the same weights, so the same numbers, near ln 10 for an untrained classifier
+  assert.deepEqual(H[0].runs[0], H[0].runs[1]);
+  assert.ok(Math.abs(H[0].runs[0].valLoss - Math.log(10)) < 0.15, `initial loss ${H[0].runs[0].valLoss}`);
+  const built = H.map((h) => h.runs[0]);
+  const plain = H.map((h) => h.runs[1]);
+  const minPlain = Math.min(...plain.map((r) => r.valLoss));
+  const bestEpoch = plain.findIndex((r) => r.valLoss === minPlain);
+  const end = plain.at(-1);
+  console.log(`300 images, 30 epochs, Adam 1e-3, ${ms.toFixed(0)} ms: without Dropout train loss ${end.trainLoss.toFixed(4)}, train acc ${end.trainAcc}, val loss ${end.valLoss.toFixed(4)} (lowest ${minPlain.toFixed(4)} at epoch ${bestEpoch}), val acc ${end.valAcc}; `
+    + `with Dropout train loss ${built.at(-1).trainLoss.toFixed(4)}, train acc ${built.at(-1).trainAcc}, val loss ${built.at(-1).valLoss.toFixed(4)}, val acc ${built.at(-1).valAcc}`);
+  // without Dropout: every training image learnt ...
+  assert.equal(end.trainAcc, 1);
+  assert.ok(end.trainLoss < 0.05, `train loss ${end.trainLoss}`);
+  // ... while the validation loss climbs over the last epochs, well above its lowest
+  assert.ok(bestEpoch < 20, `lowest validation loss at epoch ${bestEpoch}`);
+  const last5 = plain.slice(-5).reduce((s, r) => s + r.valLoss, 0) / 5;
+  const mid5 = plain.slice(bestEpoch, bestEpoch + 5).reduce((s, r) => s + r.valLoss, 0) / 5;
+  assert.ok(last5 > mid5 + 0.03, `validation loss over the last 5 epochs ${last5} vs ${mid5} around its lowest`);
+  assert.ok(end.valLoss > minPlain + 0.05, `final ${end.valLoss} vs lowest ${minPlain}`);
+  // with Dropout: lower validation loss at the end, and a smaller gap
+  assert.ok(built.at(-1).valLoss < end.valLoss - 0.05, `with Dropout ${built.at(-1).valLoss} vs without ${end.valLoss}`);
+  assert.ok(built.at(-1).valLoss - built.at(-1).trainLoss < end.valLoss - end.trainLoss, 'the gap is smaller with Dropout');
+  assert.ok(built.at(-1).trainAcc < 1, 'Dropout keeps it from memorising every image in 30 epochs');
+
+  // the same settings again, in tiny slices of 0 ms (one unit each): the same history, bit for bit
+  const again = new PageTrainer(api, { net: NET, trainSize: 300, valSize: 1000, epochs: 4, batch: 32, optimizer: 'adam', lr: 0.001, seed: 42 });
+  again.setData(DATA);
+  let slices = 0;
+  while (!again.done) {
+    assert.ok(again.runFor(0) <= 1);
+    slices++;
+  }
+  assert.equal(slices, again.units + 1);
+  assert.deepEqual(again.history, H.slice(0, 5));
+  again.dispose();
+  t.dispose();
+  assert.equal(api.memoryInfo().tensors, before.tensors);
+  assert.equal(api.memoryInfo().bytes, before.bytes);
+  assert.equal(api.memoryInfo().generators, before.generators);
+});
+
+test('another seed gives other curves; the comparison at the built p gives the built run', () => {
+  const cfg = { net: [{ kind: 'linear', in: 784, out: 32, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.4 }, { kind: 'linear', in: 32, out: 10, bias: true }], trainSize: 100, valSize: 200, epochs: 2 };
+  const run = (extra) => {
+    const t = new PageTrainer(api, { ...cfg, ...extra });
+    t.setData(DATA);
+    t.runToEnd();
+    const h = t.history;
+    t.dispose();
+    return h;
+  };
+  const a = run({ seed: 1, compareP: 0.4 });
+  const b = run({ seed: 2, compareP: 0.4 });
+  a.forEach((h) => assert.deepEqual(h.runs[0], h.runs[1]));
+  assert.notEqual(a[2].runs[0].valLoss, b[2].runs[0].valLoss);
+  assert.deepEqual(comparisonSpecs(cfg.net, 0.1).map((s) => s.p), [undefined, undefined, 0.1, undefined]);
+  // SGD with momentum trains too
+  const sgd = run({ seed: 1, optimizer: 'sgd', lr: 0.05, epochs: 3 });
+  const sgdLoss = sgd.map((h) => h.runs[1].trainLoss);
+  assert.ok(Math.min(...sgdLoss.slice(1)) < sgdLoss[0] - 0.3, `SGD training loss by epoch: ${sgdLoss}`);
+});
+
+test('the parameter list: names, shapes, and norms of grad and update equal norms summed from the tensors', () => {
+  const t = new PageTrainer(api, { net: NET, trainSize: 64, valSize: 200, epochs: 1, batch: 32, seed: 3 });
+  t.setData(DATA);
+  const rows0 = t.parameterTable(0);
+  assert.deepEqual(rows0.map((r) => r.name), ['0.weight', '0.bias', '3.weight', '3.bias', '6.weight', '6.bias']);
+  assert.deepEqual(rows0.map((r) => r.shape), [[784, 256], [256], [256, 128], [128], [128, 10], [10]]);
+  assert.ok(rows0.every((r) => r.requiresGrad && r.grad === null && r.update === null && r.step === 0));
+  // run the first evaluation (its units), then exactly one training step
+  while (t.history.length === 0) t.runFor(0);
+  const params = t.runs[0].named.map(([, p]) => p);
+  const before = params.map((p) => p.data);
+  assert.equal(t.runFor(0), 1);
+  assert.equal(t.stepsDone, 1);
+  const rows = t.parameterTable(0);
+  const norm = (xs) => Math.sqrt(xs.reduce((s, v) => s + v * v, 0));
+  rows.forEach((r, k) => {
+    assert.equal(r.step, 1);
+    const g = norm(params[k].grad.data);
+    const after = params[k].data;
+    const d = norm(after.map((v, i) => v - before[k][i]));
+    const w = norm(after);
+    assert.ok(g > 0 && Math.abs(normFromStats(r.grad) - g) <= 1e-5 * g, `${r.name}: grad norm ${normFromStats(r.grad)} vs ${g}`);
+    assert.ok(d > 0 && Math.abs(normFromStats(r.update) - d) <= 1e-4 * d, `${r.name}: update norm ${normFromStats(r.update)} vs ${d}`);
+    assert.ok(Math.abs(normFromStats(r.weight) - w) <= 1e-5 * w, `${r.name}: weight norm`);
+  });
+  // Adam's first step moves every weight by about lr
+  const w0 = rows[0];
+  assert.ok(Math.abs(normFromStats(w0.update) / Math.sqrt(w0.count) - 0.001) < 0.0002, `first Adam step ${normFromStats(w0.update) / Math.sqrt(w0.count)}`);
+  t.dispose();
+});
+
+test('the memory ledger: the rule of what backward keeps equals the core\'s byte counter, four networks, two batch sizes', () => {
+  const nets = [
+    NET,
+    [{ kind: 'linear', in: 784, out: 64, bias: true }, { kind: 'tanh' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 64, out: 10, bias: false }],
+    [{ kind: 'dropout', p: 0.1 }, { kind: 'linear', in: 784, out: 10, bias: true }],
+    [{ kind: 'linear', in: 784, out: 32, bias: true }, { kind: 'relu' }, { kind: 'linear', in: 32, out: 10, bias: true }, { kind: 'softmax' }],
+  ];
+  const start = api.memoryInfo().tensors;
+  for (const net of nets) {
+    for (const B of [1, 32]) {
+      const sizes = [];
+      let w = 784;
+      for (const s of net) {
+        if (s.kind === 'linear') w = s.out;
+        sizes.push(B * w);
+      }
+      const saved = savedForBackward(net, B * 784, sizes);
+      const m = api.tidy(() => measureTraining(api, net, { batch: B }));
+      const params = net.filter((s) => s.kind === 'linear').reduce((n, s) => n + api.Linear.countParameters(s.in, s.out, s.bias), 0);
+      assert.equal(m.paramBytes, 4 * params);
+      assert.equal(m.gradBytes, 4 * params);
+      assert.equal(m.stateBytes.sgd, 4 * params, 'SGD with momentum: one buffer per parameter');
+      assert.equal(m.stateBytes.adam, 8 * params, 'Adam: two buffers per parameter');
+      // the forward pass added: kept activations (the input existed before) + masks + targets (4 B each) + the loss (4 B)
+      const expected = saved.keptBytes - (saved.input.kept ? saved.input.bytes : 0) + saved.maskBytes + 4 * B + 4;
+      assert.equal(m.forwardBytes, expected, `${JSON.stringify(net.map((s) => s.kind))} at batch ${B}`);
+      assert.equal(saved.torchinfoBytes, 2 * 4 * sizes.reduce((a, b) => a + b, 0));
+    }
+  }
+  // the lesson's net at batch 32: kept = input + ReLU outputs + Dropout outputs + logits, masks 2
+  const s = savedForBackward(NET, 32 * 784, [32 * 256, 32 * 256, 32 * 256, 32 * 128, 32 * 128, 32 * 128, 32 * 10]);
+  assert.deepEqual(s.rows.map((r) => r.kept), [false, true, true, false, true, true, true]);
+  assert.equal(s.keptBytes, 4 * 32 * (784 + 256 + 256 + 128 + 128 + 10));
+  assert.equal(s.maskBytes, 4 * 32 * (256 + 128));
+  console.log(`lesson net at batch 32: kept ${s.keptBytes} B + masks ${s.maskBytes} B vs torchinfo forward/backward ${s.torchinfoBytes} B`);
+  assert.equal(api.memoryInfo().tensors, start);
+});
+
+test('networks the page cannot train are refused with a clear error, and nothing leaks', () => {
+  const before = api.memoryInfo();
+  assert.throws(() => new PageTrainer(api, { net: [{ kind: 'linear', in: 784, out: 5, bias: true }] }), /ends in 5 features.*needs 10/);
+  assert.throws(() => new PageTrainer(api, { net: [{ kind: 'linear', in: 100, out: 10, bias: true }] }), /does not take 784 features/);
+  assert.throws(() => new PageTrainer(api, { net: [{ kind: 'relu' }] }), RangeError);
+  assert.throws(() => new PageTrainer(api, { net: [{ kind: 'linear', in: 784, out: 4096, bias: true }, { kind: 'linear', in: 4096, out: 10, bias: true }] }), new RegExp(`at most ${api.fmtInt(MAX_TRAIN_PARAMS)}`));
+  assert.throws(() => new PageTrainer(api, { net: NET, optimizer: 'rmsprop' }), /optimizer must be one of adam, sgd/);
+  assert.throws(() => new PageTrainer(api, { net: NET, lr: 0 }), /lr must be in/);
+  const big = new PageTrainer(api, { net: NET, trainSize: 301 });
+  assert.throws(() => big.setData(DATA), /300 training images, 301 asked for/);
+  assert.throws(() => big.runFor(5), /setData/);
+  big.dispose();
+  const after = api.memoryInfo();
+  assert.equal(after.tensors, before.tensors);
+  assert.equal(after.generators, before.generators);
+});
+
+test('the training settings in the URL: strict parsers, only the offered values', async () => {
+  const { TRAIN_STATE } = await import('../../web/train/settings.js');
+  const row = Object.fromEntries(TRAIN_STATE.map((r) => [r.key, r]));
+  assert.deepEqual(Object.keys(row), ['tsize', 'epochs', 'optim', 'lr', 'cmp']);
+  assert.equal(row.tsize.parse('1000'), 1000);
+  assert.equal(row.epochs.parse('100'), 100);
+  assert.equal(row.optim.parse('sgd'), 'sgd');
+  assert.equal(row.lr.parse('0.003'), 0.003);
+  assert.equal(row.cmp.parse('0.2'), 0.2);
+  for (const [key, bad] of [['tsize', '10000'], ['tsize', '1e3'], ['tsize', '300 '], ['epochs', '0'], ['epochs', '101'], ['epochs', '1.5'], ['optim', 'rmsprop'],
+    ['lr', '0.002'], ['lr', 'NaN'], ['lr', '-0.1'], ['cmp', '0.9'], ['cmp', '1']]) {
+    assert.throws(() => row[key].parse(bad), Error, `${key}=${bad}`);
+  }
+  for (const r of TRAIN_STATE) if (r.default !== null) assert.equal(r.parse(r.format(r.default)), r.default);
+});

@@ -1,0 +1,175 @@
+// One training session per app, shared by the training, params and ledger
+// views: it turns the page state into a PageTrainer (a new one whenever a
+// setting that shapes the run changes), loads the data the first time Play
+// is pressed, and runs the trainer in slices of FRAME_BUDGET_MS between
+// animation frames, so the page stays responsive without a worker (which
+// file:// pages and sandboxed iframes may not start). After each slice it
+// tells its subscribers (the views) directly: the rest of the page is not
+// re-rendered while training runs.
+
+import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
+import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
+import { loadTrainingData, TRAIN_SCRIPT } from './data.js';
+
+/** Milliseconds of training per animation frame. */
+export const FRAME_BUDGET_MS = 10;
+
+/** The trainer settings for a page state; keys missing from the state take the defaults. */
+export function trainSettings(state) {
+  const optimizer = state.optim ?? TRAIN_DEFAULTS.optimizer;
+  return {
+    net: state.net,
+    seed: state.seed ?? TRAIN_DEFAULTS.seed,
+    init: state.init ?? TRAIN_DEFAULTS.init,
+    batch: state.batch ?? TRAIN_DEFAULTS.batch,
+    trainSize: state.tsize ?? TRAIN_DEFAULTS.trainSize,
+    epochs: state.epochs ?? TRAIN_DEFAULTS.epochs,
+    optimizer,
+    lr: state.lr ?? OPTIMIZERS[optimizer]?.lr ?? TRAIN_DEFAULTS.lr,
+    compareP: state.cmp ?? TRAIN_DEFAULTS.compareP,
+  };
+}
+
+const keyOf = (s) => JSON.stringify(s);
+
+export class TrainingController {
+  constructor(app) {
+    this.app = app;
+    this.trainer = null;
+    this.settings = null;
+    this.key = '';
+    this.error = null; // the message of the last build or load failure
+    this.status = 'idle'; // idle | loading | playing | paused | done | error
+    this.data = null;
+    this.listeners = new Set();
+    this.frame = this.frame.bind(this);
+    this.scheduled = false;
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  notify() {
+    for (const fn of this.listeners) fn(this);
+  }
+
+  /** Follow the page state: a new trainer when a setting that shapes the run changed. */
+  sync(state) {
+    const settings = trainSettings(state);
+    const key = keyOf(settings);
+    if (key === this.key) return false;
+    this.key = key;
+    this.settings = settings;
+    this.rebuild();
+    return true;
+  }
+
+  rebuild() {
+    const wasPlaying = this.status === 'playing';
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.error = null;
+    try {
+      this.trainer = new PageTrainer(this.app.api, this.settings);
+      if (this.data) this.trainer.setData(this.data);
+      this.status = wasPlaying ? 'paused' : 'idle';
+    } catch (e) {
+      this.error = e.message;
+      this.status = 'error';
+    }
+    this.notify();
+  }
+
+  async ensureData() {
+    if (this.data) return true;
+    this.status = 'loading';
+    this.notify();
+    try {
+      this.data = await loadTrainingData(this.app.assetUrl(TRAIN_SCRIPT));
+    } catch (e) {
+      this.error = `${e.message}. The training data (${TRAIN_SCRIPT}) is made by scripts/build.sh next to the page's script.`;
+      this.status = 'error';
+      this.notify();
+      return false;
+    }
+    try {
+      if (this.trainer && !this.trainer.data) this.trainer.setData(this.data);
+    } catch (e) {
+      this.error = e.message;
+      this.status = 'error';
+      this.notify();
+      return false;
+    }
+    return true;
+  }
+
+  async play() {
+    if (!this.trainer) return;
+    if (!(await this.ensureData())) return;
+    if (this.trainer.done) this.rebuild(); // Play after the end starts again
+    this.status = 'playing';
+    this.notify();
+    this.schedule();
+  }
+
+  pause() {
+    if (this.status === 'playing') this.status = 'paused';
+    this.notify();
+  }
+
+  /** Train one epoch now (in slices too, so a long epoch does not freeze the page). */
+  async stepEpoch() {
+    if (!this.trainer) return;
+    if (!(await this.ensureData())) return;
+    if (this.trainer.done) return;
+    // the first Step also measures epoch 0 (the untrained networks), then trains epoch 1
+    this.stopAt = Math.max(1, this.trainer.history.length) + 1;
+    this.status = 'playing';
+    this.notify();
+    this.schedule();
+  }
+
+  reset() {
+    this.status = 'idle';
+    this.stopAt = null;
+    this.rebuild();
+  }
+
+  schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const raf = globalThis.requestAnimationFrame ?? ((f) => setTimeout(f, 16));
+    raf(this.frame);
+  }
+
+  frame() {
+    this.scheduled = false;
+    const t = this.trainer;
+    if (this.status !== 'playing' || !t || !t.data) return;
+    try {
+      t.runFor(FRAME_BUDGET_MS);
+    } catch (e) {
+      this.error = e.message;
+      this.status = 'error';
+      this.notify();
+      return;
+    }
+    if (t.done) this.status = 'done';
+    else if (this.stopAt && t.history.length >= this.stopAt) {
+      this.status = 'paused';
+      this.stopAt = null;
+    }
+    this.notify();
+    if (this.status === 'playing') this.schedule();
+  }
+}
+
+/** The app's one training session (made on first use). */
+export function trainingFor(app) {
+  if (!app.training) app.training = new TrainingController(app);
+  return app.training;
+}
+
+export { OPTIMIZERS, TRAIN_DEFAULTS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX };

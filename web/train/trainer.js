@@ -1,0 +1,365 @@
+// The page's training engine: the editor's network trained twice, side by
+// side, from the same initial weights on the same data in the same order:
+// once as built (its Dropout layers as they are) and once with every
+// Dropout's p set to one comparison value (0: no Dropout). Every step and
+// every loss is computed by the core through the js/ API; this file decides
+// what runs when and keeps the results.
+//
+// The work is a sequence of small units (one mini-batch step of both runs,
+// or one chunk of an evaluation), so the page can run as many as fit in a
+// frame's time budget (runFor) and stay responsive without a worker.
+//
+// Seeds, all from the page seed S through web/seeds.js: Linear layer i
+// draws its weights from the `weights` stream (S, i), the stream the
+// page's other views use, so training starts from the weights they show;
+// epoch e's order from `trainOrder` (S, e); each run's Dropout masks from
+// a Generator of its own on the `trainMask` stream (S), so both runs get
+// the same draws. The same settings therefore give the same curves, bit
+// for bit.
+
+import { OPTIMIZERS } from './settings.js';
+import { generatorFor, withGenerator } from '../seeds.js';
+import { className } from '../kinds.js';
+import { fmtInt, fmtP } from '../format.js';
+
+/** Rows per evaluation unit: big enough to be efficient, small enough for a frame. */
+export const EVAL_CHUNK = 200;
+/** At most this many parameters per network: two runs, each with grads and optimizer state. */
+export const MAX_TRAIN_PARAMS = 2_000_000;
+
+export const TRAIN_DEFAULTS = Object.freeze({
+  trainSize: 300, // images the networks learn from
+  valSize: 1000, // held-out test images for the validation curves
+  evalTrainMax: 1000, // training-set images the training curves are measured on
+  epochs: 30,
+  batch: 32,
+  lr: 0.001,
+  optimizer: 'adam',
+  compareP: 0, // p of every Dropout in the comparison run
+  seed: 42,
+  init: 'xavier',
+});
+
+/** The specs with every Dropout's p set to p. */
+export function comparisonSpecs(specs, p) {
+  return specs.map((s) => (s.kind === 'dropout' ? { ...s, p } : s));
+}
+
+
+/** The Euclidean norm of a tensor from its core statistics: sqrt(n·(std² + mean²)) over its n finite elements. */
+export function normFromStats(s) {
+  const n = s.count - s.nonFinite;
+  return n > 0 ? Math.sqrt(n * (s.std * s.std + s.mean * s.mean)) : NaN;
+}
+
+/** A stable argsort of values: the permutation that orders them. */
+function argsort(values) {
+  const idx = Array.from(values, (_, i) => i);
+  idx.sort((a, b) => values[a] - values[b] || a - b);
+  return Int32Array.from(idx);
+}
+
+function checkConfig(c) {
+  const int = (v, lo, hi, what) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`PageTrainer: ${what} must be an integer in ${lo}..${hi}, got ${v}`);
+  };
+  int(c.trainSize, 1, 1e6, 'trainSize');
+  int(c.valSize, 1, 1e6, 'valSize');
+  int(c.evalTrainMax, 1, 1e6, 'evalTrainMax');
+  int(c.epochs, 1, 1000, 'epochs');
+  int(c.batch, 1, 4096, 'batch');
+  int(c.seed, 0, 2 ** 31 - 1, 'seed');
+  if (!(c.lr > 0 && c.lr <= 10)) throw new RangeError(`PageTrainer: lr must be in (0, 10], got ${c.lr}`);
+  if (!Object.hasOwn(OPTIMIZERS, c.optimizer)) throw new RangeError(`PageTrainer: optimizer must be one of ${Object.keys(OPTIMIZERS).join(', ')}, got "${c.optimizer}"`);
+  if (!(c.compareP >= 0 && c.compareP < 1)) throw new RangeError(`PageTrainer: compareP must be in [0, 1), got ${c.compareP}`);
+  if (!Array.isArray(c.net) || c.net.length === 0) throw new RangeError('PageTrainer: the network has no layers');
+}
+
+export class PageTrainer {
+  /**
+   * config: { net (layer specs as in web/state.js), features (784), classes
+   * (10), and any of TRAIN_DEFAULTS }. Builds both networks and optimizers
+   * now; setData() must come before the first step.
+   */
+  constructor(api, config) {
+    this.api = api;
+    const c = { features: 784, classes: 10, ...TRAIN_DEFAULTS, ...config };
+    checkConfig(c);
+    this.config = c;
+    const linears = c.net.filter((s) => s.kind === 'linear');
+    const params = linears.reduce((n, s) => n + api.Linear.countParameters(s.in, s.out, s.bias), 0);
+    if (params > MAX_TRAIN_PARAMS) {
+      throw new RangeError(`the network has ${fmtInt(params)} parameters; the page trains networks of at most ${fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
+    }
+    const asBuilt = c.net;
+    const compare = comparisonSpecs(c.net, c.compareP);
+    const drops = asBuilt.filter((s) => s.kind === 'dropout').map((s) => fmtP(s.p));
+    this.runs = [];
+    try {
+      this.runs.push(this.#makeRun('built', drops.length ? `as built (Dropout p = ${[...new Set(drops)].join(', ')})` : 'as built (no Dropout)', asBuilt));
+      this.runs.push(this.#makeRun('compare', c.compareP === 0 ? 'without Dropout (p = 0)' : `every Dropout at p = ${fmtP(c.compareP)}`, compare));
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+    this.lossFn = new api.CrossEntropyLoss();
+    this.data = null;
+    this.history = []; // shared epoch axis: history[k] = epoch k (0 = before training)
+    this.stepsDone = 0;
+    this.epoch = 0; // the epoch in progress (0: the first evaluation)
+    this.done = false;
+    this.units = 0;
+    this.trainMs = 0; // time spent inside runFor, for the page's status line
+    this.#work = null;
+  }
+
+  #work;
+
+  #makeRun(key, label, specs) {
+    const { api } = this;
+    const c = this.config;
+    const maskGen = generatorFor(api, 'trainMask', c.seed);
+    const layers = [];
+    try {
+      specs.forEach((s, i) => {
+        if (s.kind === 'linear') {
+          layers.push(withGenerator(api, 'weights', [c.seed, i], (generator) => new api.Linear(s.in, s.out, { bias: s.bias, init: c.init, generator })));
+        } else if (s.kind === 'dropout') {
+          layers.push(new api.Dropout(s.p, { generator: maskGen }));
+        } else {
+          const Layer = api[className(s.kind)];
+          if (typeof Layer !== 'function') throw new RangeError(`layer ${i}: unknown kind "${s.kind}"`);
+          layers.push(new Layer());
+        }
+      });
+    } catch (e) {
+      for (const l of layers) l.dispose();
+      maskGen.dispose();
+      throw e;
+    }
+    const net = new api.Sequential(layers);
+    const run = { key, label, specs, net, maskGen, opt: null, named: [], lastLoss: NaN, gradStats: null, updateStats: null };
+    try {
+      // shapes: one row of zeros, [1, features], must come out as [1, classes]
+      // (in eval mode and without autograd: no mask is drawn, nothing recorded)
+      let out;
+      try {
+        net.eval();
+        out = api.tidy(() => api.noGrad(() => net.forward(api.Tensor.zeros([1, c.features])).shape));
+      } catch (e) {
+        throw new RangeError(`the network does not take ${c.features} features (one per pixel of a ${Math.sqrt(c.features)}×${Math.sqrt(c.features)} image): ${e.message}`);
+      } finally {
+        net.train();
+      }
+      if (out.length !== 2 || out[1] !== c.classes) {
+        throw new RangeError(`the network ends in ${out.at(-1)} features; classifying Fashion-MNIST needs ${c.classes}, one per class.`);
+      }
+      run.named = net.namedParameters();
+      const params = run.named.map(([, p]) => p);
+      if (params.length === 0) throw new RangeError('the network has no parameters to train: add a Linear layer');
+      run.opt = c.optimizer === 'adam'
+        ? new api.Adam(params, { lr: c.lr })
+        : new api.SGD(params, { lr: c.lr, momentum: 0.9 });
+    } catch (e) {
+      net.dispose();
+      maskGen.dispose();
+      throw e;
+    }
+    return run;
+  }
+
+  /** Mini-batch steps per epoch (the last batch may be smaller). */
+  get stepsPerEpoch() { return Math.ceil(this.config.trainSize / this.config.batch); }
+  get totalSteps() { return this.stepsPerEpoch * this.config.epochs; }
+  /** Steps taken in the epoch in progress. */
+  get stepInEpoch() { return this.stepsDone - Math.max(0, this.epoch - 1) * this.stepsPerEpoch; }
+
+  /**
+   * Attach the data ({ rows, cols, train: { count, pixels, labels }, test:
+   * {...} }, see web/train/data.js): the first trainSize training images
+   * and the first valSize test images, pixels scaled to [0, 1] by the core.
+   */
+  setData(data) {
+    const { api } = this;
+    const c = this.config;
+    if (this.data) throw new Error('PageTrainer.setData: data is already attached');
+    const px = data.rows * data.cols;
+    if (px !== c.features) throw new RangeError(`PageTrainer.setData: images have ${px} pixels, the network takes ${c.features}`);
+    if (data.train.count < c.trainSize) throw new RangeError(`PageTrainer.setData: ${data.train.count} training images, ${c.trainSize} asked for`);
+    if (data.test.count < c.valSize) throw new RangeError(`PageTrainer.setData: ${data.test.count} test images, ${c.valSize} asked for`);
+    const scaled = (pixels, n) => api.tidy(() => new api.Tensor(Float32Array.from(pixels.subarray(0, n * px)), { shape: [n, px] }).div(255).data);
+    const n = c.trainSize;
+    const x = scaled(data.train.pixels, n); // Float32Array [n * px], from the core's division
+    const labels = Int32Array.from(data.train.labels.subarray(0, n));
+    const chunks = (xs, ys, count) => {
+      const out = [];
+      for (let i = 0; i < count; i += EVAL_CHUNK) {
+        const m = Math.min(EVAL_CHUNK, count - i);
+        const t = api.keep(new api.Tensor(xs.subarray(i * px, (i + m) * px), { shape: [m, px] }));
+        out.push({ x: t, labels: ys.subarray(i, i + m), rows: m });
+      }
+      return out;
+    };
+    const evalTrain = Math.min(n, c.evalTrainMax);
+    const vx = scaled(data.test.pixels, c.valSize);
+    const vy = Int32Array.from(data.test.labels.subarray(0, c.valSize));
+    this.data = {
+      x, labels, px,
+      trainChunks: chunks(x, labels, evalTrain),
+      valChunks: chunks(vx, vy, c.valSize),
+      evalTrain,
+    };
+    this.#work = this.#schedule();
+  }
+
+  /** The order of the training images in epoch e (1-based), from the core's uniform draws. */
+  order(e) {
+    const { api } = this;
+    return withGenerator(api, 'trainOrder', [this.config.seed, e],
+      (generator) => argsort(api.tidy(() => api.Tensor.rand([this.config.trainSize], { generator }).data)));
+  }
+
+  *#schedule() {
+    const c = this.config;
+    const { px } = this.data;
+    yield* this.#evaluate(0);
+    for (let e = 1; e <= c.epochs; e++) {
+      this.epoch = e;
+      const order = this.order(e);
+      for (let s = 0; s < this.stepsPerEpoch; s++) {
+        const idx = order.subarray(s * c.batch, Math.min(c.trainSize, (s + 1) * c.batch));
+        const m = idx.length;
+        const xb = new Float32Array(m * px);
+        const yb = new Int32Array(m);
+        for (let r = 0; r < m; r++) {
+          const k = idx[r];
+          xb.set(this.data.x.subarray(k * px, (k + 1) * px), r * px);
+          yb[r] = this.data.labels[k];
+        }
+        for (const run of this.runs) this.#trainStep(run, xb, yb, m);
+        this.stepsDone++;
+        yield;
+      }
+      yield* this.#evaluate(e);
+    }
+    this.done = true;
+  }
+
+  #trainStep(run, xb, yb, m) {
+    const { api } = this;
+    const named = run.named;
+    api.tidy(() => {
+      const x = new api.Tensor(xb, { shape: [m, this.config.features] });
+      run.opt.zeroGrad();
+      const loss = this.lossFn.forward(run.net.forward(x), yb);
+      loss.backward();
+      // a copy of each parameter before the step, for the size of the update
+      const before = api.noGrad(() => named.map(([, p]) => p.clone()));
+      run.opt.step();
+      run.lastLoss = loss.item();
+      run.gradStats = named.map(([, p]) => (p.grad ? p.grad.stats() : null));
+      run.updateStats = api.noGrad(() => named.map(([, p], k) => p.sub(before[k]).stats()));
+    });
+  }
+
+  /** Loss and accuracy of every run on the training images and the validation images, in eval mode. */
+  *#evaluate(epoch) {
+    const { api } = this;
+    const results = [];
+    for (const run of this.runs) {
+      const r = {};
+      for (const [name, chunks] of [['train', this.data.trainChunks], ['val', this.data.valChunks]]) {
+        let lossSum = 0;
+        let correct = 0;
+        let rows = 0;
+        for (const ch of chunks) {
+          run.net.eval();
+          try {
+            api.tidy(() => api.noGrad(() => {
+              const logits = run.net.forward(ch.x);
+              // the core's mean over the chunk, weighted back to a mean over the set
+              lossSum += this.lossFn.forward(logits, ch.labels).item() * ch.rows;
+              correct += Math.round(api.accuracy(logits, ch.labels) * ch.rows);
+            }));
+          } finally {
+            run.net.train();
+          }
+          rows += ch.rows;
+          yield;
+        }
+        r[`${name}Loss`] = lossSum / rows;
+        r[`${name}Acc`] = correct / rows;
+      }
+      results.push(r);
+    }
+    this.history.push({ epoch, step: this.stepsDone, runs: results });
+    yield; // the unit that completes an epoch's record ends here
+  }
+
+  /**
+   * Run work units until `ms` milliseconds have passed (at least one unit).
+   * Returns the number of units run. clock: a function returning ms.
+   */
+  runFor(ms, clock = () => performance.now()) {
+    if (!this.#work) throw new Error('PageTrainer: call setData() before training');
+    if (this.done) return 0;
+    const t0 = clock();
+    let units = 0;
+    do {
+      const r = this.#work.next();
+      if (r.done) {
+        this.done = true;
+        break;
+      }
+      units++;
+    } while (clock() - t0 < ms);
+    this.units += units;
+    this.trainMs += clock() - t0;
+    return units;
+  }
+
+  /** Run until the next epoch's evaluation is in the history (or training is done). */
+  stepEpoch() {
+    const want = this.history.length + 1;
+    while (!this.done && this.history.length < want) this.runFor(50);
+  }
+
+  /** Run everything. */
+  runToEnd() {
+    while (!this.done) this.runFor(1000);
+  }
+
+  /**
+   * The live list of what the optimizer of run k updates: [{ name, shape,
+   * count, requiresGrad, weight (stats), grad (stats|null), update
+   * (stats|null), step }], every statistic from the core.
+   */
+  parameterTable(k = 0) {
+    const run = this.runs[k];
+    return run.named.map(([name, p], i) => ({
+      name,
+      shape: p.shape,
+      count: p.size,
+      requiresGrad: p.requiresGrad,
+      weight: p.stats(),
+      grad: run.gradStats?.[i] ?? null,
+      update: run.updateStats?.[i] ?? null,
+      step: run.opt.state(p)?.step ?? 0,
+    }));
+  }
+
+  dispose() {
+    for (const run of this.runs ?? []) {
+      run.opt?.dispose();
+      run.net.dispose();
+      run.maskGen.dispose();
+    }
+    this.runs = [];
+    if (this.data) {
+      for (const ch of [...this.data.trainChunks, ...this.data.valChunks]) ch.x.dispose();
+      this.data = null;
+    }
+    this.#work = null;
+    this.done = true;
+  }
+}

@@ -1,0 +1,89 @@
+// What the optimizer steps: the live list of the training network's
+// parameters, by the names PyTorch's named_parameters() gives them
+// ('0.weight', '0.bias', ...), with shape, requiresGrad, how many steps the
+// optimizer has taken on each, and three norms from the core's statistics
+// of the tensors: the weights now, the gradient of the last step and the
+// change the last step made (new weights minus a copy taken just before
+// the step, subtracted by the core).
+
+import { el, isEmbed } from '../dom.js';
+import { trainingFor } from '../train/controller.js';
+import { normFromStats } from '../train/trainer.js';
+import { fmtInt, fmtNum, fmtShape } from '../format.js';
+
+let uid = 0;
+
+const fmtNorm = (v) => (Number.isFinite(v) ? fmtNum(v) : '–');
+
+export function mountParams(host, app) {
+  const id = `tt-params-${++uid}`;
+  const level = isEmbed() ? 1 : 4;
+  const ctrl = trainingFor(app);
+
+  const title = el(`h${level}`, { text: 'What the optimizer steps' });
+  const intro = el('p', { className: 'tt-params-intro', text: 'An optimizer only ever sees a list of tensors: every weight matrix and bias vector of the network, each with requiresGrad set so that backward() fills its .grad. Each step reads .grad and changes the tensor in place. The norms below are √(sum of squares), from the core\'s statistics of each tensor; the update is the new tensor minus a copy taken just before the step.' });
+
+  const run = el('select', { id: `${id}-run`, 'data-testid': 'params-run' },
+    el('option', { value: '0', text: 'the network as built' }),
+    el('option', { value: '1', text: 'the comparison run' }));
+  run.addEventListener('change', () => draw());
+  const play = el('button', { type: 'button', 'data-testid': 'params-play', text: 'Play' });
+  play.addEventListener('click', () => (ctrl.status === 'playing' ? ctrl.pause() : ctrl.play()));
+  const toolbar = el('div', { className: 'tt-params-toolbar' },
+    el('span', { className: 'tt-params-field' }, el('label', { for: run.id, text: 'Parameters of' }), run), play);
+
+  const body = el('tbody', {});
+  const table = el('table', { className: 'tt-params-table', 'data-testid': 'params-table' },
+    el('caption', { text: 'Parameters the optimizer updates' }),
+    el('thead', {}, el('tr', {}, ...['name', 'shape', 'elements', 'requiresGrad', 'steps taken', '‖weights‖', '‖grad‖ (last step)', '‖update‖ (last step)']
+      .map((t) => el('th', { scope: 'col', text: t })))),
+    body);
+  const total = el('p', { className: 'tt-params-total', 'data-testid': 'params-total' });
+  const status = el('p', { className: 'tt-params-status' });
+  host.append(title, intro, toolbar, el('div', { className: 'table-wrap' }, table), total, status);
+
+  function draw() {
+    const t = ctrl.trainer;
+    const playing = ctrl.status === 'playing';
+    play.textContent = playing ? 'Pause training' : 'Play training';
+    play.setAttribute('aria-pressed', String(playing));
+    play.disabled = !t || ctrl.status === 'loading';
+    if (!t) {
+      body.replaceChildren();
+      total.textContent = '';
+      status.textContent = ctrl.error ? `Cannot train this network here: ${ctrl.error}` : 'No training network.';
+      return;
+    }
+    const k = Number(run.value);
+    run.options[0].textContent = `the network ${t.runs[0].label}`;
+    run.options[1].textContent = `the comparison: ${t.runs[1].label}`;
+    const rows = t.parameterTable(k);
+    const cells = rows.map((r) => [
+      r.name, fmtShape(r.shape), fmtInt(r.count), String(r.requiresGrad), fmtInt(r.step),
+      fmtNorm(normFromStats(r.weight)), r.grad ? fmtNorm(normFromStats(r.grad)) : 'none yet', r.update ? fmtNorm(normFromStats(r.update)) : 'none yet',
+    ]);
+    // rows are kept and their text changed in place: no flicker, no lost selection
+    while (body.rows.length > cells.length) body.lastChild.remove();
+    cells.forEach((texts, i) => {
+      let tr = body.rows[i];
+      if (!tr) {
+        tr = el('tr', {}, el('th', { scope: 'row', className: 'mono' }), ...texts.slice(1).map(() => el('td', { className: 'mono' })));
+        body.append(tr);
+      }
+      texts.forEach((text, c) => { if (tr.cells[c].textContent !== text) tr.cells[c].textContent = text; });
+    });
+    const count = rows.reduce((n, r) => n + r.count, 0);
+    total.textContent = `${rows.length} tensors, ${fmtInt(count)} numbers in all: the optimizer (${t.config.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'}) updates each of them on every step.`;
+    status.textContent = t.stepsDone === 0
+      ? 'No step yet: the gradients appear after the first backward pass (press Play, here or in the training view).'
+      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.`;
+  }
+
+  ctrl.subscribe(draw);
+  return {
+    update(model, appNow) {
+      ctrl.sync(appNow.state);
+      draw();
+    },
+  };
+}
