@@ -179,6 +179,7 @@ test('a link over the work budget is refused before anything is built; a state o
   assert.match(await notices(page), /previous network is still shown/);
   assert.deepEqual(errors, []);
   await context.close();
+  await axe(`${base}/index.html#${huge}`);
 });
 
 test('build-then-swap: when the core runs out of memory building a new network, the previous one stays intact and a notice says so', async () => {
