@@ -2,6 +2,7 @@
  * bench/bench.mjs through the same C API, built with the same flags (gcc,
  * -O3, scalar kernel). Prints one JSON object:
  *   tt_bench_native gemm M K N     y = x@W + b
+ *   tt_bench_native packed M K N   the same on W packed once (tt_packed)
  *   tt_bench_native mlp B          784-256-128-10 with ReLU, batch B
  *   tt_bench_native dropout R C    dropout p=0.5 with mask on [R, C]
  * Median of 15 samples after warm-up; each sample repeats the work until
@@ -35,15 +36,18 @@ static tt_tensor *mk(int ndim, int d0, int d1) {
     return t;
 }
 
-enum { GEMM, MLP, DROPOUT };
+enum { GEMM, PACKED, MLP, DROPOUT };
 static int mode;
 static tt_tensor *x, *w[3], *b[3], *mask;
+static tt_packed *wp;
 
 /* One unit of work; returns the output (caller frees). */
 static tt_tensor *work(void) {
     tt_tensor *y = NULL, *h = NULL;
     if (mode == GEMM) {
         tt_linear_forward(&y, x, w[0], b[0], 0);
+    } else if (mode == PACKED) {
+        tt_linear_forward_packed(&y, x, wp, b[0], 0);
     } else if (mode == DROPOUT) {
         tt_dropout_forward(&y, mask, x, 0.5, 1, NULL);
     } else {
@@ -59,17 +63,21 @@ static tt_tensor *work(void) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: tt_bench_native gemm M K N | mlp B | dropout R C\n");
+        fprintf(stderr, "usage: tt_bench_native gemm M K N | packed M K N | mlp B | dropout R C\n");
         return 2;
     }
     tt_manual_seed(42, 0);
-    if (!strcmp(argv[1], "gemm") && argc == 5) {
-        mode = GEMM;
+    if ((!strcmp(argv[1], "gemm") || !strcmp(argv[1], "packed")) && argc == 5) {
+        mode = argv[1][0] == 'g' ? GEMM : PACKED;
         int m = atoi(argv[2]), k = atoi(argv[3]), n = atoi(argv[4]);
         x = mk(2, m, k), w[0] = mk(2, k, n), b[0] = mk(1, n, 0);
         tt_tensor_randn(x, 0, 1, NULL);
         tt_linear_init(w[0], NULL, TT_INIT_LESSON, NULL);
         tt_tensor_randn(b[0], 0, 1, NULL);
+        if (mode == PACKED && tt_packed_new(&wp, w[0]) != TT_OK) {
+            fprintf(stderr, "%s\n", tt_last_error());
+            return 1;
+        }
     } else if (!strcmp(argv[1], "mlp") && argc == 3) {
         mode = MLP;
         int bs = atoi(argv[2]);

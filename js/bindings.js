@@ -16,7 +16,7 @@ export const EXPORTS = Object.freeze([
   'tt_tensor_fill', 'tt_tensor_randn', 'tt_tensor_rand',
   'tt_mem_tensors', 'tt_mem_bytes', 'tt_mem_generators',
   'tt_tensor_binary', 'tt_tensor_binary_scalar', 'tt_tensor_matmul', 'tt_tensor_reshape',
-  'tt_tensor_transpose', 'tt_tensor_reduce', 'tt_tensor_stats', 'tt_tensor_histogram',
+  'tt_tensor_transpose', 'tt_tensor_reduce', 'tt_tensor_stats', 'tt_tensor_norm', 'tt_tensor_histogram',
   'tt_activation_forward', 'tt_linear_init', 'tt_linear_forward', 'tt_dropout_forward',
   'tt_generator_new', 'tt_generator_free', 'tt_generator_default', 'tt_generator_seed',
   'tt_generator_get_state', 'tt_generator_set_state',
@@ -86,6 +86,11 @@ export function bindCore(runtime) {
     stats: (t) => runtime.withScratch(7 * 8, (p) => {
       check(ex.tt_tensor_stats(t, p));
       return runtime.readF64(p, 7);
+    }),
+    /** sqrt(sum of squares) over the finite elements */
+    norm: (t) => runtime.withScratch(8, (p) => {
+      check(ex.tt_tensor_norm(t, p));
+      return runtime.readF64(p, 1)[0];
     }),
     /** { counts, edges } with bins and bins + 1 entries, both from the core */
     histogram: (t, bins, lo, hi) => runtime.withScratch((2 * bins + 1) * 8, (p) => {

@@ -122,7 +122,7 @@ export class Tensor {
   /** Max over an axis, or over everything when axis is null. */
   max(axis?: number | null, keepdims?: boolean): Tensor;
   /** Summary statistics from the core (NaN/inf counted in nonFinite, left out of the rest). */
-  stats(): { count: number; mean: number; std: number; min: number; max: number; zeros: number; nonFinite: number };
+  stats(): { count: number; mean: number; std: number; min: number; max: number; zeros: number; nonFinite: number; norm: number };
   /** Counts in `bins` equal bins over [min, max] (default: the tensor's finite range); edges from the core. */
   histogram(bins?: number, range?: { min?: number; max?: number }): { counts: number[]; edges: number[] };
   /** A tensor of zeros. */

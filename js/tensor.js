@@ -427,7 +427,7 @@ export class Tensor {
   /**
    * Summary statistics from the core, over every element: { count, mean,
    * std (population), min, max, zeros (exact 0s), nonFinite (NaN/inf,
-   * left out of the others) }.
+   * left out of the others), norm (√Σx², the Euclidean norm) }.
    */
   stats() {
     tensorArg(this, 'stats: tensor');
@@ -467,8 +467,9 @@ export class Tensor {
 }
 
 function statsOf(t) {
-  const [count, mean, std, min, max, zeros, nonFinite] = rt.core.stats(ptrOf(t, 'stats: tensor'));
-  return { count, mean, std, min, max, zeros, nonFinite };
+  const p = ptrOf(t, 'stats: tensor');
+  const [count, mean, std, min, max, zeros, nonFinite] = rt.core.stats(p);
+  return { count, mean, std, min, max, zeros, nonFinite, norm: rt.core.norm(p) };
 }
 
 function binary(a, other, name) {

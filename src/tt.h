@@ -14,9 +14,10 @@
  *   N = out_features (columns of the result)
  *
  * Ownership rules
- *   - Whoever gets a tensor (generator) from a function that takes
- *     `tt_tensor **out` (`tt_generator **out`) owns it and frees it with
- *     tt_tensor_free() (tt_generator_free()). Freeing NULL is a no-op.
+ *   - Whoever gets a tensor (generator, packed weight) from a function
+ *     that takes `tt_tensor **out` (`tt_generator **out`, `tt_packed
+ *     **out`) owns it and frees it with tt_tensor_free() (tt_generator_free(),
+ *     tt_packed_free()). Freeing NULL is a no-op.
  *   - Every pointer and handle argument is borrowed for the call only: the
  *     core keeps none of them after it returns (tt_set_abort_hook's
  *     function pointer is the one exception).
@@ -42,14 +43,14 @@
  *   Every entry point that can fail returns a tt_status (an int). The
  *   others cannot fail on any value a caller passes:
  *   - void: tt_set_abort_hook, tt_tensor_free, tt_set_max_tensor_bytes,
- *     tt_generator_free, tt_manual_seed, tt_f32_gemm, tt_f32_gemm_ex and
- *     tt_debug_fail_alloc_after. tt_f32_gemm and tt_f32_gemm_ex are raw
+ *     tt_generator_free, tt_packed_free, tt_manual_seed, tt_f32_gemm,
+ *     tt_f32_gemm_ex and tt_debug_fail_alloc_after. tt_f32_gemm and tt_f32_gemm_ex are raw
  *     kernels on float pointers: they validate nothing, the caller
  *     guarantees the buffers' sizes (the tensor ops that call them have).
  *   - returning a value: tt_status_str, tt_last_error, tt_enum_name,
  *     tt_enum_count, the accessors tt_tensor_data/_ndim/_dim/_size,
  *     tt_max_tensor_bytes, tt_mem_tensors, tt_mem_bytes, tt_mem_generators,
- *     tt_generator_default, tt_rng_u32, tt_rng_uniform, tt_rng_normal and
+ *     tt_packed_bytes, tt_mem_packed, tt_mem_packed_bytes, tt_generator_default, tt_rng_u32, tt_rng_uniform, tt_rng_normal and
  *     tt_f32_gemm_kernel_name.
  *   Anything a caller can get wrong (a shape, a probability, a size, an
  *   allocation) is a status with a message from tt_last_error() that
@@ -224,6 +225,8 @@ TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const t
  * that are NaN or +-inf (left out of mean/std/min/max). An empty tensor
  * gives count 0 and NaN for the rest. */
 TT_API int tt_tensor_stats(const tt_tensor *t, double *out7);
+/* *out = sqrt(sum of x^2) over the finite elements, in double (0 if none). */
+TT_API int tt_tensor_norm(const tt_tensor *t, double *out);
 /* bins equal bins over [lo, hi]: edges[0..bins] (bins + 1 doubles) are
  * lo + (hi - lo) * b / bins, rounded, clamped into [lo, hi], finite and
  * non-decreasing for every finite range (edges[0] = lo, edges[bins] = hi);
@@ -282,6 +285,45 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
 TT_API int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                               const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
                               const tt_tensor *y, int fused_relu);
+
+/* ---- packed weights --------------------------------------------------- */
+
+/* A Linear's weight W [K, N] copied once into the layout the GEMM kernels
+ * read (8-column panels [K][8] and one narrower tail panel, see
+ * src/kernels/tt_f32_gemm.h), so a forward on it skips packing W, and, from
+ * the first backward on, W^T packed the same way for dx = dy @ W^T. The
+ * results are bit-identical to tt_linear_forward/_backward on W itself
+ * (the same sums in the same order). The packing is a copy: after W
+ * changes (assignment, an optimizer step), tt_packed_update it (a host
+ * tracks that with a version counter); the core cannot tell. */
+typedef struct tt_packed tt_packed;
+
+/* Pack weight [K, N] (2-D, K or N may be 0); counted by tt_mem_packed()
+ * until tt_packed_free(). TT_ERR_NOMEM when the packed copy would exceed
+ * tt_max_tensor_bytes() or cannot be allocated. */
+TT_API int tt_packed_new(tt_packed **out, const tt_tensor *weight);
+/* Repack p from weight, which must have p's shape [K, N]; the W^T packing
+ * (if any) is redone by the next backward, in the buffer it has. */
+TT_API int tt_packed_update(tt_packed *p, const tt_tensor *weight);
+/* NULL is a no-op. */
+TT_API void tt_packed_free(tt_packed *p);
+/* Bytes p holds (W's packing, plus W^T's once a backward made it); 0 for
+ * NULL or a freed handle. */
+TT_API double tt_packed_bytes(const tt_packed *p);
+/* Live packed weights and their bytes (JS memoryInfo()). */
+TT_API int tt_mem_packed(void);
+TT_API double tt_mem_packed_bytes(void);
+
+/* tt_linear_forward with W given by its packing w. */
+TT_API int tt_linear_forward_packed(tt_tensor **out, const tt_tensor *x, const tt_packed *w,
+                                    const tt_tensor *bias, int fuse_relu);
+/* tt_linear_backward with W given by its packing w. The first call after
+ * tt_packed_new or tt_packed_update that needs dx packs W^T into w (so w
+ * is not const); if that allocation fails, TT_ERR_NOMEM and nothing the
+ * caller owns has changed. */
+TT_API int tt_linear_backward_packed(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                                     const tt_tensor *dy, const tt_tensor *x, tt_packed *w,
+                                     const tt_tensor *y, int fused_relu);
 
 /* ---- Dropout ---------------------------------------------------------- */
 

@@ -1,7 +1,12 @@
-/* tt_linear.c — the Linear layer: initialisers and y = x W + b.
+/* tt_linear.c — the Linear layer: initialisers, y = x W + b, its
+ * backward, and the same two on a packed weight (tt_packed).
  * The weight is stored [in_features, out_features] (K x N), as in the
  * lesson, so the forward pass is a plain row-major x @ W with no transpose. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "tt_internal.h"
+#include "kernels/tt_f32_gemm.h"
 
 /* weight [K, N]; bias [N] or NULL; gen NULL = the default generator. */
 int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *gen) {
@@ -51,11 +56,34 @@ int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *g
     return TT_OK;
 }
 
+/* The checks of a forward on a weight [K, N]: bias [N] or NULL, x [..., K].
+ * Allocates y [..., N] into *out and sets *m to the row count; wshape is
+ * the weight's shape as a string, for the messages. */
+static int tt_linear_forward_begin(tt_tensor **out, size_t *m, const tt_tensor *x, int k, int n,
+                                   const char *wshape, const tt_tensor *bias, const char *op) {
+    char sx[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN];
+    if (bias && (bias->ndim != 1 || bias->shape[0] != n))
+        return tt_fail(TT_ERR_SHAPE, "%s: bias %s does not match weight %s: expected [%d]", op,
+                       tt_shape_str(sb, bias->ndim, bias->shape), wshape, n);
+    if (x->ndim < 1 || x->shape[x->ndim - 1] != k)
+        return tt_fail(TT_ERR_SHAPE,
+                       "%s: input %s @ weight %s: last input dimension must be in_features = %d",
+                       op, tt_shape_str(sx, x->ndim, x->shape), wshape, k);
+    int32_t dims[TT_MAX_DIMS];
+    *m = 1;
+    for (int i = 0; i < x->ndim - 1; i++) {
+        dims[i] = x->shape[i];
+        *m *= (size_t)x->shape[i];
+    }
+    dims[x->ndim - 1] = n;
+    return tt_tensor_alloc_uninit(out, x->ndim, dims, op);
+}
+
 /* x [..., K] @ W [K, N] + b [N] -> y [..., N]; M = product of x's leading
  * dims (1 for a 1-D x, 0 for an empty batch). */
 int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weight,
                       const tt_tensor *bias, int fuse_relu) {
-    char sx[TT_SHAPE_STR_LEN], sw[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN];
+    char sw[TT_SHAPE_STR_LEN];
     if (!out) return tt_fail(TT_ERR_STATE, "linear: out is NULL");
     *out = NULL;
     TT_CHECK(x, "linear", "input");
@@ -65,26 +93,136 @@ int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weig
         return tt_fail(TT_ERR_SHAPE, "linear: weight %s must be 2-D [in, out]",
                        tt_shape_str(sw, weight->ndim, weight->shape));
     int k = weight->shape[0], n = weight->shape[1];
-    if (bias && (bias->ndim != 1 || bias->shape[0] != n))
-        return tt_fail(TT_ERR_SHAPE, "linear: bias %s does not match weight %s: expected [%d]",
-                       tt_shape_str(sb, bias->ndim, bias->shape),
-                       tt_shape_str(sw, weight->ndim, weight->shape), n);
-    if (x->ndim < 1 || x->shape[x->ndim - 1] != k)
-        return tt_fail(TT_ERR_SHAPE,
-                       "linear: input %s @ weight %s: last input dimension must be in_features = %d",
-                       tt_shape_str(sx, x->ndim, x->shape),
-                       tt_shape_str(sw, weight->ndim, weight->shape), k);
-    int32_t dims[TT_MAX_DIMS];
-    size_t m = 1;
-    for (int i = 0; i < x->ndim - 1; i++) {
-        dims[i] = x->shape[i];
-        m *= (size_t)x->shape[i];
-    }
-    dims[x->ndim - 1] = n;
-    int st = tt_tensor_alloc_uninit(out, x->ndim, dims, "linear");
+    size_t m;
+    int st = tt_linear_forward_begin(out, &m, x, k, n, tt_shape_str(sw, 2, weight->shape), bias,
+                                     "linear");
     if (st != TT_OK) return st;
     tt_f32_gemm((*out)->data, x->data, weight->data, bias ? bias->data : NULL, (int)m, k, n,
                 fuse_relu);
+    return TT_OK;
+}
+
+/* The packed weight: op(B) of the forward GEMM (W [K, N]) in the kernel's
+ * panel layout (src/kernels/tt_f32_gemm.h), and, from the first backward
+ * on, op(B) of the dx GEMM (W^T [N, K]) packed the same way. */
+struct tt_packed {
+    float *w;      /* tt_gemm_packed_floats(k, n) floats */
+    float *wt;     /* tt_gemm_packed_floats(n, k) floats, or NULL */
+    int wt_valid;  /* wt holds the current W^T (cleared by tt_packed_update) */
+    int32_t k, n;
+    uint32_t magic; /* TT_PACKED_MAGIC while alive */
+};
+
+#define TT_PACKED_MAGIC 0x7450616bu /* "tPak" */
+
+static int tt_live_packed;
+static double tt_live_packed_bytes;
+
+static double tt_packed_bytes_of(const tt_packed *p) {
+    return (double)sizeof(float) * ((p->w ? (double)tt_gemm_packed_floats(p->k, p->n) : 0.0) +
+                                    (p->wt ? (double)tt_gemm_packed_floats(p->n, p->k) : 0.0));
+}
+
+static int tt_check_packed(const tt_packed *p, const char *op) {
+    if (p == NULL) return tt_fail(TT_ERR_STATE, "%s: packed weight is NULL", op);
+    if (p->magic != TT_PACKED_MAGIC)
+        return tt_fail(TT_ERR_STATE, "%s: packed weight is not a live packed weight (freed?)", op);
+    return TT_OK;
+}
+
+/* One packed copy of k*n floats (padded to panels): the same limit as a
+ * tensor, so a weight that fits packs unless the padding tips it over. */
+static float *tt_packed_alloc(size_t floats, const char *op, int k, int n, int *st) {
+    double bytes = (double)floats * sizeof(float);
+    if (bytes > tt_max_tensor_bytes()) {
+        *st = tt_fail(TT_ERR_NOMEM, "%s: packing weight [%d,%d] needs %.0f bytes, more than the %.0f a tensor may have",
+                      op, k, n, bytes, tt_max_tensor_bytes());
+        return NULL;
+    }
+    float *buf = tt_realloc(NULL, floats ? floats * sizeof(float) : sizeof(float));
+    if (!buf)
+        *st = tt_fail(TT_ERR_NOMEM, "%s: out of memory packing weight [%d,%d] (%.0f bytes)", op, k,
+                      n, bytes);
+    return buf;
+}
+
+int tt_packed_new(tt_packed **out, const tt_tensor *weight) {
+    char s[TT_SHAPE_STR_LEN];
+    if (!out) return tt_fail(TT_ERR_STATE, "packed_new: out is NULL");
+    *out = NULL;
+    TT_CHECK(weight, "packed_new", "weight");
+    if (weight->ndim != 2)
+        return tt_fail(TT_ERR_SHAPE, "packed_new: weight %s must be 2-D [in, out]",
+                       tt_shape_str(s, weight->ndim, weight->shape));
+    int k = weight->shape[0], n = weight->shape[1], st = TT_OK;
+    tt_packed *p = tt_realloc(NULL, sizeof *p);
+    if (!p) return tt_fail(TT_ERR_NOMEM, "packed_new: out of memory for a packed weight header");
+    p->w = tt_packed_alloc(tt_gemm_packed_floats(k, n), "packed_new", k, n, &st);
+    if (!p->w) {
+        free(p);
+        return st;
+    }
+    p->wt = NULL;
+    p->wt_valid = 0;
+    p->k = k, p->n = n;
+    tt_gemm_pack_b(p->w, weight->data, k, n, 0);
+    p->magic = TT_PACKED_MAGIC;
+    tt_live_packed++;
+    tt_live_packed_bytes += tt_packed_bytes_of(p);
+    *out = p;
+    return TT_OK;
+}
+
+int tt_packed_update(tt_packed *p, const tt_tensor *weight) {
+    char s[TT_SHAPE_STR_LEN];
+    int st = tt_check_packed(p, "packed_update");
+    if (st != TT_OK) return st;
+    TT_CHECK(weight, "packed_update", "weight");
+    int32_t dims[2] = {p->k, p->n};
+    if (!tt_shape_is(weight, 2, dims))
+        return tt_fail(TT_ERR_SHAPE, "packed_update: weight %s must have the packed shape [%d,%d]",
+                       tt_shape_str(s, weight->ndim, weight->shape), (int)p->k, (int)p->n);
+    tt_gemm_pack_b(p->w, weight->data, p->k, p->n, 0);
+    p->wt_valid = 0; /* W^T is repacked by the next backward, into the same buffer */
+    return TT_OK;
+}
+
+void tt_packed_free(tt_packed *p) {
+    if (!p) return;
+    TT_ASSERT(p->magic == TT_PACKED_MAGIC);
+    p->magic = 0;
+    tt_live_packed--;
+    tt_live_packed_bytes -= tt_packed_bytes_of(p);
+    free(p->w);
+    free(p->wt);
+    free(p);
+}
+
+double tt_packed_bytes(const tt_packed *p) {
+    return p && p->magic == TT_PACKED_MAGIC ? tt_packed_bytes_of(p) : 0.0;
+}
+
+int tt_mem_packed(void) { return tt_live_packed; }
+double tt_mem_packed_bytes(void) { return tt_live_packed_bytes; }
+
+/* The same as tt_linear_forward with W read from its packing: the same
+ * sums in the same order, so the same bits. */
+int tt_linear_forward_packed(tt_tensor **out, const tt_tensor *x, const tt_packed *w,
+                             const tt_tensor *bias, int fuse_relu) {
+    char sw[TT_SHAPE_STR_LEN];
+    if (!out) return tt_fail(TT_ERR_STATE, "linear_packed: out is NULL");
+    *out = NULL;
+    TT_CHECK(x, "linear_packed", "input");
+    int st = tt_check_packed(w, "linear_packed");
+    if (st != TT_OK) return st;
+    if (bias) TT_CHECK(bias, "linear_packed", "bias");
+    int32_t wd[2] = {w->k, w->n};
+    size_t m;
+    st = tt_linear_forward_begin(out, &m, x, w->k, w->n, tt_shape_str(sw, 2, wd), bias,
+                                 "linear_packed");
+    if (st != TT_OK) return st;
+    tt_f32_gemm_prepacked((*out)->data, x->data, w->w, bias ? bias->data : NULL, (int)m, w->k,
+                          w->n, 0, 0, fuse_relu);
     return TT_OK;
 }
 
@@ -97,27 +235,35 @@ int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weig
  *   db[N]    += column sums of g, each summed over rows 0..M-1 in order
  * Any of dx, dweight, dbias may be NULL; none may be an input or another
  * gradient. The ReLU mask and the column sums use a scratch tensor; if it
- * cannot be allocated nothing is changed (TT_ERR_NOMEM). */
-int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, const tt_tensor *dy,
-                       const tt_tensor *x, const tt_tensor *weight, const tt_tensor *y,
-                       int fused_relu) {
+ * cannot be allocated nothing is changed (TT_ERR_NOMEM). W is the tensor
+ * weight or, when packed, pw, whose W^T packing is made here on first use
+ * (weight is then NULL). */
+static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                               const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
+                               tt_packed *pw, int packed, const tt_tensor *y, int fused_relu,
+                               const char *op) {
     char s1[TT_SHAPE_STR_LEN], s2[TT_SHAPE_STR_LEN];
-    TT_CHECK(dy, "linear_backward", "dy");
-    TT_CHECK(x, "linear_backward", "input");
-    TT_CHECK(weight, "linear_backward", "weight");
-    if (fused_relu) TT_CHECK(y, "linear_backward", "output y (needed for the fused ReLU)");
-    if (dx) TT_CHECK(dx, "linear_backward", "dx");
-    if (dweight) TT_CHECK(dweight, "linear_backward", "dweight");
-    if (dbias) TT_CHECK(dbias, "linear_backward", "dbias");
-    if (weight->ndim != 2)
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: weight %s must be 2-D [in, out]",
+    TT_CHECK(dy, op, "dy");
+    TT_CHECK(x, op, "input");
+    if (!packed) {
+        TT_CHECK(weight, op, "weight");
+    } else {
+        int st = tt_check_packed(pw, op);
+        if (st != TT_OK) return st;
+    }
+    if (fused_relu) TT_CHECK(y, op, "output y (needed for the fused ReLU)");
+    if (dx) TT_CHECK(dx, op, "dx");
+    if (dweight) TT_CHECK(dweight, op, "dweight");
+    if (dbias) TT_CHECK(dbias, op, "dbias");
+    if (!packed && weight->ndim != 2)
+        return tt_fail(TT_ERR_SHAPE, "%s: weight %s must be 2-D [in, out]", op,
                        tt_shape_str(s1, weight->ndim, weight->shape));
-    int k = weight->shape[0], n = weight->shape[1];
+    int32_t wd[2] = {packed ? pw->k : weight->shape[0], packed ? pw->n : weight->shape[1]};
+    int k = wd[0], n = wd[1];
     if (x->ndim < 1 || x->shape[x->ndim - 1] != k)
         return tt_fail(TT_ERR_SHAPE,
-                       "linear_backward: input %s @ weight %s: last input dimension must be in_features = %d",
-                       tt_shape_str(s1, x->ndim, x->shape),
-                       tt_shape_str(s2, weight->ndim, weight->shape), k);
+                       "%s: input %s @ weight %s: last input dimension must be in_features = %d",
+                       op, tt_shape_str(s1, x->ndim, x->shape), tt_shape_str(s2, 2, wd), k);
     int32_t ydims[TT_MAX_DIMS];
     size_t m = 1;
     for (int i = 0; i < x->ndim - 1; i++) {
@@ -126,22 +272,20 @@ int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, cons
     }
     ydims[x->ndim - 1] = n;
     if (!tt_shape_is(dy, x->ndim, ydims))
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: dy %s must be the output shape %s",
+        return tt_fail(TT_ERR_SHAPE, "%s: dy %s must be the output shape %s", op,
                        tt_shape_str(s1, dy->ndim, dy->shape), tt_shape_str(s2, x->ndim, ydims));
     if (fused_relu && !tt_shape_is(y, x->ndim, ydims))
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: y %s must be the output shape %s",
+        return tt_fail(TT_ERR_SHAPE, "%s: y %s must be the output shape %s", op,
                        tt_shape_str(s1, y->ndim, y->shape), tt_shape_str(s2, x->ndim, ydims));
     if (dx && !tt_shape_is(dx, x->ndim, x->shape))
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: dx %s must have the input's shape %s",
+        return tt_fail(TT_ERR_SHAPE, "%s: dx %s must have the input's shape %s", op,
                        tt_shape_str(s1, dx->ndim, dx->shape), tt_shape_str(s2, x->ndim, x->shape));
-    if (dweight && !tt_shape_is(dweight, 2, weight->shape))
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: dweight %s must have the weight's shape %s",
-                       tt_shape_str(s1, dweight->ndim, dweight->shape),
-                       tt_shape_str(s2, 2, weight->shape));
+    if (dweight && !tt_shape_is(dweight, 2, wd))
+        return tt_fail(TT_ERR_SHAPE, "%s: dweight %s must have the weight's shape %s", op,
+                       tt_shape_str(s1, dweight->ndim, dweight->shape), tt_shape_str(s2, 2, wd));
     if (dbias && !(dbias->ndim == 1 && dbias->shape[0] == n))
-        return tt_fail(TT_ERR_SHAPE, "linear_backward: dbias %s must be [%d] for weight %s",
-                       tt_shape_str(s1, dbias->ndim, dbias->shape), n,
-                       tt_shape_str(s2, 2, weight->shape));
+        return tt_fail(TT_ERR_SHAPE, "%s: dbias %s must be [%d] for weight %s", op,
+                       tt_shape_str(s1, dbias->ndim, dbias->shape), n, tt_shape_str(s2, 2, wd));
     const tt_tensor *ins[4] = {dy, x, weight, fused_relu ? y : NULL};
     tt_tensor *outs[3] = {dx, dweight, dbias};
     static const char *const out_names[3] = {"dx", "dweight", "dbias"};
@@ -151,10 +295,20 @@ int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, cons
         for (int i = 0; i < 4; i++) clash |= outs[o] == ins[i];
         for (int j = o + 1; j < 3; j++) clash |= outs[o] == outs[j];
         if (clash)
-            return tt_fail(TT_ERR_ARG, "linear_backward: %s cannot be an input or another gradient",
+            return tt_fail(TT_ERR_ARG, "%s: %s cannot be an input or another gradient", op,
                            out_names[o]);
     }
     if (!dx && !dweight && !dbias) return TT_OK;
+    if (packed && dx && !pw->wt_valid) { /* pack W^T once per weight version */
+        int st = TT_OK;
+        if (!pw->wt) {
+            pw->wt = tt_packed_alloc(tt_gemm_packed_floats(n, k), op, k, n, &st);
+            if (!pw->wt) return st;
+            tt_live_packed_bytes += (double)tt_gemm_packed_floats(n, k) * sizeof(float);
+        }
+        tt_gemm_pack_transposed(pw->wt, pw->w, k, n);
+        pw->wt_valid = 1;
+    }
     /* scratch: [M*N] masked dy when fused, then [N] column sums */
     int need_mask = fused_relu && (dx || dweight) && m * (size_t)n > 0;
     int need_sums = dbias != NULL && n > 0;
@@ -163,10 +317,10 @@ int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, cons
     tt_tensor *tmp = NULL;
     if (scratch > 0) {
         if (scratch > 0x7fffffff)
-            return tt_fail(TT_ERR_NOMEM, "linear_backward: scratch of %.0f floats is too large",
+            return tt_fail(TT_ERR_NOMEM, "%s: scratch of %.0f floats is too large", op,
                            (double)scratch);
         sdims[0] = (int32_t)scratch;
-        int st = tt_tensor_alloc_uninit(&tmp, 1, sdims, "linear_backward");
+        int st = tt_tensor_alloc_uninit(&tmp, 1, sdims, op);
         if (st != TT_OK) return st;
     }
     const float *g = dy->data;
@@ -175,7 +329,8 @@ int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, cons
         for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = y->data[i] > 0.0f ? dy->data[i] : 0.0f;
         g = gm;
     }
-    if (dx) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, 1, 0);
+    if (dx && !packed) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, 1, 0);
+    if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, 1, 0);
     if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, 1, 0);
     if (need_sums) {
         float *sums = tmp->data + (need_mask ? m * (size_t)n : 0);
@@ -188,4 +343,18 @@ int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, cons
     }
     tt_tensor_free(tmp);
     return TT_OK;
+}
+
+int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, const tt_tensor *dy,
+                       const tt_tensor *x, const tt_tensor *weight, const tt_tensor *y,
+                       int fused_relu) {
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu,
+                               "linear_backward");
+}
+
+int tt_linear_backward_packed(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                              const tt_tensor *dy, const tt_tensor *x, tt_packed *w,
+                              const tt_tensor *y, int fused_relu) {
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, NULL, w, 1, y, fused_relu,
+                               "linear_backward_packed");
 }

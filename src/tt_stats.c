@@ -38,6 +38,22 @@ int tt_tensor_stats(const tt_tensor *t, double *out) {
     return TT_OK;
 }
 
+/* The Euclidean norm sqrt(sum of x^2) over the finite elements, summed in
+ * double (float32 squares cannot overflow it); 0 for an empty tensor. The
+ * page shows it for gradients and optimizer updates. */
+int tt_tensor_norm(const tt_tensor *t, double *out) {
+    TT_CHECK(t, "norm", "tensor");
+    if (!out) return tt_fail(TT_ERR_STATE, "norm: out is NULL");
+    double ss = 0;
+    for (size_t i = 0; i < t->size; i++) {
+        double v = t->data[i];
+        if (v != v || v - v != 0.0) continue;
+        ss += v * v;
+    }
+    *out = __builtin_sqrt(ss);
+    return TT_OK;
+}
+
 /* edges[b] = lo + (hi - lo) * b / bins, evaluated at a power-of-two scale
  * sc (1, or 1/2 when hi - lo overflows: neither end is then subnormal,
  * so halving them is exact) so that nothing overflows, and

@@ -9,25 +9,6 @@
 #if defined(__wasm_simd128__)
 #include "tt_f32_gemm.h"
 
-/* Store the first nc (<= 4) lanes of v. */
-static inline void tt_store_partial(float *c, v128_t v, int nc) {
-    if (nc >= 4) {
-        wasm_v128_store(c, v);
-        return;
-    }
-    float tmp[4];
-    wasm_v128_store(tmp, v);
-    for (int j = 0; j < nc; j++) c[j] = tmp[j];
-}
-
-/* The first nc (<= 4) floats at c, zeros after. */
-static inline v128_t tt_load_partial(const float *c, int nc) {
-    if (nc >= 4) return wasm_v128_load(c);
-    float tmp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-    for (int j = 0; j < nc; j++) tmp[j] = c[j];
-    return wasm_v128_load(tmp);
-}
-
 /* c[mr, nc] (+)= ap[k][4] @ bp[k][8] (+ bias[8]) (ReLU), mr <= 4, nc <= 8.
  * Both operands are packed (tt_f32_gemm.c), so every load of step p is at
  * a constant offset from ap or bp: no per-row address arithmetic in the

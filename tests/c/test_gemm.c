@@ -5,12 +5,16 @@
  * reference within the float error bound. Built natively (scalar kernel)
  * and, in the wasm build, twice more (SIMD128 and scalar) and run under
  * node; the last line, a digest of every output, must then be the same
- * for both (CTest gemm_simd_equals_scalar). */
+ * for both (CTest gemm_simd_equals_scalar). Every case also runs on a
+ * prepacked B (tt_gemm_pack_b + tt_f32_gemm_prepacked, what a tt_packed
+ * weight uses), which must give the same bits, and the packing of a
+ * packed B's transpose must equal packing the transpose. */
 #include <stdlib.h>
 
 #include "tt_test.h"
 #include "tt_fnv.h"
 #include "../../src/tt_internal.h"
+#include "../../src/kernels/tt_f32_gemm.h"
 
 /* C (+)= op(A) op(B) (+ bias) (ReLU) in the documented order, in float. */
 static void naive_ex(float *c, const float *a, const float *b, const float *bias, int m, int k,
@@ -73,6 +77,7 @@ int main(void) {
                 float *bias = malloc(sizeof(float) * n);
                 float *c = malloc(sizeof(float) * m * n);
                 float *r = malloc(sizeof(float) * m * n);
+                float *bp = malloc(sizeof(float) * (tt_gemm_packed_floats(k, n) + 1));
                 for (int i = 0; i < m * k; i++) a[i] = (float)tt_rng_normal();
                 for (int i = 0; i < k * n; i++) b[i] = (float)tt_rng_normal();
                 for (int i = 0; i < n; i++) bias[i] = (float)tt_rng_normal();
@@ -86,9 +91,16 @@ int main(void) {
                         fprintf(stderr, "gemm %dx%dx%d bias=%d relu=%d differs\n", m, k, n,
                                 bb != NULL, relu);
                     }
+                    tt_gemm_pack_b(bp, b, k, n, 0);
+                    tt_f32_gemm_prepacked(c, a, bp, bb, m, k, n, 0, 0, relu);
+                    if (memcmp(c, r, sizeof(float) * m * n) != 0) {
+                        mismatched++;
+                        fprintf(stderr, "prepacked gemm %dx%dx%d bias=%d relu=%d differs\n", m, k,
+                                n, bb != NULL, relu);
+                    }
                     shapes++;
                 }
-                free(a), free(b), free(bias), free(c), free(r);
+                free(a), free(b), free(bias), free(c), free(r), free(bp);
             }
     CHECK(mismatched == 0);
     printf("%d gemm cases bit-identical to the naive loop (%s)\n", shapes,
@@ -97,9 +109,9 @@ int main(void) {
     /* tt_f32_gemm_ex: transposed operands read in place, accumulation */
     static const int ms2[] = {1, 2, 3, 4, 5, 7, 8, 17};
     static const int ks2[] = {0, 1, 3, 5, 17, 64};
-    static const int ns2[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17};
+    static const int ns2[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 33};
     uint32_t digest = 2166136261u;
-    int cases = 0, bad_bits = 0, bad_ref = 0;
+    int cases = 0, bad_bits = 0, bad_ref = 0, bad_packed = 0, bad_transposed = 0;
     tt_manual_seed(6, 0);
     for (size_t mi = 0; mi < sizeof ms2 / sizeof *ms2; mi++)
         for (size_t ki = 0; ki < sizeof ks2 / sizeof *ks2; ki++)
@@ -108,6 +120,9 @@ int main(void) {
                 float *a = malloc(sizeof(float) * (m * k + 1)), *b = malloc(sizeof(float) * (k * n + 1));
                 float *bias = malloc(sizeof(float) * n), *c0 = malloc(sizeof(float) * m * n);
                 float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+                float *bp = malloc(sizeof(float) * (tt_gemm_packed_floats(k, n) + 1));
+                float *bt = malloc(sizeof(float) * (tt_gemm_packed_floats(n, k) + 1));
+                float *bt2 = malloc(sizeof(float) * (tt_gemm_packed_floats(n, k) + 1));
                 for (int i = 0; i < m * k; i++) a[i] = (float)tt_rng_normal();
                 for (int i = 0; i < k * n; i++) b[i] = (float)tt_rng_normal();
                 for (int i = 0; i < n; i++) bias[i] = (float)tt_rng_normal();
@@ -124,6 +139,13 @@ int main(void) {
                             fprintf(stderr, "gemm_ex %dx%dx%d ta=%d tb=%d acc=%d relu=%d bias=%d: bits differ\n",
                                     m, k, n, ta, tb, acc, relu, bb != NULL);
                     }
+                    /* the same product on op(B) packed ahead of time */
+                    tt_gemm_pack_b(bp, b, k, n, tb);
+                    memcpy(c, c0, sizeof(float) * m * n);
+                    tt_f32_gemm_prepacked(c, a, bp, bb, m, k, n, ta, acc, relu);
+                    if (memcmp(c, r, sizeof(float) * m * n) != 0 && bad_packed++ < 5)
+                        fprintf(stderr, "prepacked %dx%dx%d ta=%d tb=%d acc=%d relu=%d bias=%d: bits differ\n",
+                                m, k, n, ta, tb, acc, relu, bb != NULL);
                     if (!near_double(c, c0, a, b, bb, m, k, n, ta, tb, acc, relu)) {
                         if (bad_ref++ < 5)
                             fprintf(stderr, "gemm_ex %dx%dx%d ta=%d tb=%d acc=%d: off the double reference\n",
@@ -136,16 +158,26 @@ int main(void) {
                     }
                     cases++;
                 }
-                free(a), free(b), free(bias), free(c0), free(c), free(r);
+                /* packing op(B)^T from op(B)'s packing = packing it from B */
+                tt_gemm_pack_b(bp, b, k, n, 0);
+                tt_gemm_pack_transposed(bt, bp, k, n);
+                tt_gemm_pack_b(bt2, b, n, k, 1);
+                if (memcmp(bt, bt2, sizeof(float) * tt_gemm_packed_floats(n, k)) != 0 &&
+                    bad_transposed++ < 5)
+                    fprintf(stderr, "pack_transposed [%d,%d] differs\n", k, n);
+                free(a), free(b), free(bias), free(c0), free(c), free(r), free(bp), free(bt), free(bt2);
             }
     CHECK(bad_bits == 0);
     CHECK(bad_ref == 0);
+    CHECK(bad_packed == 0);
+    CHECK(bad_transposed == 0);
 
     /* when a pack buffer cannot be grown, the unpacked path gives the same bits */
     {
         int m = 37, k = 300, n = 29; /* larger than anything above: the buffers must grow */
         float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
         float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+        float *bp = malloc(sizeof(float) * (tt_gemm_packed_floats(k, n) + 1));
         for (int i = 0; i < m * k; i++) a[i] = (float)tt_rng_normal();
         for (int i = 0; i < k * n; i++) b[i] = (float)tt_rng_normal();
         for (int v = 0; v < 8; v++) {
@@ -156,8 +188,15 @@ int main(void) {
             tt_debug_fail_alloc_after(0);
             naive_ex(r, a, b, NULL, m, k, n, ta, tb, acc, 0);
             CHECK(memcmp(c, r, sizeof(float) * m * n) == 0);
+            /* and the prepacked path without its A buffer */
+            tt_gemm_pack_b(bp, b, k, n, tb);
+            for (int i = 0; i < m * n; i++) c[i] = (float)i;
+            tt_debug_fail_alloc_after(1);
+            tt_f32_gemm_prepacked(c, a, bp, NULL, m, k, n, ta, acc, 0);
+            tt_debug_fail_alloc_after(0);
+            CHECK(memcmp(c, r, sizeof(float) * m * n) == 0);
         }
-        free(a), free(b), free(c), free(r);
+        free(a), free(b), free(c), free(r), free(bp);
     }
     printf("%d gemm_ex cases bit-identical to the naive loop and within the bound of the double one\n",
            cases);

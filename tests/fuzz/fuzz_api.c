@@ -4,9 +4,11 @@
  * operands, and calls one entry point on a pool of 8 tensor slots with
  * arbitrary shapes (including 0, negative and int32-max dims), op codes,
  * axes, probabilities (NaN, negative, > 1), seeds, generator states and
- * injected allocation failures, and 4 generator slots (an empty slot is
- * NULL: the default generator). Any crash, sanitizer report, broken
- * invariant or leaked tensor or generator is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
+ * injected allocation failures, 4 generator slots (an empty slot is
+ * NULL: the default generator) and 2 packed-weight slots, whose every
+ * forward and backward must equal the unpacked call bit for bit. Any
+ * crash, sanitizer report, broken invariant or leaked tensor, generator
+ * or packed weight is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,6 +85,23 @@ static void put_gen(int i, tt_generator *g) {
 
 static tt_generator *get_gen(reader *r) { return gens[u8(r) & (GENS - 1)]; }
 
+/* Packed weights, each with a copy of the weight it packs (so every
+ * packed result can be checked against the unpacked call, bit for bit). */
+#define PACKS 2
+static tt_packed *packs[PACKS];
+static tt_tensor *packed_w[PACKS];
+
+static void put_packed(int i, tt_packed *p, tt_tensor *w) {
+    tt_packed_free(packs[i & (PACKS - 1)]);
+    tt_tensor_free(packed_w[i & (PACKS - 1)]);
+    packs[i & (PACKS - 1)] = p;
+    packed_w[i & (PACKS - 1)] = w;
+}
+
+static int same_bits(const tt_tensor *a, const tt_tensor *b) {
+    return a->size == b->size && memcmp(a->data, b->data, a->size * sizeof(float)) == 0;
+}
+
 /* A result must be NULL on failure and a live tensor on success. */
 static void check_result(int st, tt_tensor *out) {
     if ((st == TT_OK) != (out != NULL)) abort();
@@ -97,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tt_set_max_tensor_bytes(4.0 * MAX_ELEMS);
     int steps = 0;
     while (r.n && steps++ < 64) {
-        uint8_t op = u8(&r) % 25;
+        uint8_t op = u8(&r) % 27;
         tt_tensor *out = NULL;
         int st = TT_OK, target = u8(&r);
         int d[4], nd;
@@ -336,6 +355,74 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (st != TT_OK && tt_last_error()[0] == '\0') abort();
             break;
         }
+        case 25: { /* packed weight new / update / free */
+            int which = u8(&r) % 3, i = target & (PACKS - 1);
+            tt_tensor *w = get(&r);
+            if (which == 0) {
+                tt_packed *p = NULL;
+                tt_tensor *wc = NULL;
+                st = tt_packed_new(&p, w);
+                if ((st == TT_OK) != (p != NULL)) abort();
+                if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+                if (p && tt_tensor_copy(&wc, w) != TT_OK) {
+                    tt_packed_free(p);
+                    p = NULL;
+                }
+                put_packed(i, p, wc);
+            } else if (which == 1) {
+                if (!packs[i]) break;
+                tt_tensor *wc = NULL;
+                if (!w || tt_tensor_copy(&wc, w) != TT_OK) break;
+                st = tt_packed_update(packs[i], w);
+                if (st == TT_OK) {
+                    tt_tensor_free(packed_w[i]);
+                    packed_w[i] = wc;
+                } else {
+                    if (tt_last_error()[0] == '\0') abort();
+                    tt_tensor_free(wc);
+                }
+            } else {
+                put_packed(i, NULL, NULL);
+            }
+            break;
+        }
+        case 26: { /* packed forward / backward == the same call on the weight */
+            int i = u8(&r) & (PACKS - 1), use = u8(&r);
+            tt_tensor *x = get(&r), *bias = get(&r), *dy = get(&r), *y = get(&r);
+            tt_tensor *dx = get(&r), *dw = get(&r), *db = get(&r);
+            tt_packed *p = packs[i];
+            if (!p || !x) break;
+            if (!(use & 32)) {
+                tt_tensor *ref = NULL;
+                st = tt_linear_forward_packed(&out, x, p, use & 1 ? bias : NULL, (use >> 1) & 1);
+                check_result(st, out);
+                int st2 = tt_linear_forward(&ref, x, packed_w[i], use & 1 ? bias : NULL, (use >> 1) & 1);
+                if (st == TT_OK && st2 == TT_OK && !same_bits(out, ref)) abort();
+                tt_tensor_free(ref);
+                put(target, out);
+                break;
+            }
+            if (!dy) break;
+            tt_tensor *g[3] = {use & 1 ? dx : NULL, use & 2 ? dw : NULL, use & 4 ? db : NULL};
+            tt_tensor *g2[3] = {NULL, NULL, NULL};
+            int copied = 1;
+            for (int q = 0; q < 3; q++)
+                if (g[q] && tt_tensor_copy(&g2[q], g[q]) != TT_OK) copied = 0;
+            if (copied) {
+                st = tt_linear_backward_packed(g[0], g[1], g[2], dy, x, p, use & 8 ? y : NULL, (use >> 4) & 1);
+                if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+                /* a gradient that aliases another is rejected by both: only
+                 * compare when the copies took every role */
+                int st2 = tt_linear_backward(g2[0], g2[1], g2[2], dy, x, packed_w[i], use & 8 ? y : NULL,
+                                             (use >> 4) & 1);
+                int aliased = (g[0] && (g[0] == g[1] || g[0] == g[2])) || (g[1] && g[1] == g[2]);
+                if (st == TT_OK && st2 == TT_OK && !aliased)
+                    for (int q = 0; q < 3; q++)
+                        if (g[q] && !same_bits(g[q], g2[q])) abort();
+            }
+            for (int q = 0; q < 3; q++) tt_tensor_free(g2[q]);
+            break;
+        }
         default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */
             tt_tensor *a = get(&r);
             if (!a || a->ndim != 2 || a->shape[0] != a->shape[1]) break;
@@ -351,6 +438,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tt_debug_fail_alloc_after(0);
     for (int i = 0; i < SLOTS; i++) put(i, NULL);
     for (int i = 0; i < GENS; i++) put_gen(i, NULL);
+    for (int i = 0; i < PACKS; i++) put_packed(i, NULL, NULL);
+    if (tt_mem_packed() != 0 || tt_mem_packed_bytes() != 0) abort();
     if (tt_mem_tensors() != 0 || tt_mem_bytes() != 0) abort(); /* a leak inside the core */
     if (tt_mem_generators() != 0) abort();
     return 0;

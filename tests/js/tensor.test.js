@@ -141,3 +141,12 @@ test('stats and histogram come from the core', () => noLeak(() => tidy(() => {
   const r = new Tensor([-1, -2, 3, 4]).stats();
   assert.equal(r.zeros, 0);
 })));
+
+test('stats().norm is the Euclidean norm over the finite elements, from the core', () => noLeak(() => {
+  const t = new Tensor([3, -4, NaN, Infinity, 0]);
+  assert.equal(t.stats().norm, 5);
+  t.dispose();
+  const e = Tensor.zeros(0);
+  assert.equal(e.stats().norm, 0);
+  e.dispose();
+}));

@@ -46,10 +46,9 @@ export function comparisonSpecs(specs, p) {
 }
 
 
-/** The Euclidean norm of a tensor from its core statistics: sqrt(n·(std² + mean²)) over its n finite elements. */
+/** The Euclidean norm the core computed for a tensor's statistics (stats().norm). */
 export function normFromStats(s) {
-  const n = s.count - s.nonFinite;
-  return n > 0 ? Math.sqrt(n * (s.std * s.std + s.mean * s.mean)) : NaN;
+  return s.norm;
 }
 
 /** A stable argsort of values: the permutation that orders them. */
