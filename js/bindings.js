@@ -18,6 +18,8 @@ export const EXPORTS = Object.freeze([
   'tt_tensor_binary', 'tt_tensor_binary_scalar', 'tt_tensor_matmul', 'tt_tensor_reshape',
   'tt_tensor_transpose', 'tt_tensor_reduce', 'tt_tensor_stats', 'tt_tensor_norm', 'tt_tensor_histogram',
   'tt_activation_forward', 'tt_linear_init', 'tt_linear_forward', 'tt_dropout_forward',
+  'tt_packed_new', 'tt_packed_update', 'tt_packed_free', 'tt_packed_bytes', 'tt_mem_packed', 'tt_mem_packed_bytes',
+  'tt_linear_forward_packed',
   'tt_generator_new', 'tt_generator_free', 'tt_generator_default', 'tt_generator_seed',
   'tt_generator_get_state', 'tt_generator_set_state',
   'tt_f32_gemm', 'tt_f32_gemm_kernel_name',
@@ -102,6 +104,14 @@ export function bindCore(runtime) {
     activation: (x, kind, axis) => out(ex.tt_activation_forward(slot, x, kind, axis)),
     linearInit: (w, b, init, gen) => check(ex.tt_linear_init(w, b, init, gen)),
     linearForward: (x, w, b, relu) => out(ex.tt_linear_forward(slot, x, w, b, relu ? 1 : 0)),
+    // a Linear's weight in the kernel's panel layout, packed once per weight version
+    packedNew: (w) => out(ex.tt_packed_new(slot, w)),
+    packedUpdate: (p, w) => check(ex.tt_packed_update(p, w)),
+    packedFree: (p) => ex.tt_packed_free(p),
+    packedBytes: (p) => ex.tt_packed_bytes(p),
+    memPacked: () => ex.tt_mem_packed(),
+    memPackedBytes: () => ex.tt_mem_packed_bytes(),
+    linearForwardPacked: (x, p, b, relu) => out(ex.tt_linear_forward_packed(slot, x, p, b, relu ? 1 : 0)),
     dropoutForward: (mask, x, p, training, gen) => out(ex.tt_dropout_forward(slot, mask, x, p, training ? 1 : 0, gen)),
 
     generatorNew: (lo, hi) => out(ex.tt_generator_new(slot, lo, hi)),

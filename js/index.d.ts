@@ -188,6 +188,8 @@ export class Linear extends Module {
   bias: Tensor | null;
   /** [..., inFeatures] -> [..., outFeatures]. */
   forward(x: Tensor): Tensor;
+  /** Bytes of the weight's packed copy (made on the first forward, refreshed when the weight changes). */
+  readonly packedBytes: number;
   /** in·out + out (bias): the parameter count, without building a layer. */
   static countParameters(inFeatures: number, outFeatures: number, bias?: boolean): number;
 }
@@ -342,7 +344,7 @@ export function tidy<T>(fn: () => T): T;
 export function keep(t: Tensor): Tensor;
 
 /** Live tensors, their bytes and live generators in the core, and the wasm memory size. */
-export function memoryInfo(): { tensors: number; bytes: number; generators: number; wasmBytes: number };
+export function memoryInfo(): { tensors: number; bytes: number; generators: number; packedWeights: number; packedBytes: number; wasmBytes: number };
 
 /** Which core build runs: 'simd' or 'scalar', and its matmul kernel. */
 export function backendInfo(): { build: 'simd' | 'scalar'; kernel: string; simdSupported: boolean };

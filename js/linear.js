@@ -1,11 +1,14 @@
 // Linear: y = x W + b, the lesson's workhorse. W is [in, out] and b is
 // [out], both owned by the layer. The forward is one core call (matmul,
-// bias and, when Sequential fuses it, a following ReLU) and records one
-// autograd node whose backward is one core call too: dx = dy Wᵀ,
-// dW = xᵀ dy, db = Σ dy over rows (src/tt_linear.c).
+// bias and, when Sequential fuses it, a following ReLU) on W already packed
+// in the GEMM kernel's panel layout: the layer keeps that packed copy and
+// repacks it only when the weight changed (another tensor assigned, or the
+// same one written in place by an optimizer step: its version counter).
+// The forward records one autograd node whose backward is one core call
+// too: dx = dy Wᵀ, dW = xᵀ dy, db = Σ dy over rows (src/tt_linear.c).
 
 import { rt } from './core.js';
-import { Tensor, ptrOf, shapeOf, tensorArg, wrap } from './tensor.js';
+import { Tensor, ptrOf, shapeOf, storageOf, tensorArg, wrap } from './tensor.js';
 import { keep } from './scope.js';
 import { Module, inputOf } from './module.js';
 import { record } from './autograd.js';
@@ -26,6 +29,10 @@ const OPTIONS = { bias: [true, checkBool], init: ['xavier', initArg], generator:
 
 let linearForward; // (layer, x, relu) -> Tensor, for Sequential's fused Linear+ReLU
 
+// Frees the packed copy of a Linear nobody references any more (a safety
+// net: dispose() frees it at once).
+const packedRegistry = new FinalizationRegistry(({ runtime, ptr }) => runtime.core.packedFree(ptr));
+
 export class Linear extends Module {
   static typeName = 'Linear';
   #in;
@@ -33,6 +40,7 @@ export class Linear extends Module {
   #init;
   #weight;
   #bias;
+  #packed = null; // { ptr, storage, version }: W packed for the kernel, as of that storage's version
 
   static {
     linearForward = (layer, x, relu) => layer.#run(x, relu);
@@ -107,13 +115,33 @@ export class Linear extends Module {
     return this.#run(x, false);
   }
 
+  /** The packed copy of the current weight, made or refreshed if the weight changed since. */
+  #packedWeight() {
+    const pw = ptrOf(this.#weight, 'Linear.weight');
+    const storage = storageOf(this.#weight);
+    const p = this.#packed;
+    if (p === null) {
+      const ptr = rt.core.packedNew(pw);
+      this.#packed = { ptr, storage, version: storage.version };
+      packedRegistry.register(this, { runtime: rt, ptr }, this);
+    } else if (p.storage !== storage || p.version !== storage.version) {
+      rt.core.packedUpdate(p.ptr, pw);
+      p.storage = storage;
+      p.version = storage.version;
+    }
+    return this.#packed.ptr;
+  }
+
+  /** Bytes of the packed copy of the weight (0 before the first forward). */
+  get packedBytes() { return this.#packed ? rt.core.packedBytes(this.#packed.ptr) : 0; }
+
   #run(x, relu) {
     const w = this.#weight;
     const b = this.#bias;
     const px = ptrOf(x, 'Linear.forward: input');
-    const pw = ptrOf(w, 'Linear.weight');
+    const pw = this.#packedWeight();
     const pb = b ? ptrOf(b, 'Linear.bias') : 0;
-    const y = wrap(rt.core.linearForward(px, pw, pb, relu));
+    const y = wrap(rt.core.linearForwardPacked(px, pw, pb, relu));
     // saved: x and W for dW and dx; y for the fused ReLU's mask
     return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],
       (dy, [dx, dw, db], [sx, sw, sy]) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu));
@@ -141,6 +169,11 @@ export class Linear extends Module {
   _disposeOwn() {
     this.#weight.dispose();
     this.#bias?.dispose();
+    if (this.#packed) {
+      packedRegistry.unregister(this);
+      rt.core.packedFree(this.#packed.ptr);
+      this.#packed = null;
+    }
   }
 
   _label() { return `Linear(${this.#in}→${this.#out}${this.#bias ? '' : ', no bias'})`; }

@@ -134,7 +134,11 @@ function drainPending() {
   }
 }
 
-/** Live tensors and their bytes in the core, live generators, and the wasm memory size. */
+/**
+ * Live tensors and their bytes in the core, live generators, the packed
+ * copies of Linear weights (count and bytes: not in `bytes`), and the wasm
+ * memory size.
+ */
 export function memoryInfo() {
   if (!scopes.length) drainPending();
   const { core } = rt;
@@ -142,6 +146,8 @@ export function memoryInfo() {
     tensors: core.memTensors(),
     bytes: core.memBytes(),
     generators: core.memGenerators(),
+    packedWeights: core.memPacked(),
+    packedBytes: core.memPackedBytes(),
     wasmBytes: rt.memory.buffer.byteLength,
   };
 }

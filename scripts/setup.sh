@@ -2,7 +2,8 @@
 # Installs what this project needs and is missing, from Debian's packages
 # only (no other downloads). Safe to run again: it installs nothing when
 # everything is there. Needs root (or sudo) the first time.
-#   setup.sh         everything: build, tests, fuzzing, browser tests, Sphinx
+#   setup.sh         everything: build, tests, fuzzing, browser tests (Chromium,
+#                    Firefox), Sphinx
 #   setup.sh serve   only what building and serving the lesson needs
 set -euo pipefail
 mode=${1:-all}
@@ -30,6 +31,9 @@ have_pkg python3-numpy || need+=(python3-numpy)
 # Debian's Chromium for the browser tests (driven by npm playwright-core;
 # no browser is ever downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Debian's Firefox ESR for the Firefox browser tests (driven by npm
+# puppeteer-core over WebDriver BiDi; again no downloaded browser).
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 # The Sphinx + MyST documentation example that embeds two views.
 have_pkg python3-sphinx || need+=(python3-sphinx)
 have_pkg python3-myst-parser || need+=(python3-myst-parser)

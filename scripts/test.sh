@@ -39,5 +39,5 @@ node --test tests/js/
 echo "== soak (SIMD build)"
 node --test tests/soak/
 
-echo "== browser tests (Chromium)"
+echo "== browser tests (Chromium, Firefox ESR)"
 node --test tests/browser/

@@ -1,0 +1,29 @@
+// Firefox for the browser tests: Debian's firefox-esr driven by npm
+// puppeteer-core over WebDriver BiDi (never a downloaded browser;
+// Playwright's own Firefox driver needs a patched build, which Debian does
+// not ship). FIREFOX_PATH overrides the binary.
+import { existsSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
+
+export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/** Launch Firefox headless over WebDriver BiDi. */
+export function launchFirefox() {
+  if (!existsSync(firefoxPath)) throw new Error(`${firefoxPath} is missing: run scripts/setup.sh (Debian's firefox-esr)`);
+  return puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath, headless: true });
+}
+
+/**
+ * A new page in a fresh browser context (its own cookies and storage) at
+ * `width` x `height`, recording console errors and uncaught page errors in
+ * `errors`. Resolves to { page, context, errors }; close the context.
+ */
+export async function newFirefoxPage(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message ?? err}`));
+  await page.setViewport({ width, height });
+  return { page, context, errors };
+}
