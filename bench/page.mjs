@@ -6,12 +6,12 @@
 // scripts/build.sh:  node bench/page.mjs
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from '../tests/browser/harness.js';
+import { launchChromium } from './chromium.mjs';
 import { serveSite } from '../scripts/serve.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const site = join(root, 'dist/site');
-const browser = await launch();
+const browser = await launchChromium();
 const server = await serveSite(site);
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];

@@ -1,17 +1,38 @@
-/* peak.c — the SIMD128 ceiling of this engine: 12 independent chains of
- * f32x4 mul then add (SIMD128 has no FMA). 12 chains cover the mul+add
- * latency, so the loop runs at the FP ports' throughput. Built to
- * build/wasm/tt-peak.wasm; bench/bench.mjs times it in the same run as the
- * GEMMs and reports each GEMM as a fraction of this peak.
- * FLOPs per call: iters * 12 chains * 4 lanes * 2 (mul + add). */
+/* peak.c — the two ceilings the bench measures in the same run as its rows,
+ * built to build/wasm/tt-peak.wasm (see bench/ceilings.mjs).
+ *
+ * Every input comes from memory JS writes before timing (tt_peak_buffer),
+ * and every result is returned, so neither the compiler nor the engine can
+ * fold a loop away: `wasm-objdump -d build/wasm/tt-peak.wasm` shows 8
+ * v128.loads in the streaming loop, the peak's operands as v128.load32_splat
+ * before its loop, and no v128.const. */
 #include <wasm_simd128.h>
 
 #include <emscripten/emscripten.h>
 
-EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(int iters, float seed) {
-    v128_t m = wasm_f32x4_splat(0.999f), d = wasm_f32x4_splat(seed * 1e-3f);
-    v128_t a0 = wasm_f32x4_splat(seed), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    v128_t a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+/* 4 MiB: the largest weight a row streams is 784*256 floats (803 KB). */
+#define TT_PEAK_FLOATS (1 << 20)
+static float tt_peak_buf[TT_PEAK_FLOATS];
+
+/* The buffer both ceilings read; JS fills it. Its address escapes here, so
+ * the compiler cannot assume the zeros of its static initialiser. */
+EMSCRIPTEN_KEEPALIVE float *tt_peak_buffer(void) { return tt_peak_buf; }
+EMSCRIPTEN_KEEPALIVE int tt_peak_buffer_floats(void) { return TT_PEAK_FLOATS; }
+
+/* The compute ceiling: 12 independent chains of f32x4 mul then add (SIMD128
+ * has no FMA). 12 chains cover the mul+add latency, so the loop runs at the
+ * FP ports' throughput. md[0] is the multiplier, md[1] the addend, md[2..13]
+ * the 12 starting values (distinct, so no engine can merge chains): all
+ * loaded from memory, none a constant in the loop.
+ * FLOPs per call: iters * 12 chains * 4 lanes * 2 (mul + add). */
+EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(const float *md, int iters) {
+    v128_t m = wasm_v128_load32_splat(md), d = wasm_v128_load32_splat(md + 1);
+    v128_t a0 = wasm_v128_load32_splat(md + 2), a1 = wasm_v128_load32_splat(md + 3);
+    v128_t a2 = wasm_v128_load32_splat(md + 4), a3 = wasm_v128_load32_splat(md + 5);
+    v128_t a4 = wasm_v128_load32_splat(md + 6), a5 = wasm_v128_load32_splat(md + 7);
+    v128_t a6 = wasm_v128_load32_splat(md + 8), a7 = wasm_v128_load32_splat(md + 9);
+    v128_t a8 = wasm_v128_load32_splat(md + 10), a9 = wasm_v128_load32_splat(md + 11);
+    v128_t a10 = wasm_v128_load32_splat(md + 12), a11 = wasm_v128_load32_splat(md + 13);
     for (int i = 0; i < iters; i++) {
 #define STEP(a) a = wasm_f32x4_add(wasm_f32x4_mul(a, m), d)
         STEP(a0); STEP(a1); STEP(a2); STEP(a3); STEP(a4); STEP(a5);
@@ -24,19 +45,22 @@ EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(int iters, float seed) {
     return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 3);
 }
 
-/* The streaming ceiling for a matrix-vector product: read n floats of a
- * buffer (4 independent f32x4 sums, so only bandwidth limits it). For
- * [1,784,256] the weights are 784*256 floats, read once per call. */
-static float tt_stream_buf[1 << 20];
-
-EMSCRIPTEN_KEEPALIVE float tt_stream_f32x4(int n) {
-    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    for (int i = 0; i + 16 <= n; i += 16) {
-        s0 = wasm_f32x4_add(s0, wasm_v128_load(tt_stream_buf + i));
-        s1 = wasm_f32x4_add(s1, wasm_v128_load(tt_stream_buf + i + 4));
-        s2 = wasm_f32x4_add(s2, wasm_v128_load(tt_stream_buf + i + 8));
-        s3 = wasm_f32x4_add(s3, wasm_v128_load(tt_stream_buf + i + 12));
+/* The streaming floor of a matrix-vector product: read p[0..n) once (n a
+ * multiple of 32), 8 independent v128 loads per step summed by an add tree
+ * into two accumulators, so the loads, not the adds, limit it. For
+ * [1,784,256] the weights are 784*256 floats, read once per call. Returns
+ * the sum (lanes folded), which JS checks against its own. */
+EMSCRIPTEN_KEEPALIVE float tt_stream_f32x4(const float *p, int n) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+    for (int i = 0; i + 32 <= n; i += 32) {
+        v128_t l0 = wasm_v128_load(p + i), l1 = wasm_v128_load(p + i + 4);
+        v128_t l2 = wasm_v128_load(p + i + 8), l3 = wasm_v128_load(p + i + 12);
+        v128_t l4 = wasm_v128_load(p + i + 16), l5 = wasm_v128_load(p + i + 20);
+        v128_t l6 = wasm_v128_load(p + i + 24), l7 = wasm_v128_load(p + i + 28);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_add(wasm_f32x4_add(l0, l1), wasm_f32x4_add(l2, l3)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_add(wasm_f32x4_add(l4, l5), wasm_f32x4_add(l6, l7)));
     }
-    v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
-    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 2);
+    v128_t s = wasm_f32x4_add(s0, s1);
+    return (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+           (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
 }

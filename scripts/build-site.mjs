@@ -24,6 +24,9 @@ await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
 await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
 
+// The host script that sizes iframes of embed.html (web/embed-host.js).
+await build({ ...common, entryPoints: [join(root, 'web/embed-host.js')], outfile: join(out, 'assets/embed-host.js') });
+
 // Styles: web/style.css, then each view's own stylesheet (web/views/<view>.css
 // or, for a view that is a folder, web/views/<view>/*.css), in path order.
 const views = join(root, 'web/views');
@@ -32,10 +35,22 @@ const viewCss = readdirSync(views, { recursive: true }).map(String).filter((f) =
 const css = [join(root, 'web/style.css'), ...viewCss]
   .filter(existsSync).map((f) => `/* ${f.slice(root.length)} */\n${readFileSync(f, 'utf8')}`).join('\n');
 writeFileSync(join(out, 'assets/style.css'), css);
+// A <tt-view>'s shadow root: the same rules, with the page's :root read as
+// the element itself (:host), then the element's own box and its dark theme
+// (web/view-host.css, web/view-dark.css). Inside a shadow root body, h2, *
+// and the rest match only the view's own nodes.
+const dark = readFileSync(join(root, 'web/view-dark.css'), 'utf8');
+const viewCssText = [
+  css.replace(/:root\b/g, ':host'),
+  `/* web/view-host.css */\n${readFileSync(join(root, 'web/view-host.css'), 'utf8')}`,
+  `/* web/view-dark.css, for a dark host */\n@media (prefers-color-scheme: dark) {\n${dark.replaceAll(':host(.DARK)', ':host(:not([theme="light"]))')}}`,
+  `/* web/view-dark.css, for theme="dark" */\n${dark.replaceAll(':host(.DARK)', ':host([theme="dark"])')}`,
+].join('\n');
+writeFileSync(join(out, 'assets/view.css'), viewCssText);
 
 // Pages and anything else under site/ (but not the Sphinx example's sources).
 for (const name of readdirSync(join(root, 'site'))) {
-  if (name === 'sphinx-example') continue;
+  if (name === 'sphinx-example' || name === 'myst-example') continue;
   cpSync(join(root, 'site', name), join(out, name), { recursive: true });
 }
 

@@ -30,7 +30,7 @@ rm -rf "$out"
 rm -f "$out/.buildinfo"
 
 # The embeds must resolve from the built page.
-for f in ../embed.html ../assets/tinytorch-page.js ../assets/fashion-data.js ../assets/style.css; do
+for f in ../embed.html ../assets/tinytorch-page.js ../assets/fashion-data.js ../assets/style.css ../assets/view.css ../assets/embed-host.js; do
   [ -f "$out/$f" ] || { echo "the example page links $f, which is not in dist/site" >&2; exit 1; }
 done
 echo "dist/site/sphinx-example: built ($(find "$out" -type f | wc -l) files)"

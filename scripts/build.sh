@@ -2,7 +2,7 @@
 # Builds the C core natively (build/native: CTest, tt_digest) and to wasm
 # twice (build/wasm: tt-simd.wasm with -msimd128, tt-scalar.wasm without),
 # inlines both wasm files into js/wasm/*.js for the JS package, and
-# assembles the lesson site in dist/site (with its Sphinx example), and
+# assembles the lesson site in dist/site (with its Sphinx and MyST examples), and
 # writes the Fashion-MNIST training subsets for Node into build/data.
 #   build.sh         everything
 #   build.sh serve   only the wasm builds and the site (what start.sh serves)
@@ -29,6 +29,7 @@ node scripts/embed-wasm.mjs
 node scripts/build-site.mjs
 [ "$mode" = serve ] && exit 0
 bash scripts/build-sphinx-example.sh
+bash scripts/build-myst-example.sh
 # examples/train.mjs and the training tests read these (raw uint8 files)
 if [ ! -f build/data/fashion-meta.json ] || [ scripts/make-fashion-data.py -nt build/data/fashion-meta.json ]; then
   python3 scripts/make-fashion-data.py --train build/data

@@ -37,6 +37,8 @@ have_pkg python3-numpy || need+=(python3-numpy)
 # The Sphinx + MyST documentation example that embeds two views.
 have_pkg python3-sphinx || need+=(python3-sphinx)
 have_pkg python3-myst-parser || need+=(python3-myst-parser)
+# A real Jupyter Server for the browser test of the lesson under /files/.
+have_pkg python3-jupyter-server || need+=(python3-jupyter-server)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

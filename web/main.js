@@ -2,7 +2,8 @@
 // starts here. It owns the state, the input batch, the model and the render
 // loop, and mounts whichever views a page contains: the full lesson
 // (index.html), one view in an iframe (embed.html?view=dropout), or a
-// <tt-view view="dropout"> element on any page that loads the script.
+// <tt-view view="dropout"> element on any page that loads the script
+// (in a shadow root; several with one group="..." share one app).
 //
 // Views draw; the core computes: the numbers a view shows come from the
 // js/ API (tensors, stats, summary, the layers' own counts) and are
@@ -10,7 +11,8 @@
 // layout and counting (which cells to draw, shares of a total).
 
 import * as api from '../js/api.js';
-import { readHash, writeHash, defaults, LIMITS } from './state.js';
+import { readHash, writeHash, classifyHash, defaults, LIMITS } from './state.js';
+import { BUDGET, estimateWork, overBudget } from './budget.js';
 import { NetworkModel } from './network.js';
 import { fashionStart as firstImage, withGenerator } from './seeds.js';
 import { VIEWS } from './views/index.js';
@@ -53,13 +55,64 @@ function makeInput(state) {
   return withGenerator(api, 'input', [state.seed], (generator) => api.Tensor.randn([state.batch, features], { generator }));
 }
 
+/** The views a name list asks for: "editor,dropout" or ["editor", "dropout"], at most one of each. */
+function viewNames(list) {
+  const names = (Array.isArray(list) ? list : [list]).flatMap((v) => String(v ?? '').split(',')).map((v) => v.trim()).filter(Boolean);
+  return [...new Set(names)].slice(0, Object.keys(VIEWS).length + 4);
+}
+
+/** A view's mount function, looked up as an own property only (so "constructor" or "__proto__" is just an unknown name). */
+const mountFor = (name) => (Object.hasOwn(VIEWS, name) ? VIEWS[name] : null);
+
 /**
- * Start an app in `root`. opts: { views: names to mount (default: every
- * [data-view] element in root), hash: initial state text, syncHash: keep
- * location.hash in step (the full page only) }.
+ * Say on the page that WebAssembly could not start, and what the page's
+ * host can do about it. The usual cause is a Content-Security-Policy whose
+ * script-src lacks 'wasm-unsafe-eval'.
+ */
+function showStartFailure(root, error) {
+  const box = noticeBox(root);
+  const message = String(error?.message ?? error).slice(0, 300);
+  const csp = /Content Security Policy|unsafe-eval|CompileError|wasm/i.test(message);
+  const lines = [
+    'This view could not start: the browser refused to run its WebAssembly core, so nothing can be computed here.',
+    csp
+      ? 'The page that shows it sends a Content-Security-Policy that does not allow WebAssembly. Whoever runs the site can fix it by adding \'wasm-unsafe-eval\' to the policy\'s script-src, for example: script-src \'self\' \'wasm-unsafe-eval\'.'
+      : 'This browser may not support WebAssembly, or has it switched off.',
+    `The browser said: ${message}`,
+  ];
+  box.replaceChildren(...lines.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
+  box.hidden = false;
+  box.dataset.startFailed = '';
+}
+
+/** The notice box of `root`: its [data-notices] element, or a new one at its top. */
+function noticeBox(root) {
+  let box = root.querySelector('[data-notices]');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'notices';
+    box.dataset.notices = '';
+    box.setAttribute('role', 'status');
+    box.setAttribute('aria-live', 'polite');
+    box.hidden = true;
+    root.prepend(box);
+  }
+  return box;
+}
+
+/**
+ * Start an app in `root`. opts: { views: names to mount into root (default:
+ * every [data-view] element in root), hash: initial state text, syncHash:
+ * keep location.hash in step (the full page only) }. Resolves to the app,
+ * or to null when WebAssembly cannot start (a notice in root says why).
  */
 export async function createApp(root, opts = {}) {
-  await api.init();
+  try {
+    await api.init();
+  } catch (e) {
+    showStartFailure(root, e);
+    return null;
+  }
   const parsed = readHash(opts.hash ?? '');
   const app = {
     api,
@@ -69,6 +122,8 @@ export async function createApp(root, opts = {}) {
     model: null,
     fashion: fashionData(),
     views: [],
+    /** What one state may cost (web/budget.js); a state over it is refused with a notice. */
+    budget: { ...BUDGET },
     /** Merge a patch into the state, update the URL, re-render on the next frame. */
     setState(patch) {
       app.state = { ...app.state, ...patch };
@@ -79,17 +134,49 @@ export async function createApp(root, opts = {}) {
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script. */
     assetUrl: (file) => new URL(file, SCRIPT_SRC).href,
+    /** Mount views by name into `container` (each in a new div); unknown names become a notice. */
+    mountViews(names, container = root) {
+      for (const name of viewNames(names)) mountView(name, container);
+      containers.add(container);
+      schedule();
+    },
   };
   // A handle for the browser tests and for curious students' devtools.
   (globalThis.__tinytorchApps ??= []).push(app);
   const model = new NetworkModel(api);
+  const containers = new Set([root]);
+  let accepted = null; // the last state that was built and run
   let pending = false;
+
+  /** Build and run `state`; on failure the previous network is run again and a notice says so. */
+  function run(state) {
+    const refusal = overBudget(estimateWork(api, state, { fashion: Boolean(app.fashion) }), app.budget);
+    if (refusal) {
+      const fallback = accepted ?? defaults();
+      app.notices.push(`${refusal} ${accepted ? 'The previous network is still shown.' : 'The lesson\'s default network is shown instead.'}`);
+      return run(fallback);
+    }
+    try {
+      const input = makeInput(state);
+      const result = model.run(state, input); // its summaryText is made when a view first reads it
+      accepted = state;
+      return result;
+    } catch (e) {
+      if (!accepted || accepted === state) throw e;
+      app.notices.push(`The network could not be built (${String(e.message).slice(0, 200)}). The previous network is still shown, unchanged.`);
+      return run(accepted);
+    }
+  }
 
   function render() {
     pending = false;
     const t0 = performance.now();
-    const input = makeInput(app.state);
-    app.model = model.run(app.state, input); // its summaryText is made when a view first reads it
+    const before = app.state;
+    app.model = run(app.state);
+    if (app.model.state !== before) {
+      app.state = app.model.state; // refused: the views and the URL show what runs
+      if (opts.syncHash) scheduleHash();
+    }
     app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
     for (const v of app.views) v.update(app.model, app);
     labelScrollRegions();
@@ -125,17 +212,18 @@ export async function createApp(root, opts = {}) {
   // A table that can scroll sideways (narrow screens) must be reachable and
   // scrollable from the keyboard: a focusable region named by its caption.
   function labelScrollRegions() {
-    for (const wrap of root.querySelectorAll('.table-wrap:not([tabindex])')) {
-      wrap.tabIndex = 0;
-      wrap.setAttribute('role', 'region');
-      const caption = wrap.querySelector('caption')?.textContent?.trim();
-      wrap.setAttribute('aria-label', caption ? `${caption} (scrollable)` : 'Scrollable table');
+    for (const c of containers) {
+      for (const wrap of c.querySelectorAll('.table-wrap:not([tabindex])')) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute('role', 'region');
+        const caption = wrap.querySelector('caption')?.textContent?.trim();
+        wrap.setAttribute('aria-label', caption ? `${caption} (scrollable)` : 'Scrollable table');
+      }
     }
   }
 
+  const box = noticeBox(root);
   function showNotices() {
-    const box = root.querySelector('[data-notices]');
-    if (!box) return;
     box.replaceChildren(...app.notices.map((text) => {
       const p = document.createElement('p');
       p.textContent = text; // text, never markup: the notice may quote the link
@@ -144,22 +232,29 @@ export async function createApp(root, opts = {}) {
     box.hidden = app.notices.length === 0;
   }
 
-  const names = opts.views ?? [...root.querySelectorAll('[data-view]')].map((el) => el.dataset.view);
-  for (const name of names) {
-    const mount = VIEWS[name];
-    const el = opts.views ? root : root.querySelector(`[data-view="${name}"]`);
+  function mountView(name, container) {
+    const mount = mountFor(name);
     if (!mount) {
-      app.notices.push(`There is no view called "${String(name).slice(0, 30)}".`);
-      continue;
+      app.notices.push(`There is no view called "${String(name).slice(0, 30)}". The views are: ${Object.keys(VIEWS).join(', ')}.`);
+      return;
     }
     const host = document.createElement('div');
     host.className = `tt-view tt-view-${name}`;
-    el.append(host);
+    container.append(host);
     app.views.push(mount(host, app));
+  }
+
+  if (opts.views) {
+    app.mountViews(opts.views, root);
+  } else {
+    for (const el of root.querySelectorAll('[data-view]')) mountView(el.dataset.view, el);
   }
   if (opts.syncHash) {
     addEventListener('hashchange', () => {
-      const next = readHash(location.hash);
+      // a plain anchor (the table of contents, "Skip to the lesson") only scrolls
+      const h = classifyHash(location.hash, hasElement);
+      if (h.kind === 'anchor') return;
+      const next = readHash(h.text);
       app.state = next.state;
       app.notices = next.notices;
       schedule();
@@ -169,14 +264,47 @@ export async function createApp(root, opts = {}) {
   return app;
 }
 
-/** <tt-view view="dropout" state="net=...&batch=8">: one view, anywhere the script is loaded. */
+const hasElement = (id) => document.getElementById(id) !== null;
+
+/** The lesson state a page's own location.hash carries ('' when it is a plain anchor). */
+export function stateOfHash(hash) {
+  const h = classifyHash(hash, hasElement);
+  return h.kind === 'state' ? h.text : '';
+}
+
+/**
+ * <tt-view view="dropout" state="net=...&batch=8" group="g">: views
+ * anywhere the script is loaded. Each element draws in its own shadow root
+ * with assets/view.css, so the host page's styles and the views' styles
+ * stay apart; elements with the same group share one app (one network, one
+ * state); the first of a group gives the state.
+ */
+const groups = new Map(); // group name -> Promise<app | null>
 function defineElement() {
   if (!globalThis.customElements || customElements.get('tt-view')) return;
   customElements.define('tt-view', class TTView extends HTMLElement {
     connectedCallback() {
       if (this.started) return;
       this.started = true;
-      createApp(this, { views: [this.getAttribute('view') ?? 'dropout'], hash: this.getAttribute('state') ?? '' });
+      const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = new URL('view.css', SCRIPT_SRC).href;
+      const box = document.createElement('div');
+      box.className = 'tt-root';
+      shadow.append(link, box);
+      const views = viewNames(this.getAttribute('view') ?? 'dropout');
+      const hash = this.getAttribute('state') ?? '';
+      const group = this.getAttribute('group');
+      if (!group) {
+        createApp(box, { views, hash });
+        return;
+      }
+      if (!groups.has(group)) groups.set(group, createApp(box, { views: [], hash }));
+      groups.get(group).then((app) => {
+        if (app) app.mountViews(views, box);
+        else showStartFailure(box, 'WebAssembly did not start for this group');
+      });
     }
   });
 }
@@ -184,16 +312,41 @@ defineElement();
 
 export { api, defaults, LIMITS };
 
+/**
+ * The embed's size protocol: embed.html posts
+ *   { type: 'tinytorch-wasm:size', version: 1, height, width }
+ * (css px of its document) to its parent whenever its content changes size,
+ * so a host page (assets/embed-host.js) can set the iframe's height.
+ */
+function postSize() {
+  if (globalThis.parent === globalThis || !globalThis.ResizeObserver) return;
+  let last = -1;
+  const send = () => {
+    const rect = document.documentElement.getBoundingClientRect();
+    const height = Math.ceil(rect.height);
+    if (height === last) return;
+    last = height;
+    parent.postMessage({ type: 'tinytorch-wasm:size', version: 1, height, width: Math.ceil(rect.width) }, '*');
+  };
+  new ResizeObserver(send).observe(document.documentElement);
+  send();
+}
+
 /** Start what the page asks for: <html data-app="lesson"> or <html data-app="embed">. */
 function autostart() {
   const mode = document.documentElement.dataset.app;
   if (mode === 'lesson') {
-    createApp(document.body, { hash: location.hash, syncHash: true });
+    createApp(document.body, { hash: stateOfHash(location.hash), syncHash: true });
   } else if (mode === 'embed') {
     const query = new URLSearchParams(location.search);
-    const view = query.get('view') ?? 'dropout';
+    const views = query.getAll('view');
     query.delete('view');
-    createApp(document.querySelector('main') ?? document.body, { views: [view], hash: query.toString() });
+    const main = document.querySelector('main') ?? document.body;
+    createApp(main, { views: views.length ? views : ['dropout'], hash: query.toString() }).then((app) => {
+      // each view titles itself with the page's h1; with none, the page still needs one
+      if (!app || app.views.length === 0) main.prepend(Object.assign(document.createElement('h1'), { textContent: 'tinytorch-wasm: no view to show' }));
+      postSize(); // from the first render on: the empty page's height means nothing to the host
+    });
   }
 }
 if (globalThis.document) autostart();

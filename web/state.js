@@ -137,13 +137,45 @@ export function defaults() {
 }
 
 /**
- * Parse a location.hash. Returns { state, notices }: unknown keys are
- * ignored with a notice, bad values fall back to the default with a notice.
+ * The hash grammar. A fragment is lesson state when it starts with
+ * STATE_PREFIX ("#tt:net=L784-256,R&batch=8"), or, for links made before the
+ * prefix existed ("#net=...&batch=8"), when it contains "=" and names no
+ * element of the page. Anything else ("#main", "#reflect") is a plain anchor:
+ * the browser scrolls to it and the state is left alone.
+ */
+export const STATE_PREFIX = 'tt:';
+
+/**
+ * What a location.hash is: { kind: 'empty' | 'state' | 'anchor', text }
+ * (text: the state's query text, without '#' and prefix). `hasElement(id)`
+ * says whether the page has an element with that id (default: none).
+ */
+export function classifyHash(hash, hasElement = () => false) {
+  const raw = String(hash ?? '').replace(/^#/, '');
+  if (raw === '') return { kind: 'empty', text: '' };
+  if (raw.startsWith(STATE_PREFIX)) return { kind: 'state', text: raw.slice(STATE_PREFIX.length) };
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape is not an id the page can have
+  }
+  if (hasElement(id) || hasElement(raw)) return { kind: 'anchor', text: raw };
+  if (raw.includes('=')) return { kind: 'state', text: raw };
+  return { kind: 'anchor', text: raw };
+}
+
+/**
+ * Parse the state text of a link (a location.hash with or without '#' and
+ * STATE_PREFIX, or an embed's query string). Returns { state, notices }:
+ * unknown keys are ignored with a notice, bad values fall back to the
+ * default with a notice, and a key given twice uses its first value.
  */
 export function readHash(hash) {
   const state = defaults();
   const notices = [];
   let text = String(hash ?? '').replace(/^#/, '');
+  if (text.startsWith(STATE_PREFIX)) text = text.slice(STATE_PREFIX.length);
   if (text.length > LIMITS.hashLength) {
     notices.push(`The link's state is ${text.length} characters long (at most ${LIMITS.hashLength}); the default lesson is shown instead.`);
     return { state, notices };
@@ -157,28 +189,43 @@ export function readHash(hash) {
     return { state, notices };
   }
   const known = new Map(STATE.map((s) => [s.key, s]));
+  const seen = new Map(); // key -> how many times the link gives it
   for (const [key, value] of params) {
     const spec = known.get(key);
     if (!spec) {
       notices.push(`Ignored an unknown setting "${key.slice(0, 20)}" in the link.`);
       continue;
     }
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    if (seen.get(key) > 1) continue; // reported once, below
     try {
       state[key] = spec.parse(value);
     } catch (e) {
       notices.push(`The link's "${key}" was not used (${e.message}); the default is shown.`);
     }
   }
+  for (const [key, n] of seen) {
+    if (n > 1) notices.push(`The link gives "${key}" ${n} times; only the first is used (${STATE.find((s) => s.key === key).format(state[key]).slice(0, 40)}).`);
+  }
   return { state, notices };
 }
 
-/** The hash for a state: only keys that differ from their default. */
-export function writeHash(state) {
-  const params = new URLSearchParams();
+/**
+ * A state as query text ("net=L784-256,R&batch=8"): only keys that differ
+ * from their default. Commas stay commas (every value is made of letters,
+ * digits, '.', '-' and ','), so a link stays readable.
+ */
+export function writeQuery(state) {
+  const parts = [];
   for (const spec of STATE) {
     const text = spec.format(state[spec.key]);
-    if (text !== spec.format(spec.default)) params.set(spec.key, text);
+    if (text !== spec.format(spec.default)) parts.push(`${spec.key}=${encodeURIComponent(text).replace(/%2C/gi, ',')}`);
   }
-  const s = params.toString();
-  return s ? `#${s}` : '';
+  return parts.join('&');
+}
+
+/** The hash for a state: '#tt:' and its query text, or '' for the defaults. */
+export function writeHash(state) {
+  const s = writeQuery(state);
+  return s ? `#${STATE_PREFIX}${s}` : '';
 }

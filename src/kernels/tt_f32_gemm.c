@@ -198,6 +198,8 @@ static void tt_pack_b_panels(float *dst, const float *b, int k, int n, int j0, i
 }
 
 void tt_gemm_pack_b(float *dst, const float *b, int k, int n, int trans_b) {
+    /* an empty weight ([2^31-1, 0] is legal) packs to nothing: no loop over k */
+    if (k <= 0 || n <= 0) return;
     tt_pack_b_panels(dst, b, k, n, 0, n, trans_b);
 }
 
@@ -206,6 +208,7 @@ void tt_gemm_pack_transposed(float *dst, const float *src, int k, int n) {
      * rows over S's columns (N). Block (S rows p0..p0+7, S panel j) of src
      * is 8 contiguous rows of 8; it lands, transposed, as rows j..j+7 of
      * dst's panel p0 / 8, also contiguous when both panels are full. */
+    if (k <= 0 || n <= 0) return; /* empty: nothing to pack, no loop over the other dim */
     int tail = tt_gemm_tail_width(k % 8);
     if (tail) memset(dst + (size_t)(k / 8) * 8 * n, 0, (size_t)n * tail * sizeof(float));
     for (int p0 = 0, kc; p0 < k; p0 += 8) { /* dst written in order */

@@ -43,7 +43,8 @@ function hostileHashes(count) {
   const out = [...fixed];
   while (out.length < count) {
     const len = 1 + Math.floor(r() * 60);
-    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '']);
+    // the state prefix, the older prefix-less form, and plain anchors
+    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '', 'tt:net=', 'tt:batch=', 'tt:']);
     for (let i = 0; i < len; i++) s += pick(alphabet);
     out.push(s);
   }

@@ -2,7 +2,7 @@
 // malformed hash falls back to defaults with a notice, within caps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readHash, writeHash, defaults, parseNet, parseInit, formatNet, DEFAULT_NET, LIMITS, KINDS } from '../../web/state.js';
+import { readHash, writeHash, classifyHash, defaults, parseNet, parseInit, formatNet, DEFAULT_NET, LIMITS, KINDS } from '../../web/state.js';
 import { STREAM, streamSeed, splitmix64, fashionStart } from '../../web/seeds.js';
 import { ACTIVATIONS, INITIALIZERS, INITS } from '../../js/api.js';
 
@@ -19,7 +19,28 @@ test('a changed state round-trips through the hash', () => {
   const back = readHash(hash);
   assert.deepEqual(back.notices, []);
   assert.deepEqual(back.state, s);
-  assert.match(hash, /net=L784-512n%2CG%2CD0\.25%2CL512-10%2CX/);
+  // the state prefix, and commas left as commas
+  assert.match(hash, /^#tt:net=L784-512n,G,D0\.25,L512-10,X&batch=7&/);
+  // a link made before the prefix (commas escaped or not) reads the same
+  assert.deepEqual(readHash(hash.replace('#tt:', '#')).state, s);
+  assert.deepEqual(readHash(hash.replace('#tt:', '#').replace(/,/g, '%2C')).state, s);
+});
+
+test('the hash grammar: state has a prefix or an "=", a plain anchor is not state; a key given twice says what it used', () => {
+  const ids = new Set(['main', 'reflect', 'odd=id']);
+  const has = (id) => ids.has(id);
+  assert.deepEqual(classifyHash('#main', has), { kind: 'anchor', text: 'main' });
+  assert.deepEqual(classifyHash('#reflect', has), { kind: 'anchor', text: 'reflect' });
+  assert.deepEqual(classifyHash('#nowhere', has), { kind: 'anchor', text: 'nowhere' });
+  assert.deepEqual(classifyHash('#odd=id', has), { kind: 'anchor', text: 'odd=id' }); // an element's id wins over the old grammar
+  assert.deepEqual(classifyHash('#tt:batch=8', has), { kind: 'state', text: 'batch=8' });
+  assert.deepEqual(classifyHash('#net=L784-10&batch=8', has), { kind: 'state', text: 'net=L784-10&batch=8' });
+  assert.deepEqual(classifyHash('', has), { kind: 'empty', text: '' });
+  const twice = readHash('#tt:batch=8&batch=9999');
+  assert.equal(twice.state.batch, 8);
+  assert.equal(twice.notices.length, 1);
+  assert.match(twice.notices[0], /"batch" 2 times; only the first is used \(8\)/);
+  assert.doesNotMatch(twice.notices[0], /default/);
 });
 
 test('hostile and malformed hashes fall back to defaults with a notice', () => {

@@ -1,9 +1,11 @@
 // Compute cost: the core's FLOPs per layer (Module.flops) with a bar each,
 // and the forward pass timed in this browser on the page's own core build
-// (SIMD128 where the engine has it) and on the scalar build, loaded on
-// demand from assets/tinytorch-scalar.js. The timed networks are rebuilt
-// from the same layer specs (in eval mode; their weights need not be the
-// page's), so the page's model is never touched.
+// (SIMD128 where the engine has it) and on the scalar build, loaded from
+// assets/tinytorch-scalar.js. Timing happens only when the student presses
+// Measure (it blocks the tab for a few seconds and the scalar build is a
+// download of its own). The timed networks are rebuilt from the same layer
+// specs (in eval mode; their weights need not be the page's), so the page's
+// model is never touched.
 
 import { viridis, css } from '../draw/colormap.js';
 import { formatNet } from '../state.js';
@@ -16,7 +18,6 @@ const WARMUPS = 3;
 const SAMPLES = 15;
 const SAMPLE_MIN_MS = 10; // repeat fast forwards so one sample is at least this long (timer resolution)
 const BUDGET_MS = 2500; // per build: fewer samples for a network that is slow to run
-const AUTO_DELAY_MS = 400;
 
 /** The scalar build's API (a second core), loaded once per page by a classic <script src>. */
 let scalarLoad = null;
@@ -132,7 +133,7 @@ export function mountCost(host, app) {
 
   // -- timing
   const measureButton = el('button', { type: 'button', 'data-testid': 'measure', text: 'Measure' });
-  const status = el('p', { className: 'cost-status', role: 'status', 'aria-live': 'polite' });
+  const status = el('p', { className: 'cost-status', role: 'status', 'aria-live': 'polite', text: 'Nothing measured yet: press Measure to time this network (it also loads the scalar build, about 300 kB).' });
   const cells = {};
   const row = (key, label) => {
     cells[key] = {
@@ -176,7 +177,6 @@ export function mountCost(host, app) {
 
   let measuring = false;
   let measured = null; // { key, ... } of the last measurement
-  let autoStarted = false;
   let lastKey = '';
 
   // What a measurement depends on: the layers (Dropout's p does nothing in
@@ -307,10 +307,6 @@ export function mountCost(host, app) {
         } else if (!measuring && status.textContent.startsWith('Nothing to time')) {
           status.textContent = '';
         }
-      }
-      if (!autoStarted) {
-        autoStarted = true;
-        setTimeout(() => { if (host.isConnected && !measured) measure(); }, AUTO_DELAY_MS);
       }
     },
   };

@@ -64,7 +64,8 @@ export function mountDropout(host, app) {
       el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
     const figure = el('figure', { className: 'tt-drop-figure' }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
 
-    const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors' });
+    // the count is what changes on a slider step or a resample: announced (not the whole panel)
+    const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors', 'aria-live': 'polite', 'aria-atomic': 'true' });
     const expected = el('dd', { className: 'mono', 'data-testid': 'expected' });
     const scale = el('dd', { className: 'mono', 'data-testid': 'scale' });
     const nums = el('dl', { id: `${pid}-nums`, className: 'tt-drop-nums' },

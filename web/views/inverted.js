@@ -147,7 +147,9 @@ export function mountInverted(host, app) {
 
   const gap = el('strong', { className: 'mono', 'data-testid': 'inverted-gap' });
   const plainGap = el('strong', { className: 'mono', 'data-testid': 'inverted-plain-gap' });
-  const result = el('p', { id: `${id}-result`, className: 'tt-inv-result', 'aria-live': 'polite' });
+  // not a live region: it changes on every slider step, and a long sentence
+  // read out per step drowns the control being moved
+  const result = el('p', { id: `${id}-result`, className: 'tt-inv-result' });
   const resultLead = document.createTextNode('');
   const resultMid = document.createTextNode('');
   const resultTail = document.createTextNode('');

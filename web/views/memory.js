@@ -44,7 +44,7 @@ export function mountMemory(host, app) {
   ]);
 
   // -- summary
-  const pre = el('pre', { 'data-testid': 'summary-text', className: 'mem-summary', tabindex: '0', 'aria-label': 'Model summary (text)', id: `${uid}-summary` });
+  const pre = el('pre', { 'data-testid': 'summary-text', className: 'mem-summary', tabindex: '0', role: 'region', 'aria-label': 'Model summary (text)', id: `${uid}-summary` });
   const noSummary = el('p', { className: 'error mem-nosummary', hidden: '' });
   const copyButton = el('button', { type: 'button', 'data-testid': 'copy-summary', 'aria-controls': `${uid}-summary`, text: 'Copy as text' });
   const copyStatus = el('span', { className: 'mem-copy-status', role: 'status', 'aria-live': 'polite' });

@@ -1,0 +1,93 @@
+// bench/ceilings.mjs — the two ceilings of bench/peak.c (build/wasm/
+// tt-peak.wasm), measured in the same run as the rows: the f32x4 mul+add
+// peak (GFLOP/s) the compute rows are a fraction of, and the time to
+// stream [1,784,256]'s weights once (803 KB), the floor of that
+// matrix-vector product. No Node APIs: the caller passes the wasm bytes.
+
+import { mulberry32 } from './rows.mjs';
+import { median, now } from './timing.mjs';
+
+export const PEAK = { iters: 2e7, samples: 7, warmupMs: 300 };
+export const FLOPS_PER_PEAK_ITER = 12 * 4 * 2; // 12 chains x 4 lanes x (mul + add)
+const STREAM = { floats: 784 * 256, reps: 200, samples: 11, warmupMs: 100 };
+
+async function instantiate(bytes) {
+  const module = new WebAssembly.Module(bytes);
+  const imports = {}; // stub whatever it imports (nothing today; proc_exit or memory-growth hooks in other builds)
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind !== 'function') throw new Error(`tt-peak.wasm imports a ${imp.kind} (${imp.module}.${imp.name})`);
+    (imports[imp.module] ??= {})[imp.name] = () => 0;
+  }
+  const { exports } = await WebAssembly.instantiate(module, imports);
+  exports._initialize?.();
+  return exports;
+}
+
+/** md = [multiplier, addend, 12 starting values] for tt_peak_f32x4, written where it reads them. */
+function measurePeak(ex, md) {
+  const peak = (iters) => ex.tt_peak_f32x4(md, iters);
+  // Short calls first: wasm has no on-stack replacement, so one long first
+  // call would run start to finish in V8's baseline tier.
+  const w0 = now();
+  while (now() - w0 < PEAK.warmupMs) peak(1e5);
+  const samples = [];
+  let result;
+  for (let s = 0; s < PEAK.samples; s++) {
+    const t0 = now();
+    result = peak(PEAK.iters);
+    samples.push(now() - t0);
+  }
+  if (!Number.isFinite(result)) throw new Error(`tt_peak_f32x4 returned ${result}`);
+  const ms = median(samples);
+  return { gflops: (PEAK.iters * FLOPS_PER_PEAK_ITER) / (ms * 1e6), median_ms: ms, iters: PEAK.iters, samples, result };
+}
+
+/** Streams `floats` floats at `ptr` (random, written by us); checks the sum it returns against float64's. */
+function measureStream(ex, ptr, data) {
+  const n = data.length;
+  let sum64 = 0;
+  for (const v of data) sum64 += v;
+  const got = ex.tt_stream_f32x4(ptr, n);
+  // float32 partial sums of 200k values in [0, 1): relative error far below 1e-4.
+  if (!(Math.abs(got - sum64) <= 1e-4 * sum64)) throw new Error(`tt_stream_f32x4 returned ${got}, expected about ${sum64}`);
+  const w0 = now();
+  while (now() - w0 < STREAM.warmupMs) ex.tt_stream_f32x4(ptr, n);
+  const samples = [];
+  let sink = 0;
+  for (let s = 0; s < STREAM.samples; s++) {
+    const t0 = now();
+    for (let r = 0; r < STREAM.reps; r++) sink += ex.tt_stream_f32x4(ptr, n);
+    samples.push((now() - t0) / STREAM.reps);
+  }
+  if (!Number.isFinite(sink)) throw new Error('tt_stream_f32x4 returned a non-finite sum');
+  const ms = median(samples);
+  return { floats: n, bytes: n * 4, median_ms: ms, min_ms: Math.min(...samples), gbps: (n * 4) / (ms * 1e6), samples, sum: got, sum64 };
+}
+
+/** Both ceilings from tt-peak.wasm's bytes: { peak, stream } or { error }. */
+export async function measureCeilings(bytes) {
+  try {
+    const ex = await instantiate(bytes);
+    const base = ex.tt_peak_buffer() >>> 0;
+    if (ex.tt_peak_buffer_floats() < 16 + STREAM.floats) throw new Error('tt_peak_buffer is too small');
+    const mem = new Float32Array(ex.memory.buffer, base, ex.tt_peak_buffer_floats());
+    // [0..14): the peak's multiplier, addend and 12 distinct starts (|m| < 1 keeps the chains finite).
+    mem.set([0.999, 1e-3, ...Array.from({ length: 12 }, (_, i) => 1 + i / 16)], 0);
+    // From float 16 (64-byte aligned): the weights-sized block the floor streams.
+    const rand = mulberry32(1);
+    const data = mem.subarray(16, 16 + STREAM.floats);
+    for (let i = 0; i < data.length; i++) data[i] = rand();
+    return { peak: measurePeak(ex, base), stream: measureStream(ex, base + 64, data) };
+  } catch (e) {
+    return { error: `tt-peak.wasm: ${e.message ?? e}` };
+  }
+}
+
+/** The run's ceilings from a start and an end measurement: the higher peak, the faster stream. */
+export function bestCeilings(start, end) {
+  const peaks = [start, end].filter((c) => c.peak);
+  if (!peaks.length) return { error: start.error ?? end.error };
+  const peak = Math.max(...peaks.map((c) => c.peak.gflops));
+  const streamMs = Math.min(...peaks.map((c) => c.stream.median_ms));
+  return { peakGflops: peak, streamMs, streamGbps: peaks[0].stream.bytes / (streamMs * 1e6), streamBytes: peaks[0].stream.bytes };
+}

@@ -1,0 +1,204 @@
+// bench/report.mjs — turns one run's results into the three reports: the
+// text table (stdout), Markdown (results*.md) and JSON (results*.json).
+// No Node APIs: bench/bench.mjs and bench/browser.mjs write the files.
+
+import { FLOPS_PER_PEAK_ITER } from './ceilings.mjs';
+import { COLUMNS } from './run.mjs';
+import { RTOL } from './verify.mjs';
+import { TIMING } from './timing.mjs';
+
+// Three significant digits (toPrecision, so 9.999 prints as 10.0, not 10.00).
+export const fmtGflops = (g) => (g >= 100 ? g.toFixed(0) : g.toPrecision(3));
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toPrecision(3) : ms.toFixed(3));
+const fmtRatio = (r) => (r === undefined ? '-' : `${r.toFixed(2)}x`);
+const fmtPct = (p) => (p === undefined ? '-' : `${p.toFixed(0)}%`);
+const ok = (c) => c && c.verified && c.median_ms !== undefined;
+const headOf = (id) => COLUMNS.find((c) => c.id === id).head;
+
+/** A cell's text: GFLOP/s or ms, FAIL if it did not verify, n/a if it could not run, "-" if not applicable. */
+function cellText(row, cell) {
+  if (!cell) return '-';
+  if (cell.error) return 'n/a';
+  if (!cell.verified) return 'FAIL';
+  if (cell.median_ms === undefined) return '-';
+  return row.kind === 'dropout' ? fmtMs(cell.median_ms) : fmtGflops(cell.gflops);
+}
+
+/**
+ * Adds to each result: cell GFLOP/s; bestPeer (the fastest verified peer)
+ * and vsPeer (its time over SIMD pub's, >1: ours is faster); vsTfjs, vsOrt;
+ * and rawPct / pubPct, SIMD raw and SIMD pub against the row's ceiling:
+ * % of the mul+add peak (GFLOP/s over peak GFLOP/s) for compute rows, % of
+ * the streaming floor (floor time over our time) for [1,784,256].
+ */
+export function derive(results, ceilings) {
+  for (const r of results) {
+    for (const cell of Object.values(r.cells)) {
+      if (cell.median_ms !== undefined && r.row.flops) cell.gflops = r.row.flops / (cell.median_ms * 1e6);
+    }
+    const { simdPub, simdRaw } = r.cells;
+    const peers = COLUMNS.filter((c) => c.peer && ok(r.cells[c.id])).map((c) => ({ id: c.id, ms: r.cells[c.id].median_ms }));
+    if (peers.length) r.bestPeer = peers.reduce((a, b) => (b.ms < a.ms ? b : a)).id;
+    if (ok(simdPub)) {
+      if (r.bestPeer) r.vsPeer = r.cells[r.bestPeer].median_ms / simdPub.median_ms;
+      if (ok(r.cells.tfjs)) r.vsTfjs = r.cells.tfjs.median_ms / simdPub.median_ms;
+      if (ok(r.cells.ort)) r.vsOrt = r.cells.ort.median_ms / simdPub.median_ms;
+    }
+    if (ceilings.error) continue;
+    const pct = (c) => {
+      if (!ok(c)) return undefined;
+      if (r.row.bound === 'peak') return (100 * c.gflops) / ceilings.peakGflops;
+      if (r.row.bound === 'floor') return (100 * ceilings.streamMs) / c.median_ms;
+      return undefined;
+    };
+    r.rawPct = pct(simdRaw);
+    r.pubPct = pct(simdPub);
+  }
+}
+
+function tableRows(results) {
+  const head = ['row', 'unit', ...COLUMNS.map((c) => c.head), 'vs best peer', 'raw %ceil', 'pub %ceil'];
+  const suffix = (r) => (r.row.bound === 'peak' ? ' pk' : r.row.bound === 'floor' ? ' fl' : '');
+  const body = results.map((r) => [
+    r.row.label,
+    r.row.kind === 'dropout' ? 'ms' : 'GFLOP/s',
+    ...COLUMNS.map((c) => cellText(r.row, r.cells[c.id]) + (c.id === 'native' && r.cells.native?.verified ? ' ✓' : '')),
+    r.vsPeer === undefined ? '-' : `${fmtRatio(r.vsPeer)} ${headOf(r.bestPeer).replace('-wasm', '')}`,
+    r.rawPct === undefined ? '-' : fmtPct(r.rawPct) + suffix(r),
+    r.pubPct === undefined ? '-' : fmtPct(r.pubPct) + suffix(r),
+  ]);
+  return { head, body };
+}
+
+function textTable({ head, body }) {
+  const widths = head.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
+  const line = (cells) => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const rule = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
+  return [line(head), rule, ...body.map(line)].join('\n');
+}
+
+function markdownTable({ head, body }) {
+  const esc = (s) => s.replace(/\|/g, '\\|');
+  return [
+    `| ${head.map(esc).join(' | ')} |`,
+    `| ${head.map((_, c) => (c < 2 ? '---' : '---:')).join(' | ')} |`,
+    ...body.map((row) => `| ${row.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** The targets, each { name, met, detail }. A missing or failed cell means NOT MET. */
+function evaluateTargets(results) {
+  const byId = Object.fromEntries(results.map((r) => [r.row.id, r]));
+  const peerOf = (id) => (byId[id].bestPeer ? headOf(byId[id].bestPeer).replace('-wasm', '') : 'no peer');
+  const vs = (id) => byId[id].vsPeer;
+  const list = (ids, f) => ids.map((id) => `${byId[id].row.short} ${f(id)}`).join(', ');
+  const allAtLeast = (ids, f, min) => ids.every((id) => f(id) !== undefined && f(id) >= min);
+  const ids1 = results.filter((r) => r.row.kind !== 'dropout').map((r) => r.row.id);
+  const ids2 = ['matmul-32x128x10', 'matmul-1x784x256'];
+  const big = ['matmul-32x784x256', 'matmul-128x1024x1024'];
+  const rawPct = (id) => byId[id].rawPct;
+  const pubPct = (id) => byId[id].pubPct;
+  const { simdRaw, scalarRaw } = byId['matmul-32x784x256'].cells;
+  const simdOverScalar = ok(simdRaw) && ok(scalarRaw) ? simdRaw.gflops / scalarRaw.gflops : undefined;
+  const drop = byId['dropout-1024x1024'];
+  const vsText = (id) => `${fmtRatio(vs(id))} (${peerOf(id)})`;
+  return [
+    { name: 'SIMD public API >= 1.0x the strongest peer on every matmul and the MLP', met: allAtLeast(ids1, vs, 1), detail: list(ids1, vsText) },
+    { name: 'SIMD public API >= 2x the strongest peer on [32,128,10] and [1,784,256]', met: allAtLeast(ids2, vs, 2), detail: list(ids2, vsText) },
+    { name: 'SIMD raw kernel >= 80% of the mul+add peak', met: allAtLeast(big, rawPct, 80), detail: list(big, (id) => fmtPct(rawPct(id))) },
+    { name: 'SIMD public API >= 80% of the mul+add peak', met: allAtLeast(big, pubPct, 80), detail: list(big, (id) => fmtPct(pubPct(id))) },
+    { name: 'SIMD raw >= 3x scalar raw on [32,784,256]', met: simdOverScalar !== undefined && simdOverScalar >= 3, detail: `${fmtRatio(simdOverScalar)} (${simdRaw?.gflops ? fmtGflops(simdRaw.gflops) : '-'} vs ${scalarRaw?.gflops ? fmtGflops(scalarRaw.gflops) : '-'} GFLOP/s)` },
+    { name: 'dropout [1024,1024]: ours >= 1.0x the strongest peer', met: drop.vsPeer !== undefined && drop.vsPeer >= 1, detail: `${vsText('dropout-1024x1024')}: ${drop.cells.simdPub?.median_ms?.toFixed(3)} ms vs ${drop.bestPeer ? drop.cells[drop.bestPeer].median_ms.toFixed(3) : '-'} ms` },
+  ];
+}
+
+/** Every verification failure, one line each (they also show as FAIL in the table). */
+function failures(results) {
+  const out = [];
+  for (const r of results) {
+    for (const [id, cell] of Object.entries(r.cells)) {
+      if (cell.error || cell.verified) continue;
+      // A native mismatch means the C core gives different bits natively and in wasm: a core bug, so shout.
+      const why = id === 'native' ? ' <-- native C and wasm disagree: a bug in the core' : '';
+      out.push(`FAIL ${r.row.label} / ${id}: ${cell.check}${why}`);
+    }
+  }
+  return out;
+}
+
+/** Cells that could not run (a peer that cannot express a row, a missing binary), one line each. */
+function unavailable(results) {
+  const seen = new Set();
+  for (const r of results) for (const [id, cell] of Object.entries(r.cells)) if (cell.error) seen.add(`n/a ${headOf(id)}: ${cell.error}`);
+  return [...seen];
+}
+
+/**
+ * run: { where (e.g. 'Node v20.19.2' or 'Chromium 142'), machine: { cpu,
+ * cores, load: { start, end } }, ours: { build, kernel }, scalarKernel,
+ * tfjs: info | { error }, ort: info | { error }, ceilStart, ceilEnd,
+ * ceilings (bestCeilings), results, wallSeconds }. Returns { text, markdown, json, failed }.
+ */
+export function buildReport(run) {
+  const { results, ceilings: c } = run;
+  derive(results, c);
+  const targets = evaluateTargets(results);
+  const fails = failures(results);
+  const nativeKernel = results.find((r) => r.cells.native?.kernel)?.cells.native.kernel ?? 'n/a';
+  const t = run.tfjs;
+  const tfjsLine = t.error ?? `tfjs ${t.version}: backend ${t.backend}, binary ${t.binary} (SIMD ${t.simd ? 'yes' : 'NO'}, threads ${t.threaded ? 'yes' : 'no'}, ${t.threadsCount} thread)`;
+  const o = run.ort;
+  const ortLine = o.error ?? `onnxruntime-web ${o.version}: ${o.ep} execution provider, binary ${o.binary} (SIMD ${o.binary.includes('simd') ? 'yes' : 'NO'}), numThreads ${o.numThreads}, graph optimisation 'all', models built in JS (bench/peers/onnx.mjs)`;
+  const ceilLines = c.error ? [`ceilings: ${c.error}`] : [
+    `mul+add peak (bench/peak.c, 12 f32x4 chains, operands from memory): ${fmtGflops(c.peakGflops)} GFLOP/s (start ${fmtGflops(run.ceilStart.peak?.gflops ?? NaN)}, end ${fmtGflops(run.ceilEnd.peak?.gflops ?? NaN)}; the higher is used)`,
+    `streaming floor (bench/peak.c, 8 loads in flight, ${(c.streamBytes / 1000).toFixed(0)} kB written from JS): ${(c.streamMs * 1000).toFixed(1)} us = ${c.streamGbps.toFixed(1)} GB/s (start ${(run.ceilStart.stream?.median_ms * 1000).toFixed(1)}, end ${(run.ceilEnd.stream?.median_ms * 1000).toFixed(1)} us; the faster is used)`,
+  ];
+  const header = [
+    `${run.where} on ${run.machine.cpu}, ${run.machine.cores} cores; load average (1 min) ${run.machine.load.start.toFixed(2)} at start, ${run.machine.load.end.toFixed(2)} at end`,
+    `ours: kernel ${run.ours.kernel} (build ${run.ours.build}); scalar: kernel ${run.scalarKernel ?? 'n/a'}; native: kernel ${nativeKernel}`,
+    tfjsLine,
+    ortLine,
+    ...ceilLines,
+  ];
+  const table = tableRows(results);
+  const legend = [
+    'GFLOP/s (higher is better) or ms per call (lower is better), median of the samples; every cell checked before timing (float64 reference; ours also bit-identical to SIMD pub);',
+    'vs best peer: the fastest of tfjs and ORT over SIMD pub, >1: ours is faster; %ceil: pk = of the mul+add peak, fl = the streaming floor over our time; native ✓: digest equals the wasm core\'s.',
+  ];
+  const notes = unavailable(results);
+  const targetLines = targets.map((x) => `${x.met ? 'MET    ' : 'NOT MET'}  ${x.name}: ${x.detail}`);
+  const text = [...header, '', textTable(table), ...legend, ...(notes.length ? ['', ...notes] : []), '', ...targetLines,
+    ...(fails.length ? ['', ...fails] : []), '', `wall time ${run.wallSeconds.toFixed(1)} s`].join('\n');
+  const markdown = [
+    ...header.map((h) => `- ${h}`),
+    '',
+    markdownTable(table),
+    '',
+    legend.join(' '),
+    ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+    ...targets.map((x) => `- **${x.met ? 'MET' : 'NOT MET'}** ${x.name}: ${x.detail}`),
+    '',
+  ].join('\n');
+  const json = {
+    date: new Date().toISOString(),
+    where: run.where,
+    machine: run.machine,
+    ours: run.ours,
+    tfjs: run.tfjs,
+    ort: run.ort,
+    ceilings: { ...c, start: run.ceilStart, end: run.ceilEnd, peakFlopsPerCall: `iters * ${FLOPS_PER_PEAK_ITER}` },
+    timing: TIMING,
+    tolerance: `|a - ref| <= ${RTOL} * (1 + |ref|) vs a float64 reference; ours vs SIMD pub: bit-identical`,
+    columns: COLUMNS,
+    rows: results.map((r) => ({
+      id: r.row.id, label: r.row.label, kind: r.row.kind, bound: r.row.bound, gflop: r.row.flops ? r.row.flops / 1e9 : undefined,
+      bestPeer: r.bestPeer, vsPeer: r.vsPeer, vsTfjs: r.vsTfjs, vsOrt: r.vsOrt, rawPct: r.rawPct, pubPct: r.pubPct,
+      cells: Object.fromEntries(COLUMNS.filter((col) => r.cells[col.id]).map((col) => [col.id, r.cells[col.id]])),
+    })),
+    targets,
+    failures: fails,
+    wallSeconds: run.wallSeconds,
+  };
+  return { text, markdown, json, failed: fails.length > 0 };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the Jupyter Book 2 / MyST-MD embedding example (site/myst-example)
+# with npm's mystmd into dist/site/myst-example/, next to the lesson site it
+# embeds from (the page reaches ../embed.html and ../assets/), so dist/site
+# must exist first (node scripts/build-site.mjs). No network access: mystmd
+# downloads its stock site themes, so the example names the local theme in
+# site/myst-example/_template instead. The sources are copied to a temporary
+# folder so that mystmd's _build/ cache never lands in site/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+src=site/myst-example
+out=dist/site/myst-example
+myst=node_modules/mystmd/dist/myst.cjs
+
+if [ ! -f dist/site/embed.html ] || [ ! -f dist/site/assets/tinytorch-page.js ]; then
+  echo "dist/site is missing or incomplete: run 'node scripts/build-site.mjs' first" >&2
+  exit 1
+fi
+[ -f "$myst" ] || { echo "mystmd is not installed: npm ci" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$src/." "$work/"
+log="$work/myst.log"
+if ! (cd "$work" && HOST=localhost node "$OLDPWD/$myst" build --html) >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+[ -f "$work/_build/html/index.html" ] || { cat "$log" >&2; echo "mystmd wrote no index.html" >&2; exit 1; }
+rm -rf "$out"
+cp -r "$work/_build/html" "$out"
+
+for f in ../embed.html ../assets/tinytorch-page.js ../assets/fashion-data.js ../assets/embed-host.js ../assets/view.css; do
+  [ -f "$out/$f" ] || { echo "the example page links $f, which is not in dist/site" >&2; exit 1; }
+done
+echo "dist/site/myst-example: built by mystmd $(node "$myst" --version) ($(find "$out" -type f | wc -l) files)"
