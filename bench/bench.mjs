@@ -32,6 +32,7 @@ import { buildReport } from './report.mjs';
 import { ROWS } from './rows.mjs';
 import { mergeScalarTimes, runRows, workerRows } from './run.mjs';
 import { now } from './timing.mjs';
+import { runTraining } from './train.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -93,6 +94,8 @@ async function main() {
     api, rtSimd, rtScalar, tf: tfjs.tf, ort: ort.ort, peerErrors: { tfjs: tfjs.error, ort: ort.error }, scalarVerify, log,
   });
 
+  const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, log });
+
   log('native (tt_bench_native)...');
   for (const r of results) r.cells.native = nativeCell(api, NATIVE_BIN, ROOT, r.row, scalarVerify);
   log('scalar public API: timing in a child process...');
@@ -109,6 +112,7 @@ async function main() {
     ort: ort.info ?? { error: ort.error },
     ceilStart, ceilEnd, ceilings: bestCeilings(ceilStart, ceilEnd),
     results,
+    training,
     wallSeconds: (now() - started) / 1000,
   });
   console.log(report.text);

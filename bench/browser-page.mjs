@@ -13,6 +13,7 @@ import { setupOrt } from './peers/ort.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
 import { runRows, workerRows } from './run.mjs';
 import { now } from './timing.mjs';
+import { runTraining } from './train.mjs';
 
 const log = (msg) => console.log(msg); // the driver forwards the console to stderr
 
@@ -54,6 +55,7 @@ globalThis.__benchMain = async (scalarVerify) => {
   log('ceilings (start)...');
   const ceilStart = await measureCeilings(peakBytes);
   const results = await runRows({ api, rtSimd, rtScalar, tf: peers.tf, ort: peers.ort, peerErrors: peers.peerErrors, scalarVerify, log });
+  const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, log });
   if (peers.ortInfo) { // the ORT binary is fetched with the first session
     const seen = fetchedWasm('ort-wasm');
     if (seen.length) peers.ortInfo.binary = seen[seen.length - 1];
@@ -65,7 +67,7 @@ globalThis.__benchMain = async (scalarVerify) => {
     ours: { build: info.build, kernel: info.kernel, simdSupported: info.simdSupported },
     tfjs: peers.tfjsInfo ?? { error: peers.peerErrors.tfjs },
     ort: peers.ortInfo ?? { error: peers.peerErrors.ort },
-    ceilStart, ceilEnd, results, pageSeconds: (now() - started) / 1000,
+    ceilStart, ceilEnd, results, training, pageSeconds: (now() - started) / 1000,
   };
 };
 

@@ -21,11 +21,11 @@ import { mergeScalarTimes } from './run.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
-const SERVED = ['/js/', '/bench/', '/build/wasm/tt-peak.wasm', '/node_modules/@tensorflow/tfjs-core/dist/',
+const SERVED = ['/js/', '/bench/', '/build/wasm/tt-peak.wasm', '/node_modules/@tensorflow/tfjs/dist/',
   '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', '/node_modules/onnxruntime-web/dist/'];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.map': 'application/json' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tinytorch-wasm bench</title>
-<script src="/node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js"></script>
+<script src="/node_modules/@tensorflow/tfjs/dist/tf.min.js"></script>
 <script src="/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js"></script>
 <script src="/node_modules/onnxruntime-web/dist/ort.wasm.min.js"></script>
 <script type="module" src="/bench/browser-page.mjs"></script>`;
@@ -96,6 +96,7 @@ try {
     ort: main.ort,
     ceilStart: main.ceilStart, ceilEnd: main.ceilEnd, ceilings: bestCeilings(main.ceilStart, main.ceilEnd),
     results: main.results,
+    training: main.training,
     wallSeconds: (performance.now() - t0) / 1000,
   });
   console.log(report.text);

@@ -31,7 +31,8 @@ export async function loadTfjsNode() {
   const { watchWasmReads } = await import('./watch.mjs');
   const watch = watchWasmReads();
   try {
-    const tf = await import('@tensorflow/tfjs-core');
+    // The union package: tfjs-core plus the gradients and chained ops the training rows need (same core instance).
+    const tf = await import('@tensorflow/tfjs');
     const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     // The package's main is dist/tf-backend-wasm.node.js; the .wasm files sit next to it.
