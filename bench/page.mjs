@@ -31,7 +31,7 @@ await page.waitForFunction(() => performance.getEntriesByName('tt-render').lengt
 await page.waitForTimeout(500);
 const slider = page.locator('[data-testid="dropout-p"]').first();
 await slider.focus();
-await page.evaluate(() => performance.clearMeasures('tt-render'));
+await page.evaluate(() => performance.clearMeasures());
 const keys = [];
 for (let i = 0; i < 60; i++) keys.push(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
 for (const key of keys) {
@@ -39,12 +39,21 @@ for (const key of keys) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 const renders = await page.evaluate(() => performance.getEntriesByName('tt-render').map((m) => m.duration));
+// where an update's time goes: the forward pass and each view (medians)
+const parts = await page.evaluate(() => {
+  const by = {};
+  for (const m of performance.getEntriesByType('measure')) {
+    if (m.name === 'tt-forward' || m.name.startsWith('tt-view:')) (by[m.name] ??= []).push(m.duration);
+  }
+  return by;
+});
 const frame = 1000 / 60;
 const size = (f) => statSync(join(site, f)).size;
 const weight = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'].reduce((n, f) => n + size(f), 0);
 const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
 console.log(`Chromium ${browser.version()}, ${build} build, default network at batch 32`);
 console.log(`first render after navigation start: median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`  of which (medians): ${Object.entries(parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
 console.log(`update while dragging a Dropout p slider: median ${median(renders).toFixed(2)} ms, max ${Math.max(...renders).toFixed(2)} ms over ${renders.length} updates; ${renders.filter((d) => d <= frame).length} of ${renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
 console.log(`page weight: ${(weight / 1000).toFixed(1)} kB (index.html + tinytorch-page.js with both wasm builds inlined + style.css); fashion-data.js ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB of images; tinytorch-scalar.js ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB loaded on demand by the cost view`);
 await browser.close();

@@ -178,7 +178,13 @@ export async function createApp(root, opts = {}) {
       if (opts.syncHash) scheduleHash();
     }
     app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
-    for (const v of app.views) v.update(app.model, app);
+    const t1 = performance.now();
+    for (const v of app.views) {
+      const tv = performance.now();
+      v.update(app.model, app);
+      performance.measure(`tt-view:${v.name ?? 'view'}`, { start: tv, end: performance.now() });
+    }
+    performance.measure('tt-forward', { start: t0, end: t1 });
     labelScrollRegions();
     showNotices();
     // One measure per render (forward pass + every view), for bench/page.mjs.
@@ -241,7 +247,9 @@ export async function createApp(root, opts = {}) {
     const host = document.createElement('div');
     host.className = `tt-view tt-view-${name}`;
     container.append(host);
-    app.views.push(mount(host, app));
+    const view = mount(host, app);
+    view.name ??= name; // for the per-view measures bench/page.mjs reports
+    app.views.push(view);
   }
 
   if (opts.views) {

@@ -32,6 +32,9 @@ export function trainSettings(state) {
 
 const keyOf = (s) => JSON.stringify(s);
 
+/** How long a setting must stay unchanged (ms) before an idle session rebuilds its networks. */
+const REBUILD_DELAY_MS = 150;
+
 export class TrainingController {
   constructor(app) {
     this.app = app;
@@ -62,8 +65,27 @@ export class TrainingController {
     if (key === this.key) return false;
     this.key = key;
     this.settings = settings;
-    this.rebuild();
+    if (this.status === 'playing' || !this.trainer) {
+      this.rebuild();
+      return true;
+    }
+    // Changed while idle, as on every frame of a slider drag: build the new
+    // networks once the setting has settled (two builds cost milliseconds,
+    // more than a frame can spare). Play, Step and Reset build at once.
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => {
+      this.rebuildTimer = null;
+      this.rebuild();
+    }, REBUILD_DELAY_MS);
     return true;
+  }
+
+  /** Build now if a settled-setting rebuild is pending. */
+  flushRebuild() {
+    if (this.rebuildTimer == null) return;
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = null;
+    this.rebuild();
   }
 
   rebuild() {
@@ -106,6 +128,7 @@ export class TrainingController {
   }
 
   async play() {
+    this.flushRebuild();
     if (!this.trainer) return;
     if (!(await this.ensureData())) return;
     if (this.trainer.done) this.rebuild(); // Play after the end starts again
@@ -121,6 +144,7 @@ export class TrainingController {
 
   /** Train one epoch now (in slices too, so a long epoch does not freeze the page). */
   async stepEpoch() {
+    this.flushRebuild();
     if (!this.trainer) return;
     if (!(await this.ensureData())) return;
     if (this.trainer.done) return;
@@ -132,6 +156,8 @@ export class TrainingController {
   }
 
   reset() {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = null;
     this.status = 'idle';
     this.stopAt = null;
     this.rebuild();

@@ -42,6 +42,8 @@ export function mountParams(host, app) {
   const status = el('p', { className: 'tt-params-status' });
   host.append(title, intro, toolbar, el('div', { className: 'table-wrap' }, table), total, status);
 
+  const shown = { trainer: null, steps: -1, k: -1 }; // what the table shows now
+
   function draw() {
     const t = ctrl.trainer;
     const playing = ctrl.status === 'playing';
@@ -55,6 +57,9 @@ export function mountParams(host, app) {
       return;
     }
     const k = Number(run.value);
+    // the table changes only with the trainer, its step count or the run shown
+    if (t === shown.trainer && t.stepsDone === shown.steps && k === shown.k) return;
+    Object.assign(shown, { trainer: t, steps: t.stepsDone, k });
     run.options[0].textContent = `the network ${t.runs[0].label}`;
     run.options[1].textContent = `the comparison: ${t.runs[1].label}`;
     const rows = t.parameterTable(k);

@@ -58,6 +58,10 @@ export function mountWeights(host, app) {
     linears.forEach((row, n) => {
       const c = cards[n];
       const W = row.layer.weight;
+      // the page never writes a layer's weights in place: a new tensor is a new draw
+      if (c.shownW === W && c.shownInit === model.state.init) return;
+      c.shownW = W;
+      c.shownInit = model.state.init;
       const s = W.stats();
       const { counts, edges } = W.histogram(BINS);
       const aim = rec ? fmtScale(rec.scale(row.spec.in, row.spec.out)) : '';
@@ -70,6 +74,8 @@ export function mountWeights(host, app) {
     drawImages(linears[0], model);
   }
 
+  const imagesOf = { W: null, input: null }; // what the unit images show now
+
   /** The first Linear's first units as 28 × 28 images, when it reads 784 = 28 × 28 features. */
   function drawImages(first, model) {
     if (!first || first.index !== 0 || first.spec.in !== SIDE * SIDE) {
@@ -78,6 +84,8 @@ export function mountWeights(host, app) {
     }
     imgsBox.hidden = false;
     const W = first.layer.weight;
+    if (W === imagesOf.W && model.state.input === imagesOf.input) return; // same weights: same images
+    Object.assign(imagesOf, { W, input: model.state.input });
     const N = first.spec.out;
     const wd = W.data;
     const units = Math.min(UNITS, N);
