@@ -11,6 +11,7 @@
 // | `mask`        | network.js: masks of the Dropout at position i  | mix(mask, S, i, draw)    | every render (the same mask per draw) |
 // | `initInput`   | views/init.js: the stack's input batch          | mix(initInput, S)        | depth, activation or S change         |
 // | `initWeights` | views/init.js: layer i of every init's stack    | mix(initWeights, S, i)   | depth, activation or S change         |
+// | `initGrad`    | views/init.js: the upstream gradient of a stack | mix(initGrad, S)         | depth, activation or S change         |
 // | `inverted`    | views/inverted.js: x (if random) and the masks  | mix(inverted, S)         | N, p, x or S change                   |
 // | `timing`      | views/cost.js: weights and input of a timed net | mix(timing)              | every measurement (any weights do)    |
 // | `trainOrder`  | train/trainer.js: the image order of epoch e    | mix(trainOrder, S, e)    | every training run (the same order)   |
@@ -33,7 +34,7 @@
 // (src/tt_dropout.c), so a larger p only drops more.
 
 /** Stream tags (the first input of mix). */
-export const STREAM = Object.freeze({ input: 1, weights: 2, mask: 3, initInput: 4, initWeights: 5, inverted: 6, timing: 7, trainOrder: 8, trainMask: 9, ledger: 10 });
+export const STREAM = Object.freeze({ input: 1, weights: 2, mask: 3, initInput: 4, initWeights: 5, inverted: 6, timing: 7, trainOrder: 8, trainMask: 9, ledger: 10, initGrad: 11 });
 
 const MASK64 = (1n << 64n) - 1n;
 

@@ -87,6 +87,73 @@ function measure(api, depth, act, seed) {
   }));
 }
 
+const GRAD_BATCH = 16; // rows of the input the gradient pass uses (it runs on every depth change)
+
+/**
+ * One backward pass per initialiser: the stack of exactly `depth` layers
+ * (the same weights as measure()) on the first GRAD_BATCH rows of the same
+ * input, then backward from a fixed random upstream gradient dy ~ N(0, 1) of
+ * the output's shape. Returns, per layer, the norm of the gradient that
+ * reaches that layer's output, ‖∂L/∂hᵢ‖ (read as the .grad of a zero tensor
+ * added to hᵢ: adding zeros changes no value, and its gradient is exactly
+ * ∂L/∂hᵢ), and of its weight gradient ‖∂L/∂Wᵢ‖, both from the core
+ * (stats().norm): [{ init, norms, weightNorms }]. Unlike the forward stds,
+ * these depend on the depth (the gradient flows down from the top), so
+ * they are measured for the depth shown.
+ */
+function measureGrads(api, depth, act, seed) {
+  const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
+  return api.tidy(() => {
+    const x = withGenerator(api, 'initInput', [seed], (generator) => api.Tensor.randn([BATCH, WIDTH], { generator }))
+      .reshape(BATCH * WIDTH).data.subarray(0, GRAD_BATCH * WIDTH);
+    const input = new api.Tensor(x, { shape: [GRAD_BATCH, WIDTH] });
+    const dy = withGenerator(api, 'initGrad', [seed], (generator) => api.Tensor.randn([GRAD_BATCH, WIDTH], { generator }));
+    const activation = new Act();
+    const generator = generatorFor(api, 'initWeights', seed, 0);
+    try {
+      return INITS.map(({ init }) => {
+        const layers = [];
+        const probes = [];
+        try {
+          let h = input;
+          for (let i = 0; i < depth; i++) {
+            reseed(generator, 'initWeights', seed, i);
+            const linear = new api.Linear(WIDTH, WIDTH, { init, generator });
+            layers.push(linear);
+            const probe = api.Tensor.zeros([GRAD_BATCH, WIDTH], { requiresGrad: true });
+            probes.push(probe);
+            h = activation.forward(linear.forward(h)).add(probe);
+          }
+          h.backward(dy);
+          return {
+            init,
+            norms: probes.map((t) => t.grad.stats().norm),
+            weightNorms: layers.map((l) => l.weight.grad.stats().norm),
+          };
+        } finally {
+          layers.forEach((l) => l.dispose());
+        }
+      });
+    } finally {
+      activation.dispose();
+      generator.dispose();
+    }
+  });
+}
+
+/** One phrase per initialiser: the gradient at layer 1's output over the one at the top. */
+function describeGrads(meta, g) {
+  const n = g.norms.length;
+  const first = g.norms[0];
+  const last = g.norms[n - 1];
+  if (!Number.isFinite(first) || !Number.isFinite(last)) return `${meta.name}: the gradients overflow to inf/NaN`;
+  if (n === 1) return `${meta.name}: ‖∂L/∂h‖ = ${fmtNum(first)}`;
+  if (first === 0) return `${meta.name}: no gradient reaches layer 1 (it died on the way down)`;
+  const r = first / last;
+  const verdict = r < 0.1 ? 'vanishes' : r > 10 ? 'explodes' : 'keeps its size';
+  return `${meta.name}: ${fmtNum(last)} at the top, ${fmtNum(first)} at layer 1 (×${fmtFactor(r)}: it ${verdict} on the way down; ‖∂L/∂W‖ of layer 1: ${fmtNum(g.weightNorms[0])})`;
+}
+
 /** The first n layers of a deeper result (layer i does not depend on depth). */
 function prefix(result, n) {
   return {
@@ -145,6 +212,13 @@ export function mountInit(host, app) {
     return sw;
   });
   const observation = el('p', { className: 'init-observation' });
+  const gradCanvas = el('canvas', { role: 'img', 'data-testid': 'init-grad-chart', className: 'init-chart' });
+  const gradObservation = el('p', { className: 'init-observation', 'data-testid': 'init-grad-observation' });
+  const gradCaption = el('caption');
+  const gradHead = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col', text: `${m.label}: ‖∂L/∂h‖ (‖∂L/∂W‖)` }))]);
+  const gradBody = el('tbody');
+  const gradTable = el('table', { className: 'init-table', 'data-testid': 'init-grad-table' }, [gradCaption, el('thead', {}, [gradHead]), gradBody]);
+  const gradWrap = el('div', { className: 'table-wrap init-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Gradient norm per layer and initialiser (table)' }, [gradTable]);
 
   const caption = el('caption');
   const headRow = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col' }, [
@@ -164,6 +238,14 @@ export function mountInit(host, app) {
     ]),
     observation,
     tableWrap,
+    el(`h${level + 1}`, { className: 'init-title', text: 'And the gradients, after one backward pass' }),
+    el('p', { text: `The same stacks (on ${GRAD_BATCH} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.` }),
+    el('figure', { className: 'init-figure' }, [
+      gradCanvas,
+      el('figcaption', {}, [el('p', { className: 'init-axis-note', text: 'norm of the gradient at each layer\'s output, log scale; x: layer 1 to depth; same line styles as above' })]),
+    ]),
+    gradObservation,
+    gradWrap,
   );
 
   for (let i = 0; i < INITS.length; i++) {
@@ -204,6 +286,11 @@ export function mountInit(host, app) {
   function drawChart(result) {
     const width = chartWidth();
     drawnWidth = width;
+    if (result.grads) {
+      drawLines(gradCanvas, result.grads.map((g, i) => ({
+        name: INITS[i].label, values: g.norms, color: css(viridis(INITS[i].t)), dash: INITS[i].dash,
+      })), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})` });
+    }
     drawLines(canvas, result.series.map((s, i) => ({
       name: INITS[i].label,
       values: s.stds,
@@ -234,6 +321,13 @@ export function mountInit(host, app) {
     tbody.replaceChildren(...rows);
     const phrases = result.series.map((s, i) => describeSeries(INITS[i], s));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
+    gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of Linear(${WIDTH}, ${WIDTH}) + ${actLabel}, one line per initialiser. The table below lists every value.`);
+    gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (with ${actLabel}).`;
+    gradBody.replaceChildren(...Array.from({ length: result.depth }, (_, i) => el('tr', { 'data-layer': String(i) }, [
+      el('th', { scope: 'row', text: String(i + 1) }),
+      ...result.grads.map((g) => el('td', { 'data-init': g.init, text: `${fmtNum(g.norms[i])} (${fmtNum(g.weightNorms[i])})` })),
+    ])));
+    gradObservation.textContent = `Backward through ${result.depth} layers: ${result.grads.map((g, i) => describeGrads(INITS[i], g)).join('; ')}.`;
   }
 
   if (typeof ResizeObserver === 'function') {
@@ -262,6 +356,7 @@ export function mountInit(host, app) {
         cache = { act, seed, result: full };
         result = full.depth === depth ? full : prefix(full, depth);
       }
+      result = { ...result, grads: measureGrads(appNow.api, depth, act, seed) };
       shown = { key, result };
       render(result, act);
     },
