@@ -2,7 +2,7 @@
 // WebDriver BiDi, tests/browser/firefox-harness.js), beside the Chromium
 // tests: the ES-module package gives the native build's bits (SIMD and
 // scalar), the page loads from file://, from a server with the strict CSP,
-// under Jupyter's sandbox CSP and in a sandboxed iframe, its views draw the
+// from a real Jupyter Server's /files/ (its sandbox CSP) and in a sandboxed iframe, its views draw the
 // core's numbers, a hostile hash and a run of interactions leave it sound,
 // and axe-core finds nothing at 1280 and 360 px. Kept to a sample of what
 // the Chromium tests cover (50 hashes, 100 interactions) so it stays fast.
@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot, serve } from './harness.js';
+import { startJupyter } from './jupyter-server.js';
 import { launchFirefox, newFirefoxPage } from './firefox-harness.js';
 import { nativeDigests } from '../shared/native.js';
 import { serveSite, CSP } from '../../scripts/serve.mjs';
@@ -22,7 +23,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 let browser;
 let repo; // the repo root: the ES-module page and the sandboxed-iframe host
 let server; // dist/site with the lesson's CSP
-let jupyter; // dist/site with the CSP Jupyter's /files/ adds
+let jupyter; // a real Jupyter Server over dist/site: { base, stop }
 let base;
 
 before(async () => {
@@ -31,16 +32,14 @@ before(async () => {
   repo = await serve(repoRoot);
   server = await serveSite(site);
   base = `http://127.0.0.1:${server.address().port}`;
-  // jupyter_server's AuthenticatedFileHandler adds "sandbox allow-scripts"
-  // to the CSP of every file it serves (as page.test.js simulates it; no
-  // Jupyter Server runs here).
-  jupyter = await serveSite(site, 0, { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
+  // a real Jupyter Server: its /files/ route sandboxes every file it serves
+  jupyter = await startJupyter(site);
 });
 after(async () => {
   await browser?.close();
   await repo?.close();
   server?.close();
-  jupyter?.close();
+  await jupyter?.stop();
 });
 
 /** Open `url` in a fresh context and wait until the app has rendered. */
@@ -156,8 +155,10 @@ test('Firefox: served with the strict CSP: loads with no violation, no errors, n
   await context.close();
 });
 
-test('Firefox: under Jupyter\'s /files/ CSP (sandbox allow-scripts, opaque origin): works', async () => {
-  const { page, context, errors } = await open(`http://127.0.0.1:${jupyter.address().port}/index.html`);
+test('Firefox: from a real Jupyter Server\'s /files/ (sandbox allow-scripts, opaque origin): works', async () => {
+  const res = await fetch(`${jupyter.base}/files/index.html`);
+  assert.match(res.headers.get('content-security-policy'), /sandbox allow-scripts/);
+  const { page, context, errors } = await open(`${jupyter.base}/files/index.html`);
   assert.equal(await page.evaluate(() => origin), 'null', 'the sandbox gives the page an opaque origin');
   assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.totals.params), 235146);
   assert.deepEqual(errors, []);

@@ -5,59 +5,25 @@
 // site/lesson.ipynb (read through the server's contents API) all work there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, newPage, repoRoot } from './harness.js';
+import { startJupyter } from './jupyter-server.js';
 
 const site = join(repoRoot, 'dist/site');
-const PY = '/usr/bin/python3'; // Debian's, which has jupyter_server (a pyenv python3 on PATH may not)
 let browser;
-let server; // the jupyter_server process
+let jupyter; // { base, stop }
 let base;
-let home;
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 before(async () => {
   assert.ok(existsSync(join(site, 'lesson.ipynb')), 'dist/site is missing or old: run scripts/build.sh first');
-  const probe = spawn(PY, ['-c', 'import jupyter_server'], { stdio: 'ignore' });
-  const ok = await new Promise((r) => probe.on('exit', (c) => r(c === 0)));
-  assert.ok(ok, `${PY} cannot import jupyter_server: apt-get install python3-jupyter-server (scripts/setup.sh does)`);
-  home = mkdtempSync(join(tmpdir(), 'tt-jupyter-'));
-  const port = await freePort();
-  server = spawn(PY, ['-m', 'jupyter_server', '--allow-root', '--no-browser', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`,
-    '--ServerApp.port_retries=0', '--ServerApp.token=', '--ServerApp.password=', `--ServerApp.root_dir=${site}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    // its runtime, config and data files go to a temporary folder, not the user's
-    env: { ...process.env, HOME: home, JUPYTER_RUNTIME_DIR: join(home, 'runtime'), JUPYTER_CONFIG_DIR: join(home, 'config'), JUPYTER_DATA_DIR: join(home, 'data') },
-  });
-  let log = '';
-  server.stderr.on('data', (d) => { log += d; });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/api/status`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 150 || server.exitCode !== null) throw new Error(`jupyter_server did not start:\n${log.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  jupyter = await startJupyter(site);
+  base = jupyter.base;
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (home) rmSync(home, { recursive: true, force: true });
+  await jupyter?.stop();
 });
 
 async function open(url) {
