@@ -1,60 +1,82 @@
-// bench/page.mjs — how fast the lesson page is in Debian's Chromium (a
-// benchmark, not a test): time until the first render on localhost, and
-// how long one update takes (forward pass + every view) while a Dropout p
-// slider is dragged on the default network at batch 32, against the
-// 16.7 ms of one frame at 60 Hz. Also the page weight. Run after
+// bench/page.mjs — how fast the lesson page is in Debian's Chromium and
+// Firefox ESR (a benchmark, not a test): time until the first render on
+// localhost, and how long one update takes (forward pass + every view, and
+// where that time goes) while a Dropout p slider is dragged on the default
+// network at batch 32, against the 16.7 ms of one frame at 60 Hz. Also the
+// page weight. Firefox rounds performance.now() to 1 ms. Run after
 // scripts/build.sh:  node bench/page.mjs
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
+import { launchFirefox } from './firefox.mjs';
 import { serveSite } from '../scripts/serve.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const site = join(root, 'dist/site');
-const browser = await launchChromium();
 const server = await serveSite(site);
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-
-const loads = [];
-for (let i = 0; i < 5; i++) {
-  const page = await browser.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
-  loads.push(await page.evaluate(() => { const m = performance.getEntriesByName('tt-render')[0]; return m.startTime + m.duration; }));
-  await page.close();
-}
-
-const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-await page.goto(url);
-await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
-await page.waitForTimeout(500);
-const slider = page.locator('[data-testid="dropout-p"]').first();
-await slider.focus();
-await page.evaluate(() => performance.clearMeasures());
-const keys = [];
-for (let i = 0; i < 60; i++) keys.push(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
-for (const key of keys) {
-  await page.keyboard.press(key);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-const renders = await page.evaluate(() => performance.getEntriesByName('tt-render').map((m) => m.duration));
-// where an update's time goes: the forward pass and each view (medians)
-const parts = await page.evaluate(() => {
-  const by = {};
-  for (const m of performance.getEntriesByType('measure')) {
-    if (m.name === 'tt-forward' || m.name.startsWith('tt-view:')) (by[m.name] ??= []).push(m.duration);
-  }
-  return by;
-});
 const frame = 1000 / 60;
 const size = (f) => statSync(join(site, f)).size;
+
+/** The two drivers behind one small interface: playwright-core (Chromium), puppeteer-core (Firefox). */
+const ENGINES = [
+  {
+    name: 'Chromium',
+    launch: launchChromium,
+    version: (b) => b.version(),
+    newPage: (b, viewport) => b.newPage({ viewport }),
+    focus: (page, sel) => page.locator(sel).first().focus(),
+    wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+  },
+  {
+    name: 'Firefox',
+    launch: launchFirefox,
+    version: async (b) => (await b.version()).replace(/^firefox\//i, ''),
+    newPage: async (b, viewport) => { const p = await b.newPage(); await p.setViewport(viewport); return p; },
+    focus: (page, sel) => page.focus(sel),
+    wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+  },
+];
+
+for (const engine of ENGINES) {
+  const browser = await engine.launch();
+  const viewport = { width: 1200, height: 900 };
+  const loads = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await engine.newPage(browser, viewport);
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
+    loads.push(await page.evaluate(() => { const m = performance.getEntriesByName('tt-render')[0]; return m.startTime + m.duration; }));
+    await page.close();
+  }
+
+  const page = await engine.newPage(browser, viewport);
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
+  await engine.wait(500);
+  await engine.focus(page, '[data-testid="dropout-p"]');
+  await page.evaluate(() => performance.clearMeasures());
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  const renders = await page.evaluate(() => performance.getEntriesByName('tt-render').map((m) => m.duration));
+  // where an update's time goes: the forward pass and each view (medians)
+  const parts = await page.evaluate(() => {
+    const by = {};
+    for (const m of performance.getEntriesByType('measure')) {
+      if (m.name === 'tt-forward' || m.name.startsWith('tt-view:')) (by[m.name] ??= []).push(m.duration);
+    }
+    return by;
+  });
+  const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
+  console.log(`${engine.name} ${await engine.version(browser)}, ${build} build, default network at batch 32`);
+  console.log(`  first render after navigation start: median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  update while dragging a Dropout p slider: median ${median(renders).toFixed(2)} ms, max ${Math.max(...renders).toFixed(2)} ms over ${renders.length} updates; ${renders.filter((d) => d <= frame).length} of ${renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
+  console.log(`    of which (medians): ${Object.entries(parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  await browser.close();
+}
 const weight = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'].reduce((n, f) => n + size(f), 0);
-const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
-console.log(`Chromium ${browser.version()}, ${build} build, default network at batch 32`);
-console.log(`first render after navigation start: median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
-console.log(`  of which (medians): ${Object.entries(parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
-console.log(`update while dragging a Dropout p slider: median ${median(renders).toFixed(2)} ms, max ${Math.max(...renders).toFixed(2)} ms over ${renders.length} updates; ${renders.filter((d) => d <= frame).length} of ${renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
 console.log(`page weight: ${(weight / 1000).toFixed(1)} kB (index.html + tinytorch-page.js with both wasm builds inlined + style.css); fashion-data.js ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB of images; tinytorch-scalar.js ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB loaded on demand by the cost view`);
-await browser.close();
 server.close();
