@@ -239,6 +239,51 @@ int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, const t
     return TT_OK;
 }
 
+/* The shapes of a @ b under NumPy's matmul rules, checked once for the
+ * forward and its backward: M, K, N of every slice; the right-aligned batch
+ * dims of a, b and the result (ba, bb, bo, each [2], 1 where absent); the
+ * result's shape dims[0..nd). On a mismatch, the status with a message
+ * that names op and both shapes. */
+typedef struct tt_matmul_shape {
+    int m, k, n, nd;
+    int32_t ba[2], bb[2], bo[2], dims[TT_MAX_DIMS + 2];
+} tt_matmul_shape;
+
+static int tt_matmul_geometry(tt_matmul_shape *g, const tt_tensor *a, const tt_tensor *b,
+                              const char *op, const char *sa, const char *sb) {
+    if (a->ndim == 0 || b->ndim == 0)
+        return tt_fail(TT_ERR_SHAPE, "%s: %s @ %s: both operands need at least one dimension", op,
+                       sa, sb);
+    g->m = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
+    g->k = a->shape[a->ndim - 1];
+    int kb = b->ndim == 1 ? b->shape[0] : b->shape[b->ndim - 2];
+    g->n = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
+    if (g->k != kb)
+        return tt_fail(TT_ERR_SHAPE, "%s: %s @ %s: inner dimensions must match: %d \xe2\x89\xa0 %d",
+                       op, sa, sb, g->k, kb);
+    /* Batch dims: a->shape[0..na) and b->shape[0..nb), right-aligned. */
+    int na = a->ndim > 2 ? a->ndim - 2 : 0, nb = b->ndim > 2 ? b->ndim - 2 : 0;
+    int nbatch = na > nb ? na : nb;
+    for (int i = 0; i < 2; i++) g->ba[i] = g->bb[i] = g->bo[i] = 1;
+    for (int i = 0; i < na; i++) g->ba[2 - na + i] = a->shape[i];
+    for (int i = 0; i < nb; i++) g->bb[2 - nb + i] = b->shape[i];
+    for (int i = 0; i < 2; i++) {
+        if (g->ba[i] != g->bb[i] && g->ba[i] != 1 && g->bb[i] != 1)
+            return tt_fail(TT_ERR_SHAPE,
+                           "%s: %s @ %s: batch dimensions cannot be broadcast: %d vs %d", op, sa,
+                           sb, (int)g->ba[i], (int)g->bb[i]);
+        g->bo[i] = g->ba[i] == 1 ? g->bb[i] : g->ba[i];
+    }
+    g->nd = 0;
+    for (int i = 2 - nbatch; i < 2; i++) g->dims[g->nd++] = g->bo[i];
+    if (a->ndim > 1) g->dims[g->nd++] = g->m;
+    if (b->ndim > 1) g->dims[g->nd++] = g->n;
+    if (g->nd > TT_MAX_DIMS)
+        return tt_fail(TT_ERR_SHAPE, "%s: %s @ %s: result would have rank %d > %d", op, sa, sb,
+                       g->nd, TT_MAX_DIMS);
+    return TT_OK;
+}
+
 /* Matmul with NumPy's rules. A 1-D left operand is a row [1,K] and a 1-D
  * right operand a column [K,1]; the added dim is dropped from the result.
  * Leading (batch) dims broadcast; every [M,K]@[K,N] slice goes through the
@@ -251,38 +296,12 @@ int tt_tensor_matmul(tt_tensor **out, const tt_tensor *a, const tt_tensor *b) {
     TT_CHECK(b, "matmul", "right operand");
     tt_shape_str(sa, a->ndim, a->shape);
     tt_shape_str(sb, b->ndim, b->shape);
-    if (a->ndim == 0 || b->ndim == 0)
-        return tt_fail(TT_ERR_SHAPE, "matmul: %s @ %s: both operands need at least one dimension",
-                       sa, sb);
-    int m = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
-    int k = a->shape[a->ndim - 1];
-    int kb = b->ndim == 1 ? b->shape[0] : b->shape[b->ndim - 2];
-    int n = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
-    if (k != kb)
-        return tt_fail(TT_ERR_SHAPE, "matmul: %s @ %s: inner dimensions must match: %d \xe2\x89\xa0 %d",
-                       sa, sb, k, kb);
-    /* Batch dims: a->shape[0..na) and b->shape[0..nb), right-aligned. */
-    int na = a->ndim > 2 ? a->ndim - 2 : 0, nb = b->ndim > 2 ? b->ndim - 2 : 0;
-    int nbatch = na > nb ? na : nb;
-    int32_t ba[2] = {1, 1}, bb[2] = {1, 1}, bo[2] = {1, 1};
-    for (int i = 0; i < na; i++) ba[2 - na + i] = a->shape[i];
-    for (int i = 0; i < nb; i++) bb[2 - nb + i] = b->shape[i];
-    for (int i = 0; i < 2; i++) {
-        if (ba[i] != bb[i] && ba[i] != 1 && bb[i] != 1)
-            return tt_fail(TT_ERR_SHAPE,
-                           "matmul: %s @ %s: batch dimensions cannot be broadcast: %d vs %d", sa,
-                           sb, (int)ba[i], (int)bb[i]);
-        bo[i] = ba[i] == 1 ? bb[i] : ba[i];
-    }
-    int32_t dims[4];
-    int nd = 0;
-    for (int i = 2 - nbatch; i < 2; i++) dims[nd++] = bo[i];
-    if (a->ndim > 1) dims[nd++] = m;
-    if (b->ndim > 1) dims[nd++] = n;
-    if (nd > TT_MAX_DIMS)
-        return tt_fail(TT_ERR_SHAPE, "matmul: %s @ %s: result would have rank %d > %d", sa, sb, nd,
-                       TT_MAX_DIMS);
-    int st = tt_tensor_alloc_uninit(out, nd, dims, "matmul");
+    tt_matmul_shape geo;
+    int st = tt_matmul_geometry(&geo, a, b, "matmul", sa, sb);
+    if (st != TT_OK) return st;
+    const int m = geo.m, k = geo.k, n = geo.n;
+    const int32_t *ba = geo.ba, *bb = geo.bb, *bo = geo.bo;
+    st = tt_tensor_alloc_uninit(out, geo.nd, geo.dims, "matmul");
     if (st != TT_OK || (*out)->size == 0) return st; /* e.g. [2^31-1, 2^31-1, 0, 3]: no batch to loop over */
     size_t a_mat = (size_t)m * k, b_mat = (size_t)k * n, c_mat = (size_t)m * n;
     float *c = (*out)->data;
@@ -315,37 +334,11 @@ int tt_tensor_matmul_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
     if (db) TT_CHECK(db, "matmul_backward", "db");
     tt_shape_str(sa, a->ndim, a->shape);
     tt_shape_str(sb, b->ndim, b->shape);
-    if (a->ndim == 0 || b->ndim == 0)
-        return tt_fail(TT_ERR_SHAPE,
-                       "matmul_backward: %s @ %s: both operands need at least one dimension", sa, sb);
-    int m = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
-    int k = a->shape[a->ndim - 1];
-    int kb = b->ndim == 1 ? b->shape[0] : b->shape[b->ndim - 2];
-    int n = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
-    if (k != kb)
-        return tt_fail(TT_ERR_SHAPE,
-                       "matmul_backward: %s @ %s: inner dimensions must match: %d \xe2\x89\xa0 %d",
-                       sa, sb, k, kb);
-    int na = a->ndim > 2 ? a->ndim - 2 : 0, nb = b->ndim > 2 ? b->ndim - 2 : 0;
-    int nbatch = na > nb ? na : nb;
-    int32_t ba[2] = {1, 1}, bb[2] = {1, 1}, bo[2] = {1, 1};
-    for (int i = 0; i < na; i++) ba[2 - na + i] = a->shape[i];
-    for (int i = 0; i < nb; i++) bb[2 - nb + i] = b->shape[i];
-    for (int i = 0; i < 2; i++) {
-        if (ba[i] != bb[i] && ba[i] != 1 && bb[i] != 1)
-            return tt_fail(TT_ERR_SHAPE,
-                           "matmul_backward: %s @ %s: batch dimensions cannot be broadcast: %d vs %d",
-                           sa, sb, (int)ba[i], (int)bb[i]);
-        bo[i] = ba[i] == 1 ? bb[i] : ba[i];
-    }
-    int32_t dims[6];
-    int nd = 0;
-    for (int i = 2 - nbatch; i < 2; i++) dims[nd++] = bo[i];
-    if (a->ndim > 1) dims[nd++] = m;
-    if (b->ndim > 1) dims[nd++] = n;
-    if (nd > TT_MAX_DIMS)
-        return tt_fail(TT_ERR_SHAPE, "matmul_backward: %s @ %s: result would have rank %d > %d",
-                       sa, sb, nd, TT_MAX_DIMS);
+    tt_matmul_shape geo;
+    int st = tt_matmul_geometry(&geo, a, b, "matmul_backward", sa, sb);
+    if (st != TT_OK) return st;
+    const int m = geo.m, k = geo.k, n = geo.n, nd = geo.nd;
+    const int32_t *ba = geo.ba, *bb = geo.bb, *bo = geo.bo, *dims = geo.dims;
     if (!tt_shape_is(dy, nd, dims))
         return tt_fail(TT_ERR_SHAPE, "matmul_backward: dy %s must be the shape %s of %s @ %s",
                        tt_shape_str(sy, dy->ndim, dy->shape), tt_shape_str(sw, nd, dims), sa, sb);
