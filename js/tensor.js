@@ -6,8 +6,8 @@
 // code able to run in between. Handles are private fields, looked up with
 // a brand check (`#storage in t`) that runs no Proxy trap and no getter; a
 // disposed tensor's storage is null, so a stale handle is always detected
-// and never aliases a live tensor. Internal code never calls a method a
-// subclass could override.
+// and never aliases a live tensor. Between resolving a handle and the
+// core call, internal code calls no method a subclass could override.
 //
 // A tensor's C memory is a Storage with a reference count: the tensor holds
 // one reference, and autograd holds one for each tensor it saved for a
