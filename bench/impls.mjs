@@ -4,7 +4,7 @@
 // dispose() }; `api` is what js/index.js exports, so Node and the browser
 // page pass their own import.
 
-import { DROP_P, MLP_WIDTHS } from './rows.mjs';
+import { DROP_P, MLP_WIDTHS, linearInto as plainLinear } from './rows.mjs';
 
 /** Wraps a forward that returns a fresh Tensor: the timed call disposes it, as a user would. */
 function tensorImpl(forward, dispose) {
@@ -59,19 +59,6 @@ export function rawImpl(runtime, row, inp) {
   };
 }
 
-/** y[M,N] = x[M,K] @ W[K,N] + b, i-k-j order (unit stride inner loop), optional ReLU. */
-function plainLinear(y, x, W, b, M, K, N, relu) {
-  for (let i = 0; i < M; i++) {
-    const yi = i * N;
-    for (let j = 0; j < N; j++) y[yi + j] = b[j];
-    for (let k = 0; k < K; k++) {
-      const a = x[i * K + k];
-      const wk = k * N;
-      for (let j = 0; j < N; j++) y[yi + j] += a * W[wk + j];
-    }
-    if (relu) for (let j = 0; j < N; j++) if (y[yi + j] < 0) y[yi + j] = 0;
-  }
-}
 
 function plainDropout(y, mask, x, p) {
   const scale = 1 / (1 - p);

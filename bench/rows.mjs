@@ -71,9 +71,12 @@ export function makeInputs(row) {
 
 // ---- the float64 reference
 
-/** y[M,N] = x @ W + b (+ ReLU) in float64, from float32 (or float64) inputs. */
-function linear64(x, W, b, M, K, N, relu) {
-  const y = new Float64Array(M * N);
+/**
+ * y[M,N] = x[M,K] @ W[K,N] + b, i-k-j order (unit stride inner loop),
+ * optional ReLU, into y: a Float32Array for the timed plain-JS row, a
+ * Float64Array for the reference.
+ */
+export function linearInto(y, x, W, b, M, K, N, relu) {
   for (let i = 0; i < M; i++) {
     const yi = i * N;
     for (let j = 0; j < N; j++) y[yi + j] = b[j];
@@ -85,6 +88,11 @@ function linear64(x, W, b, M, K, N, relu) {
     if (relu) for (let j = 0; j < N; j++) if (y[yi + j] < 0) y[yi + j] = 0;
   }
   return y;
+}
+
+/** y[M,N] = x @ W + b (+ ReLU) in float64, from float32 (or float64) inputs. */
+function linear64(x, W, b, M, K, N, relu) {
+  return linearInto(new Float64Array(M * N), x, W, b, M, K, N, relu);
 }
 
 /** The exact answer (to float64) for a matmul or the MLP; dropout has none (null). */

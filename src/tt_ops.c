@@ -135,6 +135,10 @@ static void tt_binary_grad(float *dt, int wrt_b, int op, const float *dy, const 
                 }
 }
 
+/* The op names backward messages use, by tt_binary_op. */
+static const char *const tt_binary_backward_names[] = {"add backward", "sub backward",
+                                                      "mul backward", "div backward"};
+
 /* da [a's shape] += sum over broadcast dims of dy * d(a op b)/da, and db
  * likewise; dy has the forward output's shape broadcast(a, b). Each term is
  * computed in float as PyTorch does (mul: dy*b, div: dy/b and
@@ -146,9 +150,7 @@ int tt_tensor_binary_backward(tt_tensor *da, tt_tensor *db, const tt_tensor *dy,
     char sa[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN], so[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN];
     if (op < TT_ADD || op > TT_DIV)
         return tt_fail(TT_ERR_ARG, "binary backward: unknown op %d", op);
-    static const char *const names[] = {"add backward", "sub backward", "mul backward",
-                                        "div backward"};
-    const char *name = names[op];
+    const char *name = tt_binary_backward_names[op];
     TT_CHECK(dy, name, "dy");
     TT_CHECK(a, name, "left operand");
     TT_CHECK(b, name, "right operand");
@@ -210,9 +212,7 @@ int tt_tensor_binary_scalar_backward(tt_tensor *da, const tt_tensor *dy, const t
     char sa[TT_SHAPE_STR_LEN], sd[TT_SHAPE_STR_LEN];
     if (op < TT_ADD || op > TT_DIV)
         return tt_fail(TT_ERR_ARG, "binary backward: unknown op %d", op);
-    static const char *const names[] = {"add backward", "sub backward", "mul backward",
-                                        "div backward"};
-    const char *name = names[op];
+    const char *name = tt_binary_backward_names[op];
     TT_CHECK(dy, name, "dy");
     TT_CHECK(a, name, "tensor operand");
     if (da) TT_CHECK(da, name, "da");
