@@ -16,6 +16,7 @@ import { BUDGET, estimateWork, overBudget } from './budget.js';
 import { NetworkModel } from './network.js';
 import { fashionStart as firstImage, withGenerator } from './seeds.js';
 import { VIEWS } from './views/index.js';
+import { createViewScheduler } from './lazy-views.js';
 
 // Where this bundle was loaded from, so assets next to it (the scalar
 // bundle) resolve on any host, from file://, and on third-party pages.
@@ -134,6 +135,22 @@ export async function createApp(root, opts = {}) {
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script. */
     assetUrl: (file) => new URL(file, SCRIPT_SRC).href,
+    /**
+     * A promise that resolves once the pending render (if any) has run and
+     * every view shows the current model, off-screen ones included.
+     */
+    settled() {
+      return new Promise((ok) => {
+        const check = () => {
+          if (pending) { raf(check); return; }
+          viewScheduler.flush();
+          ok();
+        };
+        check();
+      });
+    },
+    /** How many views wait for a catch-up (off screen since the last render). */
+    get staleViews() { return viewScheduler.staleCount; },
     /** Mount views by name into `container` (each in a new div); unknown names become a notice. */
     mountViews(names, container = root) {
       for (const name of viewNames(names)) mountView(name, container);
@@ -147,6 +164,18 @@ export async function createApp(root, opts = {}) {
   const containers = new Set([root]);
   let accepted = null; // the last state that was built and run
   let pending = false;
+  const raf = globalThis.requestAnimationFrame?.bind(globalThis) ?? ((f) => setTimeout(f, 0));
+  // Views off screen wait for a catch-up (web/lazy-views.js).
+  const viewScheduler = createViewScheduler({
+    update(v) {
+      const tv = performance.now();
+      v.update(app.model, app);
+      performance.measure(`tt-view:${v.name ?? 'view'}`, { start: tv, end: performance.now() });
+    },
+    after() {
+      labelScrollRegions();
+    },
+  });
 
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
@@ -179,15 +208,11 @@ export async function createApp(root, opts = {}) {
     }
     app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
     const t1 = performance.now();
-    for (const v of app.views) {
-      const tv = performance.now();
-      v.update(app.model, app);
-      performance.measure(`tt-view:${v.name ?? 'view'}`, { start: tv, end: performance.now() });
-    }
     performance.measure('tt-forward', { start: t0, end: t1 });
+    viewScheduler.render(); // the views on screen; the others when they scroll in or the page is quiet
     labelScrollRegions();
     showNotices();
-    // One measure per render (forward pass + every view), for bench/page.mjs.
+    // One measure per render (forward pass + the views on screen), for bench/page.mjs.
     performance.measure('tt-render', { start: t0, end: performance.now() });
   }
 
@@ -211,7 +236,6 @@ export async function createApp(root, opts = {}) {
   function schedule() {
     if (pending) return;
     pending = true;
-    const raf = globalThis.requestAnimationFrame ?? ((f) => setTimeout(f, 0));
     raf(render);
   }
 
@@ -250,6 +274,7 @@ export async function createApp(root, opts = {}) {
     const view = mount(host, app);
     view.name ??= name; // for the per-view measures bench/page.mjs reports
     app.views.push(view);
+    viewScheduler.add(view, host);
   }
 
   if (opts.views) {

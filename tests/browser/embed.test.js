@@ -8,48 +8,32 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { launch, newPage, repoRoot, serve } from './harness.js';
-import { serveSite } from '../../scripts/serve.mjs';
+import { axeViolations, launch, newPage, notices, openApp, repoRoot, serve, settle, site, startSite } from './harness.js';
 
-const site = join(repoRoot, 'dist/site');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let browser;
-let server;
+let server; // dist/site with the lesson's CSP
 let base;
-let repo;
+let repo; // the repo root: the host pages in tests/browser
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'assets/view.css')), 'dist/site is missing or old: run scripts/build.sh first');
-  browser = await launch();
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
+  server = await startSite('assets/view.css');
+  base = server.url;
   repo = await serve(repoRoot);
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   await repo?.close();
 });
 
-async function open(url, { width = 1280, height = 900, bypassCSP = false, colorScheme } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme });
-  const errors = [];
-  const page = await newPage(context, errors);
-  await page.goto(url);
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
-  return { page, errors, context };
-}
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const notices = (page) => page.evaluate(() => [...document.querySelectorAll('[data-notices]')].filter((b) => !b.hidden).map((b) => b.textContent).join(' | '));
+const open = (url, opts) => openApp(browser, url, { width: 1280, ...opts });
 
 async function axe(url) {
   for (const width of [1280, 360]) {
     const { page, context } = await open(url, { bypassCSP: true, width });
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
-    assert.deepEqual(violations, [], `${url} at ${width}px`);
+    assert.deepEqual(await axeViolations(page), [], `${url} at ${width}px`);
     await context.close();
   }
 }
@@ -134,12 +118,12 @@ test('an embed shows its errors: unknown views (listing the valid ones), bad val
 });
 
 test('a host CSP without \'wasm-unsafe-eval\': the page says WebAssembly could not start and how the host fixes it', async () => {
-  const strict = await serveSite(site, 0, { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" });
+  const strict = await serve(site, { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" });
   try {
     for (const path of ['embed.html?view=dropout', 'index.html']) {
       const context = await browser.newContext();
       const page = await newPage(context, []);
-      await page.goto(`http://127.0.0.1:${strict.address().port}/${path}`);
+      await page.goto(`${strict.url}/${path}`);
       const box = page.locator('[data-notices][data-start-failed]');
       await box.waitFor({ timeout: 20000 });
       const text = await box.textContent();
@@ -149,7 +133,7 @@ test('a host CSP without \'wasm-unsafe-eval\': the page says WebAssembly could n
       await context.close();
     }
   } finally {
-    strict.close();
+    await strict.close();
   }
 });
 
@@ -315,9 +299,7 @@ test('<tt-view> draws in a shadow root: the host page keeps its own styles; link
   await dark.page.waitForFunction(() => globalThis.__tinytorchApps.length === 2 && globalThis.__tinytorchApps[1].model);
   const fg = await dark.page.evaluate(() => getComputedStyle(document.querySelector('tt-view[view="memory"]')).color);
   assert.equal(fg, 'rgb(230, 230, 234)');
-  await dark.page.addScriptTag({ path: axePath });
-  const violations = await dark.page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => v.id));
-  assert.deepEqual(violations, []);
+  assert.deepEqual(await axeViolations(dark.page), []);
   await dark.context.close();
   await axe(`${repo.url}/tests/browser/ttview-host.html`);
 });

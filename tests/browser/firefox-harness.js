@@ -27,3 +27,11 @@ export async function newFirefoxPage(browser, { width = 1280, height = 900 } = {
   await page.setViewport({ width, height });
   return { page, context, errors };
 }
+
+/** Open `url` in a fresh context (newFirefoxPage) and wait until the page's app has rendered. */
+export async function openFirefoxApp(browser, url, size) {
+  const opened = await newFirefoxPage(browser, size);
+  await opened.page.goto(url);
+  await opened.page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, { timeout: 20000 });
+  return opened;
+}

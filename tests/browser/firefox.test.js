@@ -8,17 +8,13 @@
 // the Chromium tests cover (50 hashes, 100 interactions) so it stays fast.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { repoRoot, serve } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { axePath, checkEsmResult, hostileHashes, repoRoot, serve, settle, site, startSite } from './harness.js';
 import { startJupyter } from './jupyter-server.js';
-import { launchFirefox, newFirefoxPage } from './firefox-harness.js';
-import { nativeDigests } from '../shared/native.js';
-import { serveSite, CSP } from '../../scripts/serve.mjs';
+import { launchFirefox, newFirefoxPage, openFirefoxApp } from './firefox-harness.js';
+import { CSP } from '../../scripts/serve.mjs';
 
-const site = join(repoRoot, 'dist/site');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readFileSync(axePath, 'utf8');
 
 let browser;
 let repo; // the repo root: the ES-module page and the sandboxed-iframe host
@@ -27,30 +23,21 @@ let jupyter; // a real Jupyter Server over dist/site: { base, stop }
 let base;
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
-  browser = await launchFirefox();
+  server = await startSite();
+  base = server.url;
   repo = await serve(repoRoot);
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
   // a real Jupyter Server: its /files/ route sandboxes every file it serves
   jupyter = await startJupyter(site);
+  browser = await launchFirefox();
 });
 after(async () => {
   await browser?.close();
   await repo?.close();
-  server?.close();
+  await server?.close();
   await jupyter?.stop();
 });
 
-/** Open `url` in a fresh context and wait until the app has rendered. */
-async function open(url, size) {
-  const opened = await newFirefoxPage(browser, size);
-  await opened.page.goto(url);
-  await opened.page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, { timeout: 20000 });
-  return opened;
-}
-
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const open = (url, size) => openFirefoxApp(browser, url, size);
 
 /** Per view of the page: its canvases (size, visible, pixels painted) and SVGs. */
 const drawing = (page) => page.evaluate(() => [...document.querySelectorAll('[data-view]')].map((v) => ({
@@ -70,13 +57,7 @@ for (const backend of ['simd', 'scalar']) {
     await page.goto(`${repo.url}/tests/browser/esm.html?backend=${backend}`);
     await page.waitForFunction(() => window.__result !== undefined, { timeout: 20000 });
     const r = await page.evaluate(() => window.__result);
-    assert.equal(r.backend.build, backend);
-    assert.equal(r.backend.simdSupported, true, 'Firefox validates SIMD128');
-    assert.deepEqual(r.shape, [32, 10]);
-    assert.equal(r.params, 235146);
-    r.linear.flat().forEach((v, i) => assert.ok(Math.abs(v - [2.3, 3.0, 5.0, 6.6][i]) < 1e-6));
-    assert.deepEqual(r.digests, nativeDigests());
-    assert.equal(r.tensorsLeft, 0);
+    checkEsmResult(r, backend, 'Firefox');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -213,33 +194,9 @@ test('Firefox: the drawn dropout mask is the core\'s Dropout.mask, cell for cell
   await context.close();
 });
 
-/** xorshift32, seeded: the same hashes every run. */
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
-}
-
-/** `count` hostile URL hashes: a few fixed attacks, then seeded random ones. */
-function hostileHashes(count) {
-  const r = rng(20261201);
-  const pick = (a) => a[Math.floor(r() * a.length)];
-  const out = [
-    '<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=1">', 'javascript:window.__pwned=1',
-    `net=${'L784-784,'.repeat(3000)}`, 'net=L784-2147483647', 'net=DNaN', 'batch=1e9', 'batch=-32', 'depth=100000',
-    `net=${encodeURIComponent('L784-256,<b>R</b>')}`, 'net=%E0%A4%A', 'mode=__proto__', '__proto__=1&constructor=2', 'act=toString',
-  ];
-  const alphabet = ['L', 'R', 'D', 'G', ',', '-', '.', '0', '1', '9', '&', '=', '%', '<', '>', '"', "'", 'net=', 'batch=', ' ', '#', '\u202e', '😀'];
-  while (out.length < count) {
-    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '']);
-    for (let i = 1 + Math.floor(r() * 60); i > 0; i--) s += pick(alphabet);
-    out.push(s);
-  }
-  return out;
-}
-
 test('Firefox: 50 hostile hashes: no markup runs, the page stays usable, memory stays bounded', async () => {
   const { page, context, errors } = await open(`${base}/index.html`);
-  const hashes = hostileHashes(50);
+  const hashes = hostileHashes(50, 20261201);
   let noticed = 0;
   let maxWasm = 0;
   for (const hash of hashes) {

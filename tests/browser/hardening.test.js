@@ -4,52 +4,19 @@
 // keep the JS heap and the wasm memory bounded. Both print their figures.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage, repoRoot } from './harness.js';
-import { serveSite } from '../../scripts/serve.mjs';
+import { hostileHashes, launch, newPage, settle, site, startSite } from './harness.js';
 
-const site = join(repoRoot, 'dist/site');
 let browser;
-let server;
+let server; // dist/site with the lesson's CSP
 let base;
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
+  server = await startSite();
+  base = server.url;
   browser = await launch();
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
 });
-after(async () => { await browser?.close(); server?.close(); });
-
-/** A small deterministic PRNG for the fuzz (xorshift32). */
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
-}
-
-function hostileHashes(count) {
-  const r = rng(20261124);
-  const pick = (a) => a[Math.floor(r() * a.length)];
-  const fixed = [
-    '<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=1">', 'javascript:window.__pwned=1',
-    `net=${'L784-784,'.repeat(3000)}`, `net=${'R,'.repeat(5000)}R`, 'net=L784-2147483647', 'net=L999999999999-1', 'net=D-0.5',
-    'net=D1e308', 'net=DNaN', 'batch=1e9', 'batch=-32', 'batch=0', 'depth=100000', 'seed=-1', `net=${'('.repeat(10000)}`,
-    `${'a='.repeat(3000)}`, `net=${encodeURIComponent('L784-256,<b>R</b>')}`, 'net=%00%01%02', 'net=%E0%A4%A', '%%%%',
-    `net=${'[['.repeat(500)}1${']]'.repeat(500)}`, 'layer=99999', 'mode=__proto__', '__proto__=1&constructor=2', 'net=L784-256&net=R',
-    `net=L784-256,${'D0.5,'.repeat(22)}R`, 'input=../../etc/passwd', 'init=constructor', 'act=toString',
-  ];
-  const alphabet = ['L', 'R', 'D', 'S', 'T', 'G', 'X', ',', '-', '.', '0', '1', '9', '7', '&', '=', '%', '<', '>', '"', "'", 'n', 'net=', 'batch=', ' ', '#', '\u202e', '😀'];
-  const out = [...fixed];
-  while (out.length < count) {
-    const len = 1 + Math.floor(r() * 60);
-    // the state prefix, the older prefix-less form, and plain anchors
-    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '', 'tt:net=', 'tt:batch=', 'tt:']);
-    for (let i = 0; i < len; i++) s += pick(alphabet);
-    out.push(s);
-  }
-  return out;
-}
+after(async () => { await browser?.close(); await server?.close(); });
 
 test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bounded', async () => {
   const context = await browser.newContext();
@@ -113,7 +80,6 @@ test('1,000 scripted interactions keep the JS heap and wasm memory bounded', asy
     const mem = await page.evaluate(() => globalThis.__tinytorchApps[0].api.memoryInfo());
     return { heap, ...mem };
   };
-  const settle = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
   const slider = page.locator('[data-testid="dropout-panel"] [data-testid="dropout-p"]').first();
   const out0 = page.locator('[data-testid="layer-row"][data-index="0"] [data-testid="linear-out"]');
   const in3 = page.locator('[data-testid="layer-row"][data-index="3"] [data-testid="linear-in"]');
@@ -142,7 +108,7 @@ test('1,000 scripted interactions keep the JS heap and wasm memory bounded', asy
       default:
         await page.evaluate((s) => globalThis.__tinytorchApps[0].setState({ batch: 8 + (s % 5) * 8 }), i);
     }
-    await settle();
+    await settle(page);
   };
   for (let i = 0; i < 50; i++) await interact(i); // warm-up: caches, JIT, first growth
   const start = await measure();

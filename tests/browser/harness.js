@@ -1,42 +1,108 @@
-// Browser-test harness: a static file server on 127.0.0.1 and Debian's
-// Chromium driven by playwright-core (never a downloaded browser).
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+// Browser-test harness, shared by every file in tests/browser: the servers
+// (dist/site with the lesson's CSP, the repo root), Debian's Chromium
+// driven by playwright-core (never a downloaded browser), and the checks
+// more than one test file makes (settle, notices, axe, hostile hashes, the
+// ES-module page's result).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveSite, CSP } from '../../scripts/serve.mjs';
+import { nativeDigests } from '../shared/native.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
-  '.svg': 'image/svg+xml', '.bin': 'application/octet-stream',
-};
+/** The built lesson site (scripts/build.sh). */
+export const site = join(repoRoot, 'dist/site');
+/** axe-core's browser bundle, for page.addScriptTag({ path }). */
+export const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
- * Serve `root` on an ephemeral loopback port. `headers` are added to every
- * response (e.g. a Content-Security-Policy). Resolves to { url, close }.
+ * Serve `root` on an ephemeral loopback port, uncached, with `headers` on
+ * every response (none by default; startSite adds the lesson's CSP).
+ * Resolves to { url, close }.
  */
-export function serve(root = repoRoot, headers = {}) {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-    try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headers });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) });
-    });
-  });
+export async function serve(root = repoRoot, headers = {}) {
+  const server = await serveSite(root, 0, { 'cache-control': 'no-store', ...headers });
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * dist/site served as start.sh serves it (the lesson's CSP), after checking
+ * that the build made `file`. Resolves to { url, close }.
+ */
+export function startSite(file = 'index.html', headers = { 'content-security-policy': CSP }) {
+  assert.ok(existsSync(join(site, file)), `dist/site/${file} is missing or old: run scripts/build.sh first`);
+  return serve(site, headers);
+}
+
+/**
+ * Wait until every app on the page has rendered its latest state and every
+ * view (off-screen ones too: web/lazy-views.js) shows it, then two frames.
+ * Works with playwright-core and puppeteer-core pages.
+ */
+export const settle = (page) => page.evaluate(async () => {
+  await Promise.all((globalThis.__tinytorchApps ?? []).map((app) => app.settled()));
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+});
+
+/** The text of every visible notice box on the page, joined by " | ". */
+export const notices = (page) => page.evaluate(() => [...document.querySelectorAll('[data-notices]')]
+  .filter((b) => !b.hidden).map((b) => b.textContent).join(' | '));
+
+/** axe-core's violations on `page` ("id: n node(s): targets"); needs bypassCSP or a page without a CSP. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(globalThis.axe)))) await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => (await globalThis.axe.run(document)).violations
+    .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+}
+
+/** xorshift32, seeded: the same sequence every run. */
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+}
+
+/**
+ * `count` hostile URL hashes (at least the fixed attacks): markup, script
+ * URLs, huge and malformed networks, prototype names, bad encodings, then
+ * random strings from the grammar's alphabet, seeded by `seed`.
+ */
+export function hostileHashes(count, seed = 20261124) {
+  const r = rng(seed);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const out = [
+    '<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=1">', 'javascript:window.__pwned=1',
+    `net=${'L784-784,'.repeat(3000)}`, `net=${'R,'.repeat(5000)}R`, 'net=L784-2147483647', 'net=L999999999999-1', 'net=D-0.5',
+    'net=D1e308', 'net=DNaN', 'batch=1e9', 'batch=-32', 'batch=0', 'depth=100000', 'seed=-1', `net=${'('.repeat(10000)}`,
+    `${'a='.repeat(3000)}`, `net=${encodeURIComponent('L784-256,<b>R</b>')}`, 'net=%00%01%02', 'net=%E0%A4%A', '%%%%',
+    `net=${'[['.repeat(500)}1${']]'.repeat(500)}`, 'layer=99999', 'mode=__proto__', '__proto__=1&constructor=2', 'net=L784-256&net=R',
+    `net=L784-256,${'D0.5,'.repeat(22)}R`, 'input=../../etc/passwd', 'init=constructor', 'act=toString',
+  ];
+  const alphabet = ['L', 'R', 'D', 'S', 'T', 'G', 'X', ',', '-', '.', '0', '1', '9', '7', '&', '=', '%', '<', '>', '"', "'", 'n', 'net=', 'batch=', ' ', '#', '\u202e', '😀'];
+  while (out.length < count) {
+    // the state prefix, the older prefix-less form, and plain anchors
+    let s = pick(['net=', 'batch=', 'mode=', 'seed=', 'layer=', '', 'tt:net=', 'tt:batch=', 'tt:']);
+    for (let i = 1 + Math.floor(r() * 60); i > 0; i--) s += pick(alphabet);
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Check what tests/browser/esm.html reports (window.__result) for `backend`
+ * in `engine`: the lesson MLP's shape and count, a small Linear's values,
+ * and every digest bit-identical to the native build's.
+ */
+export function checkEsmResult(r, backend, engine) {
+  assert.equal(r.backend.build, backend);
+  assert.equal(r.backend.simdSupported, true, `${engine} validates SIMD128`);
+  assert.deepEqual(r.shape, [32, 10]);
+  assert.equal(r.params, 235146);
+  r.linear.flat().forEach((v, i) => assert.ok(Math.abs(v - [2.3, 3.0, 5.0, 6.6][i]) < 1e-6));
+  assert.deepEqual(r.digests, nativeDigests());
+  assert.equal(r.tensorsLeft, 0);
 }
 
 /** Launch Debian's Chromium headless with the flags this machine needs. */
@@ -46,6 +112,20 @@ export function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * Open `url` in a fresh Chromium context (viewport, CSP bypass for axe,
+ * colour scheme) and wait until the page's app has rendered. Resolves to
+ * { page, errors, context }; close the context.
+ */
+export async function openApp(browser, url, { width = 1200, height = 900, bypassCSP = false, colorScheme } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await page.goto(url);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  return { page, errors, context };
 }
 
 /** A new page (of a browser or a context) that records console and page errors in `errors`. */

@@ -7,10 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage, repoRoot } from './harness.js';
+import { launch, openApp, site } from './harness.js';
 import { startJupyter } from './jupyter-server.js';
 
-const site = join(repoRoot, 'dist/site');
 let browser;
 let jupyter; // { base, stop }
 let base;
@@ -26,14 +25,7 @@ after(async () => {
   await jupyter?.stop();
 });
 
-async function open(url) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const errors = [];
-  const page = await newPage(context, errors);
-  await page.goto(url);
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
-  return { page, errors, context };
-}
+const open = (url) => openApp(browser, url);
 
 test('Jupyter Server\'s /files/ serves the lesson sandboxed (opaque origin): it works, and anchors keep the state', async () => {
   const res = await fetch(`${base}/files/index.html`);

@@ -7,14 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { launch, newPage, repoRoot, serve } from './harness.js';
-import { serveSite, CSP } from '../../scripts/serve.mjs';
+import { axeViolations, launch, newPage, openApp, repoRoot, serve, settle, site, startSite } from './harness.js';
+import { CSP } from '../../scripts/serve.mjs';
 
-const site = join(repoRoot, 'dist/site');
 const shots = join(repoRoot, 'tests/browser/screenshots');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let browser;
 let server; // dist/site with the lesson's CSP
@@ -22,31 +19,20 @@ let repo; // the repo root, for the sandboxed-iframe host page
 let base;
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
   mkdirSync(shots, { recursive: true });
-  browser = await launch();
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
+  server = await startSite();
+  base = server.url;
   repo = await serve(repoRoot);
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   await repo?.close();
 });
 
-/** Open a page, wait until the app has rendered, return { page, errors }. */
-async function open(url, { width = 1200, height = 900, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP });
-  const errors = [];
-  const page = await newPage(context, errors);
-  await page.goto(url);
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
-  return { page, errors, context };
-}
-
+const open = (url, opts) => openApp(browser, url, opts);
 const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 test('served with the strict CSP: loads, renders every view, no console errors', async () => {
   const { page, errors, context } = await open(`${base}/index.html`);
@@ -219,8 +205,7 @@ test('axe-core finds no accessibility violations (lesson and embeds)', async () 
   for (const path of ['index.html', ...views.map((v) => `embed.html?view=${v}`), 'sphinx-example/index.html']) {
     for (const width of [1200, 360]) {
       const { page, context } = await open(`${base}/${path}`, { bypassCSP: true, width });
-      await page.addScriptTag({ path: axePath });
-      const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+      const violations = await axeViolations(page);
       assert.deepEqual(violations, [], `${path} at ${width}px`);
       await context.close();
     }

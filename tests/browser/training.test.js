@@ -6,37 +6,31 @@
 // live in the URL; axe-core finds nothing on the three views.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { launch, newPage, repoRoot } from './harness.js';
-import { serveSite } from '../../scripts/serve.mjs';
+import { axeViolations, launch, openApp, site, startSite } from './harness.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
 import { trainSettings } from '../../web/train/controller.js';
 import { readHash } from '../../web/state.js';
 
-const site = join(repoRoot, 'dist/site');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
 let browser;
-let server;
-let jupyter;
+let server; // dist/site with the lesson's CSP
+let jupyter; // dist/site as Jupyter Server's /files/ serves it: sandboxed, opaque origin
 let base;
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'assets/fashion-train.js')), 'dist/site/assets/fashion-train.js is missing: run scripts/build.sh first');
+  server = await startSite('assets/fashion-train.js');
+  base = server.url;
+  jupyter = await startSite('assets/fashion-train.js', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
   browser = await launch();
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
-  jupyter = await serveSite(site, 0, { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
 });
 after(async () => {
   await browser?.close();
-  server?.close();
-  jupyter?.close();
+  await server?.close();
+  await jupyter?.close();
 });
 
 /** The data the page loads, decoded as the page decodes it. */
@@ -46,14 +40,7 @@ function siteData() {
   return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
 }
 
-async function open(url, { width = 1200, height = 900, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP });
-  const errors = [];
-  const page = await newPage(context, errors);
-  await page.goto(url);
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
-  return { page, errors, context };
-}
+const open = (url, opts) => openApp(browser, url, opts);
 
 /** Click Play in the training view and wait until the run is done; returns its history and settings. */
 async function playToEnd(page, timeout = 60000) {
@@ -143,7 +130,7 @@ test('served with the strict CSP: Step and Play in the lesson fill the params an
 });
 
 test('inside Jupyter\'s sandbox (opaque origin): the data script loads and training runs', async () => {
-  const { page, errors, context } = await open(`http://127.0.0.1:${jupyter.address().port}/embed.html?view=training&tsize=100&epochs=1`);
+  const { page, errors, context } = await open(`${jupyter.url}/embed.html?view=training&tsize=100&epochs=1`);
   const run = await playToEnd(page);
   assert.equal(run.history.length, 2);
   assert.ok(run.history[1].runs[1].trainLoss < run.history[0].runs[1].trainLoss);
@@ -155,9 +142,8 @@ test('axe-core finds no accessibility violations in the training, params and led
   for (const view of ['training', 'params', 'ledger']) {
     for (const width of [1200, 360]) {
       const { page, context } = await open(`${base}/embed.html?view=${view}&tsize=100&epochs=1`, { bypassCSP: true, width });
-      await page.addScriptTag({ path: axePath });
       const check = async (when) => {
-        const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
+        const violations = await axeViolations(page);
         assert.deepEqual(violations, [], `${view} at ${width}px, ${when}`);
       };
       await check('before training');

@@ -8,48 +8,29 @@
 // check with a teacher's ask= link; axe-core on the new states.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { launch, newPage, repoRoot } from './harness.js';
-import { serveSite } from '../../scripts/serve.mjs';
+import { axeViolations, launch, openApp, settle, startSite } from './harness.js';
 import { toPyTorch, toKeras } from '../../web/export.js';
 import { DEFAULT_NET } from '../../web/state.js';
 
-const site = join(repoRoot, 'dist/site');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
 let browser;
-let server;
+let server; // dist/site with the lesson's CSP
 let base;
 
 before(async () => {
-  assert.ok(existsSync(join(site, 'index.html')), 'dist/site is missing: run scripts/build.sh first');
+  server = await startSite();
+  base = server.url;
   browser = await launch();
-  server = await serveSite(site);
-  base = `http://127.0.0.1:${server.address().port}`;
 });
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
 });
 
-async function open(hash = '', { width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
-  const errors = [];
-  const page = await newPage(context, errors);
-  await page.goto(`${base}/index.html${hash}`);
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
-  return { page, errors, context };
-}
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const open = (hash = '', { width = 1280, height = 800 } = {}) => openApp(browser, `${base}/index.html${hash}`, { width, height, bypassCSP: true });
 const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
 
 async function axe(page, what) {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
-    .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
-  assert.deepEqual(violations, [], what);
+  assert.deepEqual(await axeViolations(page), [], what);
 }
 
 test('1280 px: the diagram stays in view while the lesson scrolls past the editor, dropout and memory views', async () => {
@@ -371,11 +352,7 @@ test('a bad ask= is a notice, and the default questions are asked with nothing h
 test('the new views embedded one at a time: they render, no errors, no axe violations, no sideways scroll', async () => {
   for (const view of ['workspace', 'arithmetic', 'weights', 'probs', 'code', 'quiz']) {
     for (const width of [1280, 360]) {
-      const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
-      const errors = [];
-      const page = await newPage(context, errors);
-      await page.goto(`${base}/embed.html?view=${view}`);
-      await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+      const { page, errors, context } = await openApp(browser, `${base}/embed.html?view=${view}`, { width, height: 800, bypassCSP: true });
       assert.equal(await page.locator(`.tt-view-${view}`).count(), 1);
       await axe(page, `embed.html?view=${view} at ${width}px`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,0 +1,99 @@
+// Off-screen views wait (web/lazy-views.js), in Debian's Chromium: while a
+// slider in the editor is dragged, a render updates the views on screen
+// only; a view below the fold catches up when it scrolls into view, or
+// once the page has been quiet for a moment; app.settled() brings every
+// view up to date at once. Each of these is checked on the Dropout view's
+// own p slider, which its update sets from the state.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openApp, settle, startSite } from './harness.js';
+
+let browser;
+let server; // dist/site with the lesson's CSP
+let base;
+
+before(async () => {
+  server = await startSite();
+  base = server.url;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const frames = (page, n = 2) => page.evaluate((count) => new Promise((ok) => {
+  const step = (left) => (left === 0 ? ok() : requestAnimationFrame(() => step(left - 1)));
+  step(count);
+}), n);
+
+/** The p shown by the editor's first Dropout row and by the Dropout view's first panel, and the state's. */
+const shown = (page) => page.evaluate(() => {
+  const app = globalThis.__tinytorchApps[0];
+  const i = app.state.net.findIndex((s) => s.kind === 'dropout');
+  return {
+    state: app.state.net[i].p,
+    editor: Number(document.querySelector('.tt-view-editor [data-testid="dropout-p"]').value),
+    view: Number(document.querySelector('.tt-view-dropout [data-testid="dropout-p"]').value),
+  };
+});
+
+async function dragInEditor(page, presses) {
+  await page.evaluate(() => {
+    const s = document.querySelector('.tt-view-editor [data-testid="dropout-p"]');
+    s.scrollIntoView({ block: 'center' });
+    s.focus();
+  });
+  await settle(page); // the scroll's own catch-ups are done before the drag starts
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('ArrowRight');
+    await frames(page);
+  }
+}
+
+test('a drag renders the views on screen only; an off-screen view catches up when it scrolls into view', async () => {
+  const { page, errors, context } = await openApp(browser, `${base}/index.html`, { width: 1280, height: 800 });
+  const start = await shown(page);
+  assert.equal(start.view, start.state);
+  await dragInEditor(page, 3);
+  const during = await shown(page);
+  assert.ok(Math.abs(during.state - (start.state + 0.15)) < 1e-9, `state p ${during.state}`);
+  assert.equal(during.editor, during.state);
+  assert.equal(during.view, start.state, 'the Dropout view, off screen, has not been updated yet');
+  const inView = await page.evaluate(() => {
+    const r = document.querySelector('.tt-view-dropout').getBoundingClientRect();
+    return r.bottom > -300 && r.top < innerHeight + 300;
+  });
+  assert.equal(inView, false, 'the Dropout view is outside the observer\'s margin');
+  await page.evaluate(() => document.querySelector('.tt-view-dropout').scrollIntoView());
+  await page.waitForFunction(() => {
+    const app = globalThis.__tinytorchApps[0];
+    const p = app.state.net.find((s) => s.kind === 'dropout').p;
+    return Number(document.querySelector('.tt-view-dropout [data-testid="dropout-p"]').value) === p;
+  }, null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('once the page is quiet, the off-screen views catch up without scrolling; settled() catches up at once', async () => {
+  const { page, errors, context } = await openApp(browser, `${base}/index.html`, { width: 1280, height: 800 });
+  await dragInEditor(page, 2);
+  assert.ok((await page.evaluate(() => globalThis.__tinytorchApps[0].staleViews)) > 0, 'some views wait');
+  // no scroll, no input: idle time brings every view up to date
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].staleViews === 0, null, { timeout: 10000 });
+  const quiet = await shown(page);
+  assert.equal(quiet.view, quiet.state);
+  // and settled() does it at once, right after a drag
+  await dragInEditor(page, 2);
+  assert.ok((await page.evaluate(() => globalThis.__tinytorchApps[0].staleViews)) > 0);
+  const flushed = await page.evaluate(async () => {
+    const app = globalThis.__tinytorchApps[0];
+    await app.settled();
+    const p = app.state.net.find((s) => s.kind === 'dropout').p;
+    return { stale: app.staleViews, view: Number(document.querySelector('.tt-view-dropout [data-testid="dropout-p"]').value), p };
+  });
+  assert.equal(flushed.stale, 0);
+  assert.equal(flushed.view, flushed.p);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
