@@ -63,7 +63,8 @@ export function mountDropout(host, app) {
     const key = el('p', { className: 'tt-drop-key' },
       el('span', { className: 'tt-drop-swatch tt-drop-kept', 'aria-hidden': 'true' }), ' kept (mask 1)  ',
       el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
-    const figure = el('figure', { className: 'tt-drop-figure' }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
+    // named here, not by its caption: a hidden caption (the shape) would still name it
+    const figure = el('figure', { className: 'tt-drop-figure', 'aria-label': `The Dropout mask of layer ${i}` }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
 
     // the count is what changes on a slider step or a resample: announced (not the whole panel)
     const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-answer': 'survivors' });
