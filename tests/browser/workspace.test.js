@@ -333,8 +333,8 @@ test('predict, then check: a teacher\'s ask= link hides the counts until the que
     return { p0: app.model.layers[0].params, k2: app.api.Dropout.survivorStats(app.model.layers[2].output.size, 0.5).expected };
   });
   assert.deepEqual(core, { p0: 200960, k2: 4096 });
-  // the teacher's link names the chosen questions
-  assert.match(await page.locator('[data-testid="quiz-link"]').getAttribute('href'), /#ask=p0%2Cs6%2Ck2%2Ch$/);
+  // the teacher's link names the chosen questions, written as state.js writes a hash (commas stay commas)
+  assert.match(await page.locator('[data-testid="quiz-link"]').getAttribute('href'), /\/index\.html#tt:ask=p0,s6,k2,h$/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -377,4 +377,245 @@ test('axe-core: no violations at 1280 and 360 px in the new states', async () =>
     await axe(b.page, `edited page at ${width}px`);
     await b.context.close();
   }
+});
+
+// ---- a teacher's ask= link hides each asked answer in every view until it is answered (views/quiz.js, quiz.css)
+
+const HIDE_KINDS = ['bytes', 'params', 'shapes', 'survivors'];
+
+/**
+ * The answer-bearing elements (data-answer) under every root in `scopes`
+ * ('document' or tt-view shadow roots), the hide classes of their roots,
+ * and for each element whether it is hidden: computed visibility,
+ * checkVisibility and innerText.
+ */
+const answerMarks = (page) => page.evaluate((kinds) => {
+  const scopes = [document, ...[...document.querySelectorAll('tt-view')].map((t) => t.shadowRoot).filter(Boolean)];
+  return scopes.flatMap((scope) => [...scope.querySelectorAll('[data-answer]')].map((e) => ({
+    view: e.closest('.tt-view')?.className.replace(/^tt-view tt-view-/, '') ?? '?',
+    kinds: e.dataset.answer.split(' '),
+    // its kinds that a root above it hides, by class
+    hiddenKinds: kinds.filter((k) => e.dataset.answer.split(' ').includes(k) && e.closest(`.tt-hide-${k}`)),
+    rendered: e.checkVisibility(), // false inside a display:none part (a closed view, an eval-only line)
+    visibility: getComputedStyle(e).visibility,
+    visible: e.checkVisibility({ visibilityProperty: true }),
+    innerText: e.innerText,
+    text: e.textContent,
+  })));
+}, HIDE_KINDS);
+
+/** Every mark of a hidden kind is invisible and unreadable; every other rendered mark shows its text. */
+function assertMarks(marks, hidden, what) {
+  for (const m of marks) {
+    const hide = m.kinds.some((k) => hidden.includes(k));
+    assert.deepEqual(m.hiddenKinds, hidden.filter((k) => m.kinds.includes(k)), `${what}: ${m.view} ${m.text}`);
+    if (hide) {
+      assert.equal(m.visibility, 'hidden', `${what}: ${m.view} [${m.kinds}] "${m.text}" should be hidden`);
+      assert.equal(m.visible, false, `${what}: ${m.view} "${m.text}"`);
+      // (innerText of a part that is not rendered at all, display:none, is its text: nothing shows it)
+      if (m.rendered) assert.equal(m.innerText.trim(), '', `${what}: ${m.view} "${m.text}" readable`);
+    } else if (m.rendered) {
+      assert.equal(m.visibility, 'visible', `${what}: ${m.view} [${m.kinds}] "${m.text}" should show`);
+      assert.equal(m.innerText.trim(), m.text.trim(), `${what}: ${m.view}`);
+    }
+  }
+}
+
+const viewText = (page, view) => page.locator(`[data-view="${view}"]`).innerText();
+const viewTree = (page, view) => page.locator(`[data-view="${view}"]`).ariaSnapshot();
+const rootClasses = (page) => page.evaluate(() => [...document.body.classList].filter((c) => c.startsWith('tt-hide-')).sort());
+
+async function answerQuestion(page, id, guess) {
+  const q = page.locator(`[data-testid="quiz-item"][data-q="${id}"]`);
+  if (guess === null) await q.locator('[data-testid="quiz-reveal"]').click();
+  else {
+    await q.locator('[data-testid="quiz-guess"]').fill(guess);
+    await q.locator('[data-testid="quiz-check"]').click();
+  }
+  await settle(page);
+  return q.locator('[data-testid="quiz-result"]').getAttribute('data-state');
+}
+
+/** What each view says of the default network's answers (batch 32), shown or not; the strings really are there once answered. */
+async function readable(page) {
+  const [memory, summary, box6, dropout, workspace, editor, code, ledger, cost, params] = await Promise.all([
+    viewText(page, 'memory'), page.locator('[data-testid="summary-text"]').innerText(),
+    page.locator('[data-testid="shape-box"][data-index="6"]').innerText(), viewText(page, 'dropout'),
+    viewText(page, 'workspace'), viewText(page, 'editor'), viewText(page, 'code'), viewText(page, 'ledger'),
+    viewText(page, 'cost'), viewText(page, 'params')]);
+  const tree = (await Promise.all(['memory', 'shapes', 'dropout', 'workspace', 'editor', 'code', 'ledger', 'cost', 'params'].map((v) => viewTree(page, v)))).join('\n');
+  return {
+    p0: memory.includes('200,960') || editor.includes('200,960') || workspace.includes('200,960') || params.includes('[784,256]') || tree.includes('200,960') || tree.includes('[784,256]'),
+    total: memory.includes('235,146') || workspace.includes('235,146') || editor.includes('235,146') || code.includes('235146 numbers') || ledger.includes('235,146') || tree.includes('235,146') || tree.includes('235146'),
+    bytes: memory.includes('940,584') || memory.includes('470,292') || ledger.includes('940,584') || tree.includes('940,584') || tree.includes('470,292'),
+    summary: summary.includes('Total params: 235,146') || tree.includes('Total params'),
+    s6: box6.includes('[32,10]') || workspace.includes('[32,10]') || tree.includes('[32,10]'),
+    shapes: cost.includes('32 × 256 elements') || ledger.includes('[32,256]') || dropout.includes('Mask [32,256]') || tree.includes('[32,256]'),
+    k2: /expected 4,096 ± 45/.test(dropout) || /of 8,192 kept/.test(dropout) || tree.includes('4,096 ±') || tree.includes('of 8,192 kept'),
+  };
+}
+
+test('a teacher\'s #tt:ask=p0,s6,k2,h hides every answer it asks for, in every view, until each is answered', async () => {
+  const { page, errors, context } = await open('#tt:ask=p0,s6,k2,h');
+  await settle(page);
+  assert.deepEqual(await rootClasses(page), ['tt-hide-bytes', 'tt-hide-params', 'tt-hide-shapes', 'tt-hide-survivors']);
+  let marks = await answerMarks(page);
+  // the views that state these numbers all mark them
+  const views = [...new Set(marks.map((m) => m.view))].sort();
+  assert.deepEqual(views, ['code', 'cost', 'dropout', 'editor', 'ledger', 'memory', 'params', 'shapes', 'workspace']);
+  for (const kind of HIDE_KINDS) assert.ok(marks.some((m) => m.kinds.includes(kind) && m.text.trim()), kind);
+  assertMarks(marks, HIDE_KINDS, 'all four open');
+  assert.deepEqual(await readable(page), { p0: false, total: false, bytes: false, summary: false, s6: false, shapes: false, k2: false });
+  // a "?" stands where a number was, and the box keeps its size (no jump)
+  const mem0 = page.locator('[data-testid="mem-row"][data-index="0"] [data-testid="mem-params"]');
+  assert.equal(await mem0.evaluate((e) => getComputedStyle(e, '::after').content.split(' / ')[0]), '"?"');
+  assert.ok((await mem0.boundingBox()).width > 20);
+  assert.ok((await page.locator('[data-testid="summary-text"]').boundingBox()).height > 100);
+
+  // p0: the per-layer counts come back (no other p or t is open); totals stay hidden while h is open
+  assert.equal(await answerQuestion(page, 'p0', '200960'), 'right');
+  assert.deepEqual(await rootClasses(page), ['tt-hide-bytes', 'tt-hide-shapes', 'tt-hide-survivors']);
+  assertMarks(await answerMarks(page), ['bytes', 'shapes', 'survivors'], 'after p0');
+  assert.equal(await mem0.innerText(), '200,960');
+  assert.match(await page.locator('[data-testid="ws-node"]').first().innerText(), /200,960 params/);
+  assert.deepEqual(await readable(page), { p0: true, total: false, bytes: false, summary: false, s6: false, shapes: false, k2: false });
+  // s6: every output shape
+  assert.equal(await answerQuestion(page, 's6', '32, 10'), 'right');
+  assertMarks(await answerMarks(page), ['bytes', 'survivors'], 'after s6');
+  assert.equal(await page.locator('[data-testid="shape-box"][data-index="6"] [data-testid="shape-text"]').innerText(), '[32,10]');
+  assert.deepEqual(await readable(page), { p0: true, total: false, bytes: false, summary: false, s6: true, shapes: true, k2: false });
+  // k2, answered wrong: the answer is then shown in the quiz, so the counts come back too
+  assert.equal(await answerQuestion(page, 'k2', '4000'), 'wrong');
+  assertMarks(await answerMarks(page), ['bytes'], 'after k2');
+  assert.match(await page.locator('[data-testid="dropout-panel"][data-index="2"] [data-testid="expected"]').innerText(), /^expected 4,096 ± 45$/);
+  assert.deepEqual(await readable(page), { p0: true, total: false, bytes: false, summary: false, s6: true, shapes: true, k2: true });
+  // h: everything shows
+  assert.equal(await answerQuestion(page, 'h', '470292'), 'right');
+  assert.deepEqual(await rootClasses(page), []);
+  marks = await answerMarks(page);
+  assertMarks(marks, [], 'all answered');
+  assert.ok(marks.every((m) => m.visibility === 'visible' || !m.rendered));
+  assert.deepEqual(await readable(page), { p0: true, total: true, bytes: true, summary: true, s6: true, shapes: true, k2: true });
+  assert.equal(await page.locator('[data-testid="ws-hidden"]').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('ask= hides per kind: p and t share the parameter counts, h hides bytes and the totals, k the survivors, a question this network lacks nothing', async () => {
+  // p0 and t: the counts stay hidden until both are answered; nothing else is hidden
+  let { page, errors, context } = await open('#tt:ask=p0,t');
+  await settle(page);
+  assert.deepEqual(await rootClasses(page), ['tt-hide-params']);
+  assertMarks(await answerMarks(page), ['params'], 'p0,t');
+  let r = await readable(page);
+  assert.deepEqual([r.p0, r.total, r.bytes, r.s6, r.k2, r.summary], [false, false, false, true, true, false]);
+  assert.equal(await answerQuestion(page, 'p0', '200960'), 'right');
+  assert.deepEqual(await rootClasses(page), ['tt-hide-params'], 't is still open');
+  assert.equal((await readable(page)).p0, false);
+  assert.equal(await answerQuestion(page, 't', '235,146'), 'right');
+  assert.deepEqual(await rootClasses(page), []);
+  r = await readable(page);
+  assert.deepEqual([r.p0, r.total, r.bytes, r.summary], [true, true, true, true]);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // h alone: bytes and the totals they follow from, not the per-layer counts; "Show answer" counts as answered
+  ({ page, errors, context } = await open('#tt:ask=h'));
+  await settle(page);
+  assert.deepEqual(await rootClasses(page), ['tt-hide-bytes']);
+  assertMarks(await answerMarks(page), ['bytes'], 'h');
+  r = await readable(page);
+  assert.deepEqual([r.p0, r.total, r.bytes, r.s6, r.k2, r.summary], [true, false, false, true, true, false]);
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), false);
+  assert.equal(await answerQuestion(page, 'h', null), 'revealed');
+  assert.deepEqual(await rootClasses(page), []);
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), true);
+  await context.close();
+
+  // k2 alone: the survivor counts, and the workspace's mask thumbnail whose label counts kept cells
+  ({ page, errors, context } = await open('#tt:ask=k2'));
+  await settle(page);
+  assert.deepEqual(await rootClasses(page), ['tt-hide-survivors']);
+  assertMarks(await answerMarks(page), ['survivors'], 'k2');
+  r = await readable(page);
+  assert.deepEqual([r.p0, r.total, r.s6, r.k2, r.summary], [true, true, true, false, true]);
+  const thumb = page.locator('[data-testid="ws-thumb"]').nth(2);
+  assert.equal(await thumb.evaluate((c) => getComputedStyle(c).visibility), 'hidden');
+  assert.ok(!(await viewTree(page, 'workspace')).includes('cells kept'));
+  assert.equal(await answerQuestion(page, 'k2', '4096'), 'right');
+  assert.equal(await thumb.evaluate((c) => getComputedStyle(c).visibility), 'visible');
+  assert.ok((await viewTree(page, 'workspace')).includes('of 1,024 cells kept'));
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // a question this network cannot be asked (no layer 9) hides nothing
+  ({ page, errors, context } = await open('#tt:ask=p9'));
+  await settle(page);
+  assert.deepEqual(await rootClasses(page), []);
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), true);
+  await context.close();
+});
+
+test('answers hidden in embed.html and in linked <tt-view> shadow roots; no axe violations while hidden at 1280 and 360 px', async () => {
+  for (const width of [1280, 360]) {
+    // the lesson page
+    const a = await open('#tt:ask=p0,s6,k2,h', { width });
+    await settle(a.page);
+    assertMarks(await answerMarks(a.page), HIDE_KINDS, `page at ${width}px`);
+    await axe(a.page, `hidden answers, page at ${width}px`);
+    await a.context.close();
+
+    // one embed with the quiz and three views: the classes go on its root (main)
+    const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
+    const errors = [];
+    const page = await newPage(context, errors);
+    await page.goto(`${base}/embed.html?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h`);
+    await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+    await settle(page);
+    assert.deepEqual(await page.evaluate(() => [...document.querySelector('main').classList].filter((c) => c.startsWith('tt-hide-')).sort()),
+      ['tt-hide-bytes', 'tt-hide-params', 'tt-hide-shapes', 'tt-hide-survivors']);
+    const marks = await answerMarks(page);
+    assert.deepEqual([...new Set(marks.map((m) => m.view))].sort(), ['dropout', 'memory', 'shapes']);
+    assertMarks(marks, HIDE_KINDS, `embed at ${width}px`);
+    assert.equal(await page.locator('[data-testid="summary-text"]').innerText(), '');
+    await axe(page, `hidden answers, embed at ${width}px`);
+    // the embed's share link keeps its views, with the state in the query (commas stay commas)
+    assert.match(await page.locator('[data-testid="quiz-link"]').getAttribute('href'), /\/embed\.html\?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h$/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `hidden answers scroll the embed sideways by ${overflow}px at ${width}px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+
+  // <tt-view group="g">: the quiz in one shadow root hides the memory view's answers in another
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const errors = [];
+  const page = await newPage(context, errors);
+  await context.route('**/tt-ask-host.html', (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tt-view ask</title><link rel="icon" href="data:,">'
+      + '<script src="assets/fashion-data.js" defer></script><script src="assets/tinytorch-page.js" defer></script></head>'
+      + '<body><main><h1>Host</h1><tt-view view="quiz" group="g" state="ask=p0,s6"></tt-view><tt-view view="memory" group="g"></tt-view>'
+      + '<tt-view view="memory"></tt-view></main></body></html>',
+  }));
+  await page.goto(`${base}/tt-ask-host.html`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.length === 2 && globalThis.__tinytorchApps.every((a) => a.model && a.views.length > 0));
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].views.length === 2);
+  await settle(page);
+  const r = await page.evaluate(() => {
+    const [, linked, alone] = [...document.querySelectorAll('tt-view')].map((t) => t.shadowRoot);
+    const mem = (root) => root.querySelector('[data-testid="mem-params"]');
+    return {
+      linked: [...linked.querySelector('.tt-root').classList].sort(), alone: [...alone.querySelector('.tt-root').classList].sort(),
+      linkedVis: getComputedStyle(mem(linked)).visibility, linkedText: mem(linked).innerText, summary: linked.querySelector('[data-testid="summary-text"]').innerText,
+      aloneVis: getComputedStyle(mem(alone)).visibility, aloneText: mem(alone).innerText,
+    };
+  });
+  assert.deepEqual(r.linked, ['tt-answers-hidden', 'tt-hide-params', 'tt-hide-shapes', 'tt-root']);
+  assert.deepEqual(r.alone, ['tt-root'], 'an element of no group has its own app, without questions');
+  assert.deepEqual([r.linkedVis, r.linkedText, r.summary], ['hidden', '', '']);
+  assert.deepEqual([r.aloneVis, r.aloneText], ['visible', '200,960']);
+  assertMarks((await answerMarks(page)).filter((m) => m.hiddenKinds.length), ['params', 'shapes'], 'tt-view');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -57,11 +57,27 @@ export function mountCode(host, app) {
     return { tensors: params.length, numbers, allGrad: params.every((p) => p.requiresGrad), bytesText: `${fmtInt(numbers * 4)} bytes` };
   }
 
+  /**
+   * The code as text nodes, with the comment that states the core's
+   * parameter count in a span marked data-answer (a teacher's question
+   * hides it: views/quiz.js, quiz.css). The text is the same either way.
+   */
+  function show(text, f) {
+    const at = f ? text.indexOf(`// ${f.numbers} numbers`) : -1;
+    if (at < 0) {
+      code.textContent = text;
+      return;
+    }
+    const end = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
+    code.replaceChildren(text.slice(0, at), el('span', { 'data-answer': 'params bytes', text: text.slice(at, end) }), text.slice(end));
+  }
+
   function update(model) {
     const s = model.state;
     const opts = { net: s.net, init: s.init, batch: s.batch, mode: s.mode };
-    const text = EXPORTS[lang].make(lang === 'tinytorch' ? { ...opts, facts: facts(model) } : opts);
-    if (code.textContent !== text) code.textContent = text;
+    const f = lang === 'tinytorch' ? facts(model) : null;
+    const text = EXPORTS[lang].make(f ? { ...opts, facts: f } : opts);
+    if (code.textContent !== text) show(text, f);
     code.dataset.lang = lang;
     copy.textContent = `Copy as ${EXPORTS[lang].label}`;
   }

@@ -162,7 +162,8 @@ export function mountCost(host, app) {
 
   host.append(
     el(`h${level}`, { className: 'cost-title', text: 'FLOPs per layer, and the time they take here' }),
-    el('p', { text: 'The core counts 2 × rows × in × out floating-point operations for a Linear layer and one per element for the others.' }),
+    // what Module.flops counts (js/module.js, js/linear.js; Dropout does not override it)
+    el('p', { 'data-testid': 'cost-conventions', text: 'How the core counts (Module.flops): a Linear layer does 2 × rows × in × out floating-point operations, one multiply and one add each time a weight is used, so its FLOPs are 2 × its multiply-accumulates (MACs); the bias additions are not counted. torchinfo\'s "mult-adds" counts MACs, half of this figure. Every other layer counts 1 FLOP per element of its input: ReLU and the other activations, and Dropout too, even in evaluation mode, where it is the identity and passes its input through unchanged.' }),
     el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'FLOPs per layer (table)' }, [table]),
     totalLine,
     el(`h${level + 1}`, { className: 'cost-subtitle', text: 'Measured here: SIMD against scalar' }),
@@ -278,12 +279,14 @@ export function mountCost(host, app) {
         const rows = model.layers.map((r) => {
           const inShape = r.index === 0 ? model.input?.shape : model.layers[r.index - 1].shape;
           let how = '—';
+          let howAnswer = null; // an element-wise layer's "how" is its input's shape: the output shape of the layer before
           if (r.output && inShape) {
             if (r.spec.kind === 'linear') {
               const rowsIn = inShape.slice(0, -1).reduce((a, b) => a * b, 1);
               how = `2 × ${fmtInt(rowsIn)} × ${fmtInt(r.spec.in)} × ${fmtInt(r.spec.out)}`;
             } else {
               how = `${inShape.map(fmtInt).join(' × ')} elements`;
+              howAnswer = r.index > 0 ? 'shapes' : null; // the input's shape is no question's answer
             }
           }
           const share = total > 0 ? (100 * r.flops) / total : 0;
@@ -292,7 +295,7 @@ export function mountCost(host, app) {
           fill.style.background = css(viridis(0.55));
           return el('tr', { 'data-index': String(r.index) }, [
             el('th', { scope: 'row', text: `${r.index}: ${fmtLayer(r.spec)}` }),
-            el('td', { className: 'cost-how', text: r.error ? 'does not run' : how }),
+            el('td', { className: 'cost-how', 'data-answer': r.error ? null : howAnswer, text: r.error ? 'does not run' : how }),
             el('td', { className: 'cost-num cost-flops', text: r.output ? fmtInt(r.flops) : '—' }),
             el('td', { className: 'cost-share' }, [
               el('span', { className: 'cost-bar', 'aria-hidden': 'true' }, [fill]),

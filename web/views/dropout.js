@@ -58,15 +58,17 @@ export function mountDropout(host, app) {
     const status = el('p', { className: 'tt-drop-status', role: 'status' });
     const canvas = el('canvas', { role: 'img', 'data-testid': 'mask-canvas', 'aria-describedby': `${pid}-nums` });
     canvas.dataset.layer = String(i);
-    const caption = el('figcaption', {});
+    // data-answer: hidden while a teacher's question of that kind is open (views/quiz.js, quiz.css)
+    const caption = el('figcaption', { 'data-answer': 'shapes' }); // the mask's shape is the layer's output shape
     const key = el('p', { className: 'tt-drop-key' },
       el('span', { className: 'tt-drop-swatch tt-drop-kept', 'aria-hidden': 'true' }), ' kept (mask 1)  ',
       el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
-    const figure = el('figure', { className: 'tt-drop-figure' }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
+    // named here, not by its caption: a hidden caption (the shape) would still name it
+    const figure = el('figure', { className: 'tt-drop-figure', 'aria-label': `The Dropout mask of layer ${i}` }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
 
     // the count is what changes on a slider step or a resample: announced (not the whole panel)
-    const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors', 'aria-live': 'polite', 'aria-atomic': 'true' });
-    const expected = el('dd', { className: 'mono', 'data-testid': 'expected' });
+    const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-answer': 'survivors' });
+    const expected = el('dd', { className: 'mono', 'data-testid': 'expected', 'data-answer': 'survivors' });
     const scale = el('dd', { className: 'mono', 'data-testid': 'scale' });
     const nums = el('dl', { id: `${pid}-nums`, className: 'tt-drop-nums' },
       el('div', {}, el('dt', { text: 'survivors (ones in the mask)' }), survivors),
@@ -175,7 +177,8 @@ export function mountDropout(host, app) {
     const expected = app.api.Dropout.survivorStats(s.count, p); // binomial: n(1-p) ± √(n p (1-p))
     P.expected.textContent = `expected ${fmtInt(expected.expected)} ± ${fmtInt(expected.sd)}`;
     P.caption.textContent = `Mask ${fmtShape(shape)}: ${fmtInt(rows)} ${rows === 1 ? 'row (sample)' : 'rows (samples)'} × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
-    P.canvas.setAttribute('aria-label', `Dropout mask of layer ${i}, ${fmtInt(rows)} by ${fmtInt(cols)}: ${fmtInt(kept)} of ${fmtInt(s.count)} cells kept (yellow), the rest dropped (dark, striped)`);
+    // the counts are in the list the canvas is described by (aria-describedby), where a teacher's question can hide them
+    P.canvas.setAttribute('aria-label', `Dropout mask of layer ${i}: kept cells yellow, dropped cells dark and striped`);
 
     // survivors' values: x from the layer's input, y from its output, as the core computed them
     const x = input.data;

@@ -65,8 +65,12 @@ export function mountLedger(host, app) {
     return cached;
   }
 
-  const row = (what, why, bytes, testid) => el('tr', { 'data-testid': testid },
-    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', text: why }), el('td', { className: 'mono tt-ledger-bytes', text: fmtB(bytes) }));
+  // answer: the data-answer kinds of the row's bytes (and its why, when that states the count), hidden
+  // while a teacher's question of that kind is open (views/quiz.js, quiz.css); null for none
+  const row = (what, why, bytes, testid, answer = null, whyAnswer = null) => el('tr', { 'data-testid': testid },
+    el('th', { scope: 'row', text: what }), el('td', { className: 'tt-ledger-why', 'data-answer': whyAnswer, text: why }),
+    el('td', { className: 'mono tt-ledger-bytes', 'data-answer': answer, text: fmtB(bytes) }));
+  const PARAM_BYTES = 'bytes params'; // 4 bytes per parameter: the count, and twice the float16 bytes
 
   function update(model, appNow) {
     const state = appNow.state;
@@ -95,10 +99,10 @@ export function mountLedger(host, app) {
     const how = m.rule ? `by the rule, 4 bytes per number (not measured above ${fmtInt(MAX_TRAIN_PARAMS)} parameters)` : null;
     caption.textContent = `Training memory of this network at a batch of ${B} (optimizer: ${optName === 'adam' ? 'Adam' : 'SGD with momentum'})`;
     body.replaceChildren(
-      row('Parameters', `${fmtInt(params)} weights and biases`, v.paramBytes, 'ledger-params'),
-      row('Gradients', `one .grad per parameter, the same shapes (${how ?? 'measured after backward'})`, v.gradBytes, 'ledger-grads'),
-      row(`Optimizer state: SGD with momentum${optName === 'sgd' ? ' (chosen)' : ''}`, `one momentum buffer per parameter: one more copy (${how ?? 'stateBytes() after a step'})`, sgd, 'ledger-sgd'),
-      row(`Optimizer state: Adam${optName === 'adam' ? ' (chosen)' : ''}`, `two moment buffers per parameter (mean and mean square of the gradient): two more copies (${how ?? 'stateBytes() after a step'})`, adam, 'ledger-adam'),
+      row('Parameters', `${fmtInt(params)} weights and biases`, v.paramBytes, 'ledger-params', PARAM_BYTES, 'params bytes'),
+      row('Gradients', `one .grad per parameter, the same shapes (${how ?? 'measured after backward'})`, v.gradBytes, 'ledger-grads', PARAM_BYTES),
+      row(`Optimizer state: SGD with momentum${optName === 'sgd' ? ' (chosen)' : ''}`, `one momentum buffer per parameter: one more copy (${how ?? 'stateBytes() after a step'})`, sgd, 'ledger-sgd', PARAM_BYTES),
+      row(`Optimizer state: Adam${optName === 'adam' ? ' (chosen)' : ''}`, `two moment buffers per parameter (mean and mean square of the gradient): two more copies (${how ?? 'stateBytes() after a step'})`, adam, 'ledger-adam', PARAM_BYTES),
       row('Activations kept for backward', `at a batch of ${B}: the tensors marked below, input included`, saved.keptBytes, 'ledger-acts'),
       row('Dropout masks', 'one float32 0/1 mask per Dropout, the size of its output', saved.maskBytes, 'ledger-masks'));
     const total = v.paramBytes + v.gradBytes + state0 + saved.keptBytes + saved.maskBytes;
@@ -109,7 +113,7 @@ export function mountLedger(host, app) {
       const live = t.runs[0].opt.stateBytes();
       foot.append(el('tr', {}, el('th', { scope: 'row', text: 'The training view\'s optimizer' }),
         el('td', { className: 'tt-ledger-why', text: `stateBytes() of the live run after ${t.stepsDone} steps` }),
-        el('td', { className: 'mono tt-ledger-bytes', text: fmtB(live) })));
+        el('td', { className: 'mono tt-ledger-bytes', 'data-answer': PARAM_BYTES, text: fmtB(live) })));
     }
     compare.textContent = `torchinfo's "Forward/backward pass size" for this batch would be ${fmtB(saved.torchinfoBytes)}: every layer's output counted twice (once for the value, once for its gradient). This library's autograd keeps ${fmtB(saved.keptBytes + saved.maskBytes)} from the forward pass: only what each backward needs (a fused Linear+ReLU stores one output, not two; a Dropout keeps its mask, not its input), plus the masks torchinfo does not count.`;
     const expected = saved.keptBytes - (saved.input.kept ? saved.input.bytes : 0) + saved.maskBytes;
@@ -122,8 +126,8 @@ export function mountLedger(host, app) {
         el('td', { className: 'mono', text: fmtInt(saved.input.bytes) }), el('td', { className: 'tt-ledger-why', text: `${saved.input.kept ? 'yes' : 'no'}: ${saved.input.why}` }), el('td', { className: 'mono', text: '–' })),
       ...saved.rows.map((r, i) => el('tr', { 'data-kept': String(r.kept) },
         el('th', { scope: 'row', text: `${i}: ${model.layers[i]?.layer?.constructor?.typeName ?? r.kind}` }),
-        el('td', { className: 'mono', text: shape(r.elems, i) }),
-        el('td', { className: 'mono', text: fmtInt(r.bytes) }),
+        el('td', { className: 'mono', 'data-answer': 'shapes', text: shape(r.elems, i) }),
+        el('td', { className: 'mono', 'data-answer': 'shapes', text: fmtInt(r.bytes) }), // 4 bytes per element of the output
         el('td', { className: 'tt-ledger-why', text: `${r.kept ? 'yes' : 'no'}: ${r.why}` }),
         el('td', { className: 'mono', text: r.maskBytes ? fmtInt(r.maskBytes) : '–' }))));
   }

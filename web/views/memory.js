@@ -27,12 +27,14 @@ export function mountMemory(host, app) {
     ])]),
     tbody,
   ]);
-  const others = el('p', { className: 'mem-note' });
+  const others = el('p', { className: 'mem-note', 'data-answer': 'params' });
 
   // -- totals
-  const totalParams = el('span', { 'data-testid': 'mem-total-params', className: 'mem-num' });
-  const totalBytes = el('span', { 'data-testid': 'mem-total-bytes', className: 'mem-num' });
-  const smaller = el('span', { className: 'mem-num' });
+  // data-answer: what a teacher's question hides until it is answered (views/quiz.js, quiz.css);
+  // a total count gives the float16 bytes at once (× 2), and bytes give the count (÷ 4)
+  const totalParams = el('span', { 'data-testid': 'mem-total-params', className: 'mem-num', 'data-answer': 'params bytes' });
+  const totalBytes = el('span', { 'data-testid': 'mem-total-bytes', className: 'mem-num', 'data-answer': 'bytes params' });
+  const smaller = el('span', { className: 'mem-num', 'data-answer': 'bytes params' });
   const actBytes = el('span', { 'data-testid': 'mem-activation-bytes', className: 'mem-num' });
   const actLabel = el('dt');
   const comparison = el('p', { className: 'mem-compare' });
@@ -44,9 +46,10 @@ export function mountMemory(host, app) {
   ]);
 
   // -- summary
-  const pre = el('pre', { 'data-testid': 'summary-text', className: 'mem-summary', tabindex: '0', role: 'region', 'aria-label': 'Model summary (text)', id: `${uid}-summary` });
+  // the summary states every shape, count and byte count: hidden while any such question is open
+  const pre = el('pre', { 'data-testid': 'summary-text', className: 'mem-summary', tabindex: '0', role: 'region', 'aria-label': 'Model summary (text)', id: `${uid}-summary`, 'data-answer': 'params shapes bytes' });
   const noSummary = el('p', { className: 'error mem-nosummary', hidden: '' });
-  const copyButton = el('button', { type: 'button', 'data-testid': 'copy-summary', 'aria-controls': `${uid}-summary`, text: 'Copy as text' });
+  const copyButton = el('button', { type: 'button', 'data-testid': 'copy-summary', 'aria-controls': `${uid}-summary`, text: 'Copy as text', 'data-answer': 'params shapes bytes' });
   const copyStatus = el('span', { className: 'mem-copy-status', role: 'status', 'aria-live': 'polite' });
 
   host.append(
@@ -123,17 +126,17 @@ export function mountMemory(host, app) {
         fill.style.background = css(viridis(0.35));
         const formulaCell = el('td', { 'data-testid': 'mem-formula', className: 'mem-formula' }, [
           `${formula} ${agrees ? '=' : '≠'} `,
-          el('span', { 'data-testid': 'mem-params', text: fmtInt(r.params) }),
+          el('span', { 'data-testid': 'mem-params', 'data-answer': 'params', text: fmtInt(r.params) }),
         ]);
         if (!agrees) {
-          formulaCell.append(el('span', { className: 'error', text: ` (the core counts ${fmtInt(r.params)} parameters)` }));
+          formulaCell.append(el('span', { className: 'error', 'data-answer': 'params', text: ` (the core counts ${fmtInt(r.params)} parameters)` }));
         }
         return el('tr', { 'data-testid': 'mem-row', 'data-index': String(r.index) }, [
           el('th', { scope: 'row', text: `${r.index}: ${fmtLayer(spec)}` }),
           formulaCell,
-          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float32', text: `${fmtInt(r.bytes)} B` }),
-          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float16 would take', text: `${fmtInt(r.params * 2)} B` }),
-          el('td', { className: 'mem-num mem-bytes', 'data-label': 'int8 would take', text: `${fmtInt(r.params)} B` }),
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float32', 'data-answer': 'bytes params', text: `${fmtInt(r.bytes)} B` }),
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'float16 would take', 'data-answer': 'bytes params', text: `${fmtInt(r.params * 2)} B` }),
+          el('td', { className: 'mem-num mem-bytes', 'data-label': 'int8 would take', 'data-answer': 'bytes params', text: `${fmtInt(r.params)} B` }),
           el('td', { className: 'mem-share', 'data-label': 'share' }, [
             el('span', { className: 'mem-bar', 'aria-hidden': 'true' }, [fill]),
             el('span', { className: 'mem-num', text: fmtPct(r.params, total) }),
@@ -166,12 +169,14 @@ export function mountMemory(host, app) {
 
       const batch = model.input?.shape?.[0] ?? model.state.batch;
       const ran = model.layers.filter((r) => r.output).length;
-      actLabel.textContent = `Activation memory (forward pass, batch of ${batch})`;
+      actLabel.textContent = `Activation memory (the layers' outputs in one forward pass, batch of ${batch})`;
       actBytes.textContent = honestBytes(model.totals.activationBytes, { notes: false });
       const act = model.totals.activationBytes;
       const param = model.totals.paramBytes;
-      let sentence = `That is every layer's output for this batch of ${batch}`;
-      sentence += model.error ? ` (only the ${ran} layer${ran === 1 ? '' : 's'} before the break ran). ` : '. ';
+      // totals.activationBytes (web/network.js): the sum of every layer's output, 4 bytes per element
+      let sentence = `That is every layer's output for this batch of ${batch}, 4 bytes per element`;
+      sentence += model.error ? ` (only the ${ran} layer${ran === 1 ? '' : 's'} before the break ran)` : '';
+      sentence += '; the input batch and the Dropout masks are not in it (a Dropout\'s output is). ';
       if (param > 0 && act > 0) {
         const how = act >= param ? `${fmtFactor(act / param)} times the parameter memory` : `${fmtPct(act, param)} of the parameter memory`;
         sentence += `The activations take ${how}. Parameters are stored once, whatever the batch; activations grow with the batch size, and training keeps them for the backward pass.`;

@@ -38,7 +38,7 @@ export function mountParams(host, app) {
     el('thead', {}, el('tr', {}, ...['name', 'shape', 'elements', 'requiresGrad', 'steps taken', '‖weights‖', '‖grad‖ (last step)', '‖update‖ (last step)']
       .map((t) => el('th', { scope: 'col', text: t })))),
     body);
-  const total = el('p', { className: 'tt-params-total', 'data-testid': 'params-total' });
+  const total = el('p', { className: 'tt-params-total', 'data-testid': 'params-total', 'data-answer': 'params bytes' });
   const status = el('p', { className: 'tt-params-status' });
   host.append(title, intro, toolbar, el('div', { className: 'table-wrap' }, table), total, status);
 
@@ -63,6 +63,7 @@ export function mountParams(host, app) {
     run.options[0].textContent = `the network ${t.runs[0].label}`;
     run.options[1].textContent = `the comparison: ${t.runs[1].label}`;
     const rows = t.parameterTable(k);
+    // data-answer (views/quiz.js, quiz.css): a parameter's shape and size give its layer's count away
     const cells = rows.map((r) => [
       r.name, fmtShape(r.shape), fmtInt(r.count), String(r.requiresGrad), fmtInt(r.step),
       fmtNorm(normFromStats(r.weight)), r.grad ? fmtNorm(normFromStats(r.grad)) : 'none yet', r.update ? fmtNorm(normFromStats(r.update)) : 'none yet',
@@ -72,7 +73,7 @@ export function mountParams(host, app) {
     cells.forEach((texts, i) => {
       let tr = body.rows[i];
       if (!tr) {
-        tr = el('tr', {}, el('th', { scope: 'row', className: 'mono' }), ...texts.slice(1).map(() => el('td', { className: 'mono' })));
+        tr = el('tr', {}, el('th', { scope: 'row', className: 'mono' }), ...texts.slice(1).map((_, c) => el('td', { className: 'mono', 'data-answer': c < 2 ? 'params' : null })));
         body.append(tr);
       }
       texts.forEach((text, c) => { if (tr.cells[c].textContent !== text) tr.cells[c].textContent = text; });

@@ -5,20 +5,62 @@
 // total), so they follow every edit.
 //
 // The URL key `ask` (web/state.js) chooses the questions: a teacher's link
-// such as #ask=p0,s6,k2,h opens the page with them, and while any of them
-// is unanswered the workspace bar and the editor hide their parameter
-// counts (the class tt-answers-hidden on the page). Without `ask` a
-// default set for the current network is asked and nothing is hidden.
+// such as #tt:ask=p0,s6,k2,h opens the page with them, and while one of
+// them is open (not answered, nor shown) every view hides what would give
+// its answer away. Views mark such elements with data-answer="<kinds>"
+// (several, space separated: params, shapes, survivors, bytes); this view
+// puts tt-hide-<kind> on app.root for each kind an open question needs
+// hidden, and tt-answers-hidden while any is; quiz.css hides the marked
+// elements (out of the accessibility tree too). Without `ask` a default
+// set for the current network is asked and nothing is hidden.
 //
 // The answers: the trace's parameter count and shape (model.layers[i]),
 // Dropout.survivorStats(n, p).expected, and the core's parameter count
 // times 2 bytes (float16), as the memory view counts it.
 
-import { parseAsk, formatAsk } from '../state.js';
+import { parseAsk, writeHash, writeQuery } from '../state.js';
 import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../format.js';
 import { el, isEmbed } from '../dom.js';
 
 const F16_BYTES = 2;
+const MAX_ASK = 12; // as parseAsk accepts
+
+/**
+ * What seeing an answer of each question kind looks like: the data-answer
+ * kind (web/views/*.js) that gives it away. p and t: a parameter count (a
+ * layer's, the total, a parameter tensor's shape or size); s: an output
+ * shape; k: a Dropout mask's survivor counts (expected or actual); h: the
+ * bytes of parameters. A total parameter count gives h too (× 2 bytes):
+ * the views mark it with both kinds.
+ */
+export const ANSWER_KINDS = Object.freeze({ p: 'params', t: 'params', s: 'shapes', k: 'survivors', h: 'bytes' });
+export const HIDE_KINDS = Object.freeze(['bytes', 'params', 'shapes', 'survivors']);
+
+/**
+ * The kinds to hide for a teacher's questions `ask` (ids such as "p0"):
+ * those of every question `isOpen(id)` says is still open, sorted, each once.
+ */
+export function hiddenKinds(ask, isOpen) {
+  return HIDE_KINDS.filter((kind) => ask.some((q) => ANSWER_KINDS[q[0]] === kind && isOpen(q)));
+}
+
+/**
+ * Where the hiding classes go: app.root, and for a <tt-view group="g"> the
+ * root box of every element of that group (they share one app, but each
+ * draws in its own shadow root, out of reach of a class on app.root).
+ */
+function answerRoots(app, host) {
+  const roots = new Set([app.root]);
+  const element = host.getRootNode?.()?.host; // set when the quiz is in a shadow root
+  const group = element?.getAttribute?.('group');
+  if (group !== null && group !== undefined) {
+    for (const peer of document.querySelectorAll('tt-view')) {
+      const box = peer.getAttribute('group') === group ? peer.shadowRoot?.querySelector('.tt-root') : null;
+      if (box) roots.add(box);
+    }
+  }
+  return [...roots];
+}
 
 /** The question for an id on this model: { id, text, answer, shown, check(guess) -> bool } or { id, missing }. */
 export function question(qid, model, api) {
@@ -78,6 +120,19 @@ export function defaultAsk(net) {
   return ids;
 }
 
+/**
+ * A link to this page with `state`, written by web/state.js (commas stay
+ * commas): the lesson's state is its hash (#tt:...); an embed reads its
+ * query, so there the views and the state go in the query.
+ */
+function shareLink(state) {
+  const page = location.href.split(/[?#]/)[0];
+  if (!isEmbed()) return `${page}${location.search}${writeHash(state)}`;
+  const views = new URLSearchParams(location.search).getAll('view').map((v) => `view=${encodeURIComponent(v).replace(/%2C/gi, ',')}`);
+  const query = [...views, writeQuery(state)].filter(Boolean).join('&');
+  return query ? `${page}?${query}` : page;
+}
+
 let uid = 0;
 
 export function mountQuiz(host, app) {
@@ -87,10 +142,11 @@ export function mountQuiz(host, app) {
   const revealAll = el('button', { type: 'button', 'data-testid': 'quiz-reveal-all', text: 'Show all answers' });
   const teacherBoxes = el('div', { className: 'tt-quiz-teacher-boxes' });
   const link = el('a', { 'data-testid': 'quiz-link', className: 'mono tt-quiz-link' });
+  const tooMany = el('p', { className: 'tt-quiz-missing', 'data-testid': 'quiz-too-many', hidden: true, text: `A link asks at most ${MAX_ASK} questions: it has the first ${MAX_ASK} ticked.` });
   const teacher = el('details', { className: 'tt-quiz-teacher' },
     el('summary', { text: 'For teachers: a link with chosen questions' }),
-    el('p', { text: 'Tick the questions; the link opens the page with exactly these, and the parameter counts in the network bar and the editor hidden until they are answered.' }),
-    teacherBoxes, el('p', {}, 'Link: ', link));
+    el('p', { text: 'Tick the questions; the link opens the page with exactly these, and every number on the page that gives one of their answers away (parameter counts, output shapes, survivor counts, bytes) hidden until that question is answered.' }),
+    teacherBoxes, el('p', {}, 'Link: ', link), tooMany);
   host.append(
     el(`h${level}`, { text: 'Predict, then check' }),
     el('p', { className: 'tt-quiz-intro', text: 'Work the number out first, type it in, then check it against the core. The questions are about the network in the editor, so they change when it does.' }),
@@ -103,9 +159,15 @@ export function mountQuiz(host, app) {
   let listKey = null;
   let model = null;
 
-  function setHidden(ids) {
-    const open = app.state.ask.length > 0 && ids.some((q) => !answered.get(q)?.done);
-    app.root.classList?.toggle('tt-answers-hidden', open);
+  // a question is open until it is answered or shown; one that cannot be asked of this network (missing) hides nothing
+  const isOpen = (q) => !answered.get(q)?.done && !question(q, model, app.api).missing;
+  function setHidden() {
+    const kinds = hiddenKinds(app.state.ask, isOpen); // only a teacher's ask= hides
+    for (const root of answerRoots(app, host)) {
+      if (!root.classList) continue;
+      for (const kind of HIDE_KINDS) root.classList.toggle(`tt-hide-${kind}`, kinds.includes(kind));
+      root.classList.toggle('tt-answers-hidden', kinds.length > 0);
+    }
   }
 
   revealAll.addEventListener('click', () => {
@@ -167,7 +229,7 @@ export function mountQuiz(host, app) {
       it.li.classList.toggle('tt-quiz-right', Boolean(a?.ok));
       it.li.classList.toggle('tt-quiz-wrong', Boolean(a?.done && !a.ok && !a.revealed));
     }
-    setHidden(ids);
+    setHidden();
     teacherUpdate(m, ids);
   }
 
@@ -193,11 +255,9 @@ export function mountQuiz(host, app) {
   }
   function teacherLink() {
     const picked = [...teacherBoxes.querySelectorAll('input:checked')].map((b) => b.value);
-    const ask = formatAsk(parseAsk(picked.join(',')));
-    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-    params.delete('ask');
-    if (ask) params.set('ask', ask);
-    const href = `${location.href.split('#')[0]}#${params.toString()}`;
+    tooMany.hidden = picked.length <= MAX_ASK;
+    const state = { ...app.state, ask: parseAsk(picked.slice(0, MAX_ASK).join(',')) };
+    const href = shareLink(state);
     link.href = href;
     link.textContent = href;
   }

@@ -112,7 +112,8 @@ export function mountShapes(host, app) {
         box.button.classList.toggle('tt-sh-errored', status.kind === 'err');
         box.button.classList.toggle('tt-sh-notrun', status.kind === 'notrun');
         if (status.kind === 'ok') {
-          box.status.replaceChildren(el('span', { className: 'tt-sh-shape mono', 'data-testid': 'shape-text', text: status.text }));
+          // data-answer: hidden while a teacher's shape question is open (views/quiz.js, quiz.css)
+          box.status.replaceChildren(el('span', { className: 'tt-sh-shape mono', 'data-testid': 'shape-text', 'data-answer': 'shapes', text: status.text }));
         } else if (status.kind === 'err') {
           box.status.replaceChildren(
             el('span', { className: 'tt-sh-errname', 'data-testid': 'shape-error-name', text: status.name }),
@@ -144,6 +145,9 @@ export function mountShapes(host, app) {
     if (text !== shownSummary) {
       shownSummary = text;
       summary.textContent = text;
+      // the whole flow as text states every output shape; the error sentence states none
+      if (layers.length && !error) summary.setAttribute('data-answer', 'shapes');
+      else summary.removeAttribute('data-answer');
     }
   }
 

@@ -23,7 +23,7 @@ export function buildRow(spec, i, n, ctx) {
   const typeEl = el('span', { className: 'tt-ed-type', text: type });
   const head = el('span', { className: 'tt-ed-head' }, idx, typeEl);
   const controls = el('span', { className: 'tt-ed-controls' });
-  const params = el('span', { className: 'tt-ed-params mono' });
+  const params = el('span', { className: 'tt-ed-params mono', 'data-answer': 'params' }); // hidden by a teacher's question (views/quiz.js)
   const row = { t, typeEl, params, shown: {} };
 
   if (t === 'linear') {

@@ -9,7 +9,8 @@ import { el } from '../../dom.js';
 
 /** mountParams(id, app) -> { element, update(model) }. */
 export function mountParams(id, app) {
-  const total = el('p', { className: 'tt-ed-total', 'data-testid': 'param-total', role: 'status', 'aria-live': 'polite' });
+  // data-answer: hidden while a teacher's question is open (views/quiz.js, quiz.css); the total gives the float16 bytes (× 2)
+  const total = el('p', { className: 'tt-ed-total', 'data-testid': 'param-total', role: 'status', 'aria-live': 'polite', 'data-answer': 'params bytes' });
   const caption = el('caption', { text: 'model.parameters(): name, shape, requiresGrad, numbers' });
   const tbody = el('tbody');
   const table = el('table', { className: 'tt-ed-params-table', 'data-testid': 'param-list' }, caption,
@@ -37,8 +38,8 @@ export function mountParams(id, app) {
     total.dataset.tensors = String(rows.length);
     total.dataset.numbers = String(numbers);
     tbody.replaceChildren(...rows.map((r) => el('tr', { 'data-testid': 'param-row' },
-      el('td', { className: 'mono', text: r.name }), el('td', { className: 'mono', text: fmtShape(r.shape) }),
-      el('td', { className: 'mono', text: String(r.grad) }), el('td', { className: 'mono', text: fmtInt(r.size) }))));
+      el('td', { className: 'mono', text: r.name }), el('td', { className: 'mono', 'data-answer': 'params', text: fmtShape(r.shape) }),
+      el('td', { className: 'mono', text: String(r.grad) }), el('td', { className: 'mono', 'data-answer': 'params', text: fmtInt(r.size) }))));
   }
   return { element, update };
 }

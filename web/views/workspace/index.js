@@ -34,15 +34,17 @@ export function mountWorkspace(host, app) {
   const id = `tt-ws-${++uid}`;
   const history = app.history ?? attachHistory(app, { keys: app.root === document.body ? document : app.root });
 
-  const total = el('span', { className: 'tt-ws-total', 'data-testid': 'ws-total' });
-  const shapes = el('span', { className: 'tt-ws-shapes mono', 'data-testid': 'ws-shapes' });
+  // data-answer: what a teacher's question hides until it is answered (views/quiz.js, quiz.css);
+  // the total gives the float16 bytes at once (× 2)
+  const total = el('span', { className: 'tt-ws-total', 'data-testid': 'ws-total', 'data-answer': 'params bytes' });
+  const shapes = el('span', { className: 'tt-ws-shapes mono', 'data-testid': 'ws-shapes', 'data-answer': 'shapes' });
   const undo = el('button', { type: 'button', className: 'tt-ws-btn', 'data-testid': 'ws-undo', 'aria-keyshortcuts': 'Control+Z Meta+Z', title: 'Undo (Ctrl+Z, ⌘Z)', text: 'Undo' });
   const redo = el('button', { type: 'button', className: 'tt-ws-btn', 'data-testid': 'ws-redo', 'aria-keyshortcuts': 'Control+Shift+Z Meta+Shift+Z Control+Y', title: 'Redo (Ctrl+Shift+Z, ⌘⇧Z)', text: 'Redo' });
   undo.addEventListener('click', () => history.undo());
   redo.addEventListener('click', () => history.redo());
   const edit = el('a', { className: 'tt-ws-edit', href: '#editor', text: 'Edit the network' });
   const toggle = el('button', { type: 'button', className: 'tt-ws-btn tt-ws-toggle', 'data-testid': 'ws-toggle', 'aria-expanded': 'true', 'aria-controls': `${id}-chain`, text: 'Hide layers' });
-  const hidden = el('a', { className: 'tt-ws-hidden', href: '#predict', 'data-testid': 'ws-hidden', text: 'parameter counts hidden: answer the questions first' });
+  const hidden = el('a', { className: 'tt-ws-hidden', href: '#predict', 'data-testid': 'ws-hidden', text: 'some numbers hidden: answer the questions first' });
   const bar = el('div', { className: 'tt-ws-bar', 'data-testid': 'ws-bar' },
     el('span', { className: 'tt-ws-title', text: 'Network' }), shapes, total, hidden,
     el('span', { className: 'tt-ws-actions' }, undo, redo, edit, toggle));
@@ -65,8 +67,8 @@ export function mountWorkspace(host, app) {
       el('span', { className: 'tt-ws-name', text: 'input' }), el('span', { className: 'tt-ws-shape mono', 'data-testid': 'ws-input-shape' }));
     items = model.layers.map((row, i) => {
       const name = el('span', { className: 'tt-ws-name' });
-      const shape = el('span', { className: 'tt-ws-shape mono' });
-      const params = el('span', { className: 'tt-ws-params mono' });
+      const shape = el('span', { className: 'tt-ws-shape mono', 'data-answer': 'shapes' });
+      const params = el('span', { className: 'tt-ws-params mono', 'data-answer': 'params' });
       const detail = el('span', { className: 'visually-hidden' }); // the full layer name, for screen readers
       const button = el('button', { type: 'button', className: 'tt-ws-select', 'data-testid': 'ws-layer', 'data-index': String(i) }, name, detail, shape, params);
       button.addEventListener('click', () => app.setState({ layer: i }));
@@ -116,6 +118,9 @@ export function mountWorkspace(host, app) {
     const out = row.output;
     const mask = row.spec.kind === 'dropout' && model.state.mode === 'train' ? row.layer.mask : null;
     const src = mask ?? out;
+    // a mask's label counts its kept cells: the thumbnail goes while a survivors question is open
+    if (mask) canvas.setAttribute('data-answer', 'survivors');
+    else canvas.removeAttribute('data-answer');
     if (!src || src.shape.length !== 2 || src.size > MAX_READ) {
       canvas.width = 1;
       canvas.height = 1;
