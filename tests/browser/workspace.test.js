@@ -8,7 +8,7 @@
 // check with a teacher's ask= link; axe-core on the new states.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, launch, openApp, settle, startSite } from './harness.js';
+import { axeViolations, launch, newPage, openApp, settle, startSite } from './harness.js';
 import { toPyTorch, toKeras } from '../../web/export.js';
 import { DEFAULT_NET } from '../../web/state.js';
 
@@ -392,7 +392,7 @@ const HIDE_KINDS = ['bytes', 'params', 'shapes', 'survivors'];
 const answerMarks = (page) => page.evaluate((kinds) => {
   const scopes = [document, ...[...document.querySelectorAll('tt-view')].map((t) => t.shadowRoot).filter(Boolean)];
   return scopes.flatMap((scope) => [...scope.querySelectorAll('[data-answer]')].map((e) => ({
-    view: e.closest('.tt-view')?.className.replace(/^tt-view tt-view-/, '') ?? '?',
+    view: e.closest('.tt-view')?.className.replace(/^tt-view tt-view-/, '') ?? 'lesson text',
     kinds: e.dataset.answer.split(' '),
     // its kinds that a root above it hides, by class
     hiddenKinds: kinds.filter((k) => e.dataset.answer.split(' ').includes(k) && e.closest(`.tt-hide-${k}`)),
@@ -462,7 +462,10 @@ test('a teacher\'s #tt:ask=p0,s6,k2,h hides every answer it asks for, in every v
   let marks = await answerMarks(page);
   // the views that state these numbers all mark them
   const views = [...new Set(marks.map((m) => m.view))].sort();
-  assert.deepEqual(views, ['code', 'cost', 'dropout', 'editor', 'ledger', 'memory', 'params', 'shapes', 'workspace']);
+  assert.deepEqual(views, ['activations', 'code', 'cost', 'dropout', 'editor', 'ledger', 'lesson text', 'memory', 'params', 'shapes', 'workspace']);
+  // nowhere on the page, the lesson's own sentences included, can the answers be read
+  const whole = await page.locator('main').innerText();
+  for (const answer of ['200,960', '235,146', '940,584', '470,292', '[32, 10]', '[32,10]']) assert.ok(!whole.includes(answer), `"${answer}" is readable on the page`);
   for (const kind of HIDE_KINDS) assert.ok(marks.some((m) => m.kinds.includes(kind) && m.text.trim()), kind);
   assertMarks(marks, HIDE_KINDS, 'all four open');
   assert.deepEqual(await readable(page), { p0: false, total: false, bytes: false, summary: false, s6: false, shapes: false, k2: false });
@@ -497,6 +500,7 @@ test('a teacher\'s #tt:ask=p0,s6,k2,h hides every answer it asks for, in every v
   assert.ok(marks.every((m) => m.visibility === 'visible' || !m.rendered));
   assert.deepEqual(await readable(page), { p0: true, total: true, bytes: true, summary: true, s6: true, shapes: true, k2: true });
   assert.equal(await page.locator('[data-testid="ws-hidden"]').isVisible(), false);
+  assert.match(await page.locator('main').innerText(), /For Linear\(784, 256\) that is 784 × 256 = 200,704 weights and 256 biases, 200,960 parameters/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -566,11 +570,7 @@ test('answers hidden in embed.html and in linked <tt-view> shadow roots; no axe 
     await a.context.close();
 
     // one embed with the quiz and three views: the classes go on its root (main)
-    const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
-    const errors = [];
-    const page = await newPage(context, errors);
-    await page.goto(`${base}/embed.html?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h`);
-    await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+    const { page, errors, context } = await openApp(browser, `${base}/embed.html?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h`, { width, height: 800, bypassCSP: true });
     await settle(page);
     assert.deepEqual(await page.evaluate(() => [...document.querySelector('main').classList].filter((c) => c.startsWith('tt-hide-')).sort()),
       ['tt-hide-bytes', 'tt-hide-params', 'tt-hide-shapes', 'tt-hide-survivors']);

@@ -28,7 +28,7 @@ export function mountActivations(host, app) {
   const status = el('p', { className: 'tt-act-status error', role: 'status', hidden: true });
 
   // heatmap + legend
-  const heatCaption = el('figcaption', {});
+  const heatCaption = el('figcaption', { 'data-answer': 'shapes' }); // it states the output's shape
   const heat = el('canvas', { role: 'img', 'data-testid': 'act-heatmap', 'aria-describedby': `${id}-stats` });
   const legendCanvas = el('canvas', { className: 'tt-act-legend-bar', 'aria-hidden': 'true' });
   const legendLo = el('span', { className: 'tt-act-legend-lo mono' });
@@ -98,7 +98,7 @@ export function mountActivations(host, app) {
       const tr = el('tr', {},
         el('td', { text: String(row.index) }),
         el('td', { className: 'tt-act-name', text: fmtLayer(row.spec) }),
-        el('td', { className: 'mono tt-act-shape', text: row.output ? fmtShape(row.shape) : (row.error ? 'error' : 'not run') }),
+        el('td', { className: 'mono tt-act-shape', 'data-answer': 'shapes', text: row.output ? fmtShape(row.shape) : (row.error ? 'error' : 'not run') }),
         el('td', { className: 'mono', text: s ? fmtNum(s.mean) : '–' }),
         el('td', { className: 'mono', text: s ? fmtNum(s.std) : '–' }),
         el('td', { className: 'mono', text: s ? fmtPct(s.zeros, s.count) : '–' }));
