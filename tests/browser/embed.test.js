@@ -235,6 +235,36 @@ test('small: the survivor count is announced, the long RMS sentence is not, the 
   await context.close();
 });
 
+test('small: every Dropout mask is shown at one cell size, never under 3 px; at 360 px a wide mask scrolls and the keyboard reaches it', async () => {
+  for (const width of [1280, 360]) {
+    const { page, errors, context } = await open(`${base}/embed.html?view=dropout`, { width });
+    await settle(page);
+    const masks = await page.evaluate(() => [...document.querySelectorAll('[data-testid="mask-canvas"]')].map((c) => {
+      const app = globalThis.__tinytorchApps[0];
+      const mask = app.model.layers[Number(c.dataset.layer)].layer.mask;
+      const cols = mask.size / mask.shape[0];
+      const wrap = c.parentElement;
+      return {
+        cols, cssPerCell: c.getBoundingClientRect().width / cols,
+        scrolls: wrap.scrollWidth > wrap.clientWidth, tabIndex: wrap.tabIndex, role: wrap.getAttribute('role'),
+      };
+    }));
+    assert.deepEqual(masks.map((m) => m.cols), [256, 128]);
+    const cells = masks.map((m) => Math.round(m.cssPerCell * 100) / 100);
+    assert.equal(cells[0], cells[1], `one cell size at ${width}px: ${cells}`);
+    assert.ok(cells[0] >= 3, `${cells[0]} css px per cell at ${width}px`);
+    if (width === 360) {
+      assert.equal(masks[0].scrolls, true, 'the [32,256] mask scrolls at 360 px');
+      assert.equal(masks[0].tabIndex, 0);
+      assert.equal(masks[0].role, 'region');
+    }
+    for (const m of masks) if (!m.scrolls) assert.equal(m.role, null);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  await axe(`${base}/embed.html?view=dropout`);
+});
+
 test('an iframe of embed.html takes its content\'s height through the postMessage protocol (wide and narrow)', async () => {
   for (const width of [1280, 360]) {
     const context = await browser.newContext({ viewport: { width, height: 800 } });

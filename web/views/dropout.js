@@ -15,6 +15,8 @@ let uid = 0;
 
 /** How many examples of kept / dropped elements each panel shows. */
 const KEPT_EXAMPLES = 3;
+/** The smallest cell a mask is shown at (css px): below it the hatching of dropped cells disappears. */
+const MIN_CELL_PX = 3;
 
 export function mountDropout(host, app) {
   const id = `tt-drop-${++uid}`;
@@ -64,7 +66,8 @@ export function mountDropout(host, app) {
       el('span', { className: 'tt-drop-swatch tt-drop-kept', 'aria-hidden': 'true' }), ' kept (mask 1)  ',
       el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
     // named here, not by its caption: a hidden caption (the shape) would still name it
-    const figure = el('figure', { className: 'tt-drop-figure', 'aria-label': `The Dropout mask of layer ${i}` }, caption, el('div', { className: 'tt-drop-canvas-wrap' }, canvas), key);
+    const wrap = el('div', { className: 'tt-drop-canvas-wrap' }, canvas);
+    const figure = el('figure', { className: 'tt-drop-figure', 'aria-label': `The Dropout mask of layer ${i}` }, caption, wrap, key);
 
     // the count is what changes on a slider step or a resample: announced (not the whole panel)
     const survivors = el('dd', { className: 'mono', 'data-testid': 'survivors', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-answer': 'survivors' });
@@ -82,7 +85,7 @@ export function mountDropout(host, app) {
     const section = el('section', { className: 'tt-drop-panel', 'data-testid': 'dropout-panel', 'data-index': String(i), 'aria-labelledby': `${pid}-h` },
       heading, sliderRow, status, figure, nums, examplesTitle, examples, evalCheck);
     heading.id = `${pid}-h`;
-    return { i, section, heading, slider, pOut, status, canvas, caption, figure, key, survivors, expected, scale, examplesTitle, examples, evalCheck };
+    return { i, section, heading, slider, pOut, status, canvas, wrap, caption, figure, key, survivors, expected, scale, examplesTitle, examples, evalCheck };
   }
 
   function showMask(P, show) {
@@ -102,7 +105,7 @@ export function mountDropout(host, app) {
     P.examples.replaceChildren();
   }
 
-  function updatePanel(P, model, training) {
+  function updatePanel(P, model, training, cellPx) {
     const { i } = P;
     const row = model.layers[i];
     const p = row.spec.p;
@@ -157,13 +160,22 @@ export function mountDropout(host, app) {
     const rows = shape.length ? shape[0] : 1;
     const cols = rows > 0 ? mask.size / rows : 0;
     const m = mask.data;
-    const avail = Math.max(160, Math.min(1000, (size.width || 720) - 32));
-    // Drawn with 3 px per cell (its hatch is then a visible diagonal) or 2
-    // when that is already wider than the space (every cell keeps a pixel
-    // off the stripes), and sized by CSS to fit: few pixels to draw.
-    const fit = Math.min(12, avail / Math.max(1, cols), 360 / Math.max(1, rows));
-    const shown = fit >= 3 ? Math.floor(fit) : fit;
-    const used = drawHeatmap(P.canvas, m, rows, cols, { scale: 'viridis', min: 0, max: 1, hatch: m, cell: shown >= 3 ? 3 : 2 });
+    // drawn at 3 canvas px per cell (the hatch is one diagonal in three),
+    // shown at cellPx per cell by CSS; wider than the space, it scrolls
+    const used = drawHeatmap(P.canvas, m, rows, cols, { scale: 'viridis', min: 0, max: 1, hatch: m, cell: 3 });
+    // (420: the box's max-height in dropout.css)
+    const scrolls = cols * cellPx > maskSpace() || rows * cellPx > 420;
+    P.wrap.classList.toggle('tt-drop-scrolls', scrolls);
+    if (scrolls) { // a region the keyboard can scroll, named
+      P.wrap.tabIndex = 0;
+      P.wrap.setAttribute('role', 'region');
+      P.wrap.setAttribute('aria-label', `Dropout mask of layer ${i} (scrollable)`);
+    } else {
+      P.wrap.removeAttribute('tabindex');
+      P.wrap.removeAttribute('role');
+      P.wrap.removeAttribute('aria-label');
+    }
+    const shown = cellPx;
     P.canvas.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
     P.canvas.style.aspectRatio = `${cols * shown} / ${Math.max(rows * shown, Math.min(24, rows * 12))}`;
     P.canvas.dataset.cell = String(used);
@@ -202,6 +214,28 @@ export function mountDropout(host, app) {
     P.examples.replaceChildren(...lines);
   }
 
+  /** The width a mask may take before its box scrolls (css px). */
+  const maskSpace = () => Math.max(160, Math.min(1000, (size.width || 720) - 32));
+
+  /**
+   * One cell size (css px) for every mask of the view, so masks of
+   * different widths compare cell for cell: as large as the narrowest fit
+   * allows (at most 12 px, at most 360 px tall), and never under
+   * MIN_CELL_PX, where the hatching of dropped cells stops showing; a mask
+   * wider than the space then scrolls sideways.
+   */
+  function maskCellPx(model, indices) {
+    let fit = 12;
+    for (const i of indices) {
+      const out = model.layers[i]?.output;
+      if (!out) continue;
+      const rows = out.shape.length ? out.shape[0] : 1;
+      const cols = rows > 0 ? out.size / rows : 0;
+      fit = Math.min(fit, maskSpace() / Math.max(1, cols), 360 / Math.max(1, rows));
+    }
+    return Math.max(MIN_CELL_PX, Math.floor(fit));
+  }
+
   function update(model) {
     const training = model.state.mode === 'train';
     mode.value = model.state.mode;
@@ -225,7 +259,8 @@ export function mountDropout(host, app) {
       panelsBox.append(...order);
       if (focused && panelsBox.contains(focused)) focused.focus();
     }
-    for (const i of indices) updatePanel(panels.get(i), model, training);
+    const cellPx = maskCellPx(model, indices);
+    for (const i of indices) updatePanel(panels.get(i), model, training, cellPx);
   }
 
   return { update };
