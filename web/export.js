@@ -147,7 +147,11 @@ export function toKeras({ net, init = 'xavier', batch = 32, mode = 'train' }) {
 
 // ------------------------------------------------------- tinytorch-wasm
 
-/** The tinytorch-wasm (JavaScript) code for the state's network, the same calls the page makes. */
+/**
+ * The tinytorch-wasm (JavaScript) code for the state's network, the same calls the page makes.
+ * facts (optional): what the core reported, written in as comments: { tensors, allGrad,
+ * numbers (formatted, e.g. "235,146"), bytesText }.
+ */
 export function toTinyTorch({ net, init = 'xavier', batch = 32, mode = 'train', facts = null }) {
   const rec = initializerFor(init);
   const initOpt = rec && rec.key !== 'xavier' ? `init: '${rec.key}'` : null;

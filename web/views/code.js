@@ -55,7 +55,7 @@ export function mountCode(host, app) {
     if (!seq || seq.length !== layers.length || seq.layers.some((l, i) => l !== layers[i])) seq = new app.api.Sequential(layers); // not disposed: network.js owns the layers
     const params = seq.parameters();
     const numbers = params.reduce((n, p) => n + p.size, 0);
-    return { tensors: params.length, numbers, allGrad: params.every((p) => p.requiresGrad), bytesText: `${fmtInt(numbers * 4)} bytes` };
+    return { tensors: params.length, numbers: fmtInt(numbers), allGrad: params.every((p) => p.requiresGrad), bytesText: `${fmtInt(numbers * 4)} bytes` };
   }
 
   /**
