@@ -5,30 +5,15 @@
 // size themselves, <tt-view> in a shadow root (host styles untouched, host
 // theme followed, linked views) and the small accessibility fixes. Every
 // new state passes axe-core at 1280 and 360 px.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, launch, newPage, notices, openApp, repoRoot, serve, settle, site, startSite } from './harness.js';
+import { axeViolations, chromiumSite, newPage, notices, serve, settle, site } from './harness.js';
 
-let browser;
-let server; // dist/site with the lesson's CSP
-let base;
-let repo; // the repo root: the host pages in tests/browser
+const session = chromiumSite({ file: 'assets/view.css', repo: true, width: 1280 }); // repo: the host pages in tests/browser
 
-before(async () => {
-  server = await startSite('assets/view.css');
-  base = server.url;
-  repo = await serve(repoRoot);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await repo?.close();
-});
-
-const open = (url, opts) => openApp(browser, url, { width: 1280, ...opts });
+const { open } = session;
 
 async function axe(url) {
   for (const width of [1280, 360]) {
@@ -39,7 +24,7 @@ async function axe(url) {
 }
 
 test('anchors only scroll: the table of contents, "Skip to the lesson" and in-text links keep the student\'s work', async () => {
-  const { page, errors, context } = await open(`${base}/index.html#tt:batch=8&mode=eval&net=L784-64,R,L64-10`);
+  const { page, errors, context } = await open(`${session.base}/index.html#tt:batch=8&mode=eval&net=L784-64,R,L64-10`);
   const work = await page.evaluate(() => globalThis.__tinytorchApps[0].state);
   assert.equal(work.batch, 8);
   assert.equal(work.net.length, 3);
@@ -69,7 +54,7 @@ test('anchors only scroll: the table of contents, "Skip to the lesson" and in-te
 });
 
 test('links made before the prefix open the same lesson; a key given twice says which value it used', async () => {
-  const { page, errors, context } = await open(`${base}/index.html#net=L784-256,R,D0.2,L256-10&batch=8&mode=eval`);
+  const { page, errors, context } = await open(`${session.base}/index.html#net=L784-256,R,D0.2,L256-10&batch=8&mode=eval`);
   const state = await page.evaluate(() => globalThis.__tinytorchApps[0].state);
   assert.deepEqual(state.net, [{ kind: 'linear', in: 784, out: 256, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 256, out: 10, bias: true }]);
   assert.equal(state.batch, 8);
@@ -78,7 +63,7 @@ test('links made before the prefix open the same lesson; a key given twice says 
   await page.locator('a[href="#batch=1"]').first().click();
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].model.state.batch === 1);
   await context.close();
-  const twice = await open(`${base}/index.html#batch=8&batch=9999`);
+  const twice = await open(`${session.base}/index.html#batch=8&batch=9999`);
   assert.equal(await twice.page.evaluate(() => globalThis.__tinytorchApps[0].model.input.shape[0]), 8);
   const text = await notices(twice.page);
   assert.match(text, /"batch" 2 times; only the first is used \(8\)/);
@@ -99,7 +84,7 @@ test('an embed shows its errors: unknown views (listing the valid ones), bad val
     ['view=hasOwnProperty', /no view called "hasOwnProperty"/],
   ];
   for (const [query, expected] of cases) {
-    const { page, errors, context } = await open(`${base}/embed.html?${query}`);
+    const { page, errors, context } = await open(`${session.base}/embed.html?${query}`);
     const text = await notices(page);
     assert.match(text, expected, query);
     assert.equal(await page.locator('main [data-notices]').isVisible(), true, `${query}: the notice is inside <main> and visible`);
@@ -107,21 +92,21 @@ test('an embed shows its errors: unknown views (listing the valid ones), bad val
     await context.close();
   }
   // a chosen set of views, sharing one state
-  const { page, errors, context } = await open(`${base}/embed.html?view=editor,dropout&batch=4`);
+  const { page, errors, context } = await open(`${session.base}/embed.html?view=editor,dropout&batch=4`);
   const r = await page.evaluate(() => ({ views: globalThis.__tinytorchApps[0].views.length, hosts: [...document.querySelectorAll('main > .tt-view')].map((e) => e.className) }));
   assert.equal(r.views, 2);
   assert.deepEqual(r.hosts, ['tt-view tt-view-editor', 'tt-view tt-view-dropout']);
   assert.deepEqual(errors, []);
   await context.close();
-  await axe(`${base}/embed.html?view=dropuot`);
-  await axe(`${base}/embed.html?view=editor,dropout&batch=4`);
+  await axe(`${session.base}/embed.html?view=dropuot`);
+  await axe(`${session.base}/embed.html?view=editor,dropout&batch=4`);
 });
 
 test('a host CSP without \'wasm-unsafe-eval\': the page says WebAssembly could not start and how the host fixes it', async () => {
   const strict = await serve(site, { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" });
   try {
     for (const path of ['embed.html?view=dropout', 'index.html']) {
-      const context = await browser.newContext();
+      const context = await session.browser.newContext();
       const page = await newPage(context, []);
       await page.goto(`${strict.url}/${path}`);
       const box = page.locator('[data-notices][data-start-failed]');
@@ -139,7 +124,7 @@ test('a host CSP without \'wasm-unsafe-eval\': the page says WebAssembly could n
 
 test('a link over the work budget is refused before anything is built; a state over it keeps the previous network', async () => {
   const huge = `net=${Array(24).fill('L4096-4096').join(',')}&input=random&batch=256`;
-  const { page, errors, context } = await open(`${base}/index.html#${huge}`);
+  const { page, errors, context } = await open(`${session.base}/index.html#${huge}`);
   const r = await page.evaluate(() => {
     const app = globalThis.__tinytorchApps[0];
     return { params: app.model.totals.params, wasm: app.api.memoryInfo().wasmBytes, state: app.state };
@@ -163,11 +148,11 @@ test('a link over the work budget is refused before anything is built; a state o
   assert.match(await notices(page), /previous network is still shown/);
   assert.deepEqual(errors, []);
   await context.close();
-  await axe(`${base}/index.html#${huge}`);
+  await axe(`${session.base}/index.html#${huge}`);
 });
 
 test('build-then-swap: when the core runs out of memory building a new network, the previous one stays intact and a notice says so', async () => {
-  const { page, errors, context } = await open(`${base}/index.html#tt:net=L4096-2048,R,L2048-10&input=random&batch=1`);
+  const { page, errors, context } = await open(`${session.base}/index.html#tt:net=L4096-2048,R,L2048-10&input=random&batch=1`);
   const r = await page.evaluate(async () => {
     const app = globalThis.__tinytorchApps[0];
     const { api } = app;
@@ -203,12 +188,12 @@ test('build-then-swap: when the core runs out of memory building a new network, 
 });
 
 test('the cost view measures only when asked: no timing and no scalar bundle on load', async () => {
-  const context = await browser.newContext();
+  const context = await session.browser.newContext();
   const errors = [];
   const page = await newPage(context, errors);
   const requests = [];
   page.on('request', (req) => requests.push(req.url()));
-  await page.goto(`${base}/embed.html?view=cost&batch=4`);
+  await page.goto(`${session.base}/embed.html?view=cost&batch=4`);
   await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
   await page.waitForTimeout(1500); // well past the old 400 ms auto-start
   assert.equal(requests.some((u) => u.includes('tinytorch-scalar.js')), false, 'the scalar bundle was fetched without a Measure');
@@ -222,7 +207,7 @@ test('the cost view measures only when asked: no timing and no scalar bundle on 
 });
 
 test('small: the survivor count is announced, the long RMS sentence is not, the summary <pre> is a named region', async () => {
-  const { page, errors, context } = await open(`${base}/index.html`);
+  const { page, errors, context } = await open(`${session.base}/index.html`);
   const r = await page.evaluate(() => ({
     survivors: [...document.querySelectorAll('[data-testid="survivors"]')].map((e) => e.getAttribute('aria-live')),
     rms: document.querySelector('.tt-inv-result').closest('[aria-live]'),
@@ -237,7 +222,7 @@ test('small: the survivor count is announced, the long RMS sentence is not, the 
 
 test('small: every Dropout mask is shown at one cell size, never under 3 px; at 360 px a wide mask scrolls and the keyboard reaches it', async () => {
   for (const width of [1280, 360]) {
-    const { page, errors, context } = await open(`${base}/embed.html?view=dropout`, { width });
+    const { page, errors, context } = await open(`${session.base}/embed.html?view=dropout`, { width });
     await settle(page);
     const masks = await page.evaluate(() => [...document.querySelectorAll('[data-testid="mask-canvas"]')].map((c) => {
       const app = globalThis.__tinytorchApps[0];
@@ -262,15 +247,15 @@ test('small: every Dropout mask is shown at one cell size, never under 3 px; at 
     assert.deepEqual(errors, []);
     await context.close();
   }
-  await axe(`${base}/embed.html?view=dropout`);
+  await axe(`${session.base}/embed.html?view=dropout`);
 });
 
 test('an iframe of embed.html takes its content\'s height through the postMessage protocol (wide and narrow)', async () => {
   for (const width of [1280, 360]) {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const context = await session.browser.newContext({ viewport: { width, height: 800 } });
     const errors = [];
     const page = await newPage(context, errors);
-    await page.goto(`${repo.url}/tests/browser/autosize-host.html`);
+    await page.goto(`${session.repo.url}/tests/browser/autosize-host.html`);
     await page.frameLocator('iframe').locator('[data-testid="mask-canvas"]').first().waitFor({ timeout: 20000 });
     const frame = page.frames().find((f) => f.url().includes('embed.html'));
     await page.waitForFunction(() => document.querySelector('iframe').dataset.ttHeight);
@@ -286,7 +271,7 @@ test('an iframe of embed.html takes its content\'s height through the postMessag
 });
 
 test('<tt-view> draws in a shadow root: the host page keeps its own styles; linked views share one network', async () => {
-  const { page, errors, context } = await open(`${repo.url}/tests/browser/ttview-host.html`);
+  const { page, errors, context } = await open(`${session.repo.url}/tests/browser/ttview-host.html`);
   await page.waitForFunction(() => globalThis.__tinytorchApps.length === 2 && globalThis.__tinytorchApps.every((a) => a.model && a.views.length > 0));
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].views.length === 2);
   await settle(page);
@@ -325,18 +310,18 @@ test('<tt-view> draws in a shadow root: the host page keeps its own styles; link
   assert.deepEqual(errors, []);
   await context.close();
   // the host's dark theme (prefers-color-scheme) reaches the views
-  const dark = await open(`${repo.url}/tests/browser/ttview-host.html`, { colorScheme: 'dark' });
+  const dark = await open(`${session.repo.url}/tests/browser/ttview-host.html`, { colorScheme: 'dark' });
   await dark.page.waitForFunction(() => globalThis.__tinytorchApps.length === 2 && globalThis.__tinytorchApps[1].model);
   const fg = await dark.page.evaluate(() => getComputedStyle(document.querySelector('tt-view[view="memory"]')).color);
   assert.equal(fg, 'rgb(230, 230, 234)');
   assert.deepEqual(await axeViolations(dark.page), []);
   await dark.context.close();
-  await axe(`${repo.url}/tests/browser/ttview-host.html`);
+  await axe(`${session.repo.url}/tests/browser/ttview-host.html`);
 });
 
 test('the Jupyter Book 2 (MyST-MD) example, built by mystmd: an iframe and a <tt-view>, both live, under the strict CSP', async () => {
   assert.ok(existsSync(join(site, 'myst-example/index.html')), 'dist/site/myst-example is missing: scripts/build-myst-example.sh builds it');
-  const { page, errors, context } = await open(`${base}/myst-example/index.html`);
+  const { page, errors, context } = await open(`${session.base}/myst-example/index.html`);
   await page.locator('tt-view[view="memory"] .tt-view').waitFor();
   await page.frameLocator('iframe.tt-embed').locator('[data-testid="mask-canvas"]').first().waitFor({ timeout: 20000 });
   const r = await page.evaluate(() => ({
@@ -349,5 +334,5 @@ test('the Jupyter Book 2 (MyST-MD) example, built by mystmd: an iframe and a <tt
   await page.waitForFunction(() => Number(document.querySelector('iframe.tt-embed').dataset.ttHeight) > 600);
   assert.deepEqual(errors, []);
   await context.close();
-  await axe(`${base}/myst-example/index.html`);
+  await axe(`${session.base}/myst-example/index.html`);
 });

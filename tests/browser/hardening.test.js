@@ -2,27 +2,18 @@
 // lesson's strict CSP: a fuzzed URL hash never executes markup, never breaks
 // the page and never makes memory unbounded; 1,000 scripted interactions
 // keep the JS heap and the wasm memory bounded. Both print their figures.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { hostileHashes, launch, newPage, settle, site, startSite } from './harness.js';
+import { chromiumSite, hostileHashes, newPage, settle, site } from './harness.js';
 
-let browser;
-let server; // dist/site with the lesson's CSP
-let base;
-
-before(async () => {
-  server = await startSite();
-  base = server.url;
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await server?.close(); });
+const session = chromiumSite();
 
 test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bounded', async () => {
-  const context = await browser.newContext();
+  const context = await session.browser.newContext();
   const errors = [];
   const page = await newPage(context, errors);
-  await page.goto(`${base}/index.html`);
+  await page.goto(`${session.base}/index.html`);
   await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
   const hashes = hostileHashes(300);
   let noticed = 0;
@@ -68,10 +59,10 @@ test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bou
 });
 
 test('1,000 scripted interactions keep the JS heap and wasm memory bounded', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await session.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const errors = [];
   const page = await newPage(context, errors);
-  await page.goto(`${base}/index.html`);
+  await page.goto(`${session.base}/index.html`);
   await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
   const cdp = await context.newCDPSession(page);
   const measure = async () => {

@@ -3,6 +3,7 @@
 // driven by playwright-core (never a downloaded browser), and the checks
 // more than one test file makes (settle, notices, axe, hostile hashes, the
 // ES-module page's result).
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -112,6 +113,32 @@ export function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * The set-up most test files share, as node:test hooks: before the file's
+ * tests, dist/site served with the lesson's CSP (after checking that the
+ * build made `file`), the repo root too when `repo` (the host pages in
+ * tests/browser), and Chromium; after them, all closed. Returns the
+ * session, whose fields are set once the before hook has run:
+ * { browser, server, base (dist/site's URL), repo ({ url } or null),
+ *   open(url, opts) (openApp with `defaults` under `opts`) }.
+ */
+export function chromiumSite({ file = 'index.html', repo = false, ...defaults } = {}) {
+  const session = { browser: null, server: null, base: '', repo: null };
+  session.open = (url, opts) => openApp(session.browser, url, { ...defaults, ...opts });
+  before(async () => {
+    session.server = await startSite(file);
+    session.base = session.server.url;
+    if (repo) session.repo = await serve(repoRoot);
+    session.browser = await launch();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+    await session.repo?.close();
+  });
+  return session;
 }
 
 /**

@@ -4,23 +4,11 @@
 // once the page has been quiet for a moment; app.settled() brings every
 // view up to date at once. Each of these is checked on the Dropout view's
 // own p slider, which its update sets from the state.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, settle, startSite } from './harness.js';
+import { chromiumSite, settle } from './harness.js';
 
-let browser;
-let server; // dist/site with the lesson's CSP
-let base;
-
-before(async () => {
-  server = await startSite();
-  base = server.url;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = chromiumSite();
 
 const frames = (page, n = 2) => page.evaluate((count) => new Promise((ok) => {
   const step = (left) => (left === 0 ? ok() : requestAnimationFrame(() => step(left - 1)));
@@ -52,7 +40,7 @@ async function dragInEditor(page, presses) {
 }
 
 test('a drag renders the views on screen only; an off-screen view catches up when it scrolls into view', async () => {
-  const { page, errors, context } = await openApp(browser, `${base}/index.html`, { width: 1280, height: 800 });
+  const { page, errors, context } = await session.open(`${session.base}/index.html`, { width: 1280, height: 800 });
   const start = await shown(page);
   assert.equal(start.view, start.state);
   await dragInEditor(page, 3);
@@ -76,7 +64,7 @@ test('a drag renders the views on screen only; an off-screen view catches up whe
 });
 
 test('once the page is quiet, the off-screen views catch up without scrolling; settled() catches up at once', async () => {
-  const { page, errors, context } = await openApp(browser, `${base}/index.html`, { width: 1280, height: 800 });
+  const { page, errors, context } = await session.open(`${session.base}/index.html`, { width: 1280, height: 800 });
   await dragInEditor(page, 2);
   assert.ok((await page.evaluate(() => globalThis.__tinytorchApps[0].staleViews)) > 0, 'some views wait');
   // no scroll, no input: idle time brings every view up to date

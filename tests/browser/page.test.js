@@ -4,38 +4,23 @@
 // the core computes, keeps its state in the URL, treats the hash as
 // untrusted, passes axe-core, and the Sphinx example embeds working views.
 // Screenshots for people to look at go to tests/browser/screenshots/.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, launch, newPage, openApp, repoRoot, serve, settle, site, startSite } from './harness.js';
+import { axeViolations, chromiumSite, newPage, repoRoot, serve, settle, site } from './harness.js';
 import { CSP } from '../../scripts/serve.mjs';
 
 const shots = join(repoRoot, 'tests/browser/screenshots');
 
-let browser;
-let server; // dist/site with the lesson's CSP
-let repo; // the repo root, for the sandboxed-iframe host page
-let base;
+const session = chromiumSite({ repo: true }); // repo: the sandboxed-iframe host page
+before(() => mkdirSync(shots, { recursive: true }));
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startSite();
-  base = server.url;
-  repo = await serve(repoRoot);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await repo?.close();
-});
-
-const open = (url, opts) => openApp(browser, url, opts);
+const { open } = session;
 const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
 
 test('served with the strict CSP: loads, renders every view, no console errors', async () => {
-  const { page, errors, context } = await open(`${base}/index.html`);
+  const { page, errors, context } = await open(`${session.base}/index.html`);
   // one mounted view per data-view placeholder of the page (views are added over time)
   const views = await page.evaluate(() => ({ mounted: globalThis.__tinytorchApps[0].views.length, slots: document.querySelectorAll('[data-view]').length }));
   assert.ok(views.slots >= 9, `${views.slots} views on the page`);
@@ -62,10 +47,10 @@ test('opened straight from disk (file://): works, no console errors', async () =
 });
 
 test('inside a sandboxed iframe (embed.html?view=dropout): works', async () => {
-  const context = await browser.newContext();
+  const context = await session.browser.newContext();
   const errors = [];
   const page = await newPage(context, errors);
-  await page.goto(`${repo.url}/tests/browser/sandbox-host.html`);
+  await page.goto(`${session.repo.url}/tests/browser/sandbox-host.html`);
   const frame = page.frameLocator('iframe');
   await frame.locator('[data-testid="mask-canvas"]').first().waitFor({ timeout: 20000 });
   const inFrame = page.frames().find((f) => f.url().includes('embed.html'));
@@ -77,7 +62,7 @@ test('inside a sandboxed iframe (embed.html?view=dropout): works', async () => {
 });
 
 test('the drawn dropout mask is the core\'s Dropout.mask, cell for cell', async () => {
-  const { page, errors, context } = await open(`${base}/embed.html?view=dropout&batch=8`);
+  const { page, errors, context } = await open(`${session.base}/embed.html?view=dropout&batch=8`);
   const result = await page.evaluate(() => {
     const app = globalThis.__tinytorchApps[0];
     const canvases = [...document.querySelectorAll('[data-testid="mask-canvas"]')];
@@ -109,7 +94,7 @@ test('the drawn dropout mask is the core\'s Dropout.mask, cell for cell', async 
 });
 
 test('editing the network: shapes, parameters and summary are the core\'s', async () => {
-  const { page, errors, context } = await open(`${base}/index.html`);
+  const { page, errors, context } = await open(`${session.base}/index.html`);
   // widen the first hidden layer to 512 through the editor
   const out0 = page.locator('[data-testid="layer-row"][data-index="0"] [data-testid="linear-out"]');
   await out0.fill('512');
@@ -164,7 +149,7 @@ test('editing the network: shapes, parameters and summary are the core\'s', asyn
 });
 
 test('the URL round-trips: a link reopens the same state', async () => {
-  const { page, context } = await open(`${base}/index.html`);
+  const { page, context } = await open(`${session.base}/index.html`);
   await page.evaluate(() => globalThis.__tinytorchApps[0].setState({
     batch: 8, mode: 'eval', input: 'random', seed: 9, draw: 2, depth: 16, act: 'tanh', init: 'he_normal',
     net: [{ kind: 'linear', in: 784, out: 64, bias: false }, { kind: 'gelu' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 64, out: 10, bias: true }],
@@ -173,7 +158,7 @@ test('the URL round-trips: a link reopens the same state', async () => {
   const hash = await page.evaluate(() => location.hash);
   const state = await appState(page);
   await context.close();
-  const again = await open(`${base}/index.html${hash}`);
+  const again = await open(`${session.base}/index.html${hash}`);
   assert.deepEqual(await appState(again.page), state);
   assert.equal(await again.page.locator('[data-notices]').isHidden(), true);
   assert.deepEqual(again.errors, []);
@@ -182,7 +167,7 @@ test('the URL round-trips: a link reopens the same state', async () => {
 
 test('a hostile hash: defaults, a visible notice, nothing injected', async () => {
   const evil = encodeURIComponent('<img src=x onerror="window.__pwned=1">');
-  const { page, errors, context } = await open(`${base}/index.html#mode=${evil}&net=${evil}&batch=99999999&zzz=${evil}`);
+  const { page, errors, context } = await open(`${session.base}/index.html#mode=${evil}&net=${evil}&batch=99999999&zzz=${evil}`);
   const r = await page.evaluate(() => ({
     state: globalThis.__tinytorchApps[0].state,
     notices: document.querySelector('[data-notices]').textContent,
@@ -204,7 +189,7 @@ test('axe-core finds no accessibility violations (lesson and embeds)', async () 
   const views = ['editor', 'inputs', 'shapes', 'activations', 'dropout', 'inverted', 'init', 'memory', 'cost'];
   for (const path of ['index.html', ...views.map((v) => `embed.html?view=${v}`), 'sphinx-example/index.html']) {
     for (const width of [1200, 360]) {
-      const { page, context } = await open(`${base}/${path}`, { bypassCSP: true, width });
+      const { page, context } = await open(`${session.base}/${path}`, { bypassCSP: true, width });
       const violations = await axeViolations(page);
       assert.deepEqual(violations, [], `${path} at ${width}px`);
       await context.close();
@@ -215,10 +200,10 @@ test('axe-core finds no accessibility violations (lesson and embeds)', async () 
 test('the Sphinx (MyST) example page embeds two working views', async () => {
   const path = join(site, 'sphinx-example/index.html');
   assert.ok(existsSync(path), 'dist/site/sphinx-example is missing: scripts/build-sphinx-example.sh builds it');
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await session.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const errors = [];
   const page = await newPage(context, errors);
-  await page.goto(`${base}/sphinx-example/index.html`);
+  await page.goto(`${session.base}/sphinx-example/index.html`);
   await page.waitForFunction(() => (globalThis.__tinytorchApps ?? []).length >= 1, null, { timeout: 20000 });
   await page.locator('tt-view .tt-view').first().waitFor();
   await page.frameLocator('iframe').locator('.tt-view').first().waitFor({ timeout: 20000 });
@@ -246,7 +231,7 @@ test('the Sphinx (MyST) example page embeds two working views', async () => {
 });
 
 test('the same seed gives the same page; a resample draws new masks and keeps the weights; no summary per render', async () => {
-  const url = `${base}/index.html#seed=7&draw=3&input=random&batch=8`;
+  const url = `${session.base}/index.html#seed=7&draw=3&input=random&batch=8`;
   const snapshot = (page) => page.evaluate(() => {
     const m = globalThis.__tinytorchApps[0].model;
     return {

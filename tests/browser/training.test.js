@@ -9,29 +9,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { axeViolations, launch, openApp, site, startSite } from './harness.js';
+import { axeViolations, chromiumSite, site, startSite } from './harness.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
 import { trainSettings } from '../../web/train/controller.js';
 import { readHash } from '../../web/state.js';
 
-let browser;
-let server; // dist/site with the lesson's CSP
+const session = chromiumSite({ file: 'assets/fashion-train.js' });
 let jupyter; // dist/site as Jupyter Server's /files/ serves it: sandboxed, opaque origin
-let base;
-
-before(async () => {
-  server = await startSite('assets/fashion-train.js');
-  base = server.url;
-  jupyter = await startSite('assets/fashion-train.js', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await jupyter?.close();
-});
+before(async () => { jupyter = await startSite('assets/fashion-train.js', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" }); });
+after(async () => { await jupyter?.close(); });
 
 /** The data the page loads, decoded as the page decodes it. */
 function siteData() {
@@ -40,7 +28,7 @@ function siteData() {
   return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
 }
 
-const open = (url, opts) => openApp(browser, url, opts);
+const { open } = session;
 
 /** Click Play in the training view and wait until the run is done; returns its history and settings. */
 async function playToEnd(page, timeout = 60000) {
@@ -96,7 +84,7 @@ test('from file://: the training view runs the link\'s settings and draws the cu
 });
 
 test('served with the strict CSP: Step and Play in the lesson fill the params and ledger views; settings go into the URL', async () => {
-  const { page, errors, context } = await open(`${base}/index.html#tsize=100&epochs=2`);
+  const { page, errors, context } = await open(`${session.base}/index.html#tsize=100&epochs=2`);
   const view = page.locator('.tt-view-training');
   await view.scrollIntoViewIfNeeded();
   // one epoch, then a pause
@@ -141,7 +129,7 @@ test('inside Jupyter\'s sandbox (opaque origin): the data script loads and train
 test('axe-core finds no accessibility violations in the training, params and ledger views, before and after training', async () => {
   for (const view of ['training', 'params', 'ledger']) {
     for (const width of [1200, 360]) {
-      const { page, context } = await open(`${base}/embed.html?view=${view}&tsize=100&epochs=1`, { bypassCSP: true, width });
+      const { page, context } = await open(`${session.base}/embed.html?view=${view}&tsize=100&epochs=1`, { bypassCSP: true, width });
       const check = async (when) => {
         const violations = await axeViolations(page);
         assert.deepEqual(violations, [], `${view} at ${width}px, ${when}`);
@@ -161,12 +149,12 @@ test('axe-core finds no accessibility violations in the training, params and led
 });
 
 test('a network too big to train: the training view says why, the ledger falls back to the rule', async () => {
-  const { page, errors, context } = await open(`${base}/embed.html?view=ledger&net=L4096-4096&input=random&batch=1`);
+  const { page, errors, context } = await open(`${session.base}/embed.html?view=ledger&net=L4096-4096&input=random&batch=1`);
   assert.match(await page.textContent('[data-testid="ledger-params"]'), /67,125,248 B/);
   assert.match(await page.textContent('[data-testid="ledger-adam"]'), /by the rule.*134,250,496 B/);
   assert.match(await page.textContent('[data-testid="ledger-measured"]'), /^Not measured: this network has more than 2,000,000 parameters/);
   await context.close();
-  const t = await open(`${base}/embed.html?view=training&net=L4096-4096&input=random&batch=1`);
+  const t = await open(`${session.base}/embed.html?view=training&net=L4096-4096&input=random&batch=1`);
   assert.match(await t.page.textContent('[data-testid="train-status"]'), /^Cannot train this network here: the network has 16,781,312 parameters; the page trains networks of at most 2,000,000/);
   assert.equal(await t.page.isDisabled('[data-testid="train-play"]'), true);
   assert.deepEqual([...errors, ...t.errors], []);

@@ -6,27 +6,15 @@
 // web/export.js's text for the editor's network; undo/redo (buttons and
 // keys, a slider drag is one entry, an insert at a position); predict-then-
 // check with a teacher's ask= link; axe-core on the new states.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, launch, newPage, openApp, settle, startSite } from './harness.js';
+import { axeViolations, chromiumSite, newPage, settle } from './harness.js';
 import { toPyTorch, toKeras } from '../../web/export.js';
 import { DEFAULT_NET } from '../../web/state.js';
 
-let browser;
-let server; // dist/site with the lesson's CSP
-let base;
+const session = chromiumSite();
 
-before(async () => {
-  server = await startSite();
-  base = server.url;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (hash = '', { width = 1280, height = 800 } = {}) => openApp(browser, `${base}/index.html${hash}`, { width, height, bypassCSP: true });
+const open = (hash = '', { width = 1280, height = 800 } = {}) => session.open(`${session.base}/index.html${hash}`, { width, height, bypassCSP: true });
 const appState = (page) => page.evaluate(() => globalThis.__tinytorchApps[0].state);
 
 async function axe(page, what) {
@@ -352,7 +340,7 @@ test('a bad ask= is a notice, and the default questions are asked with nothing h
 test('the new views embedded one at a time: they render, no errors, no axe violations, no sideways scroll', async () => {
   for (const view of ['workspace', 'arithmetic', 'weights', 'probs', 'code', 'quiz']) {
     for (const width of [1280, 360]) {
-      const { page, errors, context } = await openApp(browser, `${base}/embed.html?view=${view}`, { width, height: 800, bypassCSP: true });
+      const { page, errors, context } = await session.open(`${session.base}/embed.html?view=${view}`, { width, height: 800, bypassCSP: true });
       assert.equal(await page.locator(`.tt-view-${view}`).count(), 1);
       await axe(page, `embed.html?view=${view} at ${width}px`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -570,7 +558,7 @@ test('answers hidden in embed.html and in linked <tt-view> shadow roots; no axe 
     await a.context.close();
 
     // one embed with the quiz and three views: the classes go on its root (main)
-    const { page, errors, context } = await openApp(browser, `${base}/embed.html?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h`, { width, height: 800, bypassCSP: true });
+    const { page, errors, context } = await session.open(`${session.base}/embed.html?view=quiz,memory,dropout,shapes&ask=p0,s6,k2,h`, { width, height: 800, bypassCSP: true });
     await settle(page);
     assert.deepEqual(await page.evaluate(() => [...document.querySelector('main').classList].filter((c) => c.startsWith('tt-hide-')).sort()),
       ['tt-hide-bytes', 'tt-hide-params', 'tt-hide-shapes', 'tt-hide-survivors']);
@@ -588,7 +576,7 @@ test('answers hidden in embed.html and in linked <tt-view> shadow roots; no axe 
   }
 
   // <tt-view group="g">: the quiz in one shadow root hides the memory view's answers in another
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const errors = [];
   const page = await newPage(context, errors);
   await context.route('**/tt-ask-host.html', (route) => route.fulfill({
@@ -598,7 +586,7 @@ test('answers hidden in embed.html and in linked <tt-view> shadow roots; no axe 
       + '<body><main><h1>Host</h1><tt-view view="quiz" group="g" state="ask=p0,s6"></tt-view><tt-view view="memory" group="g"></tt-view>'
       + '<tt-view view="memory"></tt-view></main></body></html>',
   }));
-  await page.goto(`${base}/tt-ask-host.html`);
+  await page.goto(`${session.base}/tt-ask-host.html`);
   await page.waitForFunction(() => globalThis.__tinytorchApps?.length === 2 && globalThis.__tinytorchApps.every((a) => a.model && a.views.length > 0));
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].views.length === 2);
   await settle(page);
