@@ -33,7 +33,7 @@ test('labels are true values: decimals from 0.01 to 100, exponents beyond, exact
   assert.equal(r.ticks.at(-1).value, 1e5);
 });
 
-test('under one decade: 2x and 5x ticks join; a very short range widens to the next 1-2-5 values', () => {
+test('under two decades (so under one): 2x and 5x ticks join; a very short range widens to the next 1-2-5 values', () => {
   assert.deepEqual(labels(logTicks(0.15, 0.9)), ['0.2', '0.5']);
   assert.deepEqual(labels(logTicks(0.3, 4)), ['0.5', '1', '2']);
   // one power of ten inside a range of 1.5 decades: still 2x and 5x
@@ -45,8 +45,12 @@ test('under one decade: 2x and 5x ticks join; a very short range widens to the n
   // one value (a flat line at 1): half a decade either side, ticks 0.5, 1, 2
   assert.deepEqual(labels(logTicks(1, 1)), ['0.5', '1', '2']);
   assert.deepEqual(labels(logTicks(0.95, 1.05)), ['0.5', '1', '2']);
-  // too many 1-2-5 ticks for the room: the 2x ones go first
+  // too many 1-2-5 ticks for the room: the 2x ones go first, then the 5x
   assert.deepEqual(labels(logTicks(0.15, 9, 4)), ['0.5', '1', '5']);
+  assert.deepEqual(labels(logTicks(0.15, 90, 3)), ['1', '10']);
+  // two decades inside (the init chart with a shrinking line): 2x and 5x between them
+  assert.deepEqual(labels(logTicks(0.026, 1)), ['0.05', '0.1', '0.2', '0.5', '1']);
+  assert.deepEqual(labels(logTicks(10, 1000)), ['10', '100', '1e3'], 'three decades: decades only');
 });
 
 test('a range that is no positive range is a RangeError naming the values', () => {

@@ -50,10 +50,12 @@ function logTickLabel(m, k) {
  * The ticks of a log axis over the positive data range [min, max]: every
  * power of ten inside it, thinned to every 2nd, 3rd, 5th, 10th... decade
  * (multiples of the step, so 1 stays a tick) when there would be more than
- * maxTicks. With fewer than two powers of ten inside (a range under about
- * one decade) the 2× and 5× values join them, and if still fewer than two
- * fall inside, the range is widened to the nearest 1-2-5 value on each
- * side, so an axis always has two labelled ticks. Labels are the true
+ * maxTicks. With fewer than three powers of ten inside (a range under
+ * about two decades, so every range under one) the 2× and 5× values join
+ * them (the 2× ones left out first, then the 5×, if they are more than
+ * maxTicks), and if still fewer than two fall inside, the range is widened
+ * to the nearest 1-2-5 value on each side, so an axis always has two
+ * labelled ticks. Labels are the true
  * values, never an exponent rounded from the data's extreme.
  * Returns { lo, hi, ticks: [{ value, label }] }: lo and hi are the
  * range's log10 ends (the axis spans them), ticks from small to large.
@@ -70,7 +72,7 @@ export function logTicks(min, max, maxTicks = 6) {
   const first = Math.ceil(lo - eps);
   const last = Math.floor(hi + eps);
   const decade = (k) => ({ value: Number(`1e${k}`), label: logTickLabel(1, k) });
-  if (last - first >= 1) {
+  if (last - first >= 2) {
     // thin by a step of decades, at multiples of the step (so 1 = 10^0 stays a tick)
     const fits = (step) => Math.floor(last / step) - Math.ceil(first / step) + 1 <= maxTicks;
     let step = [1, 2, 3, 5].find(fits);
@@ -95,6 +97,7 @@ export function logTicks(min, max, maxTicks = 6) {
     hi = Math.log10(above.value);
   }
   if (ticks.length > maxTicks) ticks = ticks.filter((t) => t.m !== 2);
+  if (ticks.length > maxTicks) ticks = ticks.filter((t) => t.m !== 5);
   return { lo, hi, ticks: ticks.map(({ value, label }) => ({ value, label })) };
 }
 
