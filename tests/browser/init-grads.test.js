@@ -65,7 +65,7 @@ test('the Widths select rebuilds the stacks with 256 and 1024 in turn: the table
   assert.equal(after.length, 6);
   assert.ok(after.some((row, i) => row.some((v, c) => !near(v, before[i][c], 1e-3))), 'the numbers changed');
   // the wide layers get a quarter of the rows (the page says so)
-  assert.match(await page.textContent('[data-testid=init-intro]'), /fed the same 16 random inputs of 256 features \(16, not 64/);
+  assert.match(await page.textContent('[data-testid=init-intro]'), /fed the same 16 random inputs of 256 features \(16, not 64: a Linear\(256, 1024\) has 4 times the weights of a Linear\(256, 256\)/);
   assert.match(await page.textContent('[data-testid=init-table] thead'), /256→1024: std 0\.06250, 1024→256: std 0\.03125/);
   // the same stacks, rebuilt here from the page's streams (web/seeds.js) through its API
   const seeds = {

@@ -147,7 +147,7 @@ export function drawLines(canvas, series, opts = {}) {
   const y = (v) => top + plotHeight * (1 - (f(v) - lo) / (hi - lo));
   canvas.dataset.ticks = ticks.map((t) => t.label).join(',');
   if (opts.logY) {
-    ctx.strokeStyle = '#e3e3e3';
+    ctx.strokeStyle = 'rgba(128, 128, 128, 0.25)'; // light on a light or a dark page
     ctx.lineWidth = 1;
     ctx.beginPath();
     for (const t of ticks) {

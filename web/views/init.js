@@ -33,16 +33,19 @@ const BASE_WEIGHTS = 256 * 256; // the layer size BATCH and GRAD_BATCH are set f
  * Rows of the forward batch and of the gradient pass for a pattern: BATCH
  * and GRAD_BATCH shrunk by its largest layer's size over 256 x 256, so a
  * layer costs the same multiply-adds per pass whatever the widths (a
- * Linear(256, 1024) gets a quarter of the rows: 16 and 4). Measured in
- * Chromium, 24 layers of 256 and 1024 in turn at 64 rows took about 1.6 s
- * for the 4 stacks and their backward passes; at 16 rows, see the brief's
- * report. The std of a layer's output is then over 16 x 1024 or 16 x 256
- * numbers, still a tight estimate.
+ * Linear(256, 1024) gets a quarter of the rows: 16 and 4). The std of a
+ * layer's output is then over 16 x 1024 or 16 x 256 numbers, still a tight
+ * estimate. Measured as CPU time of measure() in Node (the same V8 and
+ * wasm as Chromium) on a busy 2-core machine, depth 24, 4 initialisers:
+ * all 256, 0.29 s for both passes and 0.19 s for a depth step (the
+ * gradient pass alone); 256 and 1024 in turn, 0.9 s at 64 rows and 0.72 s
+ * at 16, a depth step 0.62 s. What the rows cannot shrink is per weight:
+ * drawing 4 x 24 x 262,144 weights and the stats of as many gradients.
  */
 function rowsFor(pattern) {
   const largest = Math.max(...shapesOf(pattern).map(([k, n]) => k * n));
   const shrink = Math.max(1, Math.round(largest / BASE_WEIGHTS));
-  return { batch: Math.max(1, Math.floor(BATCH / shrink)), gradBatch: Math.max(1, Math.floor(GRAD_BATCH / shrink)) };
+  return { batch: Math.max(1, Math.floor(BATCH / shrink)), gradBatch: Math.max(1, Math.floor(GRAD_BATCH / shrink)), shrink };
 }
 
 /** How each initialiser's line looks (colour position on viridis, dash), by its place in INITIALIZERS. */
@@ -400,8 +403,9 @@ export function mountInit(host, app) {
     const actLabel = ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className;
     const stack = stackText(pattern);
     const w0 = pattern.width(0);
-    const { batch, gradBatch } = rowsFor(pattern);
-    const fewer = batch < BATCH ? ` (${batch}, not ${BATCH}: a layer with 1024 features costs four times the work per row, so the wider widths get a quarter of the rows and the same work per layer)` : '';
+    const { batch, gradBatch, shrink } = rowsFor(pattern);
+    const [k, m] = shapesOf(pattern).reduce((a, b) => (b[0] * b[1] > a[0] * a[1] ? b : a));
+    const fewer = batch < BATCH ? ` (${batch}, not ${BATCH}: a Linear(${k}, ${m}) has ${shrink} times the weights of a Linear(256, 256), so these widths get 1/${shrink} of the rows, and a layer the same work)` : '';
     intro.textContent = `${stack} + activation, stacked (widths ${pattern.label}), built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
     gradIntro.textContent = `The same stacks (on ${gradBatch} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.`;
     axisNote.textContent = `Std of each layer's output, log scale, for ${result.depth} layers of ${stack} + ${actLabel}; the dashed line is std 1; x: layer 1 to depth.`;
