@@ -406,7 +406,7 @@ export function mountInit(host, app) {
     const { batch, gradBatch, shrink } = rowsFor(pattern);
     const [k, m] = shapesOf(pattern).reduce((a, b) => (b[0] * b[1] > a[0] * a[1] ? b : a));
     const fewer = batch < BATCH ? ` (${batch}, not ${BATCH}: a Linear(${k}, ${m}) has ${shrink} times the weights of a Linear(256, 256), so these widths get 1/${shrink} of the rows, and a layer the same work)` : '';
-    intro.textContent = `${stack} + activation, stacked (widths ${pattern.label}), built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
+    intro.textContent = `${stack} + activation, stacked, built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
     gradIntro.textContent = `The same stacks (on ${gradBatch} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.`;
     axisNote.textContent = `Std of each layer's output, log scale, for ${result.depth} layers of ${stack} + ${actLabel}; the dashed line is std 1; x: layer 1 to depth.`;
     INITS.forEach((m, i) => { scaleCells[i].textContent = `${m.formula}, weight ${scaleText(m.rec, pattern)}`; });
