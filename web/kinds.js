@@ -61,3 +61,17 @@ export const INIT_NAMES = Object.freeze(Object.fromEntries(
 
 /** The record of an accepted initialiser name (a key or an alias), or undefined. */
 export const initializerFor = (name) => (Object.hasOwn(INIT_NAMES, name) ? INIT_NAMES[name] : undefined);
+
+/**
+ * Layer widths of the init comparison's deep stack: layer i (0-based) is
+ * Linear(width(i), width(i + 1)), and width(0) is the input batch's. A width
+ * depends on i alone, never on the depth, so a shallower stack is still the
+ * first layers of a deeper one (web/views/init.js caches on that). The key
+ * is the URL's `widths` value (web/state.js); '256' is the lab as it was
+ * before the key existed, so old links keep their meaning.
+ */
+export const INIT_WIDTHS = Object.freeze([
+  Object.freeze({ key: '256', label: 'all 256 (256→256→…)', width: () => 256 }),
+  Object.freeze({ key: '256-1024', label: '256→1024→256→…', width: (i) => (i % 2 ? 1024 : 256) }),
+  Object.freeze({ key: '1024-256', label: '1024→256→1024→… (starts wide)', width: (i) => (i % 2 ? 256 : 1024) }),
+]);

@@ -5,7 +5,7 @@
 // The lists a key accepts (layer kinds, initialisers, activations) come
 // from the API's metadata through web/kinds.js, never from a copy here.
 
-import { KINDS, ELEMENTWISE_ACTIVATIONS, INITIALIZERS, initializerFor } from './kinds.js';
+import { KINDS, ELEMENTWISE_ACTIVATIONS, INITIALIZERS, INIT_WIDTHS, initializerFor } from './kinds.js';
 import { fmtP } from './format.js';
 import { TRAIN_STATE } from './train/settings.js';
 
@@ -129,6 +129,7 @@ export const STATE = [
   { key: 'depth', default: 12, parse: intIn(...LIMITS.depth), format: same, help: 'layers of the init comparison' },
   { key: 'ask', default: [], parse: parseAsk, format: formatAsk, help: 'questions asked before their answers show (views/quiz.js)' },
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
+  { key: 'widths', default: INIT_WIDTHS[0].key, parse: oneOf(INIT_WIDTHS.map((w) => w.key)), format: same, help: 'layer widths of the init comparison (web/kinds.js INIT_WIDTHS)' },
   ...TRAIN_STATE, // the Dropout experiment: tsize, epochs, optim, lr, cmp (web/train/settings.js)
 ];
 

@@ -216,3 +216,28 @@ test('the page model: trace rows as Sequential.summary counts them; masks and we
   const end = api.memoryInfo();
   assert.equal(end.tensors, start.tensors, 'every tensor of the runs was freed');
 });
+
+test('widths: the init stack\'s width pattern round-trips, defaults to all 256, and a bad value is a notice', async () => {
+  const { INIT_WIDTHS } = await import('../../web/kinds.js');
+  assert.equal(defaults().widths, '256');
+  assert.equal(INIT_WIDTHS[0].key, '256');
+  // the default pattern is the lab as it was: every layer 256 -> 256
+  for (let i = 0; i <= LIMITS.depth[1]; i++) assert.equal(INIT_WIDTHS[0].width(i), 256);
+  assert.deepEqual([0, 1, 2, 3].map(INIT_WIDTHS.find((w) => w.key === '256-1024').width), [256, 1024, 256, 1024]);
+  for (const w of INIT_WIDTHS) {
+    const s = { ...defaults(), widths: w.key, depth: 7 };
+    const hash = writeHash(s);
+    if (w.key === '256') assert.doesNotMatch(hash, /widths=/);
+    else assert.match(hash, new RegExp(`widths=${w.key}(&|$)`));
+    const back = readHash(hash);
+    assert.deepEqual(back.notices, []);
+    assert.equal(back.state.widths, w.key);
+  }
+  for (const bad of ['512', '256-512', '', 'x'.repeat(50), '256,1024']) {
+    const { state, notices } = readHash(`#tt:widths=${encodeURIComponent(bad)}&depth=5`);
+    assert.equal(notices.length, 1, bad);
+    assert.match(notices[0], /"widths" was not used/);
+    assert.equal(state.widths, '256');
+    assert.equal(state.depth, 5, 'the other keys still apply');
+  }
+});

@@ -1,27 +1,52 @@
-// Initialisation on a deep stack: depth x (Linear(256, 256) + activation),
-// built once per initialiser of the API (js/enums.js INITIALIZERS: names,
-// formulas and weight scales come from there) and run on the same input
-// batch. The core measures the std of every layer's output
-// (Tensor.stats()); this view only draws the curves (log scale), lists the
-// numbers in a table and puts the trend into words.
+// Initialisation on a deep stack: depth x (Linear + activation), with the
+// layer widths of a pattern (web/kinds.js INIT_WIDTHS: all 256, or 256 and
+// 1024 in turn, so fan-in and fan-out differ), built once per initialiser
+// of the API (js/enums.js INITIALIZERS: names, formulas and weight scales
+// come from there) and run on the same input batch. The core measures the
+// std of every layer's output (Tensor.stats()); this view only draws the
+// curves (log scale), lists the numbers in a table and puts the trend into
+// words.
 //
-// The work (initialisers x depth Linear(256, 256) inits and forwards) runs
-// only when depth, activation or seed change. Layer i's weights come from
-// the stream (page seed, i) (web/seeds.js `initWeights`), the same for every
-// initialiser and independent of depth, so a shallower stack is exactly the
-// first layers of a deeper one: results for depth d are served from a
-// deeper run.
+// The forward work (initialisers x depth Linear inits and forwards) runs
+// only when depth, activation, widths or seed change. Layer i's weights
+// come from the stream (page seed, i) (web/seeds.js `initWeights`), the
+// same for every initialiser, and its shape from the pattern's width(i)
+// and width(i + 1), which do not depend on the depth either; so a shallower
+// stack is exactly the first layers of a deeper one: forward results for
+// depth d are served from a deeper run. The gradient pass depends on the
+// depth and runs on every depth change; when the forward pass runs too, it
+// uses the same Linear layers, so each layer's weights are drawn once.
 
 import { drawLines } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
 import { LIMITS } from '../state.js';
-import { ELEMENTWISE_ACTIVATIONS, INITIALIZERS } from '../kinds.js';
+import { ELEMENTWISE_ACTIVATIONS, INITIALIZERS, INIT_WIDTHS } from '../kinds.js';
 import { generatorFor, reseed, withGenerator } from '../seeds.js';
 import { fmtFactor, fmtInt, fmtNum, fmtScale } from '../format.js';
 import { el, isEmbed } from '../dom.js';
 
-const WIDTH = 256;
-const BATCH = 64;
+const BATCH = 64; // rows of the input batch the forward stds are measured on (256-wide layers)
+const GRAD_BATCH = 16; // its first rows, which the gradient pass uses (it runs on every depth change)
+const BASE_WEIGHTS = 256 * 256; // the layer size BATCH and GRAD_BATCH are set for
+
+/**
+ * Rows of the forward batch and of the gradient pass for a pattern: BATCH
+ * and GRAD_BATCH shrunk by its largest layer's size over 256 x 256, so a
+ * layer costs the same multiply-adds per pass whatever the widths (a
+ * Linear(256, 1024) gets a quarter of the rows: 16 and 4). The std of a
+ * layer's output is then over 16 x 1024 or 16 x 256 numbers, still a tight
+ * estimate. Measured as CPU time of measure() in Node (the same V8 and
+ * wasm as Chromium) on a busy 2-core machine, depth 24, 4 initialisers:
+ * all 256, 0.29 s for both passes and 0.19 s for a depth step (the
+ * gradient pass alone); 256 and 1024 in turn, 0.9 s at 64 rows and 0.72 s
+ * at 16, a depth step 0.62 s. What the rows cannot shrink is per weight:
+ * drawing 4 x 24 x 262,144 weights and the stats of as many gradients.
+ */
+function rowsFor(pattern) {
+  const largest = Math.max(...shapesOf(pattern).map(([k, n]) => k * n));
+  const shrink = Math.max(1, Math.round(largest / BASE_WEIGHTS));
+  return { batch: Math.max(1, Math.floor(BATCH / shrink)), gradBatch: Math.max(1, Math.floor(GRAD_BATCH / shrink)), shrink };
+}
 
 /** How each initialiser's line looks (colour position on viridis, dash), by its place in INITIALIZERS. */
 const LINE_STYLES = [
@@ -35,105 +60,128 @@ const LINE_STYLES = [
 
 /** The initialisers, as this view names and draws them. */
 const INITS = INITIALIZERS.map((rec, i) => ({
+  rec,
   init: rec.key,
   label: rec.label,
   name: `init '${rec.key}'`, // how the sentences below name it
   formula: rec.formula,
-  scale: fmtScale(rec.scale(WIDTH, WIDTH)),
   ...LINE_STYLES[i % LINE_STYLES.length],
 }));
 
-/**
- * Run one stack per initialiser in the core (no autograd: nothing here
- * trains); returns plain numbers only:
- * { depth, inputStd, series: [{ init, stds: number[], nonFinite: number[] }] }.
- */
-function measure(api, depth, act, seed) {
-  const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
-  return api.noGrad(() => api.tidy(() => {
-    const x = withGenerator(api, 'initInput', [seed], (generator) => api.Tensor.randn([BATCH, WIDTH], { generator }));
-    const inputStd = x.stats().std;
-    const activation = new Act();
-    const generator = generatorFor(api, 'initWeights', seed, 0);
-    try {
-      const series = INITS.map(({ init }) => {
-        const stds = [];
-        const nonFinite = [];
-        let h = x;
-        for (let i = 0; i < depth; i++) {
-          reseed(generator, 'initWeights', seed, i);
-          const linear = new api.Linear(WIDTH, WIDTH, { init, generator });
-          try {
-            const z = linear.forward(h);
-            const a = activation.forward(z);
-            z.dispose();
-            if (h !== x) h.dispose();
-            h = a;
-          } finally {
-            linear.dispose();
-          }
-          const s = h.stats();
-          stds.push(s.std);
-          nonFinite.push(s.nonFinite);
-        }
-        if (h !== x) h.dispose();
-        return { init, stds, nonFinite };
-      });
-      return { depth, inputStd, series };
-    } finally {
-      activation.dispose();
-      generator.dispose();
-    }
-  }));
+/** The width pattern of a `widths` key (web/kinds.js INIT_WIDTHS). */
+const patternFor = (key) => INIT_WIDTHS.find((w) => w.key === key) ?? INIT_WIDTHS[0];
+
+/** The distinct layer shapes [in, out] of a pattern over the deepest stack, in the order they first come. */
+function shapesOf(pattern) {
+  const seen = new Map();
+  for (let i = 0; i < LIMITS.depth[1]; i++) {
+    const k = pattern.width(i);
+    const n = pattern.width(i + 1);
+    if (!seen.has(`${k}-${n}`)) seen.set(`${k}-${n}`, [k, n]);
+  }
+  return [...seen.values()];
 }
 
-const GRAD_BATCH = 16; // rows of the input the gradient pass uses (it runs on every depth change)
+/** "Linear(256, 256)" or "Linear(256, 1024) and Linear(1024, 256) in turn". */
+function stackText(pattern) {
+  const shapes = shapesOf(pattern).map(([k, n]) => `Linear(${k}, ${n})`);
+  return shapes.length === 1 ? shapes[0] : `${shapes.join(' and ')} in turn`;
+}
+
+/** An initialiser's weight scale for each layer shape of a pattern: "std 0.0625" or "256→1024: std 0.0625, 1024→256: std 0.03125". */
+function scaleText(rec, pattern) {
+  const shapes = shapesOf(pattern);
+  if (shapes.length === 1) return fmtScale(rec.scale(...shapes[0]));
+  return shapes.map(([k, n]) => `${k}→${n}: ${fmtScale(rec.scale(k, n))}`).join(', ');
+}
+
+/** The variance of one weight of a Linear(k, n), from the initialiser's own scale (a uniform ±a has a²/3). */
+function weightVar(rec, k, n) {
+  const sc = rec.scale(k, n);
+  return sc.distribution === 'uniform' ? sc.bound ** 2 / 3 : sc.std ** 2;
+}
+
+/** The variance a Linear(k, n) alone gives inputs of variance 1: k · Var(w). */
+const linearGain = (rec, k, n) => k * weightVar(rec, k, n);
 
 /**
- * One backward pass per initialiser: the stack of exactly `depth` layers
- * (the same weights as measure()) on the first GRAD_BATCH rows of the same
- * input, then backward from a fixed random upstream gradient dy ~ N(0, 1) of
- * the output's shape. Returns, per layer, the norm of the gradient that
- * reaches that layer's output, ‖∂L/∂hᵢ‖ (read as the .grad of a zero tensor
- * added to hᵢ: adding zeros changes no value, and its gradient is exactly
- * ∂L/∂hᵢ), and of its weight gradient ‖∂L/∂Wᵢ‖, both from the core
- * (stats().norm): [{ init, norms, weightNorms }]. Unlike the forward stds,
- * these depend on the depth (the gradient flows down from the top), so
- * they are measured for the depth shown.
+ * Run one stack per initialiser in the core. The forward pass (no
+ * autograd) goes through `forwardDepth` layers on the input batch (rowsFor) and
+ * measures each layer's output std (0: not run, the caller has it cached).
+ * The gradient pass builds the stack of exactly `gradDepth` layers (the
+ * same weights) on the batch's first rows (rowsFor: gradBatch), then runs
+ * backward from a fixed random upstream gradient dy ~ N(0, 1) of the
+ * output's shape. It returns, per layer, the norm of the gradient that
+ * reaches that layer's output, ‖∂L/∂hᵢ‖ (read as the .grad of a zero
+ * tensor added to hᵢ: adding zeros changes no value, and its gradient is
+ * exactly ∂L/∂hᵢ), and of its weight gradient ‖∂L/∂Wᵢ‖, both from the core
+ * (stats().norm). Unlike the forward stds these depend on the depth (the
+ * gradient flows down from the top), so they are measured for the depth
+ * shown. Both passes share the Linear layers, so each is drawn once.
+ * Returns plain numbers only: { forward: { depth, inputStd, series: [{
+ * init, stds, nonFinite }] } | null, grads: [{ init, norms, weightNorms }] }.
  */
-function measureGrads(api, depth, act, seed) {
+function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
   const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
+  const width = pattern.width;
+  const { batch, gradBatch } = rowsFor(pattern);
   return api.tidy(() => {
-    const x = withGenerator(api, 'initInput', [seed], (generator) => api.Tensor.randn([BATCH, WIDTH], { generator }))
-      .reshape(BATCH * WIDTH).data.subarray(0, GRAD_BATCH * WIDTH);
-    const input = new api.Tensor(x, { shape: [GRAD_BATCH, WIDTH] });
-    const dy = withGenerator(api, 'initGrad', [seed], (generator) => api.Tensor.randn([GRAD_BATCH, WIDTH], { generator }));
+    const x = withGenerator(api, 'initInput', [seed], (generator) => api.Tensor.randn([batch, width(0)], { generator }));
+    const inputStd = x.stats().std;
+    const gradInput = new api.Tensor(x.reshape(batch * width(0)).data.subarray(0, gradBatch * width(0)), { shape: [gradBatch, width(0)] });
+    const dy = withGenerator(api, 'initGrad', [seed], (generator) => api.Tensor.randn([gradBatch, width(gradDepth)], { generator }));
     const activation = new Act();
     const generator = generatorFor(api, 'initWeights', seed, 0);
+    const series = [];
+    const grads = [];
     try {
-      return INITS.map(({ init }) => {
-        const layers = [];
-        const probes = [];
+      for (const { init } of INITS) {
+        const layers = []; // the first gradDepth layers, kept for the gradient pass
+        const stds = [];
+        const nonFinite = [];
         try {
-          let h = input;
-          for (let i = 0; i < depth; i++) {
+          let h = x;
+          for (let i = 0; i < Math.max(forwardDepth, gradDepth); i++) {
             reseed(generator, 'initWeights', seed, i);
-            const linear = new api.Linear(WIDTH, WIDTH, { init, generator });
-            layers.push(linear);
-            const probe = api.Tensor.zeros([GRAD_BATCH, WIDTH], { requiresGrad: true });
-            probes.push(probe);
-            h = activation.forward(linear.forward(h)).add(probe);
+            const linear = new api.Linear(width(i), width(i + 1), { init, generator });
+            if (i < gradDepth) layers.push(linear);
+            try {
+              if (i < forwardDepth) {
+                api.noGrad(() => {
+                  const z = linear.forward(h);
+                  const a = activation.forward(z);
+                  z.dispose();
+                  if (h !== x) h.dispose();
+                  h = a;
+                });
+                const st = h.stats();
+                stds.push(st.std);
+                nonFinite.push(st.nonFinite);
+              }
+            } finally {
+              if (i >= gradDepth) linear.dispose();
+            }
           }
-          h.backward(dy);
-          return {
+          if (h !== x) h.dispose();
+          if (forwardDepth > 0) series.push({ init, stds, nonFinite });
+          const probes = [];
+          let g = gradInput;
+          for (const linear of layers) {
+            const probe = api.Tensor.zeros([gradBatch, linear.outFeatures], { requiresGrad: true });
+            probes.push(probe);
+            g = activation.forward(linear.forward(g)).add(probe);
+          }
+          g.backward(dy);
+          grads.push({
             init,
             norms: probes.map((t) => t.grad.stats().norm),
             weightNorms: layers.map((l) => l.weight.grad.stats().norm),
-          };
+          });
         } finally {
           layers.forEach((l) => l.dispose());
         }
-      });
+      }
+      return { forward: forwardDepth > 0 ? { depth: forwardDepth, inputStd, series } : null, grads };
     } finally {
       activation.dispose();
       generator.dispose();
@@ -185,6 +233,42 @@ function describeSeries(meta, s) {
   return `${meta.name} drifts slowly, ×${fmtFactor(r)} per layer (${span})${tail}`;
 }
 
+/**
+ * The sentence on fan-in against fan-average, with the numbers the chart
+ * shows: the lesson's init (variance 1/in) and Glorot (2/(in+out)), the
+ * gain each gives a Linear of the pattern alone, and their measured std at
+ * layer 1 and at the top.
+ */
+function describeFan(pattern, result, actLabel) {
+  const i = INITS.findIndex((m) => m.rec.name === 'lesson');
+  const j = INITS.findIndex((m) => m.rec.name === 'xavier_uniform');
+  if (i < 0 || j < 0) return '';
+  const n = result.depth;
+  const span = (s) => `std ${fmtNum(s.stds[0])} at layer 1 → ${fmtNum(s.stds[n - 1])} at layer ${n}`;
+  const shapes = shapesOf(pattern);
+  const lesson = INITS[i].rec;
+  const glorot = INITS[j].rec;
+  if (shapes.length === 1 && shapes[0][0] === shapes[0][1]) {
+    const [k] = shapes[0];
+    return `Fan-in against fan-average: with every layer ${k}→${k}, in = out, so 1/in and 2/(in+out) are the same variance (1/${k}) and the two lines lie almost on top of each other (with ${actLabel}: the lesson's init ${span(result.series[i])}, Glorot ${span(result.series[j])}); pick widths that differ to pull them apart.`;
+  }
+  const gains = (rec) => shapes.map(([k, m]) => linearGain(rec, k, m));
+  const measured = result.series[j].stds[n - 1] / result.series[i].stds[n - 1];
+  let predicted = 1; // what the weight variances alone give over the first n layers
+  for (let l = 0; l < n; l++) {
+    const [k, m] = [pattern.width(l), pattern.width(l + 1)];
+    predicted *= Math.sqrt(linearGain(glorot, k, m) / linearGain(lesson, k, m));
+  }
+  const product = (g) => g.reduce((a, b) => a * b, 1);
+  const gg = gains(glorot);
+  const lg = gains(lesson);
+  const scales = [...new Set(shapes.map(([k, m]) => fmtScale(glorot.scale(k, m))))];
+  const glorotStds = scales.length === 1
+    ? `2/${shapes[0][0] + shapes[0][1]} = ${fmtNum(weightVar(glorot, ...shapes[0]))}, ${scales[0]}`
+    : shapes.map(([k, m]) => `${k}→${m}: ${fmtScale(glorot.scale(k, m))}`).join(', ');
+  return `Fan-in against fan-average: the lesson's init, variance 1/in, makes each Linear alone keep the variance of its input (${shapes.map(([k, m], t) => `${k}→${m}: ×${fmtFactor(lg[t])}`).join(', ')}); Glorot's 2/(in+out) gives ${shapes.map(([k, m]) => `${k}→${m}`).join(' and ')} the same weight variance (${glorotStds}), so a Linear multiplies the variance by 2·in/(in+out): ${gg.map((g) => `×${fmtFactor(g)}`).join(', then ')}, ×${fmtFactor(product(gg))} per ${shapes.length === 2 ? 'pair of layers' : `${shapes.length} layers`} (std ×${fmtFactor(Math.sqrt(product(gg)))}). With ${actLabel} the chart shows it: the lesson's init ${span(result.series[i])}, Glorot ${span(result.series[j])}; at layer ${n} Glorot's std is ×${fmtFactor(measured)} the lesson's, and the Linear layers alone predict ×${fmtFactor(predicted)}.`;
+}
+
 export function mountInit(host, app) {
   const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
   const ids = `tt-init-${Math.random().toString(36).slice(2, 8)}`;
@@ -194,6 +278,8 @@ export function mountInit(host, app) {
   const depthInput = el('input', { type: 'number', min: String(lo), max: String(hi), step: '1', id: `${ids}-depth`, 'data-testid': 'init-depth', inputmode: 'numeric' });
   const actSelect = el('select', { id: `${ids}-act`, 'data-testid': 'init-act' },
     ELEMENTWISE_ACTIVATIONS.map((a) => el('option', { value: a.name, text: a.className })));
+  const widthsSelect = el('select', { id: `${ids}-widths`, 'data-testid': 'init-widths' },
+    INIT_WIDTHS.map((w) => el('option', { value: w.key, text: w.label })));
 
   const controls = el('div', { className: 'init-controls' }, [
     el('span', { className: 'init-control' }, [
@@ -202,16 +288,20 @@ export function mountInit(host, app) {
     el('span', { className: 'init-control' }, [
       el('label', { for: `${ids}-act`, text: 'Activation' }), actSelect,
     ]),
+    el('span', { className: 'init-control' }, [
+      el('label', { for: `${ids}-widths`, text: 'Widths' }), widthsSelect,
+    ]),
   ]);
 
   const canvas = el('canvas', { role: 'img', 'data-testid': 'init-chart', className: 'init-chart' });
-  const legend = el('ul', { className: 'init-legend', 'aria-label': 'Legend' });
+  const legend = el('ul', { className: 'init-legend', 'aria-label': 'Line style of each initialiser' });
   const swatches = INITS.map((meta) => {
     const sw = el('canvas', { className: 'init-swatch', 'aria-hidden': 'true', width: '36', height: '12' });
     legend.append(el('li', {}, [sw, el('span', { text: `${meta.label}, ${meta.formula} ` }), el('code', { text: `'${meta.init}'` })]));
     return sw;
   });
   const observation = el('p', { className: 'init-observation' });
+  const fan = el('p', { className: 'init-fan', 'data-testid': 'init-fan' });
   const gradCanvas = el('canvas', { role: 'img', 'data-testid': 'init-grad-chart', className: 'init-chart' });
   const gradObservation = el('p', { className: 'init-observation', 'data-testid': 'init-grad-observation' });
   const gradCaption = el('caption');
@@ -221,28 +311,35 @@ export function mountInit(host, app) {
   const gradWrap = el('div', { className: 'table-wrap init-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Gradient norm per layer and initialiser (table)' }, [gradTable]);
 
   const caption = el('caption');
-  const headRow = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col' }, [
-    el('span', { className: 'init-th-name', text: m.label }), ' ', el('span', { className: 'init-th-dist', text: `${m.formula}, weight ${m.scale}` }),
+  const scaleCells = INITS.map(() => el('span', { className: 'init-th-dist' }));
+  const headRow = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m, i) => el('th', { scope: 'col' }, [
+    el('span', { className: 'init-th-name', text: m.label }), ' ', scaleCells[i],
   ]))]);
   const tbody = el('tbody');
   const table = el('table', { className: 'init-table', 'data-testid': 'init-table' }, [caption, el('thead', {}, [headRow]), tbody]);
   const tableWrap = el('div', { className: 'table-wrap init-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Std per layer and initialiser (table)' }, [table]);
 
+  const intro = el('p', { 'data-testid': 'init-intro' });
+  const gradIntro = el('p', { 'data-testid': 'init-grad-intro' });
+  const axisNote = el('p', { className: 'init-axis-note', id: `${ids}-note` });
+  const gradAxisNote = el('p', { className: 'init-axis-note', id: `${ids}-grad-note`, text: 'Norm of the gradient at each layer\'s output, log scale; x: layer 1 to depth; same line styles as above.' });
   host.append(
     el(`h${level}`, { className: 'init-title', text: 'The initialisers on one deep stack' }),
-    el('p', { text: `Linear(${WIDTH}, ${WIDTH}) + activation, stacked, built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${BATCH} random inputs; the core measures the standard deviation after every layer.` }),
+    intro,
     controls,
-    el('figure', { className: 'init-figure' }, [
+    // the figure is named by its axis note; the legend follows it in the caption
+    el('figure', { className: 'init-figure', 'aria-labelledby': axisNote.id, 'data-testid': 'init-figure' }, [
       canvas,
-      el('figcaption', {}, [legend, el('p', { className: 'init-axis-note', text: 'std of each layer\'s output, log scale; x: layer 1 to depth' })]),
+      el('figcaption', {}, [axisNote, legend]),
     ]),
     observation,
+    fan,
     tableWrap,
     el(`h${level + 1}`, { className: 'init-title', text: 'And the gradients, after one backward pass' }),
-    el('p', { text: `The same stacks (on ${GRAD_BATCH} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.` }),
-    el('figure', { className: 'init-figure' }, [
+    gradIntro,
+    el('figure', { className: 'init-figure', 'aria-labelledby': gradAxisNote.id, 'data-testid': 'init-grad-figure' }, [
       gradCanvas,
-      el('figcaption', {}, [el('p', { className: 'init-axis-note', text: 'norm of the gradient at each layer\'s output, log scale; x: layer 1 to depth; same line styles as above' })]),
+      el('figcaption', {}, [gradAxisNote]),
     ]),
     gradObservation,
     gradWrap,
@@ -273,9 +370,12 @@ export function mountInit(host, app) {
   actSelect.addEventListener('change', () => {
     if (ELEMENTWISE_ACTIVATIONS.some((a) => a.name === actSelect.value)) app.setState({ act: actSelect.value });
   });
+  widthsSelect.addEventListener('change', () => {
+    if (INIT_WIDTHS.some((w) => w.key === widthsSelect.value)) app.setState({ widths: widthsSelect.value });
+  });
 
-  let cache = null; // { act, seed, result } of the deepest run so far for (act, seed)
-  let shown = null; // { key, result } on screen
+  let cache = null; // { key: act|widths|seed, result } of the deepest forward run so far for that key
+  let shown = null; // { key, result, pattern } on screen
   let drawnWidth = 0;
 
   function chartWidth() {
@@ -296,14 +396,23 @@ export function mountInit(host, app) {
       values: s.stds,
       color: css(viridis(INITS[i].t)),
       dash: INITS[i].dash,
-    })), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})` });
+    })), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})`, refY: { value: 1, label: 'std 1' } });
   }
 
-  function render(result, act) {
+  function render(result, act, pattern) {
     const actLabel = ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className;
+    const stack = stackText(pattern);
+    const w0 = pattern.width(0);
+    const { batch, gradBatch, shrink } = rowsFor(pattern);
+    const [k, m] = shapesOf(pattern).reduce((a, b) => (b[0] * b[1] > a[0] * a[1] ? b : a));
+    const fewer = batch < BATCH ? ` (${batch}, not ${BATCH}: a Linear(${k}, ${m}) has ${shrink} times the weights of a Linear(256, 256), so these widths get 1/${shrink} of the rows, and a layer the same work)` : '';
+    intro.textContent = `${stack} + activation, stacked, built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
+    gradIntro.textContent = `The same stacks (on ${gradBatch} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.`;
+    axisNote.textContent = `Std of each layer's output, log scale, for ${result.depth} layers of ${stack} + ${actLabel}; the dashed line is std 1; x: layer 1 to depth.`;
+    INITS.forEach((m, i) => { scaleCells[i].textContent = `${m.formula}, weight ${scaleText(m.rec, pattern)}`; });
     drawChart(result);
-    canvas.setAttribute('aria-label', `Line chart, log scale: the std of each layer's output over ${result.depth} layers of Linear(${WIDTH}, ${WIDTH}) + ${actLabel}, one line per initialiser. The table below lists every value.`);
-    caption.textContent = `Std of each layer's output (after ${actLabel}); the input batch has std ${fmtNum(result.inputStd)}.`;
+    canvas.setAttribute('aria-label', `Line chart, log scale: the std of each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser, with a dashed line at std 1. The table below lists every value.`);
+    caption.textContent = `Std of each layer's output (${stack}, after ${actLabel}); the input batch (${batch} × ${w0}) has std ${fmtNum(result.inputStd)}.`;
     const rows = [];
     for (let i = 0; i < result.depth; i++) {
       rows.push(el('tr', { 'data-layer': String(i) }, [
@@ -321,8 +430,9 @@ export function mountInit(host, app) {
     tbody.replaceChildren(...rows);
     const phrases = result.series.map((s, i) => describeSeries(INITS[i], s));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
-    gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of Linear(${WIDTH}, ${WIDTH}) + ${actLabel}, one line per initialiser. The table below lists every value.`);
-    gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (with ${actLabel}).`;
+    fan.textContent = describeFan(pattern, result, actLabel);
+    gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser. The table below lists every value.`);
+    gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (${stack}, with ${actLabel}).`;
     gradBody.replaceChildren(...Array.from({ length: result.depth }, (_, i) => el('tr', { 'data-layer': String(i) }, [
       el('th', { scope: 'row', text: String(i + 1) }),
       ...result.grads.map((g) => el('td', { 'data-init': g.init, text: `${fmtNum(g.norms[i])} (${fmtNum(g.weightNorms[i])})` })),
@@ -338,27 +448,33 @@ export function mountInit(host, app) {
 
   return {
     update(model, appNow) {
-      const { depth, act } = appNow.state;
+      const { depth, act, widths } = appNow.state;
       const seed = appNow.state.seed;
+      const pattern = patternFor(widths);
       if (document.activeElement !== depthInput && depthInput.value !== String(depth)) depthInput.value = String(depth);
       if (depthRange.value !== String(depth)) depthRange.value = String(depth);
       if (actSelect.value !== act) actSelect.value = act;
-      const key = `${depth}|${act}|${seed}`;
+      if (widthsSelect.value !== pattern.key) widthsSelect.value = pattern.key;
+      const stackKey = `${act}|${pattern.key}|${seed}`;
+      const key = `${depth}|${stackKey}`;
       if (shown?.key === key) return; // nothing it depends on changed: no work
-      let result;
-      if (cache && cache.act === act && cache.seed === seed && cache.result.depth >= depth) {
-        result = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
+      let forward;
+      let grads;
+      if (cache && cache.key === stackKey && cache.result.depth >= depth) {
+        forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
+        ({ grads } = measure(appNow.api, pattern, act, seed, 0, depth));
       } else {
         // Deeper than what is cached (the student is probably dragging depth
         // up): run the deepest stack once, so every further depth is a prefix.
-        const deeper = cache && cache.act === act && cache.seed === seed;
-        const full = measure(appNow.api, deeper ? hi : depth, act, seed);
-        cache = { act, seed, result: full };
-        result = full.depth === depth ? full : prefix(full, depth);
+        const deeper = cache && cache.key === stackKey;
+        const run = measure(appNow.api, pattern, act, seed, deeper ? hi : depth, depth);
+        cache = { key: stackKey, result: run.forward };
+        forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
+        grads = run.grads;
       }
-      result = { ...result, grads: measureGrads(appNow.api, depth, act, seed) };
+      const result = { ...forward, grads };
       shown = { key, result };
-      render(result, act);
+      render(result, act, pattern);
     },
   };
 }
