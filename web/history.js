@@ -15,7 +15,7 @@
 
 import { readHash } from './state.js';
 
-const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act'];
+const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act', 'widths'];
 const MAX_ENTRIES = 200;
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);

@@ -10,15 +10,21 @@
 // flush() brings every view up to date at once (app.settled(), which the
 // browser tests wait on).
 //
-// The first render updates every view: the page opens complete, and the
-// observer has not yet said what is on screen. Without IntersectionObserver
-// (or for a page that is not displayed) every view counts as on screen.
+// A view can also postpone its own heavy work until the page is quiet
+// (later(key, fn)): the init lab's backward passes while its depth slider
+// is dragged. The latest fn per key runs once quiet, or on flush().
+//
+// The first render updates the views down to the fold (VISIBLE_PX below
+// the viewport; they are laid out in page order, each after the views
+// above it have content), so the page shows sooner; the rest catch up as
+// above. Without IntersectionObserver every view counts as on screen.
 
-const VISIBLE_MARGIN = '300px 0px';
+const VISIBLE_PX = 300;
+const VISIBLE_MARGIN = `${VISIBLE_PX}px 0px`;
 const QUIET_MS = 250;
 
 /**
- * createViewScheduler({ update(view), after() }) -> { add(view, host), render(), flush(), staleCount }
+ * createViewScheduler({ update(view), after() }) -> { add(view, host), render(), later(key, fn), flush(), staleCount }
  * update(view): bring one view up to date with the current model.
  * after(): once after a batch of catch-up updates (labels, notices).
  */
@@ -26,7 +32,9 @@ export function createViewScheduler({ update, after }) {
   const views = []; // in mount order: catch-up keeps it
   const onScreen = new Map(); // view -> boolean (true until the observer says otherwise)
   const stale = new Set();
+  const postponed = new Map(); // key -> the latest fn a view postponed
   const viewOfHost = new Map(); // the element the observer reports -> its view
+  const hostOf = new Map();
   let rendered = false;
   let quietTimer = null;
   let idleHandle = null;
@@ -61,10 +69,32 @@ export function createViewScheduler({ update, after }) {
     if (did) after();
   }
 
-  // Once quiet: stale views in idle slices, at least one per slice and more
-// while the slice has 4 ms left.
+  // The first render, before the observer has reported: a view whose top
+  // is more than the margin below the viewport, once the views before it
+  // have content (they are updated in page order), waits.
+  function belowTheFold(view) {
+    const host = hostOf.get(view);
+    if (!host || !observer || !globalThis.innerHeight) return false;
+    return host.getBoundingClientRect().top > globalThis.innerHeight + VISIBLE_PX;
+  }
+
+  function runPostponed() {
+    const fns = [...postponed.values()];
+    postponed.clear();
+    for (const fn of fns) fn();
+  }
+
+  // Once quiet: the postponed work, then stale views in idle slices, at
+  // least one per slice and more while the slice has 4 ms left.
   function idleCatchUp(deadline) {
     idleHandle = null;
+    if (postponed.size) {
+      runPostponed();
+      if (!deadline.didTimeout && deadline.timeRemaining() < 4) {
+        if (stale.size) idleHandle = idle(idleCatchUp, { timeout: 1000 });
+        return;
+      }
+    }
     for (const v of views) {
       if (!stale.has(v)) continue;
       stale.delete(v);
@@ -78,7 +108,7 @@ export function createViewScheduler({ update, after }) {
   function whenQuiet() {
     clearTimeout(quietTimer);
     if (idleHandle !== null) { cancelIdle(idleHandle); idleHandle = null; }
-    if (!stale.size) return;
+    if (!stale.size && !postponed.size) return;
     quietTimer = setTimeout(() => { quietTimer = null; idleHandle = idle(idleCatchUp, { timeout: 1000 }); }, QUIET_MS);
   }
 
@@ -88,6 +118,7 @@ export function createViewScheduler({ update, after }) {
       onScreen.set(view, true);
       if (host && observer) {
         viewOfHost.set(host, view);
+        hostOf.set(view, host);
         observer.observe(host);
       }
       if (rendered) stale.add(view); // mounted after the first render (grouped <tt-view>s)
@@ -95,7 +126,7 @@ export function createViewScheduler({ update, after }) {
     /** A new model: update the views on screen now, mark the rest stale. */
     render() {
       for (const v of views) {
-        if (!rendered || onScreen.get(v) !== false) {
+        if (!rendered ? !belowTheFold(v) : onScreen.get(v) !== false) {
           stale.delete(v);
           update(v);
         } else {
@@ -105,12 +136,18 @@ export function createViewScheduler({ update, after }) {
       rendered = true;
       whenQuiet();
     },
-    /** Bring every stale view up to date now. */
+    /** Run `fn` once the page is quiet (or on flush()); a later fn with the same key replaces it. */
+    later(key, fn) {
+      postponed.set(key, fn);
+      whenQuiet();
+    },
+    /** Run the postponed work and bring every stale view up to date, now. */
     flush() {
       clearTimeout(quietTimer);
+      runPostponed();
       catchUp(() => true);
     },
-    /** How many views wait for a catch-up (for tests and the bench). */
-    get staleCount() { return stale.size; },
+    /** How many views wait for a catch-up, and pieces of postponed work (for tests and the bench). */
+    get staleCount() { return stale.size + postponed.size; },
   };
 }

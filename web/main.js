@@ -149,8 +149,10 @@ export async function createApp(root, opts = {}) {
         check();
       });
     },
-    /** How many views wait for a catch-up (off screen since the last render). */
+    /** How many views wait for a catch-up (off screen since the last render), and pieces of postponed work. */
     get staleViews() { return viewScheduler.staleCount; },
+    /** Run a view's heavy `fn` once the page is quiet (web/lazy-views.js later); the latest per key wins. */
+    whenQuiet: (key, fn) => viewScheduler.later(key, fn),
     /** Mount views by name into `container` (each in a new div); unknown names become a notice. */
     mountViews(names, container = root) {
       for (const name of viewNames(names)) mountView(name, container);
@@ -174,8 +176,16 @@ export async function createApp(root, opts = {}) {
     },
     after() {
       labelScrollRegions();
+      markComplete();
     },
   });
+  // When every view first shows the model (below the fold too), for bench/page.mjs.
+  let complete = false;
+  function markComplete() {
+    if (complete || viewScheduler.staleCount > 0) return;
+    complete = true;
+    performance.mark('tt-views-complete');
+  }
 
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
@@ -214,6 +224,7 @@ export async function createApp(root, opts = {}) {
     showNotices();
     // One measure per render (forward pass + the views on screen), for bench/page.mjs.
     performance.measure('tt-render', { start: t0, end: performance.now() });
+    markComplete();
   }
 
   // The URL follows the state, but at most every 200 ms: replaceState costs

@@ -4,6 +4,7 @@
 // not ship). FIREFOX_PATH overrides the binary.
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
+import { settle } from './harness.js';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -28,10 +29,11 @@ export async function newFirefoxPage(browser, { width = 1280, height = 900 } = {
   return { page, context, errors };
 }
 
-/** Open `url` in a fresh context (newFirefoxPage) and wait until the page's app has rendered. */
+/** Open `url` in a fresh context (newFirefoxPage) and wait until the page's app has rendered every view. */
 export async function openFirefoxApp(browser, url, size) {
   const opened = await newFirefoxPage(browser, size);
   await opened.page.goto(url);
   await opened.page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, { timeout: 20000 });
+  await settle(opened.page); // the views below the fold too (web/lazy-views.js)
   return opened;
 }

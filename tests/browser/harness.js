@@ -143,7 +143,7 @@ export function chromiumSite({ file = 'index.html', repo = false, ...defaults } 
 
 /**
  * Open `url` in a fresh Chromium context (viewport, CSP bypass for axe,
- * colour scheme) and wait until the page's app has rendered. Resolves to
+ * colour scheme) and wait until the page's app has rendered every view. Resolves to
  * { page, errors, context }; close the context.
  */
 export async function openApp(browser, url, { width = 1200, height = 900, bypassCSP = false, colorScheme } = {}) {
@@ -152,6 +152,7 @@ export async function openApp(browser, url, { width = 1200, height = 900, bypass
   const page = await newPage(context, errors);
   await page.goto(url);
   await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  await settle(page); // the views below the fold too (web/lazy-views.js)
   return { page, errors, context };
 }
 

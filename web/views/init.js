@@ -323,6 +323,10 @@ export function mountInit(host, app) {
   const gradIntro = el('p', { 'data-testid': 'init-grad-intro' });
   const axisNote = el('p', { className: 'init-axis-note', id: `${ids}-note` });
   const gradAxisNote = el('p', { className: 'init-axis-note', id: `${ids}-grad-note`, text: 'Norm of the gradient at each layer\'s output, log scale; x: layer 1 to depth; same line styles as above.' });
+  const gradFigure = el('figure', { className: 'init-figure', 'aria-labelledby': gradAxisNote.id, 'data-testid': 'init-grad-figure' }, [
+    gradCanvas,
+    el('figcaption', {}, [gradAxisNote]),
+  ]);
   host.append(
     el(`h${level}`, { className: 'init-title', text: 'The initialisers on one deep stack' }),
     intro,
@@ -337,10 +341,7 @@ export function mountInit(host, app) {
     tableWrap,
     el(`h${level + 1}`, { className: 'init-title', text: 'And the gradients, after one backward pass' }),
     gradIntro,
-    el('figure', { className: 'init-figure', 'aria-labelledby': gradAxisNote.id, 'data-testid': 'init-grad-figure' }, [
-      gradCanvas,
-      el('figcaption', {}, [gradAxisNote]),
-    ]),
+    gradFigure,
     gradObservation,
     gradWrap,
   );
@@ -431,6 +432,15 @@ export function mountInit(host, app) {
     const phrases = result.series.map((s, i) => describeSeries(INITS[i], s));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
     fan.textContent = describeFan(pattern, result, actLabel);
+    // grads null: postponed while the depth is dragged; the last ones stay, marked as such
+    gradFigure.setAttribute('aria-busy', String(!result.grads));
+    gradWrap.setAttribute('aria-busy', String(!result.grads));
+    gradFigure.classList.toggle('init-pending', !result.grads);
+    gradWrap.classList.toggle('init-pending', !result.grads);
+    if (!result.grads) {
+      gradObservation.textContent = `The gradients for ${result.depth} layers are measured once the depth stops changing; the chart and table below are still those of the last depth measured.`;
+      return;
+    }
     gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser. The table below lists every value.`);
     gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (${stack}, with ${actLabel}).`;
     gradBody.replaceChildren(...Array.from({ length: result.depth }, (_, i) => el('tr', { 'data-layer': String(i) }, [
@@ -458,23 +468,39 @@ export function mountInit(host, app) {
       const stackKey = `${act}|${pattern.key}|${seed}`;
       const key = `${depth}|${stackKey}`;
       if (shown?.key === key) return; // nothing it depends on changed: no work
+      const api = appNow.api;
+      // Only the depth changed (the student drags the depth slider): the
+      // forward stds come from the cached deeper run at once, and the
+      // backward passes, which depend on the depth, wait until the page is
+      // quiet (app.whenQuiet): on a 24-layer stack they take a good part of
+      // a second, too long for a frame of the drag.
+      const onlyDepth = shown?.stackKey === stackKey && appNow.whenQuiet && cache?.key === stackKey && cache.result.depth >= depth;
       let forward;
-      let grads;
-      if (cache && cache.key === stackKey && cache.result.depth >= depth) {
+      let grads = null;
+      if (onlyDepth) {
         forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
-        ({ grads } = measure(appNow.api, pattern, act, seed, 0, depth));
+      } else if (cache && cache.key === stackKey && cache.result.depth >= depth) {
+        forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
+        ({ grads } = measure(api, pattern, act, seed, 0, depth));
       } else {
         // Deeper than what is cached (the student is probably dragging depth
         // up): run the deepest stack once, so every further depth is a prefix.
         const deeper = cache && cache.key === stackKey;
-        const run = measure(appNow.api, pattern, act, seed, deeper ? hi : depth, depth);
+        const run = measure(api, pattern, act, seed, deeper ? hi : depth, depth);
         cache = { key: stackKey, result: run.forward };
         forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
         grads = run.grads;
       }
       const result = { ...forward, grads };
-      shown = { key, result };
+      shown = { key, stackKey, result };
       render(result, act, pattern);
+      if (grads === null) {
+        appNow.whenQuiet('init-grads', () => {
+          if (shown?.key !== key) return; // a later update has its own
+          shown.result = { ...shown.result, grads: measure(api, pattern, act, seed, 0, depth).grads };
+          render(shown.result, act, pattern);
+        });
+      }
     },
   };
 }
