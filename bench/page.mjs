@@ -40,10 +40,11 @@ const ENGINES = [
   },
 ];
 
-/** The sliders dragged: the editor's (the lesson's top, where the network is edited) and the Dropout view's own. */
+/** The sliders dragged: the editor's (the lesson's top, where the network is edited), the Dropout view's own, the init lab's depth. */
 const DRAGS = [
   ['the editor\'s Dropout p slider', '.tt-view-editor [data-testid="dropout-p"]'],
   ['the Dropout view\'s p slider (dropout view on screen)', '.tt-view-dropout [data-testid="dropout-p"]'],
+  ['the init lab\'s depth slider (its backward passes wait until the drag stops)', '.tt-view-init input[type="range"]'],
 ];
 
 /**
@@ -53,7 +54,7 @@ const DRAGS = [
  * view updates (those that ran after the last render).
  */
 async function drag(page, sel, engine) {
-  await page.evaluate((s) => { const e = document.querySelector(s); e.scrollIntoView({ block: 'center' }); e.focus(); }, sel);
+  await page.evaluate((s) => { const e = document.querySelector(s); e.scrollIntoView({ block: 'center', behavior: 'instant' }); e.focus({ preventScroll: true }); }, sel);
   await engine.wait(300);
   await page.evaluate(() => globalThis.__tinytorchApps[0].settled());
   await page.evaluate(() => performance.clearMeasures());

@@ -254,11 +254,15 @@ export async function createApp(root, opts = {}) {
   // scrollable from the keyboard: a focusable region named by its caption.
   function labelScrollRegions() {
     for (const c of containers) {
-      for (const wrap of c.querySelectorAll('.table-wrap:not([tabindex])')) {
+      // (data-tt-scroll: labelled here, so relabelled when a view that
+      // caught up later has given its table a caption)
+      for (const wrap of c.querySelectorAll('.table-wrap:not([tabindex]), .table-wrap[data-tt-scroll]')) {
         wrap.tabIndex = 0;
         wrap.setAttribute('role', 'region');
+        wrap.dataset.ttScroll = '';
         const caption = wrap.querySelector('caption')?.textContent?.trim();
-        wrap.setAttribute('aria-label', caption ? `${caption} (scrollable)` : 'Scrollable table');
+        const label = caption ? `${caption} (scrollable)` : 'Scrollable table';
+        if (wrap.getAttribute('aria-label') !== label) wrap.setAttribute('aria-label', label);
       }
     }
   }

@@ -8,7 +8,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, newPage, repoRoot } from './harness.js';
+import { axeViolations, launch, newPage, openApp, repoRoot, serve, settle } from './harness.js';
+import { streamSeed } from '../../web/seeds.js';
 
 const browser = await launch();
 after(() => browser.close());
@@ -42,11 +43,6 @@ test('the init lab shows each layer\'s gradient norm after one backward pass, va
 // select, the numbers it gives against the same stack rebuilt here through
 // the page's own API, fan-in against fan-average in measured numbers, the
 // log axis's labels, the figures' accessible names, axe.
-import { createRequire } from 'node:module';
-import { streamSeed } from '../../web/seeds.js';
-import { serve } from './harness.js';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const siteUrl = (hash) => `${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}${hash}`;
 const stdTable = (page) => page.$$eval('[data-testid=init-table] tbody tr', (trs) => trs.map((tr) => [...tr.cells].slice(1).map((c) => Number(c.textContent.split(' ')[0]))));
 const COL = { xavier: 0, xavier_uniform: 1, he_normal: 2, normal: 3 };
@@ -201,16 +197,10 @@ test('axe-core: no violations in the init lab\'s new state at 1280 and 360 px, a
   const server = await serve(join(repoRoot, 'dist/site'));
   try {
     for (const width of [1280, 360]) {
-      const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
-      const errors = [];
-      const page = await newPage(context, errors);
-      await page.goto(`${server.url}/index.html#tt:depth=12&act=tanh&widths=1024-256`);
+      const { page, errors, context } = await openApp(browser, `${server.url}/index.html#tt:depth=12&act=tanh&widths=1024-256`, { width, height: 800, bypassCSP: true });
       await page.waitForFunction(() => document.querySelector('[data-testid=init-table] caption')?.textContent.includes('Linear(1024, 256) and Linear(256, 1024)'));
       await page.evaluate(() => document.querySelector('[data-view=init]').scrollIntoView({ behavior: 'instant' }));
-      await page.addScriptTag({ path: axePath });
-      const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
-        .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`));
-      assert.deepEqual(violations, [], `widths=1024-256 at ${width}px`);
+      assert.deepEqual(await axeViolations(page), [], `widths=1024-256 at ${width}px`);
       const view = await page.$eval('[data-view=init]', (v) => ({ scroll: v.scrollWidth, client: v.clientWidth }));
       assert.ok(view.scroll <= view.client + 1, `the init view scrolls sideways at ${width}px: ${JSON.stringify(view)}`);
       assert.deepEqual(errors, []);
@@ -219,4 +209,51 @@ test('axe-core: no violations in the init lab\'s new state at 1280 and 360 px, a
   } finally {
     await server.close();
   }
+});
+
+test('dragging the depth: the std table follows every step, the backward passes wait until the drag stops (busy, then the new depth)', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}#tt:depth=6&act=relu`);
+  await page.waitForSelector('[data-testid=init-grad-table] tbody tr[data-layer="5"]');
+  await settle(page);
+  // (instant: the page scrolls smoothly, and the view counts as on screen only once it is)
+  await page.evaluate(() => {
+    const slider = document.querySelector('.tt-view-init input[type="range"]');
+    slider.scrollIntoView({ block: 'center', behavior: 'instant' });
+    slider.focus({ preventScroll: true });
+  });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('ArrowRight');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  const during = await page.evaluate(() => ({
+    depth: globalThis.__tinytorchApps[0].state.depth,
+    stdRows: document.querySelectorAll('[data-testid=init-table] tbody tr').length,
+    gradRows: document.querySelectorAll('[data-testid=init-grad-table] tbody tr').length,
+    busy: document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy'),
+    note: document.querySelector('[data-testid=init-grad-observation]').textContent,
+  }));
+  assert.equal(during.depth, 9);
+  assert.equal(during.stdRows, 9, 'the forward stds follow the drag');
+  assert.equal(during.gradRows, 6, 'the gradients are still those of depth 6');
+  assert.equal(during.busy, 'true');
+  assert.match(during.note, /measured once the depth stops changing/);
+  // quiet: the backward passes of depth 9 run on their own
+  await page.waitForFunction(() => document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
+  const after9 = await page.evaluate(() => ({
+    rows: document.querySelectorAll('[data-testid=init-grad-table] tbody tr').length,
+    top: [...document.querySelectorAll('[data-testid=init-grad-table] tbody tr[data-layer="8"] td')].map((td) => Number(td.textContent.split(' ')[0])),
+  }));
+  assert.equal(after9.rows, 9);
+  // the same numbers as opening depth 9 directly
+  const direct = await newPage(browser, errors);
+  await direct.goto(`${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}#tt:depth=9&act=relu`);
+  await direct.waitForSelector('[data-testid=init-grad-table] tbody tr[data-layer="8"]');
+  const top = await direct.$$eval('[data-testid=init-grad-table] tbody tr[data-layer="8"] td', (tds) => tds.map((td) => Number(td.textContent.split(' ')[0])));
+  assert.deepEqual(after9.top, top);
+  assert.deepEqual(errors, []);
+  await page.close();
+  await direct.close();
 });

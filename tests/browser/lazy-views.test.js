@@ -29,8 +29,8 @@ const shown = (page) => page.evaluate(() => {
 async function dragInEditor(page, presses) {
   await page.evaluate(() => {
     const s = document.querySelector('.tt-view-editor [data-testid="dropout-p"]');
-    s.scrollIntoView({ block: 'center' });
-    s.focus();
+    s.scrollIntoView({ block: 'center', behavior: 'instant' });
+    s.focus({ preventScroll: true });
   });
   await settle(page); // the scroll's own catch-ups are done before the drag starts
   for (let i = 0; i < presses; i++) {
@@ -53,7 +53,7 @@ test('a drag renders the views on screen only; an off-screen view catches up whe
     return r.bottom > -300 && r.top < innerHeight + 300;
   });
   assert.equal(inView, false, 'the Dropout view is outside the observer\'s margin');
-  await page.evaluate(() => document.querySelector('.tt-view-dropout').scrollIntoView());
+  await page.evaluate(() => document.querySelector('.tt-view-dropout').scrollIntoView({ behavior: 'instant' }));
   await page.waitForFunction(() => {
     const app = globalThis.__tinytorchApps[0];
     const p = app.state.net.find((s) => s.kind === 'dropout').p;

@@ -14,8 +14,10 @@
 // and width(i + 1), which do not depend on the depth either; so a shallower
 // stack is exactly the first layers of a deeper one: forward results for
 // depth d are served from a deeper run. The gradient pass depends on the
-// depth and runs on every depth change; when the forward pass runs too, it
-// uses the same Linear layers, so each layer's weights are drawn once.
+// depth: when only the depth changed (a drag of the depth slider) it waits
+// until the page is quiet (app.whenQuiet), and the last gradients stay on
+// screen, dimmed and aria-busy; otherwise it runs at once, on the same
+// Linear layers as the forward pass, so each layer's weights are drawn once.
 
 import { drawLines } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
@@ -117,9 +119,10 @@ const linearGain = (rec, k, n) => k * weightVar(rec, k, n);
  * exactly ∂L/∂hᵢ), and of its weight gradient ‖∂L/∂Wᵢ‖, both from the core
  * (stats().norm). Unlike the forward stds these depend on the depth (the
  * gradient flows down from the top), so they are measured for the depth
- * shown. Both passes share the Linear layers, so each is drawn once.
- * Returns plain numbers only: { forward: { depth, inputStd, series: [{
- * init, stds, nonFinite }] } | null, grads: [{ init, norms, weightNorms }] }.
+ * shown (gradDepth 0: no gradient pass). Both passes share the Linear
+ * layers, so each is drawn once. Returns plain numbers only: { forward: {
+ * depth, inputStd, series: [{ init, stds, nonFinite }] } | null, grads:
+ * [{ init, norms, weightNorms }] | null }.
  */
 function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
   const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
@@ -164,6 +167,7 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
           }
           if (h !== x) h.dispose();
           if (forwardDepth > 0) series.push({ init, stds, nonFinite });
+          if (gradDepth === 0) continue; // the forward pass only
           const probes = [];
           let g = gradInput;
           for (const linear of layers) {
@@ -181,7 +185,7 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
           layers.forEach((l) => l.dispose());
         }
       }
-      return { forward: forwardDepth > 0 ? { depth: forwardDepth, inputStd, series } : null, grads };
+      return { forward: forwardDepth > 0 ? { depth: forwardDepth, inputStd, series } : null, grads: gradDepth > 0 ? grads : null };
     } finally {
       activation.dispose();
       generator.dispose();
@@ -474,19 +478,18 @@ export function mountInit(host, app) {
       // backward passes, which depend on the depth, wait until the page is
       // quiet (app.whenQuiet): on a 24-layer stack they take a good part of
       // a second, too long for a frame of the drag.
-      const onlyDepth = shown?.stackKey === stackKey && appNow.whenQuiet && cache?.key === stackKey && cache.result.depth >= depth;
+      const onlyDepth = shown?.stackKey === stackKey && Boolean(appNow.whenQuiet);
+      const gradDepth = onlyDepth ? 0 : depth; // 0: postponed
       let forward;
-      let grads = null;
-      if (onlyDepth) {
+      let grads;
+      if (cache && cache.key === stackKey && cache.result.depth >= depth) {
         forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
-      } else if (cache && cache.key === stackKey && cache.result.depth >= depth) {
-        forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
-        ({ grads } = measure(api, pattern, act, seed, 0, depth));
+        grads = gradDepth ? measure(api, pattern, act, seed, 0, depth).grads : null;
       } else {
         // Deeper than what is cached (the student is probably dragging depth
         // up): run the deepest stack once, so every further depth is a prefix.
         const deeper = cache && cache.key === stackKey;
-        const run = measure(api, pattern, act, seed, deeper ? hi : depth, depth);
+        const run = measure(api, pattern, act, seed, deeper ? hi : depth, gradDepth);
         cache = { key: stackKey, result: run.forward };
         forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
         grads = run.grads;
