@@ -37,7 +37,7 @@ export class Storage {
     this.data = runtime.core.tensorData(ptr); // float* (stable for its lifetime)
     this.refs = 1;
     this.version = 0; // bumped by every in-place write (autograd checks it)
-    registry.register(this, { runtime, ptr }, this);
+    registryOf(runtime).register(this, ptr, this);
   }
 
   retain() {
@@ -47,7 +47,7 @@ export class Storage {
 
   release() {
     if (--this.refs === 0) {
-      registry.unregister(this);
+      registryOf(this.runtime).unregister(this);
       this.runtime.core.tensorFree(this.ptr);
       this.ptr = 0;
       this.data = 0;
@@ -57,7 +57,18 @@ export class Storage {
 
 // Frees the C tensor of a Storage nothing references any more: a safety
 // net for forgotten tensors (and graphs); leak tests use memoryInfo().
-const registry = new FinalizationRegistry(({ runtime, ptr }) => runtime.core.tensorFree(ptr));
+// One registry per runtime (a WeakMap entry), so the held value is the bare
+// pointer: no object per tensor for the collector (the profile of a small
+// Linear forward in a loop showed it).
+const registries = new WeakMap();
+function registryOf(runtime) {
+  let r = registries.get(runtime);
+  if (!r) {
+    r = new FinalizationRegistry((ptr) => runtime.core.tensorFree(ptr));
+    registries.set(runtime, r);
+  }
+  return r;
+}
 
 const product = (shape) => {
   let n = 1;
