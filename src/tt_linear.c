@@ -57,18 +57,19 @@ int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *g
 }
 
 /* The checks of a forward on a weight [K, N]: bias [N] or NULL, x [..., K].
- * Allocates y [..., N] into *out and sets *m to the row count; wshape is
- * the weight's shape as a string, for the messages. */
+ * Allocates y [..., N] into *out and sets *m to the row count. Shapes are
+ * formatted only for a message (this runs on every forward). */
 static int tt_linear_forward_begin(tt_tensor **out, size_t *m, const tt_tensor *x, int k, int n,
-                                   const char *wshape, const tt_tensor *bias, const char *op) {
-    char sx[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN];
+                                   const tt_tensor *bias, const char *op) {
+    char sx[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN], sw[TT_SHAPE_STR_LEN];
+    int32_t wd[2] = {k, n};
     if (bias && (bias->ndim != 1 || bias->shape[0] != n))
         return tt_fail(TT_ERR_SHAPE, "%s: bias %s does not match weight %s: expected [%d]", op,
-                       tt_shape_str(sb, bias->ndim, bias->shape), wshape, n);
+                       tt_shape_str(sb, bias->ndim, bias->shape), tt_shape_str(sw, 2, wd), n);
     if (x->ndim < 1 || x->shape[x->ndim - 1] != k)
         return tt_fail(TT_ERR_SHAPE,
                        "%s: input %s @ weight %s: last input dimension must be in_features = %d",
-                       op, tt_shape_str(sx, x->ndim, x->shape), wshape, k);
+                       op, tt_shape_str(sx, x->ndim, x->shape), tt_shape_str(sw, 2, wd), k);
     int32_t dims[TT_MAX_DIMS];
     *m = 1;
     for (int i = 0; i < x->ndim - 1; i++) {
@@ -94,8 +95,7 @@ int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tensor *weig
                        tt_shape_str(sw, weight->ndim, weight->shape));
     int k = weight->shape[0], n = weight->shape[1];
     size_t m;
-    int st = tt_linear_forward_begin(out, &m, x, k, n, tt_shape_str(sw, 2, weight->shape), bias,
-                                     "linear");
+    int st = tt_linear_forward_begin(out, &m, x, k, n, bias, "linear");
     if (st != TT_OK) return st;
     tt_f32_gemm((*out)->data, x->data, weight->data, bias ? bias->data : NULL, (int)m, k, n,
                 fuse_relu);
@@ -209,17 +209,14 @@ double tt_mem_packed_bytes(void) { return tt_live_packed_bytes; }
  * sums in the same order, so the same bits. */
 int tt_linear_forward_packed(tt_tensor **out, const tt_tensor *x, const tt_packed *w,
                              const tt_tensor *bias, int fuse_relu) {
-    char sw[TT_SHAPE_STR_LEN];
     if (!out) return tt_fail(TT_ERR_STATE, "linear_packed: out is NULL");
     *out = NULL;
     TT_CHECK(x, "linear_packed", "input");
     int st = tt_check_packed(w, "linear_packed");
     if (st != TT_OK) return st;
     if (bias) TT_CHECK(bias, "linear_packed", "bias");
-    int32_t wd[2] = {w->k, w->n};
     size_t m;
-    st = tt_linear_forward_begin(out, &m, x, w->k, w->n, tt_shape_str(sw, 2, wd), bias,
-                                 "linear_packed");
+    st = tt_linear_forward_begin(out, &m, x, w->k, w->n, bias, "linear_packed");
     if (st != TT_OK) return st;
     tt_f32_gemm_prepacked((*out)->data, x->data, w->w, bias ? bias->data : NULL, (int)m, w->k,
                           w->n, 0, 0, fuse_relu);
