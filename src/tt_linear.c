@@ -332,9 +332,16 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
     if (need_sums) {
         float *sums = tmp->data + (need_mask ? m * (size_t)n : 0);
         for (int j = 0; j < n; j++) sums[j] = 0.0f;
-        for (size_t i = 0; i < m; i++) { /* row by row: each column still in row order */
-            const float *gi = dy->data + i * n, *yi = fused_relu ? y->data + i * n : NULL;
-            for (int j = 0; j < n; j++) sums[j] = sums[j] + (yi && !(yi[j] > 0.0f) ? 0.0f : gi[j]);
+        if (need_mask || !fused_relu) { /* g is the (masked) dy: a plain add per column */
+            for (size_t i = 0; i < m; i++) { /* row by row: each column still in row order */
+                const float *gi = g + i * n;
+                for (int j = 0; j < n; j++) sums[j] = sums[j] + gi[j];
+            }
+        } else { /* fused, dbias only: mask while summing */
+            for (size_t i = 0; i < m; i++) {
+                const float *gi = dy->data + i * n, *yi = y->data + i * n;
+                for (int j = 0; j < n; j++) sums[j] = sums[j] + (yi[j] > 0.0f ? gi[j] : 0.0f);
+            }
         }
         for (int j = 0; j < n; j++) dbias->data[j] = dbias->data[j] + sums[j];
     }
