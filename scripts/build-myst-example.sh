@@ -23,7 +23,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$src/." "$work/"
 log="$work/myst.log"
-if ! (cd "$work" && HOST=localhost node "$OLDPWD/$myst" build --html) >"$log" 2>&1; then
+# mystmd starts the theme's server (node server.mjs, under sh -c) to render
+# the pages and stops only the sh: run it in a session of its own and end
+# the whole session afterwards, so no server outlives the build.
+(cd "$work" && HOST=localhost exec setsid node "$OLDPWD/$myst" build --html) >"$log" 2>&1 &
+pid=$!
+status=0
+wait "$pid" || status=$?
+kill -- "-$pid" 2>/dev/null || true
+if [ "$status" -ne 0 ]; then
   cat "$log" >&2
   exit 1
 fi
