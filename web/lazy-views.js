@@ -88,21 +88,18 @@ export function createViewScheduler({ update, after }) {
   // least one per slice and more while the slice has 4 ms left.
   function idleCatchUp(deadline) {
     idleHandle = null;
-    if (postponed.size) {
-      runPostponed();
-      if (!deadline.didTimeout && deadline.timeRemaining() < 4) {
-        if (stale.size) idleHandle = idle(idleCatchUp, { timeout: 1000 });
-        return;
+    const tight = () => !deadline.didTimeout && deadline.timeRemaining() < 4;
+    if (postponed.size) runPostponed();
+    if (!tight()) {
+      for (const v of views) {
+        if (!stale.has(v)) continue;
+        stale.delete(v);
+        update(v);
+        if (tight()) break;
       }
     }
-    for (const v of views) {
-      if (!stale.has(v)) continue;
-      stale.delete(v);
-      update(v);
-      if (!deadline.didTimeout && deadline.timeRemaining() < 4) break;
-    }
     after();
-    if (stale.size) idleHandle = idle(idleCatchUp, { timeout: 1000 });
+    if (stale.size || postponed.size) idleHandle = idle(idleCatchUp, { timeout: 1000 });
   }
 
   function whenQuiet() {
@@ -144,8 +141,14 @@ export function createViewScheduler({ update, after }) {
     /** Run the postponed work and bring every stale view up to date, now. */
     flush() {
       clearTimeout(quietTimer);
-      runPostponed();
-      catchUp(() => true);
+      // a view brought up to date may postpone work of its own: a few rounds
+      for (let round = 0; round < 4 && (postponed.size || stale.size); round++) {
+        runPostponed();
+        for (const v of views) {
+          if (stale.delete(v)) update(v);
+        }
+      }
+      after();
     },
     /** How many views wait for a catch-up, and pieces of postponed work (for tests and the bench). */
     get staleCount() { return stale.size + postponed.size; },

@@ -497,6 +497,14 @@ export function mountInit(host, app) {
       const result = { ...forward, grads };
       shown = { key, stackKey, result };
       render(result, act, pattern);
+      if (appNow.whenQuiet && cache.result.depth < hi) {
+        // once the page is quiet, the deepest forward run, so that a later
+        // drag of the depth slider finds every depth cached
+        appNow.whenQuiet('init-deepest', () => {
+          if (cache?.key !== stackKey || cache.result.depth >= hi) return;
+          cache = { key: stackKey, result: measure(api, pattern, act, seed, hi, 0).forward };
+        });
+      }
       if (grads === null) {
         appNow.whenQuiet('init-grads', () => {
           if (shown?.key !== key) return; // a later update has its own
