@@ -34,10 +34,16 @@ export class Storage {
   constructor(runtime, ptr) {
     this.runtime = runtime;
     this.ptr = ptr;
-    this.data = runtime.core.tensorData(ptr); // float* (stable for its lifetime)
+    this.dataPtr = 0; // float*, asked of the core on first use (most results are never read from JS)
     this.refs = 1;
     this.version = 0; // bumped by every in-place write (autograd checks it)
     registryOf(runtime).register(this, ptr, this);
+  }
+
+  /** The tensor's float* (stable for its lifetime; 0 once freed). */
+  get data() {
+    if (this.dataPtr === 0 && this.ptr !== 0) this.dataPtr = this.runtime.core.tensorData(this.ptr);
+    return this.dataPtr;
   }
 
   retain() {
@@ -50,7 +56,7 @@ export class Storage {
       registryOf(this.runtime).unregister(this);
       this.runtime.core.tensorFree(this.ptr);
       this.ptr = 0;
-      this.data = 0;
+      this.dataPtr = 0;
     }
   }
 }

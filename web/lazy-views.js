@@ -53,14 +53,15 @@ export function createViewScheduler({ update, after }) {
         onScreen.set(view, e.isIntersecting);
         if (e.isIntersecting && stale.has(view)) wake = true;
       }
-      if (wake) raf(() => catchUp((v) => onScreen.get(v)));
+      if (wake) raf(catchUpOnScreen);
     }, { rootMargin: VISIBLE_MARGIN })
     : null;
 
-  function catchUp(which) {
+  // the stale views the observer now reports on screen
+  function catchUpOnScreen() {
     let did = false;
     for (const v of views) {
-      if (stale.has(v) && which(v)) {
+      if (stale.has(v) && onScreen.get(v)) {
         stale.delete(v);
         update(v);
         did = true;
