@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as api from '../js/index.js';
 import { createRuntime } from '../js/core.js';
-import { bestCeilings, measureCeilings } from './ceilings.mjs';
+import { bestCeilings, ceilingCells, measureCeilings } from './ceilings.mjs';
 import { nativeCell, nativeRecipeDigest } from './native.mjs';
 import { loadOrtNode } from './peers/ort.mjs';
 import { loadTfjsNode } from './peers/tfjs.mjs';
@@ -90,8 +90,9 @@ async function main() {
   log('scalar public API: verifying in a child process...');
   const scalarVerify = runWorker('scalar', 'verify');
 
+  const cc = fs.existsSync(PEAK_WASM) ? await ceilingCells(fs.readFileSync(PEAK_WASM)) : null;
   const results = await runRows({
-    api, rtSimd, rtScalar, tf: tfjs.tf, ort: ort.ort, peerErrors: { tfjs: tfjs.error, ort: ort.error }, scalarVerify, log,
+    api, rtSimd, rtScalar, tf: tfjs.tf, ort: ort.ort, peerErrors: { tfjs: tfjs.error, ort: ort.error }, scalarVerify, ceilingCells: cc, log,
   });
 
   const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, log });

@@ -8,7 +8,7 @@
 
 import * as api from '../js/index.js';
 import { createRuntime } from '../js/core.js';
-import { measureCeilings } from './ceilings.mjs';
+import { ceilingCells, measureCeilings } from './ceilings.mjs';
 import { setupOrt } from './peers/ort.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
 import { runRows, workerRows } from './run.mjs';
@@ -54,7 +54,8 @@ globalThis.__benchMain = async (scalarVerify) => {
   const peakBytes = new Uint8Array(await (await fetch('/build/wasm/tt-peak.wasm')).arrayBuffer());
   log('ceilings (start)...');
   const ceilStart = await measureCeilings(peakBytes);
-  const results = await runRows({ api, rtSimd, rtScalar, tf: peers.tf, ort: peers.ort, peerErrors: peers.peerErrors, scalarVerify, log });
+  const cc = await ceilingCells(peakBytes);
+  const results = await runRows({ api, rtSimd, rtScalar, tf: peers.tf, ort: peers.ort, peerErrors: peers.peerErrors, scalarVerify, ceilingCells: cc, log });
   const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, log });
   if (peers.ortInfo) { // the ORT binary is fetched with the first session
     const seen = fetchedWasm('ort-wasm');

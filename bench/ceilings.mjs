@@ -64,20 +64,55 @@ function measureStream(ex, ptr, data) {
   return { floats: n, bytes: n * 4, median_ms: ms, min_ms: Math.min(...samples), gbps: (n * 4) / (ms * 1e6), samples, sum: got, sum64 };
 }
 
+/** tt-peak.wasm instantiated, its buffer filled: { ex, base (the peak's operands), data (the floor's block) }. */
+async function prepare(bytes) {
+  const ex = await instantiate(bytes);
+  const base = ex.tt_peak_buffer() >>> 0;
+  if (ex.tt_peak_buffer_floats() < 16 + STREAM.floats) throw new Error('tt_peak_buffer is too small');
+  const mem = new Float32Array(ex.memory.buffer, base, ex.tt_peak_buffer_floats());
+  // [0..14): the peak's multiplier, addend and 12 distinct starts (|m| < 1 keeps the chains finite).
+  mem.set([0.999, 1e-3, ...Array.from({ length: 12 }, (_, i) => 1 + i / 16)], 0);
+  // From float 16 (64-byte aligned): the weights-sized block the floor streams.
+  const rand = mulberry32(1);
+  const data = mem.subarray(16, 16 + STREAM.floats);
+  for (let i = 0; i < data.length; i++) data[i] = rand();
+  return { ex, base, data };
+}
+
 /** Both ceilings from tt-peak.wasm's bytes: { peak, stream } or { error }. */
 export async function measureCeilings(bytes) {
   try {
-    const ex = await instantiate(bytes);
-    const base = ex.tt_peak_buffer() >>> 0;
-    if (ex.tt_peak_buffer_floats() < 16 + STREAM.floats) throw new Error('tt_peak_buffer is too small');
-    const mem = new Float32Array(ex.memory.buffer, base, ex.tt_peak_buffer_floats());
-    // [0..14): the peak's multiplier, addend and 12 distinct starts (|m| < 1 keeps the chains finite).
-    mem.set([0.999, 1e-3, ...Array.from({ length: 12 }, (_, i) => 1 + i / 16)], 0);
-    // From float 16 (64-byte aligned): the weights-sized block the floor streams.
-    const rand = mulberry32(1);
-    const data = mem.subarray(16, 16 + STREAM.floats);
-    for (let i = 0; i < data.length; i++) data[i] = rand();
+    const { ex, base, data } = await prepare(bytes);
     return { peak: measurePeak(ex, base), stream: measureStream(ex, base + 64, data) };
+  } catch (e) {
+    return { error: `tt-peak.wasm: ${e.message ?? e}` };
+  }
+}
+
+/**
+ * The ceilings as timed cells, for the rows' interleaved rounds
+ * (bench/run.mjs): the machine's speed drifts within a run on a shared
+ * host, so each row's %ceil is taken against the ceiling timed in the same
+ * rounds as its cells. peak.call() runs PEAK_CELL_ITERS iterations of the
+ * mul+add loop (gflopsOf(ms) turns its time into GFLOP/s); stream.call()
+ * streams the 803 KB block once. Resolves to { peak, stream } or { error }.
+ */
+export const PEAK_CELL_ITERS = 2e4;
+export async function ceilingCells(bytes) {
+  try {
+    const { ex, base, data } = await prepare(bytes);
+    const ptr = base + 64;
+    let sink = 0;
+    return {
+      peak: {
+        call() { sink += ex.tt_peak_f32x4(base, PEAK_CELL_ITERS); },
+        gflopsOf: (ms) => (PEAK_CELL_ITERS * FLOPS_PER_PEAK_ITER) / (ms * 1e6),
+      },
+      stream: {
+        call() { sink += ex.tt_stream_f32x4(ptr, data.length); },
+      },
+      get sink() { return sink; },
+    };
   } catch (e) {
     return { error: `tt-peak.wasm: ${e.message ?? e}` };
   }

@@ -37,9 +37,23 @@ function verifyOutput(row, inp, ref64, id, out, simdOut) {
 const cellOf = (v) => ({ verified: v.ok, check: v.check, ...(v.maxRelErr !== undefined && { maxRelErr: v.maxRelErr }) });
 
 /**
+ * The ceiling a row is a fraction of, as a cell timed with the row's cells
+ * (bench/ceilings.mjs ceilingCells): the mul+add peak for compute rows, the
+ * streaming floor for [1,784,256]. { call, of(times) -> { peakGflops } or
+ * { streamMs } }, or null (no ceiling cells, or a row without a bound).
+ */
+function ceilingFor(cc, row) {
+  if (!cc || cc.error) return null;
+  if (row.bound === 'peak') return { call: cc.peak.call, of: (t) => ({ peakGflops: cc.peak.gflopsOf(t.median_ms), samples: t.sampleCount }) };
+  if (row.bound === 'floor') return { call: cc.stream.call, of: (t) => ({ streamMs: t.median_ms, samples: t.sampleCount }) };
+  return null;
+}
+
+/**
  * env: { api (js/index.js), rtSimd, rtScalar (createRuntime), tf?, ort?,
  * peerErrors: { tfjs?, ort? }, scalarVerify ({ rows } from workerRows, or
- * { error }), log }. Returns [{ row, cells: { id: { verified, check, median_ms, ... } } }].
+ * { error }), ceilingCells? (ceilingCells()), log }. Returns [{ row, cells:
+ * { id: { verified, check, median_ms, ... } }, ceiling? (timed with them) }].
  */
 export async function runRows(env) {
   const factories = {
@@ -58,6 +72,7 @@ export async function runRows(env) {
     const ids = Object.keys(factories).filter((id) => row.kind === 'matmul' || !COLUMNS.find((c) => c.id === id).raw);
     const impls = {};
     const cells = {};
+    let rowCeiling = null;
     try {
       for (const id of ids) {
         try {
@@ -78,13 +93,18 @@ export async function runRows(env) {
         cells.scalarPub = cellOf(row.kind === 'dropout' ? w.dropout : verifyOutput(row, inp, ref64, 'scalarPub', fromBase64(w.output), simdOut));
       }
       const timed = Object.keys(impls).filter((id) => cells[id].verified);
-      const times = await timeInterleaved(Object.fromEntries(timed.map((id) => [id, { call: impls[id].call, async: impls[id].async }])));
+      const ceiling = ceilingFor(env.ceilingCells, row);
+      const times = await timeInterleaved({
+        ...Object.fromEntries(timed.map((id) => [id, { call: impls[id].call, async: impls[id].async }])),
+        ...(ceiling && { ceiling: { call: ceiling.call } }),
+      });
       for (const id of timed) Object.assign(cells[id], times[id]);
+      if (ceiling) rowCeiling = ceiling.of(times.ceiling);
     } finally {
       for (const impl of Object.values(impls)) await impl.dispose();
     }
     for (const [id, error] of Object.entries(env.peerErrors ?? {})) if (error && !cells[id]) cells[id] = { error };
-    results.push({ row, cells });
+    results.push({ row, cells, ...(rowCeiling && { ceiling: rowCeiling }) });
   }
   return results;
 }
