@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { axeViolations, launch, newPage, openApp, repoRoot, serve, settle } from './harness.js';
+import { axeViolations, launch, newPage, notices, openApp, repoRoot, serve, settle } from './harness.js';
 import { streamSeed } from '../../web/seeds.js';
 
 const browser = await launch();
@@ -44,15 +44,22 @@ test('the init lab shows each layer\'s gradient norm after one backward pass, va
 // the page's own API, fan-in against fan-average in measured numbers, the
 // log axis's labels, the figures' accessible names, axe.
 const siteUrl = (hash) => `${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}${hash}`;
+
+/** The lesson from file:// at `hash` in a new page, every view up to date (the init lab is below the fold). */
+async function openLab(hash, errors) {
+  const page = await newPage(browser, errors);
+  await page.goto(siteUrl(hash));
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  await settle(page);
+  return page;
+}
 const stdTable = (page) => page.$$eval('[data-testid=init-table] tbody tr', (trs) => trs.map((tr) => [...tr.cells].slice(1).map((c) => Number(c.textContent.split(' ')[0]))));
 const COL = { xavier: 0, xavier_uniform: 1, he_normal: 2, normal: 3 };
 const near = (a, b, rel) => Math.abs(a - b) <= rel * Math.abs(b);
 
 test('the Widths select rebuilds the stacks with 256 and 1024 in turn: the table is what the core gives for that stack, and the URL carries it', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(siteUrl('#tt:depth=6&act=tanh'));
-  await page.waitForSelector('[data-testid=init-table] tbody tr[data-layer="5"]');
+  const page = await openLab('#tt:depth=6&act=tanh', errors);
   const before = await stdTable(page);
   assert.match(await page.textContent('[data-testid=init-table] caption'), /Linear\(256, 256\)/);
   await page.selectOption('[data-testid=init-widths]', '256-1024');
@@ -107,8 +114,7 @@ test('the Widths select rebuilds the stacks with 256 and 1024 in turn: the table
   await again.reload();
   await again.waitForSelector('[data-testid=init-table] tbody tr[data-layer="3"]');
   assert.equal(await again.$eval('[data-testid=init-widths]', (s) => s.value), '256');
-  const notices = await again.evaluate(() => [...document.querySelectorAll('[data-notices]')].map((b) => b.textContent).join(' | '));
-  assert.match(notices, /"widths" was not used \("512" is not one of 256, 256-1024, 1024-256\)/);
+  assert.match(await notices(again), /"widths" was not used \("512" is not one of 256, 256-1024, 1024-256\)/);
   assert.deepEqual(errors, []);
   await again.close();
   await page.close();
@@ -121,9 +127,7 @@ test('fan-in against fan-average, measured: with 256 and 1024 in turn the fan-in
   // whatever the widths, He (2/in) keeps the std, and Glorot's Linear
   // multiplies the variance by 2·in/(in+out): 0.4 into 1024, 1.6 out of it.
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(siteUrl('#tt:depth=12&act=relu&widths=256-1024'));
-  await page.waitForSelector('[data-testid=init-table] tbody tr[data-layer="11"]');
+  const page = await openLab('#tt:depth=12&act=relu&widths=256-1024', errors);
   const t = await stdTable(page);
   const col = (name) => t.map((row) => row[COL[name]]);
   const lesson = col('xavier');
@@ -157,9 +161,7 @@ test('fan-in against fan-average, measured: with 256 and 1024 in turn the fan-in
 
 test('the std chart\'s log axis: a label at each decade inside the data (true values), 2x and 5x on a short range, and the figure named by its axis note', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(siteUrl('#tt:depth=12&act=relu&widths=256-1024'));
-  await page.waitForSelector('[data-testid=init-table] tbody tr[data-layer="11"]');
+  const page = await openLab('#tt:depth=12&act=relu&widths=256-1024', errors);
   const all = (await stdTable(page)).flat();
   const lo = Math.min(...all);
   const hi = Math.max(...all, 1); // the chart also draws the line at std 1
@@ -213,9 +215,7 @@ test('axe-core: no violations in the init lab\'s new state at 1280 and 360 px, a
 
 test('dragging the depth: the std table follows every step, the backward passes wait until the drag stops (busy, then the new depth)', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}#tt:depth=6&act=relu`);
-  await page.waitForSelector('[data-testid=init-grad-table] tbody tr[data-layer="5"]');
+  const page = await openLab('#tt:depth=6&act=relu', errors);
   await settle(page);
   // (instant: the page scrolls smoothly, and the view counts as on screen only once it is)
   await page.evaluate(() => {
