@@ -10,6 +10,9 @@
 // flush() brings every view up to date at once (app.settled(), which the
 // browser tests wait on).
 //
+// A view that says `always: true` (the quiz, which decides what the others
+// may show) is updated on every render, on screen or not.
+//
 // A view can also postpone its own heavy work until the page is quiet
 // (later(key, fn)): the init lab's backward passes while its depth slider
 // is dragged. The latest fn per key runs once quiet, or on flush().
@@ -124,7 +127,7 @@ export function createViewScheduler({ update, after }) {
     /** A new model: update the views on screen now, mark the rest stale. */
     render() {
       for (const v of views) {
-        if (!rendered ? !belowTheFold(v) : onScreen.get(v) !== false) {
+        if (v.always || (!rendered ? !belowTheFold(v) : onScreen.get(v) !== false)) {
           stale.delete(v);
           update(v);
         } else {

@@ -6,7 +6,7 @@
 // own p slider, which its update sets from the state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumSite, settle } from './harness.js';
+import { chromiumSite, newPage, settle } from './harness.js';
 
 const session = chromiumSite();
 
@@ -84,4 +84,25 @@ test('once the page is quiet, the off-screen views catch up without scrolling; s
   assert.equal(flushed.view, flushed.p);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the quiz is updated on every render, off screen too: a teacher\'s ask= hides the answers from the first render on', async () => {
+  const errors = [];
+  const page = await newPage(session.browser, errors);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${session.base}/index.html#tt:ask=p0,h`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  // right after the first render, before any catch-up: the quiz is far below the fold
+  const first = await page.evaluate(() => ({
+    stale: globalThis.__tinytorchApps[0].staleViews,
+    quizTop: document.querySelector('.tt-view-quiz').getBoundingClientRect().top,
+    classes: [...document.body.classList].filter((c) => c.startsWith('tt-hide-')).sort(),
+    total: document.querySelector('[data-testid="ws-total"]').checkVisibility({ visibilityProperty: true }),
+  }));
+  assert.ok(first.stale > 0, 'other views wait');
+  assert.ok(first.quizTop > 800 + 300, `the quiz is below the fold (${first.quizTop})`);
+  assert.deepEqual(first.classes, ['tt-hide-bytes', 'tt-hide-params']);
+  assert.equal(first.total, false, 'the workspace total is hidden from the first frame');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

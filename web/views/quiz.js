@@ -262,5 +262,7 @@ export function mountQuiz(host, app) {
     link.textContent = href;
   }
 
-  return { update };
+  // always: updated on every render, on screen or not (web/lazy-views.js),
+  // since it decides what the views on screen may show
+  return { update, always: true };
 }
