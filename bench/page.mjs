@@ -3,8 +3,9 @@
 // localhost, and how long one update takes (forward pass + the views on
 // screen, and where that time goes) while a Dropout p slider is dragged on
 // the default network at batch 32, against the 16.7 ms of one frame at
-// 60 Hz, and what the off-screen views cost when they catch up once the
-// page is quiet (web/lazy-views.js). Also the page weight. Firefox rounds performance.now() to 1 ms. Run after
+// 60 Hz, what the off-screen views cost when they catch up once the
+// page is quiet (web/lazy-views.js), and (Chromium) any task over 50 ms
+// during a drag or the 2 s after it. Also the page weight. Firefox rounds performance.now() to 1 ms. Run after
 // scripts/build.sh:  node bench/page.mjs
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +58,12 @@ async function drag(page, sel, engine) {
   await page.evaluate((s) => { const e = document.querySelector(s); e.scrollIntoView({ block: 'center', behavior: 'instant' }); e.focus({ preventScroll: true }); }, sel);
   await engine.wait(300);
   await page.evaluate(() => globalThis.__tinytorchApps[0].settled());
-  await page.evaluate(() => performance.clearMeasures());
+  await page.evaluate(() => {
+    performance.clearMeasures();
+    // the page's long tasks (over 50 ms; Chromium has the Long Tasks API, Firefox does not)
+    globalThis.__longTasks = PerformanceObserver.supportedEntryTypes.includes('longtask') ? [] : null;
+    if (globalThis.__longTasks) new PerformanceObserver((list) => globalThis.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
   for (let i = 0; i < 60; i++) {
     await page.keyboard.press(i % 20 < 10 ? 'ArrowRight' : 'ArrowLeft');
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -72,7 +78,7 @@ async function drag(page, sel, engine) {
       if (m.startTime >= lastEnd && m.name.startsWith('tt-view:')) catchUp.push(m.duration);
       else if (m.name === 'tt-forward' || m.name.startsWith('tt-view:')) (parts[m.name] ??= []).push(m.duration);
     }
-    return { renders: renders.map((m) => m.duration), parts, catchUp };
+    return { renders: renders.map((m) => m.duration), parts, catchUp, longTasks: globalThis.__longTasks };
   });
 }
 
@@ -104,6 +110,7 @@ for (const engine of ENGINES) {
     console.log(`  update while dragging ${where}: median ${median(d.renders).toFixed(2)} ms, max ${Math.max(...d.renders).toFixed(2)} ms over ${d.renders.length} updates; ${d.renders.filter((x) => x <= frame).length} of ${d.renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
     console.log(`    of which (medians): ${Object.entries(d.parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     console.log(`    then, once quiet, ${d.catchUp.length} off-screen view updates in idle time: ${d.catchUp.reduce((a, b) => a + b, 0).toFixed(1)} ms in all, the longest ${Math.max(0, ...d.catchUp).toFixed(1)} ms`);
+    console.log(`    tasks over 50 ms during the drag and the 2 s after it: ${d.longTasks === null ? 'n/a (no Long Tasks API)' : (d.longTasks.length ? `${d.longTasks.length}, the longest ${Math.max(...d.longTasks).toFixed(0)} ms` : 'none')}`);
   }
   await browser.close();
 }

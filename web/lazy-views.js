@@ -145,8 +145,10 @@ export function createViewScheduler({ update, after }) {
     /** Run the postponed work and bring every stale view up to date, now. */
     flush() {
       clearTimeout(quietTimer);
-      // a view brought up to date may postpone work of its own: a few rounds
-      for (let round = 0; round < 4 && (postponed.size || stale.size); round++) {
+      // a view brought up to date may postpone work of its own, and postponed
+      // work may go on in steps (the init lab: one initialiser per step):
+      // rounds until none is left (bounded, against a view that never stops)
+      for (let round = 0; round < 32 && (postponed.size || stale.size); round++) {
         runPostponed();
         for (const v of views) {
           if (stale.delete(v)) update(v);

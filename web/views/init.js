@@ -119,12 +119,14 @@ const linearGain = (rec, k, n) => k * weightVar(rec, k, n);
  * exactly ∂L/∂hᵢ), and of its weight gradient ‖∂L/∂Wᵢ‖, both from the core
  * (stats().norm). Unlike the forward stds these depend on the depth (the
  * gradient flows down from the top), so they are measured for the depth
- * shown (gradDepth 0: no gradient pass). Both passes share the Linear
+ * shown (gradDepth 0: no gradient pass). `inits`: the initialisers to run
+ * (all by default; each one's numbers do not depend on the others, since
+ * every layer's stream is reseeded). Both passes share the Linear
  * layers, so each is drawn once. Returns plain numbers only: { forward: {
  * depth, inputStd, series: [{ init, stds, nonFinite }] } | null, grads:
  * [{ init, norms, weightNorms }] | null }.
  */
-function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
+function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS) {
   const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
   const width = pattern.width;
   const { batch, gradBatch } = rowsFor(pattern);
@@ -138,7 +140,7 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth) {
     const series = [];
     const grads = [];
     try {
-      for (const { init } of INITS) {
+      for (const { init } of inits) {
         const layers = []; // the first gradDepth layers, kept for the gradient pass
         const stds = [];
         const nonFinite = [];
@@ -506,11 +508,21 @@ export function mountInit(host, app) {
         });
       }
       if (grads === null) {
-        appNow.whenQuiet('init-grads', () => {
+        // one initialiser per postponed task, so the page can answer input
+        // between them (a whole wide stack at depth 24 is a good part of a
+        // second); shown once all are measured
+        const done = [];
+        const step = (i) => () => {
           if (shown?.key !== key) return; // a later update has its own
-          shown.result = { ...shown.result, grads: measure(api, pattern, act, seed, 0, depth).grads };
+          done.push(measure(api, pattern, act, seed, 0, depth, [INITS[i]]).grads[0]);
+          if (i + 1 < INITS.length) {
+            appNow.whenQuiet('init-grads', step(i + 1));
+            return;
+          }
+          shown.result = { ...shown.result, grads: done };
           render(shown.result, act, pattern);
-        });
+        };
+        appNow.whenQuiet('init-grads', step(0));
       }
     },
   };
