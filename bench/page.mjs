@@ -1,12 +1,12 @@
 // bench/page.mjs — how fast the lesson page is in Debian's Chromium and
 // Firefox ESR (a benchmark, not a test): time until the first render on
 // localhost, and how long one update takes (forward pass + the views on
-// screen, and where that time goes) while a Dropout p slider is dragged on
-// the default network at batch 32, against the 16.7 ms of one frame at
-// 60 Hz, what the off-screen views cost when they catch up once the
-// page is quiet (web/lazy-views.js), and (Chromium) any task over 50 ms
-// during a drag or the 2 s after it. Also the page weight. Firefox rounds performance.now() to 1 ms. Run after
-// scripts/build.sh:  node bench/page.mjs
+// screen, and where that time goes) while a slider is dragged on the
+// default network at batch 32 (DRAGS), against the 16.7 ms of one frame at
+// 60 Hz, what the off-screen views cost when they catch up once the page
+// is quiet (web/lazy-views.js), and (Chromium) any task over 50 ms during
+// a drag or the 2 s after it. Also the page weight. Firefox rounds
+// performance.now() to 1 ms. Run after scripts/build.sh: node bench/page.mjs
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
