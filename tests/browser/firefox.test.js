@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { axePath, checkEsmResult, hostileHashes, repoRoot, serve, settle, site, startSite } from './harness.js';
+import { applyHostileHash, assertMasksAreTheCores, axePath, checkEsmResult, hostileHashes, repoRoot, serve, settle, site, startSite } from './harness.js';
 import { startJupyter } from './jupyter-server.js';
 import { launchFirefox, newFirefoxPage, openFirefoxApp } from './firefox-harness.js';
 import { CSP } from '../../scripts/serve.mjs';
@@ -166,30 +166,7 @@ test('Firefox: inside a sandboxed iframe (embed.html?view=dropout): works and dr
 
 test('Firefox: the drawn dropout mask is the core\'s Dropout.mask, cell for cell', async () => {
   const { page, context, errors } = await open(`${base}/embed.html?view=dropout&batch=8`);
-  const result = await page.evaluate(() => {
-    const app = globalThis.__tinytorchApps[0];
-    return [...document.querySelectorAll('[data-testid="mask-canvas"]')].map((canvas) => {
-      const i = Number(canvas.dataset.layer);
-      const cell = Number(canvas.dataset.cell);
-      const mask = app.model.layers[i].layer.mask;
-      const [rows, cols] = [mask.shape[0], mask.size / mask.shape[0]];
-      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      const m = mask.data;
-      let mismatches = 0;
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          const o = ((r * cell) * canvas.width + c * cell + 1) * 4; // (x+y) % 3 == 1: never a hatch pixel
-          if ((px[o] > 150) !== (m[r * cols + c] === 1)) mismatches++; // viridis(1) yellow, viridis(0) dark
-        }
-      }
-      return { layer: i, cells: rows * cols, mismatches, kept: m.reduce((a, b) => a + b, 0) };
-    });
-  });
-  assert.equal(result.length, 2);
-  for (const r of result) {
-    assert.equal(r.mismatches, 0, `layer ${r.layer}: ${r.mismatches} of ${r.cells} cells differ`);
-    assert.ok(r.kept > 0 && r.kept < r.cells);
-  }
+  await assertMasksAreTheCores(page);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -200,27 +177,7 @@ test('Firefox: 50 hostile hashes: no markup runs, the page stays usable, memory 
   let noticed = 0;
   let maxWasm = 0;
   for (const hash of hashes) {
-    const r = await page.evaluate(async (h) => {
-      const app = globalThis.__tinytorchApps[0];
-      // hashchange is its own task: wait for it, then for the render after it
-      const changed = new Promise((ok) => { addEventListener('hashchange', ok, { once: true }); setTimeout(ok, 500); });
-      location.hash = h;
-      await changed;
-      for (let i = 0; i < 120 && app.model.state !== app.state; i++) await new Promise((ok) => requestAnimationFrame(ok));
-      return {
-        ok: Boolean(app.model) && app.model.layers.length === app.state.net.length,
-        layers: app.state.net.length,
-        batch: app.state.batch,
-        notice: !document.querySelector('[data-notices]').hidden,
-        wasm: app.api.memoryInfo().wasmBytes,
-        inline: document.querySelectorAll('script:not([src]), [onerror], [onload]').length,
-        pwned: globalThis.__pwned,
-      };
-    }, hash);
-    assert.equal(r.ok, true, `after #${hash.slice(0, 60)}: the page did not render`);
-    assert.equal(r.inline, 0, `after #${hash.slice(0, 60)}: markup was injected`);
-    assert.equal(r.pwned, undefined);
-    assert.ok(r.layers <= 24 && r.batch <= 256, `after #${hash.slice(0, 60)}: ${r.layers} layers, batch ${r.batch}`);
+    const r = await applyHostileHash(page, hash);
     if (r.notice) noticed++;
     maxWasm = Math.max(maxWasm, r.wasm);
   }

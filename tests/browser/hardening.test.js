@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chromiumSite, hostileHashes, newPage, settle, site } from './harness.js';
+import { applyHostileHash, chromiumSite, hostileHashes, newPage, settle, site } from './harness.js';
 
 const session = chromiumSite();
 
@@ -20,30 +20,7 @@ test('a fuzzed URL hash: no markup runs, the page stays usable, memory stays bou
   let maxWasm = 0;
   let maxLayers = 0;
   for (const hash of hashes) {
-    const r = await page.evaluate(async (h) => {
-      const app = globalThis.__tinytorchApps[0];
-      // hashchange is its own task (it may come after the next frame): wait
-      // for it, then for the render that follows it (model.state is the
-      // state it rendered)
-      const changed = new Promise((ok) => { addEventListener('hashchange', ok, { once: true }); setTimeout(ok, 500); });
-      location.hash = h;
-      await changed;
-      for (let i = 0; i < 120 && app.model.state !== app.state; i++) await new Promise((ok) => requestAnimationFrame(ok));
-      const box = document.querySelector('[data-notices]');
-      return {
-        ok: Boolean(app.model) && app.model.layers.length === app.state.net.length,
-        layers: app.state.net.length,
-        batch: app.state.batch,
-        notice: !box.hidden,
-        wasm: app.api.memoryInfo().wasmBytes,
-        inline: document.querySelectorAll('script:not([src]), [onerror], [onload]').length,
-        pwned: globalThis.__pwned,
-      };
-    }, hash);
-    assert.equal(r.ok, true, `after #${hash.slice(0, 60)}: the page did not render`);
-    assert.equal(r.inline, 0, `after #${hash.slice(0, 60)}: markup was injected`);
-    assert.equal(r.pwned, undefined);
-    assert.ok(r.layers <= 24 && r.batch <= 256);
+    const r = await applyHostileHash(page, hash);
     if (r.notice) noticed++;
     maxWasm = Math.max(maxWasm, r.wasm);
     maxLayers = Math.max(maxLayers, r.layers);

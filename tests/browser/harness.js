@@ -92,6 +92,74 @@ export function hostileHashes(count, seed = 20261124) {
 }
 
 /**
+ * The Dropout masks drawn on `page` (one canvas per Dropout layer of the
+ * lesson's network) are the core's Dropout.mask, cell for cell: each
+ * cell's colour read at a pixel off the hatch stripes. Works with
+ * playwright-core and puppeteer-core pages.
+ */
+export async function assertMasksAreTheCores(page) {
+  const result = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    return [...document.querySelectorAll('[data-testid="mask-canvas"]')].map((canvas) => {
+      const i = Number(canvas.dataset.layer);
+      const cell = Number(canvas.dataset.cell);
+      const mask = app.model.layers[i].layer.mask;
+      const [rows, cols] = [mask.shape[0], mask.size / mask.shape[0]];
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const m = mask.data;
+      let mismatches = 0;
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const o = ((r * cell) * canvas.width + c * cell + 1) * 4; // (x+y) % 3 == 1: never a hatch pixel
+          const drawnKept = px[o] > 150; // viridis(1) is yellow (253,231,37); viridis(0) dark (68,1,84)
+          if (drawnKept !== (m[r * cols + c] === 1)) mismatches++;
+        }
+      }
+      return { layer: i, cells: rows * cols, mismatches, kept: m.reduce((a, b) => a + b, 0) };
+    });
+  });
+  assert.equal(result.length, 2, 'one mask per Dropout of the lesson\'s network');
+  for (const r of result) {
+    assert.equal(r.mismatches, 0, `layer ${r.layer}: ${r.mismatches} of ${r.cells} cells differ`);
+    assert.ok(r.kept > 0 && r.kept < r.cells);
+  }
+}
+
+/**
+ * Set `hash` on the lesson `page`, wait for the render that follows, and
+ * check it: the page rendered the state it holds, no markup was injected
+ * or ran, the caps held (24 layers, batch 256). Resolves to { notice (a
+ * notice is shown), wasm (bytes of wasm memory), layers }.
+ */
+export async function applyHostileHash(page, hash) {
+  const r = await page.evaluate(async (h) => {
+    const app = globalThis.__tinytorchApps[0];
+    // hashchange is its own task (it may come after the next frame): wait
+    // for it, then for the render that follows it (model.state is the
+    // state it rendered)
+    const changed = new Promise((ok) => { addEventListener('hashchange', ok, { once: true }); setTimeout(ok, 500); });
+    location.hash = h;
+    await changed;
+    for (let i = 0; i < 120 && app.model.state !== app.state; i++) await new Promise((ok) => requestAnimationFrame(ok));
+    return {
+      ok: Boolean(app.model) && app.model.layers.length === app.state.net.length,
+      layers: app.state.net.length,
+      batch: app.state.batch,
+      notice: !document.querySelector('[data-notices]').hidden,
+      wasm: app.api.memoryInfo().wasmBytes,
+      inline: document.querySelectorAll('script:not([src]), [onerror], [onload]').length,
+      pwned: globalThis.__pwned,
+    };
+  }, hash);
+  const where = `after #${hash.slice(0, 60)}`;
+  assert.equal(r.ok, true, `${where}: the page did not render`);
+  assert.equal(r.inline, 0, `${where}: markup was injected`);
+  assert.equal(r.pwned, undefined);
+  assert.ok(r.layers <= 24 && r.batch <= 256, `${where}: ${r.layers} layers, batch ${r.batch}`);
+  return { notice: r.notice, wasm: r.wasm, layers: r.layers };
+}
+
+/**
  * Check what tests/browser/esm.html reports (window.__result) for `backend`
  * in `engine`: the lesson MLP's shape and count, a small Linear's values,
  * and every digest bit-identical to the native build's.

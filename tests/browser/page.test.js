@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, chromiumSite, newPage, repoRoot, serve, settle, site } from './harness.js';
+import { assertMasksAreTheCores, axeViolations, chromiumSite, newPage, repoRoot, serve, settle, site } from './harness.js';
 import { CSP } from '../../scripts/serve.mjs';
 
 const shots = join(repoRoot, 'tests/browser/screenshots');
@@ -63,32 +63,7 @@ test('inside a sandboxed iframe (embed.html?view=dropout): works', async () => {
 
 test('the drawn dropout mask is the core\'s Dropout.mask, cell for cell', async () => {
   const { page, errors, context } = await open(`${session.base}/embed.html?view=dropout&batch=8`);
-  const result = await page.evaluate(() => {
-    const app = globalThis.__tinytorchApps[0];
-    const canvases = [...document.querySelectorAll('[data-testid="mask-canvas"]')];
-    return canvases.map((canvas) => {
-      const i = Number(canvas.dataset.layer);
-      const cell = Number(canvas.dataset.cell);
-      const mask = app.model.layers[i].layer.mask;
-      const [rows, cols] = [mask.shape[0], mask.size / mask.shape[0]];
-      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      const m = mask.data;
-      let mismatches = 0;
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          const o = ((r * cell) * canvas.width + c * cell + 1) * 4; // (x+y) % 3 == 1: never a hatch pixel
-          const drawnKept = px[o] > 150; // viridis(1) is yellow (253,231,37); viridis(0) dark (68,1,84)
-          if (drawnKept !== (m[r * cols + c] === 1)) mismatches++;
-        }
-      }
-      return { layer: i, cells: rows * cols, mismatches, kept: m.reduce((a, b) => a + b, 0) };
-    });
-  });
-  assert.equal(result.length, 2, 'one mask per Dropout of the lesson\'s network');
-  for (const r of result) {
-    assert.equal(r.mismatches, 0, `layer ${r.layer}: ${r.mismatches} of ${r.cells} cells differ`);
-    assert.ok(r.kept > 0 && r.kept < r.cells);
-  }
+  await assertMasksAreTheCores(page);
   assert.deepEqual(errors, []);
   await context.close();
 });
