@@ -122,7 +122,9 @@ TT_API int tt_enum_count(int table);
 #define TT_MAX_DIMS 4
 
 /* float32, contiguous, row-major. shape[i] for i >= ndim is 1. A rank-0
- * tensor (a scalar) has size 1. size is the product of the shape (may be 0). */
+ * tensor (a scalar) has size 1. size is the product of the shape (may be 0).
+ * data starts on a 64-byte boundary (a cache line), as do the core's other
+ * float buffers. */
 typedef struct tt_tensor {
     float *data;
     size_t size;

@@ -41,6 +41,9 @@ static inline int tt_shape_is(const tt_tensor *t, int ndim, const int32_t *dims)
 
 /* realloc, failing when tt_debug_fail_alloc_after says so. */
 void *tt_realloc(void *p, size_t bytes);
+/* bytes (at least 4) on a 64-byte boundary, zeroed if zero, released with
+ * free(); fails as tt_realloc does. For every float buffer the kernels read. */
+void *tt_alloc_data(size_t bytes, int zero);
 
 /* "[2,3]" into buf; returns buf. */
 #define TT_SHAPE_STR_LEN 64

