@@ -79,13 +79,15 @@ export class Runtime {
    */
   gemmPlan(m, k, n) {
     const { core } = this;
-    const bytes = (count) => Math.max(4, count * 4);
+    // 64 bytes over, each operand rounded up to a cache line as the core's
+    // own buffers are (malloc alone aligns to 8 here)
+    const bytes = (count) => Math.max(4, count * 4) + 64;
     const ptrs = [m * k, k * n, n, m * n].map((count) => core.malloc(bytes(count)));
     if (ptrs.includes(0)) {
       ptrs.forEach((p) => p && core.free(p));
       throw new RangeError(`gemmPlan: out of memory for [${m},${k}] @ [${k},${n}]`);
     }
-    const [a, b, bias, c] = ptrs;
+    const [a, b, bias, c] = ptrs.map((p) => (p + 63) & ~63);
     let live = true;
     return {
       setA: (v) => this.writeF32(a, v),

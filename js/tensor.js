@@ -13,7 +13,9 @@
 // one reference, and autograd holds one for each tensor it saved for a
 // backward pass, so dispose() ends the JS handle at once while a saved
 // tensor lives until its graph is freed. A FinalizationRegistry frees
-// storage nothing references any more (a safety net; leak tests use memoryInfo()).
+// storage nothing references any more (a safety net, joined at the first
+// microtask checkpoint after a Storage is made: registerSurvivors below;
+// leak tests use memoryInfo()).
 
 import { rt } from './core.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
@@ -37,7 +39,13 @@ export class Storage {
     this.dataPtr = 0; // float*, asked of the core on first use (most results are never read from JS)
     this.refs = 1;
     this.version = 0; // bumped by every in-place write (autograd checks it)
-    registryOf(runtime).register(this, ptr, this);
+    this.registered = false;
+    unregistered.push(this);
+    if (unregistered.length >= REGISTER_BATCH) registerSurvivors();
+    else if (!registerQueued) {
+      registerQueued = true;
+      queueMicrotask(registerSurvivors);
+    }
   }
 
   /** The tensor's float* (stable for its lifetime; 0 once freed). */
@@ -53,7 +61,7 @@ export class Storage {
 
   release() {
     if (--this.refs === 0) {
-      registryOf(this.runtime).unregister(this);
+      if (this.registered) registryOf(this.runtime).unregister(this);
       this.runtime.core.tensorFree(this.ptr);
       this.ptr = 0;
       this.dataPtr = 0;
@@ -74,6 +82,28 @@ function registryOf(runtime) {
     registries.set(runtime, r);
   }
   return r;
+}
+
+// Registering is most of what a small op's result costs in JS (a profile
+// of Linear(8,8) forwards in a loop: register, unregister and the
+// collector's work on their weak cells, about half of the 0.6 us call),
+// and most results are disposed soon after they are made. So a new
+// Storage waits in `unregistered` (held strongly, so it cannot be
+// collected before it is registered) and joins the registry at the next
+// microtask checkpoint, or when REGISTER_BATCH newer ones are waiting,
+// unless it was freed by then.
+const REGISTER_BATCH = 256;
+const unregistered = [];
+let registerQueued = false;
+function registerSurvivors() {
+  registerQueued = false;
+  for (const s of unregistered) {
+    if (s.ptr !== 0) {
+      registryOf(s.runtime).register(s, s.ptr, s);
+      s.registered = true;
+    }
+  }
+  unregistered.length = 0;
 }
 
 const product = (shape) => {

@@ -69,3 +69,39 @@ test('a forward pass leaves nothing behind but its output', () => {
   assert.deepEqual(memoryInfo(), base, 'no growth of tensors, bytes or wasm memory');
   x.dispose(); net.dispose();
 });
+
+// The FinalizationRegistry safety net: tensors nobody disposes are freed
+// once collected, whether they were registered in a batch (more than 256
+// made in one task) or at the microtask checkpoint after they were made.
+// Disposed ones were never registered and are freed once, at dispose.
+test('forgotten tensors are freed after the collector runs', async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const base = memoryInfo();
+  const layer = new Linear(8, 4);
+  const x = Tensor.ones([2, 8]);
+  const made = () => {
+    for (let i = 0; i < 600; i++) layer.forward(x); // results forgotten, with their graphs
+    for (let i = 0; i < 5; i++) Tensor.ones(3).dispose();
+    Tensor.zeros(7); // forgotten, waiting for the checkpoint
+  };
+  made();
+  assert.ok(memoryInfo().tensors >= base.tensors + 600 + 1 + 3, 'the forgotten tensors are alive before any collection');
+  const collect = async (left) => {
+    for (let round = 0; round < 20 && memoryInfo().tensors > left; round++) {
+      await new Promise((r) => setTimeout(r, 10)); // the checkpoint, then the registry's callbacks
+      gc();
+    }
+  };
+  await collect(base.tensors + 3);
+  // what is left: layer.weight, layer.bias, x
+  assert.equal(memoryInfo().tensors, base.tensors + 3);
+  layer.dispose();
+  x.dispose();
+  // bias is freed now; the weight and x once the forgotten graphs that saved them are collected
+  assert.ok(memoryInfo().tensors <= base.tensors + 2);
+  await collect(base.tensors);
+  assert.deepEqual({ ...memoryInfo(), wasmBytes: 0 }, { ...base, wasmBytes: 0 });
+});
