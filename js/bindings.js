@@ -48,9 +48,14 @@ export function bindCore(runtime) {
   const check = (status) => {
     if (status !== 0) throwStatus(status, runtime.readCString(ex.tt_last_error()));
   };
+  // A view of the slot kept between calls: growing memory detaches the old
+  // buffer, which leaves this view with length 0, so it is made again then
+  // (a new view of the whole memory per call was a tenth of a small op's JS time).
+  let slotView = new Uint32Array(runtime.memory.buffer, slot, 1);
   const out = (status) => {
     check(status);
-    return runtime.u32()[slot >>> 2];
+    if (slotView.length === 0) slotView = new Uint32Array(runtime.memory.buffer, slot, 1);
+    return slotView[0];
   };
   const u = (p) => p >>> 0;
   return Object.freeze({

@@ -52,7 +52,6 @@ export class Runtime {
   readF64(ptr, length) { return new Float64Array(this.memory.buffer, ptr, length).slice(); }
   readU32(ptr, length) { return new Uint32Array(this.memory.buffer, ptr, length).slice(); }
   writeU32(ptr, values) { new Uint32Array(this.memory.buffer, ptr, values.length).set(values); }
-  u32() { return new Uint32Array(this.memory.buffer); }
 
   readCString(ptr) {
     const bytes = new Uint8Array(this.memory.buffer);
