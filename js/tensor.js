@@ -44,7 +44,7 @@ export class Storage {
     if (unregistered.length >= REGISTER_BATCH) registerSurvivors();
     else if (!registerQueued) {
       registerQueued = true;
-      queueMicrotask(registerSurvivors);
+      Promise.resolve().then(registerSurvivors); // a microtask (a page's sandboxed contexts may lack queueMicrotask)
     }
   }
 
