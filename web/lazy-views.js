@@ -15,7 +15,8 @@
 //
 // A view can also postpone its own heavy work until the page is quiet
 // (later(key, fn)): the init lab's backward passes while its depth slider
-// is dragged. The latest fn per key runs once quiet, or on flush().
+// is dragged. The latest fn per key runs once quiet (one per idle slice),
+// or on flush().
 //
 // The first render updates the views down to the fold (VISIBLE_PX below
 // the viewport; they are laid out in page order, each after the views
@@ -88,12 +89,20 @@ export function createViewScheduler({ update, after }) {
     for (const fn of fns) fn();
   }
 
-  // Once quiet: the postponed work, then stale views in idle slices, at
+  // The oldest piece of postponed work (Map keeps insertion order).
+  function runOnePostponed() {
+    const [key, fn] = postponed.entries().next().value;
+    postponed.delete(key);
+    fn();
+  }
+
+  // Once quiet: one piece of postponed work per idle slice (two pieces of
+  // the init lab in one slice made a 185 ms task), then stale views, at
   // least one per slice and more while the slice has 4 ms left.
   function idleCatchUp(deadline) {
     idleHandle = null;
     const tight = () => !deadline.didTimeout && deadline.timeRemaining() < 4;
-    if (postponed.size) runPostponed();
+    if (postponed.size) runOnePostponed();
     if (!tight()) {
       for (const v of views) {
         if (!stale.has(v)) continue;

@@ -257,3 +257,44 @@ test('dragging the depth: the std table follows every step, the backward passes 
   await page.close();
   await direct.close();
 });
+
+test('changing the activation: the forward stds at once, the backward passes in idle tasks (busy, then the same numbers as opening that activation directly)', async () => {
+  const errors = [];
+  const page = await openLab('#tt:depth=8&act=relu', errors);
+  await settle(page);
+  await page.evaluate(() => {
+    document.querySelector('[data-testid=init-act]').scrollIntoView({ block: 'center', behavior: 'instant' });
+  });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const reluGrads = await page.$$eval('[data-testid=init-grad-table] tbody td', (tds) => tds.map((td) => td.textContent));
+  const reluStds = await page.$$eval('[data-testid=init-table] tbody td', (tds) => tds.map((td) => td.textContent));
+  const during = await page.evaluate(async () => {
+    const select = document.querySelector('[data-testid=init-act]');
+    select.value = 'tanh';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return {
+      act: globalThis.__tinytorchApps[0].state.act,
+      busy: document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy'),
+      note: document.querySelector('[data-testid=init-grad-observation]').textContent,
+      stds: [...document.querySelectorAll('[data-testid=init-table] tbody td')].map((td) => td.textContent),
+      grads: [...document.querySelectorAll('[data-testid=init-grad-table] tbody td')].map((td) => td.textContent),
+    };
+  });
+  assert.equal(during.act, 'tanh');
+  assert.notDeepEqual(during.stds, reluStds, 'the forward stds are those of tanh at once');
+  assert.equal(during.busy, 'true');
+  assert.match(during.note, /being measured, one initialiser at a time/);
+  assert.deepEqual(during.grads, reluGrads, 'the last gradients stay (dimmed) until the new ones are measured');
+  await page.waitForFunction(() => document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
+  const tanhGrads = await page.$$eval('[data-testid=init-grad-table] tbody td', (tds) => tds.map((td) => td.textContent));
+  assert.notDeepEqual(tanhGrads, reluGrads);
+  const direct = await newPage(browser, errors);
+  await direct.goto(siteUrl('#tt:depth=8&act=tanh'));
+  await direct.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
+  await settle(direct);
+  assert.deepEqual(await direct.$$eval('[data-testid=init-grad-table] tbody td', (tds) => tds.map((td) => td.textContent)), tanhGrads);
+  assert.deepEqual(errors, []);
+  await page.close();
+  await direct.close();
+});

@@ -14,10 +14,12 @@
 // and width(i + 1), which do not depend on the depth either; so a shallower
 // stack is exactly the first layers of a deeper one: forward results for
 // depth d are served from a deeper run. The gradient pass depends on the
-// depth: when only the depth changed (a drag of the depth slider) it waits
-// until the page is quiet (app.whenQuiet), and the last gradients stay on
-// screen, dimmed and aria-busy; otherwise it runs at once, on the same
-// Linear layers as the forward pass, so each layer's weights are drawn once.
+// depth and redraws every layer's weights: it waits until the page is
+// quiet (app.whenQuiet), one initialiser per task, and the last gradients
+// stay on screen meanwhile, dimmed and aria-busy; so does the deepest
+// forward run, which fills the cache. Only without app.whenQuiet (a host
+// that does not schedule) does everything run at once, the gradient pass on
+// the forward pass's Linear layers.
 
 import { drawLines } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
@@ -438,13 +440,15 @@ export function mountInit(host, app) {
     const phrases = result.series.map((s, i) => describeSeries(INITS[i], s));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
     fan.textContent = describeFan(pattern, result, actLabel);
-    // grads null: postponed while the depth is dragged; the last ones stay, marked as such
+    // grads null: postponed until the page is quiet; the last ones stay, marked as such
     gradFigure.setAttribute('aria-busy', String(!result.grads));
     gradWrap.setAttribute('aria-busy', String(!result.grads));
     gradFigure.classList.toggle('init-pending', !result.grads);
     gradWrap.classList.toggle('init-pending', !result.grads);
     if (!result.grads) {
-      gradObservation.textContent = `The gradients for ${result.depth} layers are measured once the depth stops changing; the chart and table below are still those of the last depth measured.`;
+      gradObservation.textContent = result.pending === 'depth'
+        ? `The gradients for ${result.depth} layers are measured once the depth stops changing; the chart and table below are still those of the last depth measured.`
+        : `The gradients of these stacks are being measured, one initialiser at a time; the chart and table below are still those of the last stacks measured.`;
       return;
     }
     gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser. The table below lists every value.`);
@@ -475,13 +479,14 @@ export function mountInit(host, app) {
       const key = `${depth}|${stackKey}`;
       if (shown?.key === key) return; // nothing it depends on changed: no work
       const api = appNow.api;
-      // Only the depth changed (the student drags the depth slider): the
-      // forward stds come from the cached deeper run at once, and the
-      // backward passes, which depend on the depth, wait until the page is
-      // quiet (app.whenQuiet): on a 24-layer stack they take a good part of
-      // a second, too long for a frame of the drag.
-      const onlyDepth = shown?.stackKey === stackKey && Boolean(appNow.whenQuiet);
-      const gradDepth = onlyDepth ? 0 : depth; // 0: postponed
+      // The forward stds come from the cached deeper run when there is one;
+      // the backward passes wait until the page is quiet (app.whenQuiet):
+      // on a wide 24-layer stack they take a good part of a second, too
+      // long for a frame of a drag or one task after a click. What the
+      // note under the dimmed gradients says depends on what changed.
+      const postpone = Boolean(appNow.whenQuiet);
+      const pending = shown?.stackKey === stackKey ? 'depth' : 'stack';
+      const gradDepth = postpone ? 0 : depth; // 0: postponed
       let forward;
       let grads;
       if (cache && cache.key === stackKey && cache.result.depth >= depth) {
@@ -496,16 +501,25 @@ export function mountInit(host, app) {
         forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
         grads = run.grads;
       }
-      const result = { ...forward, grads };
+      const result = { ...forward, grads, pending };
       shown = { key, stackKey, result };
       render(result, act, pattern);
       if (appNow.whenQuiet && cache.result.depth < hi) {
-        // once the page is quiet, the deepest forward run, so that a later
-        // drag of the depth slider finds every depth cached
-        appNow.whenQuiet('init-deepest', () => {
-          if (cache?.key !== stackKey || cache.result.depth >= hi) return;
-          cache = { key: stackKey, result: measure(api, pattern, act, seed, hi, 0).forward };
-        });
+        // once the page is quiet, the deepest forward run, one initialiser
+        // per task (each one's series does not depend on the others), so
+        // that a later drag of the depth slider finds every depth cached
+        const series = [];
+        const deepest = (i) => () => {
+          if (cache?.key !== stackKey || cache.result.depth >= hi) return; // superseded
+          const run = measure(api, pattern, act, seed, hi, 0, [INITS[i]]).forward;
+          series.push(run.series[0]);
+          if (i + 1 < INITS.length) {
+            appNow.whenQuiet('init-deepest', deepest(i + 1));
+            return;
+          }
+          cache = { key: stackKey, result: { depth: hi, inputStd: run.inputStd, series } };
+        };
+        appNow.whenQuiet('init-deepest', deepest(0));
       }
       if (grads === null) {
         // one initialiser per postponed task, so the page can answer input
