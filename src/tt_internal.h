@@ -98,6 +98,10 @@ int tt_generator_resolve(tt_generator **g, const char *op);
 uint32_t tt_gen_u32(tt_generator *g);
 float tt_gen_uniform(tt_generator *g);  /* (u32 >> 8) * 2^-24 */
 double tt_gen_normal(tt_generator *g);  /* polar method, spare kept in g */
+/* n draws of tt_gen_normal at once, in order (the fast path of every fill).
+ * TT_NORMAL_CHUNK: the doubles a caller's stack buffer takes per call. */
+void tt_gen_normals(tt_generator *g, double *out, size_t n);
+#define TT_NORMAL_CHUNK 256
 
 /* pcg32_srandom(seed, stream) of the PCG reference on g; tt_generator_seed
  * uses the reference's default stream. Tests use this to check known output. */

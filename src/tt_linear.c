@@ -8,6 +8,16 @@
 #include "tt_internal.h"
 #include "kernels/tt_f32_gemm.h"
 
+/* w[i] = (float)(std * z_i), z_i the generator's next normals in order. */
+static void tt_fill_normal(float *w, size_t count, double std, tt_generator *gen) {
+    double z[TT_NORMAL_CHUNK];
+    for (size_t i = 0; i < count; i += TT_NORMAL_CHUNK) {
+        size_t c = count - i < TT_NORMAL_CHUNK ? count - i : TT_NORMAL_CHUNK;
+        tt_gen_normals(gen, z, c);
+        for (size_t j = 0; j < c; j++) w[i + j] = (float)(std * z[j]);
+    }
+}
+
 /* weight [K, N]; bias [N] or NULL; gen NULL = the default generator. */
 int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *gen) {
     char s[TT_SHAPE_STR_LEN], sb[TT_SHAPE_STR_LEN];
@@ -31,18 +41,14 @@ int tt_linear_init(tt_tensor *weight, tt_tensor *bias, int init, tt_generator *g
     float *w = weight->data;
     size_t count = weight->size;
     switch (init) {
-    case TT_INIT_LESSON: {
-        double std = __builtin_sqrt(1.0 / fan_in);
-        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_gen_normal(gen));
+    case TT_INIT_LESSON:
+        tt_fill_normal(w, count, __builtin_sqrt(1.0 / fan_in), gen);
         break;
-    }
-    case TT_INIT_HE_NORMAL: {
-        double std = __builtin_sqrt(2.0 / fan_in);
-        for (size_t i = 0; i < count; i++) w[i] = (float)(std * tt_gen_normal(gen));
+    case TT_INIT_HE_NORMAL:
+        tt_fill_normal(w, count, __builtin_sqrt(2.0 / fan_in), gen);
         break;
-    }
     case TT_INIT_NAIVE_NORMAL:
-        for (size_t i = 0; i < count; i++) w[i] = (float)tt_gen_normal(gen);
+        tt_fill_normal(w, count, 1.0, gen); /* 1.0 * z is z exactly */
         break;
     default: { /* Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)) */
         double a = __builtin_sqrt(6.0 / fan_sum);

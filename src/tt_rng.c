@@ -146,6 +146,29 @@ double tt_gen_normal(tt_generator *g) {
     return u * f;
 }
 
+/* n draws of tt_gen_normal into out, the same values in the same order,
+ * with the polar step inlined in this loop (one call per element from
+ * another file was about a third of a Linear's init time). */
+void tt_gen_normals(tt_generator *g, double *out, size_t n) {
+    size_t i = 0;
+    if (n && g->have_spare) {
+        g->have_spare = 0;
+        out[i++] = g->spare;
+    }
+    for (; i + 2 <= n; i += 2) {
+        double u, v, s;
+        do {
+            u = tt_gen_signed_unit(g);
+            v = tt_gen_signed_unit(g);
+            s = u * u + v * v;
+        } while (s >= 1.0 || s == 0.0);
+        double f = __builtin_sqrt(-2.0 * tt_log(s) / s);
+        out[i] = u * f;
+        out[i + 1] = v * f;
+    }
+    if (i < n) out[i] = tt_gen_normal(g); /* the pair's second waits in g */
+}
+
 /* The default generator's draws, for tests and hosts. */
 uint32_t tt_rng_u32(void) { return tt_gen_u32(&tt_default_gen); }
 float tt_rng_uniform(void) { return tt_gen_uniform(&tt_default_gen); }

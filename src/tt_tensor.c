@@ -173,7 +173,12 @@ int tt_tensor_randn(tt_tensor *t, float mean, float std, tt_generator *gen) {
     if (!(std >= 0.0f) || std > 3.4e38f || !(mean == mean) || mean > 3.4e38f || mean < -3.4e38f)
         return tt_fail(TT_ERR_ARG, "randn: mean %g and std %g must be finite, std >= 0",
                        (double)mean, (double)std);
-    for (size_t i = 0; i < t->size; i++) t->data[i] = mean + std * (float)tt_gen_normal(gen);
+    double z[TT_NORMAL_CHUNK];
+    for (size_t i = 0; i < t->size; i += TT_NORMAL_CHUNK) {
+        size_t c = t->size - i < TT_NORMAL_CHUNK ? t->size - i : TT_NORMAL_CHUNK;
+        tt_gen_normals(gen, z, c);
+        for (size_t j = 0; j < c; j++) t->data[i + j] = mean + std * (float)z[j];
+    }
     return TT_OK;
 }
 

@@ -138,5 +138,32 @@ int main(void) {
     CHECK(tt_mem_generators() == 0);
     tt_tensor_free(t1), tt_tensor_free(t2), tt_tensor_free(w);
     CHECK(tt_mem_tensors() == 0);
+    /* tt_gen_normals (the fills' fast path) gives exactly the draws of
+     * tt_gen_normal one by one, spare included: odd counts, a spare left
+     * from before, across the fills' chunk size; and a tensor filled by
+     * randn (chunked) holds mean + std * (float)z of those draws */
+    {
+        tt_generator *a = NULL, *b = NULL;
+        CHECK_OK(tt_generator_new(&a, 99, 0));
+        CHECK_OK(tt_generator_new(&b, 99, 0));
+        static double got[TT_NORMAL_CHUNK + 3];
+        int same = 1;
+        const size_t counts[] = {1, 2, 3, 0, TT_NORMAL_CHUNK + 3, 7, TT_NORMAL_CHUNK};
+        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+            tt_gen_normals(a, got, counts[c]);
+            for (size_t i = 0; i < counts[c]; i++) same &= got[i] == tt_gen_normal(b);
+        }
+        CHECK(same);
+        CHECK(tt_gen_normal(a) == tt_gen_normal(b)); /* the spare states agree too */
+        tt_tensor *t = NULL;
+        CHECK_OK(tt_tensor_new(&t, 1, 2 * TT_NORMAL_CHUNK + 5, 0, 0, 0));
+        CHECK_OK(tt_tensor_randn(t, 0.5f, 2.0f, a));
+        same = 1;
+        for (size_t i = 0; i < t->size; i++) same &= t->data[i] == 0.5f + 2.0f * (float)tt_gen_normal(b);
+        CHECK(same);
+        tt_tensor_free(t);
+        tt_generator_free(a);
+        tt_generator_free(b);
+    }
     TT_TEST_MAIN_END();
 }
