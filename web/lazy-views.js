@@ -14,9 +14,9 @@
 // may show) is updated on every render, on screen or not.
 //
 // A view can also postpone its own heavy work until the page is quiet
-// (later(key, fn)): the init lab's backward passes while its depth slider
-// is dragged. The latest fn per key runs once quiet (one per idle slice),
-// or on flush().
+// (later(key, fn)): the init lab's backward passes and its deepest forward
+// run. The latest fn per key runs once quiet (one per idle slice), or on
+// flush().
 //
 // The first render updates the views down to the fold (VISIBLE_PX below
 // the viewport; they are laid out in page order, each after the views

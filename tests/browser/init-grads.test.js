@@ -239,7 +239,7 @@ test('dragging the depth: the std table follows every step, the backward passes 
   assert.equal(during.stdRows, 9, 'the forward stds follow the drag');
   assert.equal(during.gradRows, 6, 'the gradients are still those of depth 6');
   assert.equal(during.busy, 'true');
-  assert.match(during.note, /measured once the depth stops changing/);
+  assert.match(during.note, /measured once the depth stops changing; the chart and table below are still those of 6 layers/);
   // quiet: the backward passes of depth 9 run on their own
   await page.waitForFunction(() => document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
   const after9 = await page.evaluate(() => ({
@@ -284,7 +284,7 @@ test('changing the activation: the forward stds at once, the backward passes in 
   assert.equal(during.act, 'tanh');
   assert.notDeepEqual(during.stds, reluStds, 'the forward stds are those of tanh at once');
   assert.equal(during.busy, 'true');
-  assert.match(during.note, /being measured, one initialiser at a time/);
+  assert.match(during.note, /being measured, one initialiser at a time; the chart and table below are still those of the last stacks measured/);
   assert.deepEqual(during.grads, reluGrads, 'the last gradients stay (dimmed) until the new ones are measured');
   await page.waitForFunction(() => document.querySelector('[data-testid=init-grad-figure]').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
   const tanhGrads = await page.$$eval('[data-testid=init-grad-table] tbody td', (tds) => tds.map((td) => td.textContent));

@@ -384,6 +384,7 @@ export function mountInit(host, app) {
   });
 
   let cache = null; // { key: act|widths|seed, result } of the deepest forward run so far for that key
+  let gradsOnScreen = null; // { stackKey, depth } of the gradients drawn last
   let shown = null; // { key, result, pattern } on screen
   let drawnWidth = 0;
 
@@ -446,11 +447,14 @@ export function mountInit(host, app) {
     gradFigure.classList.toggle('init-pending', !result.grads);
     gradWrap.classList.toggle('init-pending', !result.grads);
     if (!result.grads) {
-      gradObservation.textContent = result.pending === 'depth'
-        ? `The gradients for ${result.depth} layers are measured once the depth stops changing; the chart and table below are still those of the last depth measured.`
-        : `The gradients of these stacks are being measured, one initialiser at a time; the chart and table below are still those of the last stacks measured.`;
+      // what is on screen meanwhile: nothing yet, this stack at another depth, or other stacks
+      const on = gradsOnScreen;
+      gradObservation.textContent = on?.stackKey === result.stackKey
+        ? `The gradients for ${result.depth} layers are measured once the depth stops changing; the chart and table below are still those of ${on.depth} layers.`
+        : `The gradients of these stacks are being measured, one initialiser at a time${on ? '; the chart and table below are still those of the last stacks measured' : ''}.`;
       return;
     }
+    gradsOnScreen = { stackKey: result.stackKey, depth: result.depth };
     gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser. The table below lists every value.`);
     gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (${stack}, with ${actLabel}).`;
     gradBody.replaceChildren(...Array.from({ length: result.depth }, (_, i) => el('tr', { 'data-layer': String(i) }, [
@@ -482,10 +486,8 @@ export function mountInit(host, app) {
       // The forward stds come from the cached deeper run when there is one;
       // the backward passes wait until the page is quiet (app.whenQuiet):
       // on a wide 24-layer stack they take a good part of a second, too
-      // long for a frame of a drag or one task after a click. What the
-      // note under the dimmed gradients says depends on what changed.
+      // long for a frame of a drag or one task after a click.
       const postpone = Boolean(appNow.whenQuiet);
-      const pending = shown?.stackKey === stackKey ? 'depth' : 'stack';
       const gradDepth = postpone ? 0 : depth; // 0: postponed
       let forward;
       let grads;
@@ -501,7 +503,7 @@ export function mountInit(host, app) {
         forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
         grads = run.grads;
       }
-      const result = { ...forward, grads, pending };
+      const result = { ...forward, grads, stackKey };
       shown = { key, stackKey, result };
       render(result, act, pattern);
       if (appNow.whenQuiet && cache.result.depth < hi) {
