@@ -155,16 +155,24 @@ void tt_gen_normals(tt_generator *g, double *out, size_t n) {
         g->have_spare = 0;
         out[i++] = g->spare;
     }
-    for (; i + 2 <= n; i += 2) {
-        double u, v, s;
-        do {
-            u = tt_gen_signed_unit(g);
-            v = tt_gen_signed_unit(g);
-            s = u * u + v * v;
-        } while (s >= 1.0 || s == 0.0);
-        double f = __builtin_sqrt(-2.0 * tt_log(s) / s);
-        out[i] = u * f;
-        out[i + 1] = v * f;
+    /* Up to 64 pairs at a time in two passes: first the candidates, drawn
+     * in the order the one-at-a-time loop draws them and stopping at the
+     * same one (the accept test only moves a counter, so no branch to
+     * mispredict), then the log, division and square root of each accepted
+     * pair, which do not depend on each other and overlap. */
+    double us[64], vs[64], ss[64];
+    while (i + 2 <= n) {
+        size_t want = (n - i) / 2 < 64 ? (n - i) / 2 : 64, got = 0;
+        while (got < want) {
+            double u = tt_gen_signed_unit(g), v = tt_gen_signed_unit(g), s = u * u + v * v;
+            us[got] = u, vs[got] = v, ss[got] = s;
+            got += s < 1.0 && s != 0.0;
+        }
+        for (size_t j = 0; j < want; j++, i += 2) {
+            double f = __builtin_sqrt(-2.0 * tt_log(ss[j]) / ss[j]);
+            out[i] = us[j] * f;
+            out[i + 1] = vs[j] * f;
+        }
     }
     if (i < n) out[i] = tt_gen_normal(g); /* the pair's second waits in g */
 }
