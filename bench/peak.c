@@ -52,7 +52,9 @@ EMSCRIPTEN_KEEPALIVE float tt_peak_f32x4(const float *md, int iters) {
  * in L1 (ab: A [TT_TILE_K][4], then B [TT_TILE_K][8], written by JS), so
  * memory does not limit it. Only the adds are chained, which gives the
  * scheduler more freedom than the chains above: on this project's machine
- * it ran 5-10 % faster than them, and a kernel can reach it.
+ * it ran 5-10 % faster than them, and a kernel can reach it. Written out
+ * here rather than calling tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat, so
+ * that a slower kernel cannot lower its own ceiling.
  * FLOPs per call: iters * TT_TILE_K * 32 products * 2. */
 #define TT_TILE_K 64
 EMSCRIPTEN_KEEPALIVE int tt_peak_tile_k(void) { return TT_TILE_K; }
