@@ -17,8 +17,7 @@ after(() => browser.close());
 test('the init lab shows each layer\'s gradient norm after one backward pass, vanishing and exploding as the maths says', async () => {
   const errors = [];
   const page = await newPage(browser, errors);
-  const url = `${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}#tt:depth=12&act=relu`;
-  await page.goto(url);
+  await page.goto(siteUrl('#tt:depth=12&act=relu'));
   await page.waitForSelector('[data-testid=init-grad-table] tbody tr[data-layer="11"]');
   const norms = await page.$$eval('[data-testid=init-grad-table] tbody tr', (trs) => trs.map((tr) => [...tr.cells].slice(1).map((c) => Number(c.textContent.split(' ')[0]))));
   assert.equal(norms.length, 12);
@@ -44,6 +43,8 @@ test('the init lab shows each layer\'s gradient norm after one backward pass, va
 // the page's own API, fan-in against fan-average in measured numbers, the
 // log axis's labels, the figures' accessible names, axe.
 const siteUrl = (hash) => `${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}${hash}`;
+/** Two animation frames of `page`: a render scheduled by the last input has run. */
+const twoFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** The lesson from file:// at `hash` in a new page, every view up to date (the init lab is below the fold). */
 async function openLab(hash, errors) {
@@ -223,10 +224,10 @@ test('dragging the depth: the std table follows every step, the backward passes 
     slider.scrollIntoView({ block: 'center', behavior: 'instant' });
     slider.focus({ preventScroll: true });
   });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   for (let i = 0; i < 3; i++) {
     await page.keyboard.press('ArrowRight');
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await twoFrames(page);
   }
   const during = await page.evaluate(() => ({
     depth: globalThis.__tinytorchApps[0].state.depth,
@@ -249,7 +250,7 @@ test('dragging the depth: the std table follows every step, the backward passes 
   assert.equal(after9.rows, 9);
   // the same numbers as opening depth 9 directly
   const direct = await newPage(browser, errors);
-  await direct.goto(`${pathToFileURL(join(repoRoot, 'dist/site/index.html')).href}#tt:depth=9&act=relu`);
+  await direct.goto(siteUrl('#tt:depth=9&act=relu'));
   await direct.waitForSelector('[data-testid=init-grad-table] tbody tr[data-layer="8"]');
   const top = await direct.$$eval('[data-testid=init-grad-table] tbody tr[data-layer="8"] td', (tds) => tds.map((td) => Number(td.textContent.split(' ')[0])));
   assert.deepEqual(after9.top, top);
@@ -265,7 +266,7 @@ test('changing the activation: the forward stds at once, the backward passes in 
   await page.evaluate(() => {
     document.querySelector('[data-testid=init-act]').scrollIntoView({ block: 'center', behavior: 'instant' });
   });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   const reluGrads = await page.$$eval('[data-testid=init-grad-table] tbody td', (tds) => tds.map((td) => td.textContent));
   const reluStds = await page.$$eval('[data-testid=init-table] tbody td', (tds) => tds.map((td) => td.textContent));
   const during = await page.evaluate(async () => {
