@@ -28,6 +28,11 @@ have_pkg libclang-rt-14-dev || need+=(libclang-rt-14-dev)
 have_cmd clang-14 || need+=(clang-14)
 # NumPy: the live cross-check of Linear against an independent implementation.
 have_pkg python3-numpy || need+=(python3-numpy)
+# PyTorch: the bench's native column and the export round trip. OpenBLAS
+# (pthread build): without it NumPy and PyTorch use the reference BLAS and
+# run 20-40x slower.
+have_pkg python3-torch || need+=(python3-torch)
+have_pkg libopenblas0-pthread || need+=(libopenblas0-pthread)
 # Debian's Chromium for the browser tests (driven by npm playwright-core;
 # no browser is ever downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
