@@ -391,7 +391,7 @@ const LINEAR_CHECKS = [
         if (Number.isFinite(c) && c !== 0 && compare(got, scaled, (b) => 1e-5 * Math.abs(b) + 1e-30).ok) {
           const mistake = initMistake(c, IN, OUT);
           return fail(expected, `${gotText}: the lesson's draws × ${num(c)}`,
-            `Your weights are the lesson's draws scaled by ${num(c * lessonStd(IN))} instead of √(1/${IN}) = ${num(lessonStd(IN))}. `
+            `Your weights are exactly the lesson's draws, scaled by ${num(c * lessonStd(IN))} where the lesson's scale gives ${num(lessonStd(IN))}. `
             + initHint(mistake, c * lessonStd(IN), IN, OUT), { mistake, tolerance });
         }
       }
