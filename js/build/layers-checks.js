@@ -73,9 +73,9 @@ function thrownText(e) {
     }
   } catch { /* fall through */ }
   try {
-    return `a thrown ${describe(e)}`;
+    return `the value ${describe(e)}`;
   } catch {
-    return 'a thrown value';
+    return 'a value';
   }
 }
 
