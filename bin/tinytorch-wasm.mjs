@@ -11,6 +11,7 @@
 // wherever the file lives, with or without a node_modules next to it.
 
 import { register } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,14 +72,15 @@ function line(r, MISTAKES) {
 }
 
 /** What to say when the student's module does not load. */
-function loadError(file, e) {
+function loadError(file, path, e) {
   let msg = e?.message ?? String(e);
   if (e instanceof SyntaxError && /Cannot use import statement outside a module/.test(msg)) {
     msg += `\n  (${file} is loaded as CommonJS: name it .mjs, or put it in a folder whose package.json says "type": "module")`;
   } else if (e instanceof SyntaxError) {
-    // Node puts the file and line in the first line of the stack: "file:///…/x.mjs:12"
-    const where = String(e.stack ?? '').split('\n')[0];
-    if (/:\d+$/.test(where)) msg = `${where.replace(/^file:\/\//, '')}: ${msg}`;
+    // a dynamic import's SyntaxError carries no line: node --check prints it ("/…/x.mjs:12", the line, a caret)
+    const r = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8' });
+    const where = r.stderr.split('\n').slice(0, 3).join('\n').replace(/^file:\/\//, '');
+    if (/:\d+\n/.test(where)) msg = `${msg}\n${where}`;
   }
   return `tinytorch-wasm: could not load ${file}: ${e?.name && !msg.startsWith(e.name) ? `${e.name}: ` : ''}${msg}`;
 }
@@ -123,7 +125,7 @@ async function main(argv) {
   try {
     student = await import(pathToFileURL(path).href);
   } catch (e) {
-    console.error(loadError(file, e));
+    console.error(loadError(file, path, e));
     return 2;
   }
   const results = await runLayerChecks(api, student, {
