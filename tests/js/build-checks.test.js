@@ -9,6 +9,8 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as api from '../../js/index.js';
 import { runLayerChecks, EXERCISES, MISTAKES, CHECK_LIST, STARTER } from '../../js/build/index.js';
 import * as solution from '../../examples/build/layers-solution.mjs';
@@ -257,4 +259,11 @@ test('starter code loads and fails by its TODOs; the Sequential exercise\'s give
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('js/build/index.d.ts type-checks a grader\'s usage of tinytorch-wasm/build under strict TypeScript', () => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const project = join(import.meta.dirname, '../fixtures/build/types/tsconfig.json');
+  const r = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
 });
