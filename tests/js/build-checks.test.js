@@ -53,7 +53,7 @@ test('the reference solution passes every check and leaves no tensor behind', as
   assert.match(std.tolerance, /1\/√\(2n\)/);
   assert.match(std.expected, /0\.0357/);
   assert.match(results.find((r) => r.id === 'dropout.keep-rate').tolerance, /binomial/);
-  assert.match(results.find((r) => r.id === 'dropout.mean').tolerance, /±0\.016/);
+  assert.match(results.find((r) => r.id === 'dropout.mean').tolerance, /±0\.035/);
 });
 
 test('the library\'s own Linear, Dropout and Sequential pass every check (the checks agree with the core)', async () => {
