@@ -184,6 +184,15 @@ test('student code that throws (an Error or not) fails that check and the next c
   assert.equal(boom.results.find((r) => r.id === 'linear.gradients').got, 'new Linear(20, 5) threw TypeError: boom');
 });
 
+test('a parameters() that never ends is cut at 10,000 items and reported, not followed forever', async () => {
+  class Endless extends solution.Linear {
+    * parameters() { for (;;) yield this.weight; }
+  }
+  const { results } = await run({ Linear: Endless }, { exercises: ['linear'] });
+  assert.deepEqual(Object.keys(failing(results)), ['linear.no-bias', 'linear.parameters', 'linear.lesson-network']);
+  assert.equal(results.find((r) => r.id === 'linear.parameters').got, '[weight, weight, weight, weight, weight, weight, weight, weight, …] (more than 10,000 items)');
+});
+
 test('exercises and onResult: only the chosen exercise, each result reported as it finishes', async () => {
   const seen = [];
   const { results } = await run(solution, { exercises: ['dropout'], onResult: (r) => seen.push(r) });
