@@ -584,10 +584,13 @@ const LINEAR_CHECKS = [
         const [name, t] = params[i];
         const g = t.grad;
         if (!ctx.isTensor(g)) {
-          return fail(expected, `${name}.grad is ${describe(g)} after backward()`, t.requiresGrad
-            ? `The loss does not depend on your ${name} through Tensor operations: is it used in forward as it is, or copied first?`
-            : `Autograd only fills .grad for tensors that ask for it: set ${name}.requiresGrad = true when you create it.`,
-          { tolerance });
+          let why;
+          if (!t.requiresGrad) why = `Autograd only fills .grad for tensors that ask for it: which property of your ${name} says so?`;
+          else if (!t.isLeaf) {
+            why = `Your ${name} is the result of an operation (made with requiresGrad, then scaled), so autograd treats it as an intermediate `
+              + 'and keeps no .grad for it. Which tensor should be the one that learns: the raw draw, or the scaled one?';
+          } else why = `The loss does not depend on your ${name} through Tensor operations: is it used in forward as it is, or copied first?`;
+          return fail(expected, `${name}.grad is ${describe(g)} after backward()`, why, { tolerance });
         }
         const want = clones[i].grad.data;
         const cmp = compare(g.data, want, closeTol);

@@ -184,6 +184,43 @@ test('student code that throws (an Error or not) fails that check and the next c
   assert.equal(boom.results.find((r) => r.id === 'linear.gradients').got, 'new Linear(20, 5) threw TypeError: boom');
 });
 
+test('gradients: a weight without requiresGrad, a weight that is not a leaf, an output rebuilt from numbers', async () => {
+  class NoGrad extends solution.Linear {
+    constructor(...a) {
+      super(...a);
+      this.weight.requiresGrad = false;
+    }
+  }
+  class NotLeaf extends solution.Linear {
+    constructor(i, o, opts) {
+      super(i, o, opts);
+      this.weight.dispose();
+      api.manualSeed(0);
+      this.weight = api.Tensor.randn([i, o], { requiresGrad: true }).mul(Math.sqrt(1 / i));
+    }
+  }
+  class Rebuilt extends solution.Linear {
+    forward(x) {
+      const y = super.forward(x);
+      const copy = new api.Tensor(y.data, { shape: y.shape });
+      y.dispose();
+      return copy;
+    }
+  }
+  const hint = async (C) => {
+    const { results } = await run({ ...solution, Linear: C }, { exercises: ['linear'] });
+    return results.find((r) => r.id === 'linear.gradients');
+  };
+  const a = await hint(NoGrad);
+  assert.equal(a.got, 'weight.grad is null after backward()');
+  assert.match(a.hint, /which property of your weight says so\?/);
+  const b = await hint(NotLeaf);
+  assert.equal(b.got, 'weight.grad is null after backward()');
+  assert.match(b.hint, /result of an operation/);
+  const c = await hint(Rebuilt);
+  assert.match(c.got, /does not track gradients/);
+});
+
 test('a parameters() that never ends is cut at 10,000 items and reported, not followed forever', async () => {
   class Endless extends solution.Linear {
     * parameters() { for (;;) yield this.weight; }
