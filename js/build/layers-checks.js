@@ -463,7 +463,7 @@ const LINEAR_CHECKS = [
     async run(ctx) {
       const L = await ctx.make('Linear', [IN, OUT, { bias: false }], `new Linear(${IN}, ${OUT}, { bias: false })`);
       const { weight, bias } = await ctx.weightAndBias(L);
-      const expected = 'bias is null and parameters() is [weight]';
+      const expected = 'bias is null, parameters() is [weight], forward(x [4, 784]) = x·W';
       if (bias !== null && bias !== undefined) {
         return fail(expected, `bias is ${what(ctx, bias)}`,
           'The third argument is an options object: read its bias field (true by default) and only make a bias when it is true.');
@@ -474,7 +474,16 @@ const LINEAR_CHECKS = [
         return fail(expected, `parameters() is ${listText(r.list, (p) => (p === weight ? 'weight' : what(ctx, p)))}`,
           'Without a bias the only thing an optimizer can update is the weight.');
       }
-      return pass(`bias ${describe(bias)}, parameters() = [weight]`, { expected });
+      ctx.seed(3050);
+      const x = ctx.randn([4, IN]);
+      const y = await ctx.forward(L, x, `forward(x [4, ${IN}]) without a bias`);
+      if (!ctx.isTensor(y)) return fail(expected, `forward returned ${what(ctx, y)}`, 'forward(x) returns the output Tensor.');
+      const ref = reference(ctx, x, weight, null);
+      if (ref.error) return fail(expected, `values not compared: ${ref.error}`, ref.hint);
+      if (!sameShape(y.shape, [4, OUT]) || !compare(y.data, ref.values, closeTol).ok) {
+        return fail(expected, `y ${shp(y.shape)}, not x·W`, 'Without a bias the output is the product alone.');
+      }
+      return pass(`bias ${describe(bias)}, parameters() = [weight], y = x·W`, { expected, tolerance: 'y within 1e-5 + 1e-5·|y| of x·W by the core' });
     },
   },
   {
