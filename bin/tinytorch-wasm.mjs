@@ -142,9 +142,10 @@ async function main(argv) {
       workerData: { path },
       argv: ['--worker', ...o.exercises.flatMap((e) => ['--exercise', e])],
       resourceLimits: { maxOldGenerationSizeMb: 256 },
-      stdout: false,
+      stdout: true, // the student's console.log goes to stderr: stdout carries only the results (and --json stays JSON)
       stderr: false,
     });
+    worker.stdout.pipe(process.stderr);
     let settled = false;
     const finish = (v) => {
       if (settled) return;
