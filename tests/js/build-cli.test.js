@@ -62,6 +62,8 @@ test('the student\'s console.log goes to stderr, so --json stays parseable', () 
     const r = cli(['check', 'layers', 'chatty.mjs', '--json', '--exercise', 'linear'], dir);
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(r.out).summary.passed, 12);
+    // every print arrives, none cut off when the worker ends: no-bias, forward-1d/2d/3d, gradients
+    assert.equal(r.err.match(/^debug: forward /gm)?.length, 5, r.err);
     assert.match(r.err, /debug: forward \[ 784 \]/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
