@@ -122,6 +122,7 @@ export function backward(root, grad) {
     throw new TypeError('backward: this tensor does not require grad (no input of the ops that made it has requiresGrad, or it was made inside noGrad())');
   }
   const shape = shapeOf(root);
+  if (grad === null) grad = undefined; // PyTorch's backward(None): the implicit 1 of a one-element tensor
   if (grad === undefined) {
     if (shape.reduce((a, b) => a * b, 1) !== 1) {
       throw new ShapeError(`backward: a gradient is needed for a tensor of shape ${fmtShape(shape)}; call backward(grad) with a Tensor of that shape, or reduce it to one element first`);

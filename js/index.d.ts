@@ -89,8 +89,8 @@ export class Tensor {
   readonly gradFn: string | null;
   /** True unless this tensor was made by an op that requires grad. */
   readonly isLeaf: boolean;
-  /** Backpropagate: add d(this)/d(leaf) to every leaf's .grad; `grad` is needed unless this has one element. */
-  backward(grad?: Tensor): void;
+  /** Backpropagate: add d(this)/d(leaf) to every leaf's .grad; `grad` is needed unless this has one element (null: as omitted). All or nothing. */
+  backward(grad?: Tensor | null): void;
   /** The same values, not tracked by autograd. */
   detach(): Tensor;
   /** The elements as nested arrays (a number for rank 0). */

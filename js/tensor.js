@@ -534,7 +534,9 @@ export class Tensor {
   /**
    * Backpropagate from this tensor: every leaf with requiresGrad that it
    * depends on gets d(this)/d(leaf) added to its .grad. `grad` is the
-   * upstream gradient (needed when this is not a one-element tensor).
+   * upstream gradient (needed when this is not a one-element tensor; null
+   * or omitted: 1, as PyTorch's None). All or nothing: a backward that
+   * fails changes no .grad and leaves the graph for a retry.
    */
   backward(grad) {
     tensorArg(this, 'backward: tensor');

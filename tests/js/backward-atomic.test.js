@@ -65,6 +65,14 @@ test('a backward that fails leaves every .grad and the graph as they were; a ret
   assert.equal(memoryInfo().tensors, before, 'the failed backward freed its buffers');
 });
 
+test('backward(null) is backward(), as PyTorch\'s backward(None)', () => {
+  const w = new Tensor([1, 2], { requiresGrad: true });
+  tidy(() => w.mul(3).sum().backward(null));
+  assert.deepEqual(Array.from(w.grad.data), [3, 3]);
+  assert.throws(() => tidy(() => w.mul(3).backward(null)), { name: 'ShapeError', message: /a gradient is needed for a tensor of shape \[2\]/ });
+  w.dispose();
+});
+
 test('a failed backward frees what it allocated, through a deep graph', () => {
   const before = memoryInfo();
   const x = new Tensor([[1, 2], [3, 4]], { requiresGrad: true });

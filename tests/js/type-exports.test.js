@@ -13,7 +13,7 @@ import * as pkg from '../../js/index.js';
 const ts = createRequire(import.meta.url)('typescript');
 
 function declaredValueExports(file) {
-  const program = ts.createProgram([file], { noEmit: true, types: [] });
+  const program = ts.createProgram([file], { noEmit: true, noLib: true, types: [] }); // the export list needs no lib: 0.3 s instead of 4
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
   const moduleSymbol = checker.getSymbolAtLocation(source);
