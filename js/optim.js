@@ -184,15 +184,16 @@ export class Optimizer {
     // phase 1: read and check everything
     const groups = this.#readGroups('step');
     const work = [];
-    for (const [o, params] of groups) {
+    groups.forEach(([o, params], gi) => {
       params.forEach((p, i) => {
-        if (storageOf(p) === null) throw new TypeError(`${this.#name}.step: parameter ${i} was disposed; make a new optimizer for the new parameters`);
+        const at = `${this.#name}.step: paramGroups[${gi}].params[${i}]`;
+        if (storageOf(p) === null) throw new TypeError(`${at} was disposed; make a new optimizer for the new parameters`);
         const grad = gradOf(p);
         if (grad === null) return;
-        if (storageOf(grad) === null) throw new TypeError(`${this.#name}.step: the gradient of parameter ${i} was disposed; set .grad = null or run backward() again`);
+        if (storageOf(grad) === null) throw new TypeError(`${at} has a disposed .grad; set it to null or run backward() again`);
         work.push([p, grad, o]);
       });
-    }
+    });
     // phase 2: every state buffer this step needs (all freed again if one cannot be made)
     const made = new Map(); // parameter -> state, first step
     const allocated = []; // [state, buffer name]
