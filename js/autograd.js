@@ -111,6 +111,9 @@ export function record(name, out, inputs, saved, backwardFn) {
   return out;
 }
 
+/** A saved tensor's pointer (ops save what they just read, so never spilled; if it were, it comes back). */
+const savedPtr = (s) => (s.ptr !== 0 || s.host === null ? s.ptr : s.unspill());
+
 function zerosLike(shape) {
   return rt.core.tensorNew(shape); // the core zero-fills
 }
@@ -193,7 +196,7 @@ export function backward(root, grad) {
           }
           d.push(p);
         }
-        node.backwardFn(dy, d, node.saved.map((s) => s.ptr));
+        node.backwardFn(dy, d, node.saved.map(savedPtr));
         for (const [own, into] of repeats) {
           rt.core.accumulate(into, own);
           rt.core.tensorFree(own);
@@ -211,7 +214,12 @@ export function backward(root, grad) {
   // phase 3: hand the gradients to the leaves, free the graph
   const toLeaves = new Set(leafGrads.values());
   for (const p of owned) if (!toLeaves.has(p)) rt.core.tensorFree(p); // the seed of a leaf root
-  for (const [leaf, p] of leafGrads) accumulateGrad(leaf, p);
+  const handed = [...leafGrads];
+  try {
+    while (handed.length) accumulateGrad(...handed.pop()); // takes over the buffer, also when it throws
+  } finally {
+    for (const [, p] of handed) rt.core.tensorFree(p); // only if a .grad could not be brought back from JS memory
+  }
   const outs = [];
   for (const n of order) {
     freeSaved(n);
