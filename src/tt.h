@@ -216,7 +216,8 @@ TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all
                             int keepdims);
 /* da [a's shape] += the gradient of the same reduce given dy [its output's
  * shape]: sum broadcasts dy, mean dy / count, max gives dy / ties to each
- * element equal to the max (torch.amax's rule; all NaN where the max is NaN). */
+ * element equal to the max (torch.amax's rule; where the max is NaN, to the
+ * NaN elements: [0, 1, 0] for [1, NaN, 2], as in PyTorch). */
 TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
                                      int op, int all, int axis, int keepdims);
 
@@ -352,10 +353,12 @@ TT_API int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tens
  * accumulates into its gradient buffers (NULL: not needed). */
 
 /* Cross-entropy on raw scores, log-softmax and NLL in one pass (PyTorch's
- * F.cross_entropy, mean over rows): logits [M, C] (M, C >= 1), targets [M]
- * holding class indices as floats, each an integer in [0, C). loss [] =
+ * F.cross_entropy, mean over rows): logits [M, C] (M >= 0, C >= 1), targets
+ * [M] holding class indices as floats, each an integer in [0, C). loss [] =
  * mean_r(logsumexp(logits[r]) - logits[r, targets[r]]), max-subtracted
- * (logits of +-1e4 stay finite), accumulated in double. */
+ * (logits of +-1e4 stay finite), accumulated in double. As in PyTorch, a
+ * row holding NaN or +inf, or only -inf, has a NaN loss and gradient, and
+ * M = 0 gives NaN. */
 TT_API int tt_cross_entropy_forward(tt_tensor **loss, const tt_tensor *logits,
                                     const tt_tensor *targets);
 /* dlogits [M, C] += dloss * (softmax(logits) - onehot(targets)) / M. */
