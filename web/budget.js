@@ -46,6 +46,62 @@ export function estimateWork(api, state, { fashion = true } = {}) {
   return { params, bytes: (params + elements) * BYTES_PER_FLOAT32, flops, features };
 }
 
+/**
+ * The largest piece of training work the page runs between two frames:
+ * one run's mini-batch step (forward, backward and optimizer update, which
+ * cannot be split) or one evaluation chunk. The training view runs slices of
+ * 10 ms; at 150 MFLOP (about 12 ms at the 12 GFLOP/s the core reaches in a
+ * browser on the machine of site/docs/guarantees.md) no slice is much
+ * longer than a frame's budget. The page's default network trains at
+ * batches up to 128 within it.
+ */
+export const TRAIN_UNIT_FLOPS = 150e6;
+
+/** FLOPs of a forward pass of one row (one image) through the specs, from `features` inputs. */
+export function forwardFlopsPerRow(specs, features) {
+  let width = features;
+  let flops = 0;
+  for (const spec of specs) {
+    if (spec.kind === 'linear') {
+      flops += 2 * spec.in * spec.out + (spec.bias ? spec.out : 0);
+      width = spec.out;
+    } else {
+      flops += width;
+    }
+  }
+  return flops;
+}
+
+/**
+ * FLOPs of one training step of one run at `batch` rows: the forward pass,
+ * the backward pass (two matrix products per Linear: the input's gradient,
+ * skipped for the first layer as the images need none, and the weight's)
+ * and the optimizer's update (about 10 per parameter for Adam).
+ */
+export function trainingStepFlops(api, specs, batch, features = 784) {
+  let flops = batch * forwardFlopsPerRow(specs, features);
+  let params = 0;
+  let width = features;
+  specs.forEach((spec, i) => {
+    if (spec.kind !== 'linear') {
+      flops += 2 * batch * width; // the activation's or Dropout's gradient
+      return;
+    }
+    const mm = 2 * batch * spec.in * spec.out;
+    flops += mm + (i > 0 ? mm : 0) + (spec.bias ? batch * spec.out : 0);
+    params += api.Linear.countParameters(spec.in, spec.out, spec.bias);
+    width = spec.out;
+  });
+  return flops + 10 * params;
+}
+
+/** null if one training step of the state's network fits TRAIN_UNIT_FLOPS, else a sentence saying why the page cannot train it. */
+export function overTrainingBudget(api, specs, batch, features = 784, limit = TRAIN_UNIT_FLOPS) {
+  const flops = trainingStepFlops(api, specs, batch, features);
+  if (flops <= limit) return null;
+  return `one training step of this network at batch ${batch} is ${fmtFlops(flops)} of work and the page trains at most ${fmtFlops(limit)} between two frames, so that the tab keeps answering while it trains. Use a smaller batch or narrower layers (the forward pass alone is within the budget, so every other view still works).`;
+}
+
 /** null if `work` fits `budget`, else a sentence saying what is over and what the budget is. */
 export function overBudget(work, budget = BUDGET) {
   const over = [];
