@@ -50,10 +50,10 @@ export function estimateWork(api, state, { fashion = true } = {}) {
  * The largest piece of training work the page runs between two frames:
  * one run's mini-batch step (forward, backward and optimizer update, which
  * cannot be split) or one evaluation chunk. The training view runs slices of
- * 10 ms; at 150 MFLOP (about 12 ms at the 12 GFLOP/s the core reaches in a
- * browser on the machine of site/docs/guarantees.md) no slice is much
- * longer than a frame's budget. The page's default network trains at
- * batches up to 128 within it.
+ * 10 ms; a step of 150 MFLOP (trainingStepFlops) took 10.5 ms in Node on
+ * the machine of site/docs/guarantees.md, so no slice is much longer than
+ * the budget there. The page's default network trains at batches up to
+ * 120 within it.
  */
 export const TRAIN_UNIT_FLOPS = 150e6;
 
@@ -73,11 +73,16 @@ export function forwardFlopsPerRow(specs, features) {
 }
 
 /**
- * FLOPs of one training step of one run at `batch` rows: the forward pass,
- * the backward pass (two matrix products per Linear: the input's gradient,
- * skipped for the first layer as the images need none, and the weight's)
- * and the optimizer's update (about 10 per parameter for Adam).
+ * The work of one training step of one run at `batch` rows, in FLOPs: the
+ * forward pass, the backward pass (two matrix products per Linear: the
+ * input's gradient, skipped for the first layer as the images need none,
+ * and the weight's) and, per parameter, PARAM_STEP_FLOPS for what the step
+ * does to every parameter (zero its gradient, Adam's update, and the
+ * page's copy and statistics of weights, gradients and updates), which is
+ * memory traffic rather than arithmetic, counted at its measured cost.
  */
+export const PARAM_STEP_FLOPS = 120;
+
 export function trainingStepFlops(api, specs, batch, features = 784) {
   let flops = batch * forwardFlopsPerRow(specs, features);
   let params = 0;
@@ -92,14 +97,15 @@ export function trainingStepFlops(api, specs, batch, features = 784) {
     params += api.Linear.countParameters(spec.in, spec.out, spec.bias);
     width = spec.out;
   });
-  return flops + 10 * params;
+  return flops + PARAM_STEP_FLOPS * params;
 }
 
 /** null if one training step of the state's network fits TRAIN_UNIT_FLOPS, else a sentence saying why the page cannot train it. */
 export function overTrainingBudget(api, specs, batch, features = 784, limit = TRAIN_UNIT_FLOPS) {
   const flops = trainingStepFlops(api, specs, batch, features);
   if (flops <= limit) return null;
-  return `one training step of this network at batch ${batch} is ${fmtFlops(flops)} of work and the page trains at most ${fmtFlops(limit)} between two frames, so that the tab keeps answering while it trains. Use a smaller batch or narrower layers (the forward pass alone is within the budget, so every other view still works).`;
+  const fix = batch > 1 && trainingStepFlops(api, specs, 1, features) <= limit ? 'Use a smaller batch or narrower layers' : 'Use narrower or fewer layers';
+  return `one training step of this network at batch ${batch} is ${fmtFlops(flops)} of work and the page trains at most ${fmtFlops(limit)} between two frames, so that the tab keeps answering while it trains. ${fix} (the views that run the network forward still work).`;
 }
 
 /** null if `work` fits `budget`, else a sentence saying what is over and what the budget is. */
