@@ -28,9 +28,9 @@
  *     caller owns has changed: a failed call never corrupts state.
  *   - Live handles carry a magic number, so a NULL handle, or a freed one
  *     whose memory has not been reused yet, is a TT_ERR_STATE rather than
- *     a crash (freeing one twice is an internal invariant failure: the
- *     abort hook). This is a safety net, not a licence: a host must never
- *     pass a handle it has freed.
+ *     a crash (freeing one twice frees nothing and leaves a message in
+ *     tt_last_error()). This is a safety net, not a licence: a host must
+ *     never pass a handle it has freed.
  *
  * The boundary rule (for hosts such as js/)
  *   A host reads and validates every argument into plain values (numbers,
@@ -54,8 +54,11 @@
  *     tt_f32_gemm_kernel_name.
  *   Anything a caller can get wrong (a shape, a probability, a size, an
  *   allocation) is a status with a message from tt_last_error() that
- *   names the values involved; nothing a caller does aborts. TT_ASSERT
- *   guards internal invariants only, and goes through a settable abort
+ *   names the values involved; nothing a caller does aborts, and no float
+ *   value (NaN, +-inf, subnormals, +-FLT_MAX) in a tensor or an argument
+ *   does: they propagate as in PyTorch. TT_ASSERT guards internal
+ *   invariants only (one: a NULL out pointer inside the allocator, which
+ *   every entry point checks first), and goes through a settable abort
  *   hook so a host can report it.
  *
  * Exports

@@ -45,7 +45,7 @@ async function divergeAndGoOn(page, errors, engine) {
   const s = await page.evaluate(ctrlState);
   assert.equal(s.status, 'diverged', `${engine}: status ${s.status} (${s.error})`);
   assert.ok(s.diverged.step >= 2, `${engine}: diverged at step ${s.diverged.step}`);
-  assert.equal(s.diverged.suggestion, 0.03);
+  assert.equal(s.diverged.suggestion, 0.01);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const text = await page.evaluate(() => ({
     status: document.querySelector('[data-testid="train-status"]').textContent,
@@ -59,18 +59,18 @@ async function divergeAndGoOn(page, errors, engine) {
   assert.equal(text.status, `Diverged at step ${s.diverged.step}: the loss is ${s.diverged.loss} (see below).`);
   assert.equal(text.hidden, false);
   assert.match(text.diverged, new RegExp(`^Diverged: the network as built's loss is ${s.diverged.loss} from step ${s.diverged.step} \\(epoch \\d\\): the learning rate 0.3 is too high for this network`));
-  assert.match(text.diverged, /Try 0\.03, ten times smaller/);
-  assert.match(text.diverged, /Use learning rate 0\.03$/);
+  assert.match(text.diverged, /Try 0\.01, 30 times smaller/);
+  assert.match(text.diverged, /Use learning rate 0\.01$/);
   assert.equal(text.play, 'Play again');
   assert.equal(text.at, String(s.diverged.step));
   assert.equal(text.points, 4 * s.history, `${engine}: the curves of the ${s.history} epochs measured before stay`);
   // the student goes on: the suggested rate, then Play trains to the end
   await page.click('[data-testid="train-use-lr"]');
-  await waitFor(() => globalThis.__tinytorchApps[0].training?.settings?.lr === 0.03, 5000);
+  await waitFor(() => globalThis.__tinytorchApps[0].training?.settings?.lr === 0.01, 5000);
   await page.click('[data-testid="train-play"]');
   await waitFor(() => ['diverged', 'error', 'done'].includes(globalThis.__tinytorchApps[0].training?.status), 120000);
   const after2 = await page.evaluate(ctrlState);
-  assert.equal(after2.status, 'done', `${engine}: at lr 0.03 ${after2.status}`);
+  assert.equal(after2.status, 'done', `${engine}: at lr 0.01 ${after2.status}`);
   assert.equal(after2.history, 6);
   assert.equal(await page.evaluate(() => document.querySelector('[data-testid="train-diverged"]').hidden), true);
   assert.deepEqual(errors, []);

@@ -29,7 +29,7 @@ export function divergedText(t, d) {
   const epochs = t.history.length ? ` The curves show the ${t.history.length === 1 ? 'epoch' : `${t.history.length} epochs`} measured before it.` : '';
   const why = `the learning rate ${d.lr} is too high for this network: each step overshot, the weights grew until the numbers overflowed, and from then on every result is ${d.loss}.`;
   const next = d.suggestion
-    ? ` Try ${d.suggestion}, ten times smaller (or change the optimizer), then Play again.`
+    ? ` Try ${d.suggestion}, ${Math.round(d.lr / d.suggestion)} times smaller (or change the optimizer), then Play again.`
     : ' It is already the smallest rate on offer: try Adam, a smaller batch or fewer layers, then Play again.';
   return `Diverged: ${which} loss is ${d.loss} from step ${d.step} (epoch ${d.epoch}): ${why}${next}${epochs}`;
 }
