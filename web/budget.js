@@ -47,9 +47,10 @@ export function estimateWork(api, state, { fashion = true } = {}) {
 }
 
 /**
- * The largest piece of training work the page runs between two frames:
- * one run's mini-batch step (forward, backward and optimizer update, which
- * cannot be split) or one evaluation chunk. The training view runs slices of
+ * The most training work one run's mini-batch step may cost (forward,
+ * backward and optimizer update; web/train/trainer.js runs the update as a
+ * unit of its own, so a unit is less) and one evaluation chunk may hold:
+ * the page runs at least one unit between two frames. The training view runs slices of
  * 10 ms; a step of 150 MFLOP (trainingStepFlops) took 10.5 ms at best in
  * Node on the machine of site/docs/guarantees.md; 120 MFLOP leaves room for
  * a slower laptop before a slice is twice the budget, and still trains the

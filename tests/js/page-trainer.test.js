@@ -142,9 +142,12 @@ test('the parameter list: names, shapes, and norms of grad and update equal norm
   while (t.history.length === 0) t.runFor(0);
   const params = t.runs[0].named.map(([, p]) => p);
   const before = params.map((p) => p.data);
-  // a step is one unit per run (each its own slice of work): run 0's, then run 1's
-  assert.equal(t.runFor(0), 1);
-  assert.equal(t.stepsDone, 0);
+  // a step is two units per run (each its own slice of work): run 0's forward and
+  // backward, its update, then run 1's two
+  for (let u = 0; u < 3; u++) {
+    assert.equal(t.runFor(0), 1);
+    assert.equal(t.stepsDone, 0);
+  }
   assert.equal(t.runFor(0), 1);
   assert.equal(t.stepsDone, 1);
   const rows = t.parameterTable(0);

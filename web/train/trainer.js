@@ -5,12 +5,13 @@
 // every loss is computed by the core through the js/ API; this file decides
 // what runs when and keeps the results.
 //
-// The work is a sequence of small units (one run's mini-batch step, or one
-// chunk of an evaluation, sized in FLOPs: TRAIN_UNIT_FLOPS), so the page can
+// The work is a sequence of small units (one run's forward and backward
+// pass, or its optimizer update, or one chunk of an evaluation, sized in
+// FLOPs: TRAIN_UNIT_FLOPS), so the page can
 // run as many as fit in a frame's time budget (runFor, which does not start
 // a unit that its recent timing says would overrun) and stay responsive
-// without a worker. web/budget.js refuses a network whose one step is over
-// that size, as a step cannot be split.
+// without a worker. web/budget.js refuses a network whose one step (both
+// its units) is over that size: a unit cannot be split further.
 //
 // A run whose training loss becomes NaN or Infinity (a learning rate too
 // high for the network: the weights blow up) stops the session: `diverged`
@@ -264,13 +265,18 @@ export class PageTrainer {
           xb.set(this.data.x.subarray(k * px, (k + 1) * px), r * px);
           yb[r] = this.data.labels[k];
         }
-        // one unit per run: a step of both would be twice as long a slice
+        // two units per run: forward and backward (the matrix products),
+        // then the update (every parameter); a step of both runs in one
+        // unit was four times as long a slice. A loss that is not a number
+        // stops before the update.
         for (const [k, run] of this.runs.entries()) {
-          this.#trainStep(run, xb, yb, m);
+          this.#backward(run, xb, yb, m);
           if (!Number.isFinite(run.lastLoss)) {
             this.#diverge(run, this.stepsDone + 1);
             return;
           }
+          yield;
+          this.#update(run);
           if (k < this.runs.length - 1) yield;
         }
         this.stepsDone++;
@@ -289,18 +295,26 @@ export class PageTrainer {
     };
   }
 
-  #trainStep(run, xb, yb, m) {
+  /** The first half of a step: the gradients of the mini-batch's loss (left on the parameters for #update). */
+  #backward(run, xb, yb, m) {
     const { api } = this;
-    const named = run.named;
     api.tidy(() => {
       const x = new api.Tensor(xb, { shape: [m, this.config.features] });
       run.opt.zeroGrad();
       const loss = this.lossFn.forward(run.net.forward(x), yb);
       loss.backward();
+      run.lastLoss = loss.item();
+    });
+  }
+
+  /** The second half: the optimizer's step with those gradients, and the statistics the params view shows. */
+  #update(run) {
+    const { api } = this;
+    const named = run.named;
+    api.tidy(() => {
       // a copy of each parameter before the step, for the size of the update
       const before = api.noGrad(() => named.map(([, p]) => p.clone()));
       run.opt.step();
-      run.lastLoss = loss.item();
       run.gradStats = named.map(([, p]) => (p.grad ? p.grad.stats() : null));
       run.updateStats = api.noGrad(() => named.map(([, p], k) => p.sub(before[k]).stats()));
     });
