@@ -64,6 +64,15 @@ async function divergeAndGoOn(page, errors, engine) {
   assert.equal(text.play, 'Play again');
   assert.equal(text.at, String(s.diverged.step));
   assert.equal(text.points, 4 * s.history, `${engine}: the curves of the ${s.history} epochs measured before stay`);
+  // the red dashed line at the step, on both charts
+  const red = await page.evaluate(() => ['loss-canvas', 'acc-canvas'].map((id) => {
+    const c = document.querySelector(`[data-testid="${id}"]`);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - 198) < 14 && Math.abs(d[i + 1] - 40) < 14 && Math.abs(d[i + 2] - 40) < 14) n++;
+    return n;
+  }));
+  assert.ok(red.every((n) => n > 30), `${engine}: red marker pixels ${red}`);
   // the student goes on: the suggested rate, then Play trains to the end
   await page.click('[data-testid="train-use-lr"]');
   await waitFor(() => globalThis.__tinytorchApps[0].training?.settings?.lr === 0.01, 5000);
