@@ -6,7 +6,15 @@
 // 60 Hz, what the off-screen views cost when they catch up once the page
 // is quiet (web/lazy-views.js), and (Chromium) any task over 50 ms during
 // a drag or the 2 s after it. Also the page weight. Firefox rounds
-// performance.now() to 1 ms. Run after scripts/build.sh: node bench/page.mjs
+// performance.now() to 1 ms. Then training (TRAINING): for the default
+// network and for the heaviest one the training budget accepts
+// (web/budget.js), the longest slice of training work between two frames
+// (the controller's frame callback: work units and the views' redraw),
+// the longest gap between animation frames while it trains, and how long
+// Pause takes to answer (from the click event's timestamp to its handler,
+// which must wait for the slice in progress; Firefox stamps a driven click
+// when it is dispatched, so there the longest slice is the bound). Run after scripts/build.sh:
+// node bench/page.mjs (--training: only the training part)
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
@@ -82,35 +90,90 @@ async function drag(page, sel, engine) {
   });
 }
 
+/** The training states timed: the lesson's default, and the heaviest step the training budget accepts. */
+const TRAINING = [
+  ['the default network at batch 32', 'embed.html?view=training&tsize=1000&epochs=20'],
+  ['the default network at batch 90 (119 MFLOP per step: the heaviest the budget accepts)', 'embed.html?view=training&batch=90&tsize=3000&epochs=20'],
+];
+
+/** Play for 2 s recording every slice and frame gap, then 5 Pause/Play cycles timing Pause. */
+async function timeTraining(page, engine) {
+  await page.evaluate(() => {
+    const ctrl = globalThis.__tinytorchApps[0].training;
+    const rec = { slices: [], gaps: [], pauses: [], units: [] };
+    globalThis.__trainRec = rec;
+    const frame = ctrl.frame;
+    ctrl.frame = () => {
+      const t0 = performance.now();
+      frame();
+      rec.slices.push(performance.now() - t0);
+      if (ctrl.trainer) rec.units.push(ctrl.trainer.longestUnitMs);
+    };
+    let last = performance.now();
+    // frame gaps while training runs (from its first slice: attaching the images before it is one task of its own)
+    const tick = () => { const now = performance.now(); if (ctrl.status === 'playing' && rec.slices.length) rec.gaps.push(now - last); last = now; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    document.querySelector('[data-testid="train-play"]').addEventListener('click', (e) => {
+      if (ctrl.status === 'playing') rec.pauses.push(performance.now() - e.timeStamp);
+    }, { capture: true });
+  });
+  await page.click('[data-testid="train-play"]');
+  await engine.wait(2500); // the images load, then 2 s of training
+  for (let i = 0; i < 5; i++) {
+    await page.click('[data-testid="train-play"]'); // Pause
+    await engine.wait(150);
+    await page.click('[data-testid="train-play"]'); // Play
+    await engine.wait(400);
+  }
+  await page.click('[data-testid="train-play"]');
+  return page.evaluate(() => ({ ...globalThis.__trainRec, status: globalThis.__tinytorchApps[0].training.status }));
+}
+
+const onlyTraining = process.argv.includes('--training');
+
 for (const engine of ENGINES) {
   const browser = await engine.launch();
   const viewport = { width: 1200, height: 900 };
-  const loads = [];
-  const completes = []; // every view, below the fold too, up to date (idle catch-up)
-  for (let i = 0; i < 5; i++) {
+  console.log(`${engine.name} ${await engine.version(browser)}`);
+  if (!onlyTraining) {
+    const loads = [];
+    const completes = []; // every view, below the fold too, up to date (idle catch-up)
+    for (let i = 0; i < 5; i++) {
+      const page = await engine.newPage(browser, viewport);
+      await page.goto(url);
+      await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
+      loads.push(await page.evaluate(() => { const m = performance.getEntriesByName('tt-render')[0]; return m.startTime + m.duration; }));
+      await page.waitForFunction(() => performance.getEntriesByName('tt-views-complete').length > 0);
+      completes.push(await page.evaluate(() => performance.getEntriesByName('tt-views-complete')[0].startTime));
+      await page.close();
+    }
+
     const page = await engine.newPage(browser, viewport);
     await page.goto(url);
     await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
-    loads.push(await page.evaluate(() => { const m = performance.getEntriesByName('tt-render')[0]; return m.startTime + m.duration; }));
-    await page.waitForFunction(() => performance.getEntriesByName('tt-views-complete').length > 0);
-    completes.push(await page.evaluate(() => performance.getEntriesByName('tt-views-complete')[0].startTime));
-    await page.close();
+    await engine.wait(500);
+    const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
+    console.log(`  ${build} build, default network at batch 32`);
+    console.log(`  first render after navigation start (the views down to the fold): median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  every view up to date (the rest in idle time): median ${median(completes).toFixed(0)} ms (${completes.map((x) => x.toFixed(0)).join(', ')})`);
+    for (const [where, sel] of DRAGS) {
+      const d = await drag(page, sel, engine);
+      console.log(`  update while dragging ${where}: median ${median(d.renders).toFixed(2)} ms, max ${Math.max(...d.renders).toFixed(2)} ms over ${d.renders.length} updates; ${d.renders.filter((x) => x <= frame).length} of ${d.renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
+      console.log(`    of which (medians): ${Object.entries(d.parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+      console.log(`    then, once quiet, ${d.catchUp.length} off-screen view updates in idle time: ${d.catchUp.reduce((a, b) => a + b, 0).toFixed(1)} ms in all, the longest ${Math.max(0, ...d.catchUp).toFixed(1)} ms`);
+      console.log(`    tasks over 50 ms during the drag and the 2 s after it: ${d.longTasks === null ? 'n/a (no Long Tasks API)' : (d.longTasks.length ? `${d.longTasks.length}, the longest ${Math.max(...d.longTasks).toFixed(0)} ms` : 'none')}`);
+    }
   }
-
-  const page = await engine.newPage(browser, viewport);
-  await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('tt-render').length > 0);
-  await engine.wait(500);
-  const build = await page.evaluate(() => globalThis.__tinytorchApps[0].api.backendInfo().build);
-  console.log(`${engine.name} ${await engine.version(browser)}, ${build} build, default network at batch 32`);
-  console.log(`  first render after navigation start (the views down to the fold): median ${median(loads).toFixed(0)} ms (of ${loads.length} loads: ${loads.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  every view up to date (the rest in idle time): median ${median(completes).toFixed(0)} ms (${completes.map((x) => x.toFixed(0)).join(', ')})`);
-  for (const [where, sel] of DRAGS) {
-    const d = await drag(page, sel, engine);
-    console.log(`  update while dragging ${where}: median ${median(d.renders).toFixed(2)} ms, max ${Math.max(...d.renders).toFixed(2)} ms over ${d.renders.length} updates; ${d.renders.filter((x) => x <= frame).length} of ${d.renders.length} within one 60 Hz frame (${frame.toFixed(1)} ms)`);
-    console.log(`    of which (medians): ${Object.entries(d.parts).map(([k, v]) => [k.replace('tt-', ''), median(v)]).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
-    console.log(`    then, once quiet, ${d.catchUp.length} off-screen view updates in idle time: ${d.catchUp.reduce((a, b) => a + b, 0).toFixed(1)} ms in all, the longest ${Math.max(0, ...d.catchUp).toFixed(1)} ms`);
-    console.log(`    tasks over 50 ms during the drag and the 2 s after it: ${d.longTasks === null ? 'n/a (no Long Tasks API)' : (d.longTasks.length ? `${d.longTasks.length}, the longest ${Math.max(...d.longTasks).toFixed(0)} ms` : 'none')}`);
+  for (const [what, link] of TRAINING) {
+    const tp = await engine.newPage(browser, viewport);
+    await tp.goto(url.replace('index.html', link));
+    await tp.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.training?.trainer);
+    const r = await timeTraining(tp, engine);
+    const max = (a) => Math.max(0, ...a);
+    const sorted = [...r.slices].sort((x, y) => x - y);
+    const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0;
+    console.log(`  training ${what}: ${r.slices.length} slices (budget 10 ms), median ${median(r.slices).toFixed(1)} ms, 95th percentile ${p95.toFixed(1)} ms, ${r.slices.filter((x) => x > 20).length} over 20 ms, longest ${max(r.slices).toFixed(1)} ms (${(max(r.slices) / 10).toFixed(1)}x the budget); longest work unit ${max(r.units).toFixed(1)} ms; longest gap between frames while playing ${max(r.gaps).toFixed(1)} ms; Pause answered after ${r.pauses.map((x) => x.toFixed(1)).join(', ')} ms`);
+    await tp.close();
   }
   await browser.close();
 }

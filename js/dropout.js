@@ -10,7 +10,6 @@ import { keep } from './scope.js';
 import { Module, inputOf, isInferring } from './module.js';
 import { record } from './autograd.js';
 import { checkBool, checkInt, isPlainObject, readOptions } from './checks.js';
-import { BINARY_OP } from './enums.js';
 import { generatorArg, generatorPtr } from './generator.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
 
@@ -96,19 +95,25 @@ export class Dropout extends Module {
     return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm]) => rt.core.dropoutBackward(dx, dy, sm, p));
   }
 
+  // A given mask: every element 0 or 1 (checked one by one: summary
+  // statistics skip NaN and Infinity), applied as the backward applies it,
+  // y = 0 + (x * mask) * scale where mask is 1, so a dropped element is
+  // exactly 0 even when x is Infinity or NaN, and p = 1 gives zeros, as the
+  // drawn path (and PyTorch) do.
   #withMask(x, mask) {
-    const s = rt.core.stats(ptrOf(mask, 'Dropout.forward: mask'));
-    const [count, mean, , min, max, zeros] = s;
-    if (!(min >= 0 && max <= 1 && zeros + Math.round(mean * count) === count)) {
-      throw new RangeError('Dropout.forward: mask must hold only 0 and 1');
+    const m = mask.data;
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] !== 0 && m[i] !== 1) {
+        throw new RangeError(`Dropout.forward: mask must hold only 0 and 1, got ${describe(m[i])} at element ${i}${m.length > 1 ? ` of ${fmtShape(shapeOf(mask))}` : ''}`);
+      }
     }
     const p = this.#p;
-    const masked = rt.core.binary(ptrOf(x, 'Dropout.forward: input'), ptrOf(mask, 'mask'), BINARY_OP.mul);
-    let y;
+    const y = wrap(rt.core.tensorNew(shapeOf(x)));
     try {
-      y = wrap(rt.core.binaryScalar(masked, this.scale, BINARY_OP.mul, false));
-    } finally {
-      rt.core.tensorFree(masked);
+      rt.core.dropoutBackward(ptrOf(y, 'Dropout.forward: output'), ptrOf(x, 'Dropout.forward: input'), ptrOf(mask, 'mask'), p);
+    } catch (e) {
+      y.dispose();
+      throw e;
     }
     return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm]) => rt.core.dropoutBackward(dx, dy, sm, p));
   }

@@ -28,9 +28,9 @@
  *     caller owns has changed: a failed call never corrupts state.
  *   - Live handles carry a magic number, so a NULL handle, or a freed one
  *     whose memory has not been reused yet, is a TT_ERR_STATE rather than
- *     a crash (freeing one twice is an internal invariant failure: the
- *     abort hook). This is a safety net, not a licence: a host must never
- *     pass a handle it has freed.
+ *     a crash (freeing one twice frees nothing and leaves a message in
+ *     tt_last_error()). This is a safety net, not a licence: a host must
+ *     never pass a handle it has freed.
  *
  * The boundary rule (for hosts such as js/)
  *   A host reads and validates every argument into plain values (numbers,
@@ -54,8 +54,11 @@
  *     tt_f32_gemm_kernel_name.
  *   Anything a caller can get wrong (a shape, a probability, a size, an
  *   allocation) is a status with a message from tt_last_error() that
- *   names the values involved; nothing a caller does aborts. TT_ASSERT
- *   guards internal invariants only, and goes through a settable abort
+ *   names the values involved; nothing a caller does aborts, and no float
+ *   value (NaN, +-inf, subnormals, +-FLT_MAX) in a tensor or an argument
+ *   does: they propagate as in PyTorch. TT_ASSERT guards internal
+ *   invariants only (one: a NULL out pointer inside the allocator, which
+ *   every entry point checks first), and goes through a settable abort
  *   hook so a host can report it.
  *
  * Exports
@@ -216,7 +219,8 @@ TT_API int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all
                             int keepdims);
 /* da [a's shape] += the gradient of the same reduce given dy [its output's
  * shape]: sum broadcasts dy, mean dy / count, max gives dy / ties to each
- * element equal to the max (torch.amax's rule; all NaN where the max is NaN). */
+ * element equal to the max (torch.amax's rule; where the max is NaN, to the
+ * NaN elements: [0, 1, 0] for [1, NaN, 2], as in PyTorch). */
 TT_API int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a,
                                      int op, int all, int axis, int keepdims);
 
@@ -352,10 +356,12 @@ TT_API int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tens
  * accumulates into its gradient buffers (NULL: not needed). */
 
 /* Cross-entropy on raw scores, log-softmax and NLL in one pass (PyTorch's
- * F.cross_entropy, mean over rows): logits [M, C] (M, C >= 1), targets [M]
- * holding class indices as floats, each an integer in [0, C). loss [] =
+ * F.cross_entropy, mean over rows): logits [M, C] (M >= 0, C >= 1), targets
+ * [M] holding class indices as floats, each an integer in [0, C). loss [] =
  * mean_r(logsumexp(logits[r]) - logits[r, targets[r]]), max-subtracted
- * (logits of +-1e4 stay finite), accumulated in double. */
+ * (logits of +-1e4 stay finite), accumulated in double. As in PyTorch, a
+ * row holding NaN or +inf, or only -inf, has a NaN loss and gradient, and
+ * M = 0 gives NaN. */
 TT_API int tt_cross_entropy_forward(tt_tensor **loss, const tt_tensor *logits,
                                     const tt_tensor *targets);
 /* dlogits [M, C] += dloss * (softmax(logits) - onehot(targets)) / M. */

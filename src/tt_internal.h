@@ -54,7 +54,7 @@ const char *tt_shape_str(char *buf, int ndim, const int32_t *dims);
  * log differ between glibc (native) and musl (wasm) in the last bit, so the
  * core never calls them. */
 double tt_exp(double x);
-double tt_log(double x); /* x > 0 */
+double tt_log(double x); /* NaN below 0 and for NaN, -inf at 0, as libm */
 
 /* PCG32 XSH-RR 64/32: state advances by an LCG, output is a permuted
  * (xorshift, random rotation) view of the old state. */

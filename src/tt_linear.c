@@ -195,7 +195,10 @@ int tt_packed_update(tt_packed *p, const tt_tensor *weight) {
 
 void tt_packed_free(tt_packed *p) {
     if (!p) return;
-    TT_ASSERT(p->magic == TT_PACKED_MAGIC);
+    if (p->magic != TT_PACKED_MAGIC) {
+        tt_fail(TT_ERR_STATE, "packed_free: not a live packed weight (freed twice?); nothing freed");
+        return;
+    }
     p->magic = 0;
     tt_live_packed--;
     tt_live_packed_bytes -= tt_packed_bytes_of(p);

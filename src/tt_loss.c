@@ -8,7 +8,7 @@
 
 /* ---- cross-entropy ---------------------------------------------------- */
 
-/* logits [M, C] with M >= 1, C >= 1; targets [M] holding class indices as
+/* logits [M, C] with M >= 0, C >= 1; targets [M] holding class indices as
  * floats, each an exact integer in [0, C). */
 static int tt_cross_entropy_check(const tt_tensor *logits, const tt_tensor *targets,
                                   const char *name) {
@@ -17,10 +17,9 @@ static int tt_cross_entropy_check(const tt_tensor *logits, const tt_tensor *targ
     TT_CHECK(targets, name, "targets");
     tt_shape_str(sl, logits->ndim, logits->shape);
     tt_shape_str(st, targets->ndim, targets->shape);
-    if (logits->ndim != 2 || logits->shape[0] < 1 || logits->shape[1] < 1)
+    if (logits->ndim != 2 || logits->shape[1] < 1)
         return tt_fail(TT_ERR_SHAPE,
-                       "%s: logits %s must be [M, C] with M >= 1 rows and C >= 1 classes", name,
-                       sl);
+                       "%s: logits %s must be [M, C] with C >= 1 classes", name, sl);
     if (targets->ndim != 1 || targets->shape[0] != logits->shape[0])
         return tt_fail(TT_ERR_SHAPE, "%s: targets %s must be [%d], one class index per row of logits %s",
                        name, st, (int)logits->shape[0], sl);
@@ -37,7 +36,10 @@ static int tt_cross_entropy_check(const tt_tensor *logits, const tt_tensor *targ
 
 /* Row r's max and sum_j e^(x_j - max), so logsumexp = max + log(sum) and
  * softmax_j = e^(x_j - max) / sum. Every exponent is <= 0: logits of 1e4
- * stay finite. */
+ * stay finite. Non-finite logits give PyTorch's answers: a NaN, a +inf or
+ * a row of all -inf makes the sum NaN (inf - inf), so the row's loss and
+ * gradient are NaN; a -inf among finite logits is a probability of 0 (its
+ * loss +inf when it is the target). */
 static double tt_row_sumexp(const float *x, int c, float *mx_out) {
     float mx = x[0];
     for (int j = 1; j < c; j++)
@@ -50,7 +52,8 @@ static double tt_row_sumexp(const float *x, int c, float *mx_out) {
 
 /* loss [] = (1/M) sum_r (logsumexp(logits[r]) - logits[r, targets[r]]),
  * which is PyTorch's F.cross_entropy(logits, targets) with reduction
- * "mean" (no weights, no label smoothing). */
+ * "mean" (no weights, no label smoothing). An empty batch (M = 0) gives
+ * 0/0 = NaN, as there. */
 int tt_cross_entropy_forward(tt_tensor **loss, const tt_tensor *logits, const tt_tensor *targets) {
     if (!loss) return tt_fail(TT_ERR_STATE, "cross_entropy: loss is NULL");
     *loss = NULL;

@@ -2,6 +2,7 @@
  * wasm (musl) builds give identical bits. Both work in double precision and
  * are accurate to a few ulp of a double, far below the float results the
  * core stores. */
+#include <math.h> /* NAN and INFINITY only: no libm call */
 #include <string.h>
 
 #include "tt_internal.h"
@@ -37,14 +38,18 @@ double tt_exp(double x) {
     return p * tt_pow2i(k);
 }
 
-/* ln x for x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
+/* ln x: NaN for NaN and x < 0, -inf for +-0, +inf for +inf (as libm);
+ * for finite x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
  * ln m = 2 atanh(f) = 2 (f + f^3/3 + f^5/5 + ...), f = (m-1)/(m+1),
  * |f| < 0.1716: to f^17 the tail is below 2e-16 relative. The odd
  * coefficients are constants (a division per term was the whole cost) and
  * the polynomial in f^2 is evaluated by Estrin's scheme (a short
  * dependency chain instead of a 9-step Horner chain). */
 double tt_log(double x) {
-    TT_ASSERT(x > 0.0);
+    if (x != x) return x;
+    if (x < 0.0) return NAN;
+    if (x == 0.0) return -INFINITY;
+    if (x == INFINITY) return x;
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
     int e = (int)((bits >> 52) & 0x7ff);

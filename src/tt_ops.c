@@ -602,8 +602,9 @@ int tt_tensor_reduce(tt_tensor **out, const tt_tensor *a, int op, int all, int a
  *   mean: dy / len (float division, as PyTorch's grad / count);
  *   max:  (dy / ties) for each element equal to the slice's max, 0 for the
  *         rest, ties = how many equal it (torch.amax's rule). A slice whose
- *         max is NaN has no element equal to it, so as in PyTorch every
- *         element of it gets (dy / 0) * 0 = NaN.
+ *         max is NaN routes it to its NaN elements, which count as equal
+ *         to it (PyTorch: [0, 1, 0] for [1, NaN, 2], [0.5, 0.5, 0] for
+ *         [NaN, NaN, 2]).
  * The forward's errors repeat here (bad axis, max over an empty axis).
  * da may not be dy or a. */
 int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tensor *a, int op,
@@ -652,10 +653,17 @@ int tt_tensor_reduce_backward(tt_tensor *da, const tt_tensor *dy, const tt_tenso
                     if (v > r || v != v) r = v;
                     if (r != r) break;
                 }
+                const int nan = r != r; /* then the NaNs are the max */
                 size_t ties = 0;
-                for (size_t i = 0; i < len; i++) ties += x[i * inner] == r;
+                for (size_t i = 0; i < len; i++) {
+                    float v = x[i * inner];
+                    ties += nan ? v != v : v == r;
+                }
                 float share = (float)((double)g / (double)ties);
-                for (size_t i = 0; i < len; i++) dx[i * inner] += share * (x[i * inner] == r ? 1.0f : 0.0f);
+                for (size_t i = 0; i < len; i++) {
+                    float v = x[i * inner];
+                    dx[i * inner] += share * ((nan ? v != v : v == r) ? 1.0f : 0.0f);
+                }
             }
         }
     return TT_OK;

@@ -58,7 +58,10 @@ int tt_generator_new(tt_generator **out, uint32_t seed_lo, uint32_t seed_hi) {
 
 void tt_generator_free(tt_generator *g) {
     if (!g || g == &tt_default_gen) return;
-    TT_ASSERT(g->magic == TT_GENERATOR_MAGIC);
+    if (g->magic != TT_GENERATOR_MAGIC) {
+        tt_fail(TT_ERR_STATE, "generator_free: not a live generator (freed twice?); nothing freed");
+        return;
+    }
     g->magic = 0;
     tt_live_generators--;
     free(g);

@@ -136,7 +136,10 @@ int tt_tensor_new(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3) {
 
 void tt_tensor_free(tt_tensor *t) {
     if (!t) return;
-    TT_ASSERT(t->magic == TT_TENSOR_MAGIC);
+    if (t->magic != TT_TENSOR_MAGIC) { /* freed already (or not a tensor): leave it alone */
+        tt_fail(TT_ERR_STATE, "tensor_free: not a live tensor (freed twice?); nothing freed");
+        return;
+    }
     t->magic = 0;
     tt_live_tensors--;
     tt_live_bytes -= (double)t->size * sizeof(float);

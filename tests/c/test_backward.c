@@ -377,11 +377,23 @@ static void test_reduce(void) {
     CHECK_OK(tt_tensor_reduce_backward(dm, dyk, m, TT_MAX, 0, -2, 1));
     const float wantm[] = {0.5f, 0, 0.5f, 2, 0, 2};
     for (int i = 0; i < 6; i++) CHECK(dm->data[i] == wantm[i]);
-    /* a NaN max: every element of that slice gets NaN (PyTorch's amax) */
+    /* a NaN max routes dy to the NaN (PyTorch's max(): [0, 1, 0] for
+     * [1, NaN, 2]); two NaNs share it; along an axis, per slice */
     t->data[2] = NAN;
     memset(dt->data, 0, 4 * sizeof(float));
     CHECK_OK(tt_tensor_reduce_backward(dt, dy, t, TT_MAX, 1, 0, 0));
-    for (int i = 0; i < 4; i++) CHECK(dt->data[i] != dt->data[i]);
+    CHECK(dt->data[0] == 0 && dt->data[1] == 0 && dt->data[2] == 3 && dt->data[3] == 0);
+    t->data[0] = NAN;
+    memset(dt->data, 0, 4 * sizeof(float));
+    CHECK_OK(tt_tensor_reduce_backward(dt, dy, t, TT_MAX, 1, 0, 0));
+    CHECK(dt->data[0] == 1.5f && dt->data[1] == 0 && dt->data[2] == 1.5f && dt->data[3] == 0);
+    m->data[2] = NAN; /* [[3,1],[NaN,3],[0,3]] along axis 0: col 0 is all the NaN's */
+    memset(dm->data, 0, 6 * sizeof(float));
+    CHECK_OK(tt_tensor_reduce_backward(dm, dyk, m, TT_MAX, 0, -2, 1));
+    const float wantn[] = {0, 0, 1, 2, 0, 2};
+    for (int i = 0; i < 6; i++) CHECK(dm->data[i] == wantn[i]);
+    m->data[2] = 3;
+    t->data[0] = 1, t->data[2] = 3;
     /* mean of 4: dy/4; sum of all with keepdims: dy everywhere */
     memset(dt->data, 0, 4 * sizeof(float));
     CHECK_OK(tt_tensor_reduce_backward(dt, dy, t, TT_MEAN, 1, 0, 0));

@@ -56,5 +56,13 @@ int main(void) {
     CHECK(strcmp(tt_status_str(TT_ERR_SHAPE), "shape mismatch") == 0);
     tt_tensor_free(a), tt_tensor_free(b), tt_tensor_free(mask);
     CHECK(tt_mem_tensors() == 0);
+    /* freeing something that is not a live tensor (freed twice, or never
+     * one) frees nothing and says so: no abort (it used to be an assert) */
+    tt_tensor fake;
+    memset(&fake, 0, sizeof fake);
+    int live = tt_mem_tensors();
+    tt_tensor_free(&fake);
+    CHECK(strstr(tt_last_error(), "tensor_free: not a live tensor") != NULL);
+    CHECK(tt_mem_tensors() == live);
     TT_TEST_MAIN_END();
 }

@@ -6,7 +6,9 @@
  * axes, probabilities (NaN, negative, > 1), seeds, generator states and
  * injected allocation failures, 4 generator slots (an empty slot is
  * NULL: the default generator) and 2 packed-weight slots, whose every
- * forward and backward must equal the unpacked call bit for bit. Any
+ * forward and backward must equal the unpacked call bit for bit. Every
+ * float argument and, through pokes and sprays, every element can be NaN,
+ * +-inf, a subnormal or +-3e38 (fval, dval, prob). Any
  * crash, sanitizer report, broken invariant or leaked tensor, generator
  * or packed weight is a finding. Build: cmake -DTT_FUZZ=ON with clang (see README). */
 #include <math.h>
@@ -47,23 +49,63 @@ static int dim(reader *r) {
     }
 }
 
+/* The float values that break numerical code, for every float argument
+ * and element the fuzzer writes: NaN (quiet, negative, signalling
+ * payloads), +-inf, zeros, the smallest and largest subnormals, the
+ * smallest normal, +-3e38, +-FLT_MAX and values whose square or exp
+ * overflows. */
+static const uint32_t special_bits[] = {
+    0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fffffffu, /* NaNs */
+    0x7f800000u, 0xff800000u,                           /* +-inf */
+    0x00000000u, 0x80000000u,                           /* +-0 */
+    0x00000001u, 0x807fffffu, 0x00800000u,              /* subnormals, smallest normal */
+    0x7f61b1e6u, 0xff61b1e6u,                           /* +-3e38 */
+    0x7f7fffffu, 0xff7fffffu,                           /* +-FLT_MAX */
+    0x5f800000u, 0x44800000u, 0xc4800000u,              /* 2^64 (square overflows), +-1024 */
+    0x3f800000u, 0xbf800000u,                           /* +-1 */
+};
+#define N_SPECIAL (sizeof special_bits / sizeof *special_bits)
+
 static double prob(reader *r) {
     uint8_t b = u8(r);
-    switch (b & 7) {
+    switch (b & 15) {
     case 0: return NAN;
     case 1: return -0.25;
     case 2: return 1.5;
     case 3: return 0.0;
     case 4: return 1.0;
-    default: return (b >> 3) / 31.0;
+    case 5: return b & 16 ? INFINITY : -INFINITY;
+    case 6: return b & 16 ? 4.9406564584124654e-324 : 1.0 - 0x1p-53; /* subnormal, just below 1 */
+    case 7: return -0.0;
+    default: return (b >> 4) / 15.0;
     }
 }
 
+/* One byte picks a special value (half the time) or the next 4 bytes are
+ * the float's bits. */
 static float fval(reader *r) {
-    int32_t bits = i32(r);
+    uint8_t b = u8(r);
+    uint32_t bits;
+    if (b < 128 && b % 64 < N_SPECIAL) {
+        bits = special_bits[b % 64];
+    } else {
+        bits = (uint32_t)i32(r);
+    }
     float f;
     memcpy(&f, &bits, sizeof f);
     return f;
+}
+
+/* A double hyperparameter: a special float, an ordinary small value, or
+ * raw double bits (1e308, subnormal doubles, NaN payloads). */
+static double dval(reader *r) {
+    uint8_t b = u8(r);
+    if (b < 96) return (double)fval(r);
+    if (b < 192) return (double)(b - 96) / 64.0; /* 0 .. 1.5 */
+    uint64_t bits = (uint64_t)(uint32_t)i32(r) << 32 | (uint32_t)i32(r);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
 }
 
 static tt_tensor *slot[SLOTS];
@@ -106,6 +148,188 @@ static int same_bits(const tt_tensor *a, const tt_tensor *b) {
 static void check_result(int st, tt_tensor *out) {
     if ((st == TT_OK) != (out != NULL)) abort();
     if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+}
+
+/* A tensor of valid class indices for logits [M, C] (C >= 1), or NULL. */
+static tt_tensor *class_targets(reader *r, const tt_tensor *logits) {
+    if (!logits || logits->ndim != 2 || logits->shape[1] < 1) return NULL;
+    tt_tensor *t = NULL;
+    if (tt_tensor_new(&t, 1, logits->shape[0], 0, 0, 0) != TT_OK) return NULL;
+    for (size_t i = 0; i < t->size; i++) t->data[i] = (float)(u8(r) % logits->shape[1]);
+    return t;
+}
+
+/* A loss-gradient scalar: 1, or a special value. */
+static tt_tensor *dloss_scalar(reader *r) {
+    tt_tensor *t = NULL;
+    if (tt_tensor_new(&t, 0, 0, 0, 0, 0) != TT_OK) return NULL;
+    t->data[0] = u8(r) & 1 ? fval(r) : 1.0f;
+    return t;
+}
+
+/* Opcode 24: one byte more picks one of these. Every float they pass or
+ * write comes from fval/dval, so NaN, +-inf, subnormals and +-3e38 reach
+ * every float argument and, through pokes and sprays, every element. */
+static int extended(reader *r, int target) {
+    tt_tensor *out = NULL;
+    int st = TT_OK;
+    switch (u8(r) % 14) {
+    case 0: { /* poke: one element gets a special or arbitrary value */
+        tt_tensor *t = get(r);
+        uint32_t at = (uint32_t)i32(r);
+        float v = fval(r);
+        if (t && t->size) t->data[at % t->size] = v;
+        break;
+    }
+    case 1: { /* spray: every element, from the specials table in a pattern */
+        tt_tensor *t = get(r);
+        uint8_t start = u8(r), stride = u8(r) | 1, dense = u8(r);
+        if (!t) break;
+        for (size_t i = 0; i < t->size; i++)
+            if ((uint8_t)(i * 37 + start) < dense) {
+                uint32_t bits = special_bits[(start + i * stride) % N_SPECIAL];
+                memcpy(&t->data[i], &bits, sizeof bits);
+            }
+        break;
+    }
+    case 2: { /* cross-entropy forward and backward, valid or arbitrary targets */
+        tt_tensor *lg = get(r), *tg = get(r), *dl = get(r);
+        int own = u8(r) & 1, use = u8(r);
+        if (!lg) break;
+        tt_tensor *t = own ? class_targets(r, lg) : NULL;
+        if (!t && !tg) break;
+        st = tt_cross_entropy_forward(&out, lg, t ? t : tg);
+        check_result(st, out);
+        if (st == TT_OK && (out->ndim != 0 || out->data[0] < 0.0f)) abort(); /* NaN passes */
+        tt_tensor *one = dloss_scalar(r);
+        if (one) {
+            int st2 = tt_cross_entropy_backward(use & 1 ? dl : NULL, use & 2 ? get(r) : one, lg,
+                                                t ? t : tg);
+            if (st2 != TT_OK && tt_last_error()[0] == '\0') abort();
+        }
+        tt_tensor_free(one);
+        tt_tensor_free(t);
+        put(target, out);
+        break;
+    }
+    case 3: { /* mse forward and backward */
+        tt_tensor *pr = get(r), *tg = get(r), *dp = get(r), *dt = get(r);
+        int use = u8(r);
+        if (!pr || !tg) break;
+        st = tt_mse_forward(&out, pr, tg);
+        check_result(st, out);
+        if (st == TT_OK && out->data[0] < 0.0f) abort();
+        tt_tensor *one = dloss_scalar(r);
+        if (one) {
+            int st2 = tt_mse_backward(use & 1 ? dp : NULL, use & 2 ? dt : NULL, use & 4 ? get(r) : one,
+                                      pr, tg);
+            if (st2 != TT_OK && tt_last_error()[0] == '\0') abort();
+        }
+        tt_tensor_free(one);
+        put(target, out);
+        break;
+    }
+    case 4: { /* reduce backward, into a slot or a fresh gradient */
+        tt_tensor *a = get(r), *dy = get(r), *da = get(r);
+        int o = u8(r) % 4, all = u8(r) & 1, ax = (int8_t)u8(r) % 6, keep = u8(r) & 1;
+        if (!a) break;
+        tt_tensor *y = NULL;
+        if (u8(r) & 1 && tt_tensor_reduce(&y, a, o, all, ax, keep) == TT_OK) dy = y;
+        if (!dy) break;
+        if (u8(r) & 1) {
+            tt_tensor *fresh = NULL;
+            if (tt_tensor_new(&fresh, a->ndim, a->ndim > 0 ? a->shape[0] : 0, a->ndim > 1 ? a->shape[1] : 0,
+                              a->ndim > 2 ? a->shape[2] : 0, a->ndim > 3 ? a->shape[3] : 0) == TT_OK)
+                da = fresh;
+            st = tt_tensor_reduce_backward(da, dy, a, o, all, ax, keep);
+            tt_tensor_free(fresh);
+        } else {
+            st = tt_tensor_reduce_backward(da, dy, a, o, all, ax, keep);
+        }
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        tt_tensor_free(y);
+        break;
+    }
+    case 5: { /* activation backward */
+        tt_tensor *dx = get(r), *dy = get(r), *x = get(r), *y = get(r);
+        int kind = u8(r) % 6, ax = (int8_t)u8(r) % 6, use = u8(r);
+        if (!dy) break;
+        st = tt_activation_backward(use & 1 ? dx : NULL, dy, use & 2 ? x : NULL, use & 4 ? y : NULL,
+                                    kind, ax);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 6: { /* binary backward */
+        tt_tensor *da = get(r), *db = get(r), *dy = get(r), *a = get(r), *b = get(r);
+        int op = u8(r) % 5, use = u8(r);
+        if (!dy || !a || !b) break;
+        st = tt_tensor_binary_backward(use & 1 ? da : NULL, use & 2 ? db : NULL, dy, a, b, op);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 7: { /* binary with a scalar, backward */
+        tt_tensor *da = get(r), *dy = get(r), *a = get(r);
+        float sc = fval(r);
+        int op = u8(r) % 5, first = u8(r) & 1;
+        if (!dy || !a) break;
+        st = tt_tensor_binary_scalar_backward(da, dy, a, sc, op, first);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 8: { /* transpose backward and accumulate */
+        tt_tensor *da = get(r), *dy = get(r);
+        int d0 = (int8_t)u8(r) % 6, d1 = (int8_t)u8(r) % 6;
+        if (!da || !dy) break;
+        st = u8(r) & 1 ? tt_tensor_transpose_backward(da, dy, d0, d1) : tt_tensor_accumulate(da, dy);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 9: { /* SGD step with special hyperparameters */
+        tt_tensor *pm = get(r), *g = get(r), *buf = get(r);
+        double lr = dval(r), mom = dval(r), damp = dval(r), wd = dval(r);
+        int nest = u8(r) & 1, first = u8(r) & 1, use = u8(r) & 1;
+        if (!pm || !g) break;
+        st = tt_sgd_step(pm, g, use ? buf : NULL, lr, mom, damp, wd, nest, first);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 10: { /* Adam step with special hyperparameters and step counts */
+        tt_tensor *pm = get(r), *g = get(r), *m = get(r), *v = get(r);
+        int step = i32(r);
+        double lr = dval(r), b1 = dval(r), b2 = dval(r), eps = dval(r), wd = dval(r);
+        if (!pm || !g || !m || !v) break;
+        st = tt_adam_step(pm, g, m, v, step, lr, b1, b2, eps, wd);
+        if (st != TT_OK && tt_last_error()[0] == '\0') abort();
+        break;
+    }
+    case 11: { /* statistics and norm of whatever the tensor holds */
+        tt_tensor *t = get(r);
+        double s7[7], nrm;
+        if (!t) break;
+        if (tt_tensor_stats(t, s7) != TT_OK || tt_tensor_norm(t, &nrm) != TT_OK) abort();
+        if (s7[0] != (double)t->size || s7[6] > s7[0]) abort();
+        break;
+    }
+    case 12: { /* a fresh tensor of a special fill, through a forward op */
+        tt_tensor *t = NULL;
+        int d0 = dim(r), d1 = dim(r);
+        float v = fval(r);
+        if (tt_tensor_new(&t, 2, d0, d1, 0, 0) != TT_OK) break;
+        tt_tensor_fill(t, v);
+        put(target, t);
+        break;
+    }
+    default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */
+        tt_tensor *a = get(r);
+        if (!a || a->ndim != 2 || a->shape[0] != a->shape[1]) break;
+        tt_tensor *c = NULL;
+        if (tt_tensor_copy(&c, a) != TT_OK) break;
+        tt_f32_gemm(c->data, a->data, a->data, NULL, a->shape[0], a->shape[1], a->shape[1], u8(r) & 1);
+        put(target, c);
+        break;
+    }
+    }
+    return st;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -423,15 +647,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             for (int q = 0; q < 3; q++) tt_tensor_free(g2[q]);
             break;
         }
-        default: { /* raw GEMM on a tensor with itself: aliasing-free shapes only */
-            tt_tensor *a = get(&r);
-            if (!a || a->ndim != 2 || a->shape[0] != a->shape[1]) break;
-            tt_tensor *c = NULL;
-            if (tt_tensor_copy(&c, a) != TT_OK) break;
-            tt_f32_gemm(c->data, a->data, a->data, NULL, a->shape[0], a->shape[1], a->shape[1], u8(&r) & 1);
-            put(target, c);
+        case 24: /* the entry points added later, and the values that write specials */
+            st = extended(&r, target);
             break;
-        }
+        default: break;
         }
         (void)st;
     }

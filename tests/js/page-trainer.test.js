@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as api from '../../js/index.js';
-import { PageTrainer, comparisonSpecs, normFromStats, MAX_TRAIN_PARAMS } from '../../web/train/trainer.js';
+import { PageTrainer, comparisonSpecs, normFromStats, MAX_TRAIN_PARAMS, suggestLearningRate } from '../../web/train/trainer.js';
+import { TRAIN_UNIT_FLOPS, trainingStepFlops, overTrainingBudget, forwardFlopsPerRow } from '../../web/budget.js';
 import { decodeTrainingData } from '../../web/train/data.js';
 import { savedForBackward, measureTraining } from '../../web/train/ledger.js';
 import { NET, pageData } from './page-data.js';
@@ -62,6 +63,12 @@ test('the parameter list: names, shapes, and norms of grad and update equal norm
   while (t.history.length === 0) t.runFor(0);
   const params = t.runs[0].named.map(([, p]) => p);
   const before = params.map((p) => p.data);
+  // a step is two units per run (each its own slice of work): run 0's forward and
+  // backward, its update, then run 1's two
+  for (let u = 0; u < 3; u++) {
+    assert.equal(t.runFor(0), 1);
+    assert.equal(t.stepsDone, 0);
+  }
   assert.equal(t.runFor(0), 1);
   assert.equal(t.stepsDone, 1);
   const rows = t.parameterTable(0);
@@ -151,4 +158,88 @@ test('the training settings in the URL: strict parsers, only the offered values'
     assert.throws(() => row[key].parse(bad), Error, `${key}=${bad}`);
   }
   for (const r of TRAIN_STATE) if (r.default !== null) assert.equal(r.parse(r.format(r.default)), r.default);
+});
+
+// issue 20: the page's own menus reach a diverging run (net=L784-256,L256-256,L256-256,L256-256,L256-10
+// &optim=sgd&lr=0.3&tsize=100): before, the core trapped ("unreachable") on the NaN logits
+const DEEP = [
+  { kind: 'linear', in: 784, out: 256, bias: true }, { kind: 'linear', in: 256, out: 256, bias: true },
+  { kind: 'linear', in: 256, out: 256, bias: true }, { kind: 'linear', in: 256, out: 256, bias: true },
+  { kind: 'linear', in: 256, out: 10, bias: true },
+];
+
+test('a diverging run stops with the step, the loss and a lower learning rate that trains, keeping its curves', () => {
+  const before = api.memoryInfo();
+  const cfg = { net: DEEP, trainSize: 100, valSize: 1000, epochs: 5, batch: 32, optimizer: 'sgd', lr: 0.3, seed: 42 };
+  const t = new PageTrainer(api, cfg);
+  t.setData(DATA);
+  t.runToEnd(); // returns: runToEnd stops at a divergence
+  assert.ok(t.diverged, 'the run diverged');
+  assert.equal(t.done, false);
+  const d = t.diverged;
+  assert.ok(!Number.isFinite(d.loss), `the loss ${d.loss}`);
+  assert.ok(d.step >= 2 && d.step <= t.totalSteps, `step ${d.step}`);
+  assert.equal(d.run, 'built');
+  assert.equal(d.lr, 0.3);
+  assert.equal(d.suggestion, 0.01);
+  assert.ok(t.history.length >= 1 && t.history.every((h) => h.runs.every((r) => Number.isFinite(r.trainLoss))), 'the epochs measured before it stay');
+  assert.equal(t.runFor(10), 0, 'no more work after a divergence');
+  t.dispose();
+  // the suggestion, followed, trains to the end (and so on down the list)
+  let lr = d.suggestion;
+  for (;;) {
+    const u = new PageTrainer(api, { ...cfg, lr });
+    u.setData(DATA);
+    u.runToEnd();
+    const ok = u.done && !u.diverged;
+    const next = u.diverged?.suggestion;
+    u.dispose();
+    if (ok) break;
+    assert.ok(next && next < lr, `a run at ${lr} diverged and the suggestion ${next} is lower`);
+    lr = next;
+  }
+  assert.equal(lr, 0.01, 'the first suggestion trains');
+  assert.equal(api.memoryInfo().tensors, before.tensors);
+});
+
+test('suggestLearningRate: at most a thirtieth, from the page\'s list', () => {
+  assert.equal(suggestLearningRate(0.3), 0.01);
+  assert.equal(suggestLearningRate(0.1), 0.003);
+  assert.equal(suggestLearningRate(0.05), 0.001);
+  assert.equal(suggestLearningRate(0.001), 0.0003);
+  assert.equal(suggestLearningRate(0.0003), null);
+});
+
+test('the training budget: a step over TRAIN_UNIT_FLOPS is refused with the reason; evaluation chunks shrink for wide networks', () => {
+  const WIDE = [{ kind: 'linear', in: 784, out: 2400, bias: true }, { kind: 'relu' }, { kind: 'linear', in: 2400, out: 10, bias: true }];
+  assert.ok(trainingStepFlops(api, WIDE, 256) > 2e9);
+  assert.throws(() => new PageTrainer(api, { net: WIDE, batch: 256 }),
+    (e) => e instanceof RangeError && /one training step of this network at batch 256 is 2\.20 GFLOP of work and the page trains at most 120\.0 MFLOP/.test(e.message) && /Use narrower or fewer layers/.test(e.message));
+  // its 1.9 million parameters alone are over: their update and statistics are memory traffic
+  assert.ok(overTrainingBudget(api, WIDE, 1));
+  // the lesson network trains up to batch 90, the issue's deep network at its 32
+  assert.equal(overTrainingBudget(api, NET, 32), null);
+  assert.equal(overTrainingBudget(api, NET, 90), null);
+  assert.match(overTrainingBudget(api, NET, 91), /Use a smaller batch or narrower layers/);
+  assert.equal(overTrainingBudget(api, DEEP, 32), null);
+  const MID = [{ kind: 'linear', in: 784, out: 1024, bias: true }, { kind: 'relu' }, { kind: 'linear', in: 1024, out: 10, bias: true }];
+  const t = new PageTrainer(api, { net: MID, batch: 4, trainSize: 100, valSize: 200, epochs: 1 });
+  t.setData(DATA);
+  assert.ok(t.evalChunk * forwardFlopsPerRow(MID, 784) <= TRAIN_UNIT_FLOPS && t.evalChunk >= 50 && t.evalChunk < 200, `eval chunk ${t.evalChunk}`);
+  t.dispose();
+});
+
+test('runFor does not start a unit its last unit says would end past the budget', () => {
+  const t = new PageTrainer(api, { net: NET, trainSize: 64, valSize: 200, epochs: 1, batch: 32, seed: 3 });
+  t.setData(DATA);
+  let now = 0;
+  const clock = () => now;
+  // every unit "takes" 6 ms on this clock: a 10 ms budget fits one (6 + 6 > 10), a 12 ms budget two
+  const orig = t.runFor.bind(t);
+  const tick = () => { now += 3; return now; }; // called twice per unit (before and after)
+  assert.equal(orig(10, tick), 1);
+  assert.equal(orig(12, tick), 2);
+  assert.ok(t.longestUnitMs >= 3);
+  void clock;
+  t.dispose();
 });

@@ -6,6 +6,12 @@
 // file:// pages and sandboxed iframes may not start). After each slice it
 // tells its subscribers (the views) directly: the rest of the page is not
 // re-rendered while training runs.
+//
+// A run whose loss became NaN or Infinity ends the session as 'diverged'
+// (the trainer says where and suggests a learning rate); Play starts again,
+// like Play after the end. Each Play, Step and Reset is a new request: one
+// that waits for the data is dropped if another came meanwhile, so Reset
+// pressed while the images load is not overridden by the pending Play.
 
 import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
 import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
@@ -42,7 +48,9 @@ export class TrainingController {
     this.settings = null;
     this.key = '';
     this.error = null; // the message of the last build or load failure
-    this.status = 'idle'; // idle | loading | playing | paused | done | error
+    this.status = 'idle'; // idle | loading | playing | paused | done | diverged | error
+    this.request = 0; // bumped by every Play, Step and Reset: a pending Play checks it after the data loads
+    this.loading = null; // the promise of the data, while it loads
     this.data = null;
     this.listeners = new Set();
     this.frame = this.frame.bind(this);
@@ -109,8 +117,10 @@ export class TrainingController {
     this.status = 'loading';
     this.notify();
     try {
-      this.data = await loadTrainingData(this.app.assetUrl(TRAIN_SCRIPT));
+      this.loading ??= loadTrainingData(this.app.assetUrl(TRAIN_SCRIPT));
+      this.data = await this.loading;
     } catch (e) {
+      this.loading = null;
       this.error = `${e.message}. The training data (${TRAIN_SCRIPT}) is made by scripts/build.sh next to the page's script.`;
       this.status = 'error';
       this.notify();
@@ -127,11 +137,24 @@ export class TrainingController {
     return true;
   }
 
+  /** The data, then whether this request is still the latest (a Reset or another Play may have come while it loaded). */
+  async #dataFor(request) {
+    const ok = await this.ensureData();
+    if (request !== this.request) {
+      // superseded: leave the status to the newer request, but not stuck at 'loading'
+      if (ok && this.status === 'loading') this.status = 'idle';
+      this.notify(); // the data is there now: "Ready"
+      return false;
+    }
+    return ok && Boolean(this.trainer);
+  }
+
   async play() {
+    const request = ++this.request;
     this.flushRebuild();
     if (!this.trainer) return;
-    if (!(await this.ensureData())) return;
-    if (this.trainer.done) this.rebuild(); // Play after the end starts again
+    if (!(await this.#dataFor(request))) return;
+    if (this.trainer.done || this.trainer.diverged) this.rebuild(); // Play after the end or a divergence starts again
     this.status = 'playing';
     this.notify();
     this.schedule();
@@ -144,10 +167,11 @@ export class TrainingController {
 
   /** Train one epoch now (in slices too, so a long epoch does not freeze the page). */
   async stepEpoch() {
+    const request = ++this.request;
     this.flushRebuild();
     if (!this.trainer) return;
-    if (!(await this.ensureData())) return;
-    if (this.trainer.done) return;
+    if (!(await this.#dataFor(request))) return;
+    if (this.trainer.done || this.trainer.diverged) return;
     // the first Step also measures epoch 0 (the untrained networks), then trains epoch 1
     this.stopAt = Math.max(1, this.trainer.history.length) + 1;
     this.status = 'playing';
@@ -156,6 +180,7 @@ export class TrainingController {
   }
 
   reset() {
+    this.request++; // a Play or Step waiting for the data is cancelled
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = null;
     this.status = 'idle';
@@ -182,7 +207,8 @@ export class TrainingController {
       this.notify();
       return;
     }
-    if (t.done) this.status = 'done';
+    if (t.diverged) this.status = 'diverged';
+    else if (t.done) this.status = 'done';
     else if (this.stopAt && t.history.length >= this.stopAt) {
       this.status = 'paused';
       this.stopAt = null;

@@ -8,7 +8,8 @@ import { setupCanvas } from '../draw/charts.js';
 /**
  * runs: [{ color: [r, g, b], train: number[], val: number[] }] (index =
  * epoch); opts: { width, height, epochs (x axis end), yMin, yMax (default:
- * 0 .. the largest value), yLabel, percent }. Returns the number of points
+ * 0 .. the largest value), yLabel, percent, marker ({ epoch, label }: a
+ * dashed red line there, e.g. the step a run diverged) }. Returns the number of points
  * drawn (for tests).
  */
 export function drawCurves(canvas, runs, opts = {}) {
@@ -94,5 +95,21 @@ export function drawCurves(canvas, runs, opts = {}) {
     }
   }
   ctx.setLineDash([]);
+  // a run that diverged: a red line at the step, labelled
+  if (opts.marker && Number.isFinite(opts.marker.epoch)) {
+    const mx = x(Math.min(epochs, Math.max(0, opts.marker.epoch)));
+    ctx.strokeStyle = '#c62828';
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(mx, top);
+    ctx.lineTo(mx, height - bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = '#c62828';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = mx > width / 2 ? 'right' : 'left';
+    ctx.fillText(opts.marker.label ?? '', mx + (mx > width / 2 ? -4 : 4), top + 2);
+  }
   return points;
 }

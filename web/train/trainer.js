@@ -5,9 +5,18 @@
 // every loss is computed by the core through the js/ API; this file decides
 // what runs when and keeps the results.
 //
-// The work is a sequence of small units (one mini-batch step of both runs,
-// or one chunk of an evaluation), so the page can run as many as fit in a
-// frame's time budget (runFor) and stay responsive without a worker.
+// The work is a sequence of small units (one run's forward and backward
+// pass, or its optimizer update, or one chunk of an evaluation, sized in
+// FLOPs: TRAIN_UNIT_FLOPS), so the page can
+// run as many as fit in a frame's time budget (runFor, which does not start
+// a unit that its recent timing says would overrun) and stay responsive
+// without a worker. web/budget.js refuses a network whose one step (both
+// its units) is over that size: a unit cannot be split further.
+//
+// A run whose training loss becomes NaN or Infinity (a learning rate too
+// high for the network: the weights blow up) stops the session: `diverged`
+// says which run, at which step, with what loss, and a learning rate to try;
+// the history measured so far stays.
 //
 // Seeds, all from the page seed S through web/seeds.js: Linear layer i
 // draws its weights from the `weights` stream (S, i), the stream the
@@ -17,13 +26,27 @@
 // the same draws. The same settings therefore give the same curves, bit
 // for bit.
 
-import { OPTIMIZERS } from './settings.js';
+import { OPTIMIZERS, LEARNING_RATES } from './settings.js';
+import { TRAIN_UNIT_FLOPS, forwardFlopsPerRow, overTrainingBudget } from '../budget.js';
 import { generatorFor, withGenerator } from '../seeds.js';
 import { layersFromSpecs } from '../layers.js';
 import { fmtInt, fmtP } from '../format.js';
 
-/** Rows per evaluation unit: big enough to be efficient, small enough for a frame. */
+/** Rows per evaluation unit at most: big enough to be efficient; fewer for a wide network (TRAIN_UNIT_FLOPS). */
 export const EVAL_CHUNK = 200;
+
+/**
+ * A learning rate to try after a run diverged at `lr`: the largest of the
+ * page's rates at most a thirtieth of it, or the smallest rate the page
+ * offers; null when lr is already that. A tenth is not enough: the lesson's
+ * deep SGD network that diverges at 0.3 (step 6) still blows up at 0.03
+ * (training loss 25 after 5 epochs, from 2.3) and trains at 0.01 (0.63).
+ */
+export function suggestLearningRate(lr, rates = LEARNING_RATES) {
+  const lower = rates.filter((r) => r <= lr / 30 * (1 + 1e-9));
+  const pick = lower.length ? lower.at(-1) : rates[0];
+  return pick < lr ? pick : null;
+}
 /** At most this many parameters per network: two runs, each with grads and optimizer state. */
 export const MAX_TRAIN_PARAMS = 2_000_000;
 
@@ -90,6 +113,8 @@ export class PageTrainer {
     if (params > MAX_TRAIN_PARAMS) {
       throw new RangeError(`the network has ${fmtInt(params)} parameters; the page trains networks of at most ${fmtInt(MAX_TRAIN_PARAMS)} (two copies, each with gradients and optimizer state).`);
     }
+    const tooMuch = overTrainingBudget(api, c.net, c.batch, c.features);
+    if (tooMuch) throw new RangeError(tooMuch);
     const asBuilt = c.net;
     const compare = comparisonSpecs(c.net, c.compareP);
     const drops = asBuilt.filter((s) => s.kind === 'dropout').map((s) => fmtP(s.p));
@@ -107,7 +132,9 @@ export class PageTrainer {
     this.stepsDone = 0;
     this.epoch = 0; // the epoch in progress (0: the first evaluation)
     this.done = false;
+    this.diverged = null; // { run, label, step, epoch, loss, lr, suggestion } once a run's loss is not finite
     this.units = 0;
+    this.longestUnitMs = 0; // the slowest work unit so far (the page's responsiveness)
     this.trainMs = 0; // time spent inside runFor, for the page's status line
     this.#work = null;
   }
@@ -189,14 +216,17 @@ export class PageTrainer {
     const labels = Int32Array.from(data.train.labels.subarray(0, n));
     const chunks = (xs, ys, count) => {
       const out = [];
-      for (let i = 0; i < count; i += EVAL_CHUNK) {
-        const m = Math.min(EVAL_CHUNK, count - i);
+      for (let i = 0; i < count; i += this.evalChunk) {
+        const m = Math.min(this.evalChunk, count - i);
         const t = api.keep(new api.Tensor(xs.subarray(i * px, (i + m) * px), { shape: [m, px] }));
         out.push({ x: t, labels: ys.subarray(i, i + m), rows: m });
       }
       return out;
     };
     const evalTrain = Math.min(n, c.evalTrainMax);
+    // rows per evaluation unit: at most TRAIN_UNIT_FLOPS of forward work
+    const perRow = Math.max(...this.runs.map((r) => forwardFlopsPerRow(r.specs, c.features)));
+    this.evalChunk = Math.max(1, Math.min(EVAL_CHUNK, Math.floor(TRAIN_UNIT_FLOPS / perRow)));
     const vx = scaled(data.test.pixels, c.valSize);
     const vy = Int32Array.from(data.test.labels.subarray(0, c.valSize));
     this.data = {
@@ -232,7 +262,20 @@ export class PageTrainer {
           xb.set(this.data.x.subarray(k * px, (k + 1) * px), r * px);
           yb[r] = this.data.labels[k];
         }
-        for (const run of this.runs) this.#trainStep(run, xb, yb, m);
+        // two units per run: forward and backward (the matrix products),
+        // then the update (every parameter); a step of both runs in one
+        // unit was four times as long a slice. A loss that is not a number
+        // stops before the update.
+        for (const [k, run] of this.runs.entries()) {
+          this.#backward(run, xb, yb, m);
+          if (!Number.isFinite(run.lastLoss)) {
+            this.#diverge(run, this.stepsDone + 1);
+            return;
+          }
+          yield;
+          this.#update(run);
+          if (k < this.runs.length - 1) yield;
+        }
         this.stepsDone++;
         yield;
       }
@@ -241,18 +284,34 @@ export class PageTrainer {
     this.done = true;
   }
 
-  #trainStep(run, xb, yb, m) {
+  #diverge(run, step) {
+    const c = this.config;
+    this.diverged = {
+      run: run.key, label: run.label, step, epoch: this.epoch, loss: run.lastLoss,
+      lr: c.lr, suggestion: suggestLearningRate(c.lr),
+    };
+  }
+
+  /** The first half of a step: the gradients of the mini-batch's loss (left on the parameters for #update). */
+  #backward(run, xb, yb, m) {
     const { api } = this;
-    const named = run.named;
     api.tidy(() => {
       const x = new api.Tensor(xb, { shape: [m, this.config.features] });
       run.opt.zeroGrad();
       const loss = this.lossFn.forward(run.net.forward(x), yb);
       loss.backward();
+      run.lastLoss = loss.item();
+    });
+  }
+
+  /** The second half: the optimizer's step with those gradients, and the statistics the params view shows. */
+  #update(run) {
+    const { api } = this;
+    const named = run.named;
+    api.tidy(() => {
       // a copy of each parameter before the step, for the size of the update
       const before = api.noGrad(() => named.map(([, p]) => p.clone()));
       run.opt.step();
-      run.lastLoss = loss.item();
       run.gradStats = named.map(([, p]) => (p.grad ? p.grad.stats() : null));
       run.updateStats = api.noGrad(() => named.map(([, p], k) => p.sub(before[k]).stats()));
     });
@@ -298,17 +357,24 @@ export class PageTrainer {
    */
   runFor(ms, clock = () => performance.now()) {
     if (!this.#work) throw new Error('PageTrainer: call setData() before training');
-    if (this.done) return 0;
+    if (this.done || this.diverged) return 0;
     const t0 = clock();
     let units = 0;
-    do {
+    let last = 0; // the last unit's time: the next is about as long (units alternate runs, then chunks)
+    for (;;) {
+      const u0 = clock();
       const r = this.#work.next();
+      last = clock() - u0;
+      if (last > this.longestUnitMs) this.longestUnitMs = last;
+      if (this.diverged) break;
       if (r.done) {
         this.done = true;
         break;
       }
       units++;
-    } while (clock() - t0 < ms);
+      // start another unit only if it should end within the budget
+      if (clock() - t0 + last > ms) break;
+    }
     this.units += units;
     this.trainMs += clock() - t0;
     return units;
@@ -317,12 +383,12 @@ export class PageTrainer {
   /** Run until the next epoch's evaluation is in the history (or training is done). */
   stepEpoch() {
     const want = this.history.length + 1;
-    while (!this.done && this.history.length < want) this.runFor(50);
+    while (!this.done && !this.diverged && this.history.length < want) this.runFor(50);
   }
 
   /** Run everything. */
   runToEnd() {
-    while (!this.done) this.runFor(1000);
+    while (!this.done && !this.diverged) this.runFor(1000);
   }
 
   /**

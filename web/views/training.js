@@ -5,6 +5,10 @@
 // validation loss of the run without it climbing while its training loss
 // falls to zero. The training runs in web/train/ (the core does every
 // step); this view sets it up, starts and stops it, and draws its history.
+// A run whose loss turns NaN or Infinity is shown as diverged: the curves
+// so far stay, a line marks the step, and the view says why and offers the
+// learning rate the trainer suggests (Play, Reset and the settings work as
+// before).
 
 import { el, isEmbed, watchWidth } from '../dom.js';
 import { blueOrange } from '../draw/colormap.js';
@@ -18,6 +22,17 @@ let uid = 0;
 export const RUN_COLORS = [blueOrange(1), blueOrange(0)];
 
 const fmtAcc = (v) => fmtPct(v); // a fraction of the images, as a percentage
+
+/** Why a run diverged, in the words of the lesson: which run, from which step, what to try. */
+export function divergedText(t, d) {
+  const which = t.runs.length > 1 ? `the ${d.run === 'built' ? 'network as built' : 'comparison run'}'s` : 'the';
+  const epochs = t.history.length ? ` The curves show the ${t.history.length === 1 ? 'epoch' : `${t.history.length} epochs`} measured before it.` : '';
+  const why = `the learning rate ${d.lr} is too high for this network: each step overshot, the weights grew until the numbers overflowed, and from then on every result is ${d.loss}.`;
+  const next = d.suggestion
+    ? ` Try ${d.suggestion}, ${Math.round(d.lr / d.suggestion)} times smaller (or change the optimizer), then Play again.`
+    : ' It is already the smallest rate on offer: try Adam, a smaller batch or fewer layers, then Play again.';
+  return `Diverged: ${which} loss is ${d.loss} from step ${d.step} (epoch ${d.epoch}): ${why}${next}${epochs}`;
+}
 
 function select(id, testid, options, onChange) {
   const s = el('select', { id, 'data-testid': testid }, options.map(([value, text]) => el('option', { value: String(value), text })));
@@ -61,6 +76,13 @@ export function mountTraining(host, app) {
   const where = el('span', { className: 'mono', 'data-testid': 'train-where' });
   const progressRow = el('p', { className: 'tt-train-progress' }, el('label', { for: `${id}-progress`, text: 'Progress' }), progress, where);
   const status = el('p', { className: 'tt-train-status', role: 'status', 'data-testid': 'train-status' });
+  const useLr = el('button', { type: 'button', 'data-testid': 'train-use-lr' });
+  useLr.addEventListener('click', () => {
+    const d = ctrl.trainer?.diverged;
+    if (d?.suggestion) app.setState({ lr: d.suggestion });
+  });
+  const diverged = el('p', { className: 'tt-train-diverged', 'data-testid': 'train-diverged', hidden: true },
+    el('span', {}), ' ', useLr);
 
   const legend = el('ul', { className: 'tt-train-legend' });
   const lossCanvas = el('canvas', { role: 'img', 'data-testid': 'loss-canvas', 'aria-describedby': `${id}-summary` });
@@ -78,7 +100,7 @@ export function mountTraining(host, app) {
     el('summary', { text: 'Every epoch as a table' }), el('div', { className: 'table-wrap' }, table));
   const source = el('p', { className: 'tt-train-source' });
 
-  host.append(title, intro, controls, buttons, progressRow, status, legend, charts, summary, details, source);
+  host.append(title, intro, controls, buttons, progressRow, status, diverged, legend, charts, summary, details, source);
 
   let shownRows = 0;
   let lastTrainer = null;
@@ -107,12 +129,19 @@ export function mountTraining(host, app) {
     const s = ctrl.settings;
     if (s) syncControls(s);
     const playing = ctrl.status === 'playing';
-    play.textContent = playing ? 'Pause' : ctrl.status === 'done' ? 'Play again' : 'Play';
+    play.textContent = playing ? 'Pause' : ctrl.status === 'done' || ctrl.status === 'diverged' ? 'Play again' : 'Play';
     play.setAttribute('aria-pressed', String(playing));
     play.disabled = !t || ctrl.status === 'loading';
-    step.disabled = !t || ctrl.status === 'loading' || playing || (t && t.done);
+    step.disabled = !t || ctrl.status === 'loading' || playing || (t && (t.done || Boolean(t.diverged)));
     reset.disabled = !t;
 
+    const d = t?.diverged ?? null;
+    diverged.hidden = !d;
+    if (d) {
+      diverged.firstChild.textContent = divergedText(t, d);
+      useLr.hidden = !d.suggestion;
+      useLr.textContent = d.suggestion ? `Use learning rate ${d.suggestion}` : '';
+    }
     if (!t) {
       setStatus(ctrl.error ? `Cannot train this network here: ${ctrl.error}` : 'No network to train.');
       charts.hidden = true;
@@ -140,6 +169,7 @@ export function mountTraining(host, app) {
       playing: 'Training…',
       paused: 'Paused.',
       done: `Done: ${c.epochs} epochs.`,
+      diverged: d ? `Diverged at step ${d.step}: the loss is ${d.loss} (see below).` : '',
       error: `Stopped: ${ctrl.error}`,
     }[ctrl.status] ?? '';
     setStatus(statusText);
@@ -149,15 +179,18 @@ export function mountTraining(host, app) {
     const H = t.history;
     const avail = size.width || 720;
     // charts and numbers change only when an epoch is measured (or the width changes)
-    const drawKey = `${H.length}:${avail}`;
+    const drawKey = `${H.length}:${avail}:${d ? d.step : ''}`;
     if (drawKey !== lastDrawKey) {
       lastDrawKey = drawKey;
       const series = (k, f) => H.map((h) => h.runs[k][f]);
       const runs = (what) => t.runs.map((r, k) => ({ color: RUN_COLORS[k], train: series(k, `train${what}`), val: series(k, `val${what}`) }));
       const w = Math.max(240, Math.min(560, avail >= 700 ? (avail - 24) / 2 : avail - 8));
       const lossRuns = runs('Loss');
-      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs }));
-      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true }));
+      // where the loss stopped being a number, on the epoch axis
+      const marker = d ? { epoch: d.step / t.stepsPerEpoch, label: `${d.loss} at step ${d.step}` } : null;
+      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker }));
+      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker }));
+      lossCanvas.dataset.divergedAt = d ? String(d.step) : '';
       lossCanvas.dataset.epochs = String(H.length);
 
       const last = H.at(-1);
