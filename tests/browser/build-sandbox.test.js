@@ -127,6 +127,31 @@ async function inPageChecks({ solution, fixtures }) {
   };
   for (const r of trace.rows) r.output?.dispose();
   y.dispose();
+  // a training run through the student's layers: autograd reaches their weights, Adam updates them,
+  // and 60 steps hold no more tensors (student-side or in the page) than one
+  seq.train();
+  const opt = new api.Adam(seq.parameters(), { lr: 0.01 });
+  const lossFn = new api.CrossEntropyLoss();
+  const targets = Int32Array.from({ length: 8 }, (_, i) => i % 10);
+  const w0 = l1.weight.data.slice(0, 4);
+  const losses = [];
+  let heldAfterOne = null;
+  let tensorsAfterOne = null;
+  for (let step = 0; step < 60; step++) {
+    api.tidy(() => {
+      seq.zeroGrad();
+      const loss = lossFn.forward(seq.forward(x), targets);
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    });
+    if (step === 0) { heldAfterOne = sb.stats().tensors; tensorsAfterOne = api.memoryInfo().tensors; }
+  }
+  out.training = {
+    first: losses[0], last: losses[losses.length - 1], weightMoved: l1.weight.data.slice(0, 4).some((v, i) => v !== w0[i]),
+    gradShape: l1.weight.grad?.shape ?? null, heldAfterOne, held: sb.stats().tensors, tensorsAfterOne, tensors: api.memoryInfo().tensors,
+  };
+  opt.dispose?.();
   x.dispose();
   seq.dispose();
   sb.load('export const nothing = 0;'); // replaces (and frees) the earlier loads
@@ -338,6 +363,12 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
         assert.equal(checks.layers.maxDiff, 0, 'the student\'s layers compute what the core computes, bit for bit');
         assert.ok(checks.layers.isStudent && checks.layers.isModule);
         assert.equal(checks.tensorsLeft, 0, 'no tensor left behind');
+        const tr = checks.training;
+        assert.ok(tr.weightMoved, 'Adam moved the student\'s weights');
+        assert.deepEqual(tr.gradShape, [784, 32], 'backward reached the student\'s weight');
+        assert.ok(tr.last < tr.first * 0.5, `the loss fell from ${tr.first} to ${tr.last}`);
+        assert.equal(tr.held, tr.heldAfterOne, 'student code holds as many tensors after 60 steps as after one');
+        assert.equal(tr.tensors, tr.tensorsAfterOne, 'the page holds as many tensors after 60 steps as after one');
         const esc = await inApp(frame, inPageEscape);
         assert.match(esc.loop, /^Stopped: your code ran for more than 1 s/);
         assert.ok(esc.loopMs < 2000, `the loop ran ${esc.loopMs} ms`);
@@ -394,7 +425,9 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           const cost = await inApp(frame, inPageCost, { solution });
           report.push(`  ${browserName} forward 64×784 → 256 → ReLU → Dropout → 10: student layers ${cost.studentMs.toFixed(2)} ms, the core's ${cost.coreMs.toFixed(2)} ms (×${(cost.studentMs / cost.coreMs).toFixed(2)})`);
         }
-        assert.deepEqual(errors, []);
+        // the only errors: the probe's workers refused (what the other designs would meet)
+        const probeError = (e) => (/blob:/.test(e) && /worker/i.test(e)) || /may not load data from .*fashion-data\.js/.test(e);
+        assert.deepEqual(errors.filter((e) => !probeError(e)), []);
       } finally {
         await close();
       }

@@ -364,6 +364,7 @@ globalThis.__ttInternal = {
       const obj = instances.get(inst);
       if (!obj) throw new TypeError('this layer was disposed');
       const f = obj[method];
+      if (typeof f !== 'function' && method === 'children') return []; // a class that does not extend Module: no children
       if (typeof f !== 'function') throw new TypeError((className(obj)) + '.' + method + ' is not a function');
       return f.apply(obj, dec(JSON.parse(argsJson)));
     });
