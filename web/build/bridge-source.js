@@ -22,6 +22,7 @@ const instances = new Map(); // instance id -> object handed to the host (the ro
 const instanceIds = new WeakMap();
 const hostLayers = new Map(); // host layer id -> HostLayer
 let nextInstance = 1;
+let fresh = 0; // handles and instances made so far: a call that made none needs no walk at its end
 
 class ShapeError extends Error {
   constructor(message) { super(message); this.name = 'ShapeError'; }
@@ -79,6 +80,7 @@ class Tensor {
     if (!Array.isArray(shape)) throw new TypeError('Tensor: shape must be an array of sizes, got ' + describe(shape));
     this.#id = H.fromData(buf.buffer, JSON.stringify(shape), o.requiresGrad === undefined ? false : o.requiresGrad);
     byId.set(this.#id, this);
+    fresh++;
   }
   static isTensor(v) { return v !== null && typeof v === 'object' && #id in v; }
   #h(what) {
@@ -152,7 +154,7 @@ function idOf(t, what) {
 function wrapId(id) {
   if (id === null || id === undefined) return null;
   let t = byId.get(id);
-  if (!t) { t = new Tensor(TOKEN, id); byId.set(id, t); }
+  if (!t) { t = new Tensor(TOKEN, id); byId.set(id, t); fresh++; }
   return t;
 }
 function op(t, name, ...args) { return wrapId(H.op(idOf(t, name + ': tensor'), name, JSON.stringify(args.map(enc)))); }
@@ -194,7 +196,7 @@ function className(v) {
 }
 function register(obj) {
   let id = instanceIds.get(obj);
-  if (id === undefined) { id = nextInstance++; instanceIds.set(obj, id); instances.set(id, obj); }
+  if (id === undefined) { id = nextInstance++; instanceIds.set(obj, id); instances.set(id, obj); fresh++; }
   return id;
 }
 function dec(v) {
@@ -320,7 +322,10 @@ function errorRecord(e) {
   }
   return { $err: { name: name.slice(0, 60), message: message.slice(0, 2000), stack: stack.slice(0, 4000), nonError } };
 }
-function settleRecord(result) {
+function settleRecord(result, walk = true) {
+  // no new handle or instance since the call began: nothing for the host to decide (what a layer
+  // let go of in such a call is freed at the end of the next call that walks)
+  if (!walk) return { result, reach: 'same' };
   // every handle reachable from the layers' own properties: what the layers keep
   const reach = [];
   const seen = new Set();
@@ -344,8 +349,10 @@ function settleRecord(result) {
   return { result, reach };
 }
 function run(fn) {
+  const start = fresh;
   try {
-    return JSON.stringify(settleRecord(enc(fn())));
+    const result = enc(fn());
+    return JSON.stringify(settleRecord(result, fresh !== start));
   } catch (e) {
     return JSON.stringify(settleRecord(errorRecord(e)));
   }
@@ -374,6 +381,15 @@ globalThis.__ttInternal = {
       const obj = instances.get(inst);
       if (!obj) throw new TypeError('this layer was disposed');
       return obj[key];
+    });
+  },
+  getMany(inst, keysJson) {
+    return run(() => {
+      const obj = instances.get(inst);
+      if (!obj) throw new TypeError('this layer was disposed');
+      const out = {};
+      for (const k of JSON.parse(keysJson)) out[k] = obj[k];
+      return out;
     });
   },
   set(inst, key, valueJson) {

@@ -264,7 +264,7 @@ class Load {
     this.#evalModule("import 'tinytorch-wasm';", 'tinytorch-init.mjs', true).dispose();
     const internal = ctx.getProp(ctx.global, '__ttInternal');
     this.internal = {};
-    for (const k of ['construct', 'call', 'get', 'set', 'release', 'settle', 'kill', 'makeError', 'setExports']) {
+    for (const k of ['construct', 'call', 'get', 'getMany', 'set', 'release', 'settle', 'kill', 'makeError', 'setExports']) {
       this.internal[k] = ctx.getProp(internal, k);
     }
     internal.dispose();
@@ -732,6 +732,7 @@ class Load {
 
   /** End of a call from the page: what layers keep, what the page got, what is freed. */
   #settle(reach) {
+    if (reach === 'same') { this.returned.clear(); return; }
     const keepSet = reach === null ? null : new Set(reach);
     const killed = [];
     for (const [id, rec] of this.handles) {
@@ -846,6 +847,7 @@ function makeClasses(api, load) {
 
     #call(method, args) { return this.#load.call('call', [this.#id, method, this.#load.encodeArgs(args)]); }
     #get(key) { return this.#load.call('get', [this.#id, key]); }
+    #getMany(keys) { return this.#load.call('getMany', [this.#id, JSON.stringify(keys)]) ?? {}; }
     #set(key, value) { this.#load.call('set', [this.#id, key, this.#load.encodeArgs([value])]); }
 
     forward(x) { return this.#call('forward', [x]); }
@@ -882,8 +884,7 @@ function makeClasses(api, load) {
     flops(inputShape) {
       if (this.constructor.typeName === 'Linear') {
         const dims = Array.from(inputShape);
-        const inF = this.inFeatures;
-        const outF = this.outFeatures;
+        const { inFeatures: inF, outFeatures: outF } = this.#getMany(['inFeatures', 'outFeatures']);
         if (Number.isInteger(inF) && Number.isInteger(outF)) return 2 * dims.slice(0, -1).reduce((a, c) => a * c, 1) * inF * outF;
       }
       return super.flops(inputShape);
@@ -891,7 +892,10 @@ function makeClasses(api, load) {
     _label() {
       const name = this.constructor.typeName;
       try {
-        if (name === 'Linear') return `Linear(${this.inFeatures}→${this.outFeatures}${this.bias === null ? ', no bias' : ''})`;
+        if (name === 'Linear') {
+          const { inFeatures, outFeatures, bias } = this.#getMany(['inFeatures', 'outFeatures', 'bias']);
+          return `Linear(${inFeatures}→${outFeatures}${bias === null ? ', no bias' : ''})`;
+        }
         if (name === 'Dropout') return `Dropout(p=${this.p})`;
       } catch { /* the student's object could not say */ }
       return name;
