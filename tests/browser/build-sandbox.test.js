@@ -154,6 +154,7 @@ async function inPageChecks({ solution, fixtures }) {
   opt.dispose?.();
   x.dispose();
   seq.dispose();
+  out.heldAfterDispose = sb.stats().tensors; // disposing the layers freed their weights at once
   sb.load('export const nothing = 0;'); // replaces (and frees) the earlier loads
   out.tensorsLeft = api.memoryInfo().tensors - tensorsBefore;
   return out;
@@ -265,6 +266,22 @@ async function inPageHostile() {
     out['deep recursion from a deep page stack'] = { ok: false, name: 'InternalError', message, ms: performance.now() - t, after: y.data[0] };
     y.dispose();
   }
+  // a QuickJS stack larger than the browser's own: the browser's stack overflows inside the engine;
+  // that load dies, the engine is replaced, the next load works
+  {
+    const mod = globalThis.TINYTORCH_SANDBOX;
+    const sb2 = await mod.createSandbox(api, { maxStackBytes: 2 * 1024 * 1024 });
+    const { exports } = sb2.load(layer('forward(x) { const f = (n) => f(n + 1) + 1; return f(0); }'));
+    const t = performance.now();
+    let message;
+    try { new exports.L().forward(x); message = 'returned'; } catch (e) { message = e.message; }
+    const ms = performance.now() - t;
+    await sb2.ready();
+    const y = new (sb2.load(layer('forward(x) { return x.mul(2); }')).exports.L)().forward(x);
+    out['a QuickJS stack deeper than the browser\'s'] = { ok: false, name: 'Error', message, ms, after: y.data[0] };
+    y.dispose();
+    sb2.dispose();
+  }
   x.dispose();
   sb.load('export const nothing = 0;');
   // the lesson still works
@@ -363,6 +380,7 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
         assert.equal(checks.layers.maxDiff, 0, 'the student\'s layers compute what the core computes, bit for bit');
         assert.ok(checks.layers.isStudent && checks.layers.isModule);
         assert.equal(checks.tensorsLeft, 0, 'no tensor left behind');
+        assert.equal(checks.heldAfterDispose, 0, 'layer.dispose() frees the student layer\'s tensors');
         const tr = checks.training;
         assert.ok(tr.weightMoved, 'Adam moved the student\'s weights');
         assert.deepEqual(tr.gradShape, [784, 32], 'backward reached the student\'s weight');
@@ -407,6 +425,7 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           assert.equal(c['throw a hostile Proxy'].ok, false);
           assert.match(c['deep recursion'].message, /stack overflow/);
           assert.match(c['deep recursion from a deep page stack'].message, /stack overflow/);
+          assert.match(c['a QuickJS stack deeper than the browser\'s'].message, /^Stopped: your code broke the sandbox|stack overflow/);
           assert.equal(c['a huge tensor'].name, 'RangeError');
           assert.match(c['a huge tensor'].message, /over the sandbox's limit of 64\.0 MiB/);
           assert.equal(c['a huge matmul'].name, 'RangeError');

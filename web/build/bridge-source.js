@@ -399,8 +399,8 @@ globalThis.__ttInternal = {
       obj[key] = dec(JSON.parse(valueJson))[0];
     });
   },
-  release(inst) { instances.delete(inst); return run(() => undefined); },
-  settle() { return run(() => undefined); },
+  release(inst) { instances.delete(inst); return JSON.stringify(settleRecord(undefined, true)); },
+  settle() { return JSON.stringify(settleRecord(undefined, true)); },
   kill(idsJson, how) {
     for (const id of JSON.parse(idsJson)) { const t = byId.get(id); if (t) { killTensor(t, how); byId.delete(id); } }
   },

@@ -47,7 +47,7 @@ import { BRIDGE_SOURCE } from './bridge-source.js';
 export const DEFAULT_LIMITS = Object.freeze({
   timeLimitMs: 1000,
   memoryBytes: 32 * 2 ** 20,
-  maxStackBytes: 24 * 1024,
+  maxStackBytes: 64 * 1024,
   interruptEvery: 50,
   maxTensors: 2000,
   maxTensorBytes: 64 * 2 ** 20,
@@ -136,7 +136,7 @@ export class Sandbox {
       load.start(source);
     } catch (e) {
       load.dispose();
-      if (this.#engine.tainted) this.#restart();
+      if (!this.#engine || this.#engine.tainted) this.#restart();
       throw e;
     }
     if (this.interruptEvery === null) this.interruptEvery = load.interruptEvery;
