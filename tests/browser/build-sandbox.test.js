@@ -226,6 +226,8 @@ async function inPageHostile() {
     'a huge tensor': { source: layer('forward(x) { return Tensor.zeros([1e8]); }') },
     'a huge matmul': { source: layer('forward(x) { return Tensor.ones([20000, 1]).matmul(Tensor.ones([1, 20000])); }') },
     'too many tensors': { source: layer('forward(x) { for (let i = 0; i < 5000; i++) x.add(1); return x; }') },
+    'too many activations': { source: "import { Module, ReLU } from 'tinytorch-wasm';\nexport class L extends Module { forward(x) { for (let i = 0; i < 5000; i++) new ReLU(); return x; } }" },
+    'a page layer\'s training set to a string': { source: "import { Module, ReLU } from 'tinytorch-wasm';\nexport class L extends Module { forward(x) { new ReLU().training = 'yes'; return x; } }" },
     'a tensor kept past its call': { source: `${head}let kept = null;\nexport class L extends Module { forward(x) { if (kept) return kept.mul(1); kept = x.mul(2); return x.mul(1); } }`, twice: true },
     'a bad import': { source: "import fs from 'fs';\nexport const a = 1;" },
     'a syntax error': { source: `${head}export class L extends Module {\n  forward(x) {\n    return x.;\n  }\n}` },
@@ -431,6 +433,9 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           assert.equal(c['a huge matmul'].name, 'RangeError');
           assert.equal(c['too many tensors'].name, 'RangeError');
           assert.match(c['too many tensors'].message, /holds 2000 tensors, the sandbox's limit is 2000/);
+          assert.equal(c['too many activations'].name, 'RangeError');
+          assert.match(c['too many activations'].message, /made 1000 layers of the page's API/);
+          assert.equal(c['a page layer\'s training set to a string'].name, 'TypeError');
           assert.equal(c['a tensor kept past its call'].name, 'TypeError');
           assert.match(c['a tensor kept past its call'].message, /freed when the call that made it ended/);
           assert.equal(c['a bad import'].name, 'StudentCodeError');

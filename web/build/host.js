@@ -58,6 +58,7 @@ const INITIAL_PAGES = 256; // the engine's own minimum (16 MiB: its data, stack 
 const COUNTER_INIT = 10000; // QuickJS's JS_INTERRUPT_COUNTER_INIT
 const FILE = 'layers.mjs'; // the student's module, as stack traces name it
 const ACTIVATIONS = ['ReLU', 'Sigmoid', 'Tanh', 'GELU', 'Softmax'];
+const MAX_HOST_LAYERS = 1000; // activations student code makes (each a page object) per load
 const TENSOR_OPS = new Set(['add', 'sub', 'mul', 'div', 'matmul', 'reshape', 'transpose', 'sum', 'mean', 'max', 'clone', 'detach']);
 
 /** A student's module that did not load: a syntax error, a bad import, a throw at the top level. */
@@ -425,6 +426,7 @@ class Load {
     fn('newLayer', (nameH) => {
       const name = str(nameH);
       if (!ACTIVATIONS.includes(name)) throw new TypeError(`${name} is not a layer of the page's API`);
+      if (this.layers.size >= MAX_HOST_LAYERS) throw new RangeError(`new ${name}(): your code made ${MAX_HOST_LAYERS} layers of the page's API, the sandbox's limit`);
       const layer = new api[name]();
       const hid = this.nextLayer++;
       this.layers.set(hid, { layer, owned: true });
@@ -439,7 +441,10 @@ class Load {
       const args = this.#decodeArgs(JSON.parse(str(argsJson)));
       switch (what) {
         case 'training': return ret(layer.training);
-        case 'setTraining': layer.training = args[0]; return;
+        case 'setTraining':
+          if (typeof args[0] !== 'boolean') throw new TypeError(`${layer.constructor.typeName}.training must be true or false, got ${typeof args[0]}`);
+          layer.training = args[0];
+          return;
         case 'toString': return ret(layer.toString());
         case 'forward': {
           const y = layer.forward(args[0]);
