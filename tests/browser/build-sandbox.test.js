@@ -226,6 +226,7 @@ async function inPageHostile() {
     'a huge tensor': { source: layer('forward(x) { return Tensor.zeros([1e8]); }') },
     'a huge matmul': { source: layer('forward(x) { return Tensor.ones([20000, 1]).matmul(Tensor.ones([1, 20000])); }') },
     'too many tensors': { source: layer('forward(x) { for (let i = 0; i < 5000; i++) x.add(1); return x; }') },
+    'noGrad and tidy, as in Node': { source: "import { Module, Tensor, noGrad, tidy, isGradEnabled } from 'tinytorch-wasm';\nexport class L extends Module { constructor() { super(); this.w = Tensor.ones([3]); this.w.requiresGrad = true; } forward(x) { const y = noGrad(() => tidy(() => x.mul(this.w).add(isGradEnabled() ? 100 : 0))); if (y.requiresGrad) throw new Error('recorded'); return y; } }" },
     'too many activations': { source: "import { Module, ReLU } from 'tinytorch-wasm';\nexport class L extends Module { forward(x) { for (let i = 0; i < 5000; i++) new ReLU(); return x; } }" },
     'a page layer\'s training set to a string': { source: "import { Module, ReLU } from 'tinytorch-wasm';\nexport class L extends Module { forward(x) { new ReLU().training = 'yes'; return x; } }" },
     'a tensor kept past its call': { source: `${head}let kept = null;\nexport class L extends Module { forward(x) { if (kept) return kept.mul(1); kept = x.mul(2); return x.mul(1); } }`, twice: true },
@@ -433,6 +434,7 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           assert.equal(c['a huge matmul'].name, 'RangeError');
           assert.equal(c['too many tensors'].name, 'RangeError');
           assert.match(c['too many tensors'].message, /holds 2000 tensors, the sandbox's limit is 2000/);
+          assert.deepEqual([c['noGrad and tidy, as in Node'].ok, c['noGrad and tidy, as in Node'].shape], [true, [2, 3]]);
           assert.equal(c['too many activations'].name, 'RangeError');
           assert.match(c['too many activations'].message, /made 1000 layers of the page's API/);
           assert.equal(c['a page layer\'s training set to a string'].name, 'TypeError');

@@ -301,6 +301,35 @@ const Softmax = activation('Softmax');
 
 function manualSeed(seed) { H.manualSeed(seed); }
 
+// noGrad, isGradEnabled, tidy and keep, as the package has them (js/autograd.js, js/scope.js)
+function noGrad(fn) {
+  if (typeof fn !== 'function') throw new TypeError('noGrad: expected a function, got ' + describe(fn));
+  return H.noGrad(fn);
+}
+function isGradEnabled() { return H.isGradEnabled(); }
+const keptFromTidy = new WeakSet();
+function keep(t) { idOf(t, 'keep: tensor'); keptFromTidy.add(t); return t; }
+function tidy(fn) {
+  if (typeof fn !== 'function') throw new TypeError('tidy: expected a function, got ' + describe(fn));
+  const before = new Set(byId.keys());
+  const result = fn();
+  const inResult = new Set();
+  const seen = new Set();
+  const stack = [result];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (isTensor(v)) { inResult.add(v); continue; }
+    if (v instanceof Map) { for (const [k, x] of v) stack.push(k, x); continue; }
+    if (v instanceof Set) { for (const x of v) stack.push(x); continue; }
+    const proto = Object.getPrototypeOf(v);
+    if (Array.isArray(v) || proto === Object.prototype || proto === null) for (const k of Object.keys(v)) stack.push(v[k]);
+  }
+  for (const [id, t] of [...byId]) if (!before.has(id) && !inResult.has(t) && !keptFromTidy.has(t)) t.dispose();
+  return result;
+}
+
 // ---- what the host calls (taken off the global object before student code runs)
 
 function errorRecord(e) {
@@ -416,5 +445,5 @@ globalThis.__ttInternal = {
 };
 const exportsOf = Object.create(null);
 
-export { Tensor, Module, ShapeError, ReLU, Sigmoid, Tanh, GELU, Softmax, manualSeed };
+export { Tensor, Module, ShapeError, ReLU, Sigmoid, Tanh, GELU, Softmax, manualSeed, noGrad, isGradEnabled, tidy, keep };
 `;

@@ -423,6 +423,12 @@ class Load {
       return ret(this.#adopt(t[name](...args), 'made'));
     });
     fn('manualSeed', (sH) => { api.manualSeed(ctx.dump(sH)); });
+    fn('isGradEnabled', () => ret(api.isGradEnabled()));
+    // noGrad(fn): the page's noGrad around a call back into the student's fn
+    fn('noGrad', (fH) => {
+      const r = api.noGrad(() => ctx.callFunction(fH, ctx.undefined));
+      return r.error ? { error: r.error } : r.value;
+    });
     fn('newLayer', (nameH) => {
       const name = str(nameH);
       if (!ACTIVATIONS.includes(name)) throw new TypeError(`${name} is not a layer of the page's API`);
