@@ -142,33 +142,45 @@ async function main(argv) {
       workerData: { path },
       argv: ['--worker', ...o.exercises.flatMap((e) => ['--exercise', e])],
       resourceLimits: { maxOldGenerationSizeMb: 256 },
-      stdout: false,
+      stdout: true, // the student's console.log goes to stderr: stdout carries only the results (and --json stays JSON)
       stderr: false,
     });
+    worker.stdout.pipe(process.stderr, { end: false });
+    const stdoutEnded = new Promise((r) => {
+      worker.stdout.once('end', r);
+      worker.stdout.once('close', r);
+    });
     let settled = false;
-    const finish = (v) => {
+    let ended = null; // the worker's last word ('done' or 'load-error'), before it exits
+    let timer;
+    const finish = (v, kill) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      worker.terminate();
-      done(v);
+      if (kill) worker.terminate();
+      // what the student's code printed reaches stderr before the results' summary
+      Promise.race([stdoutEnded, new Promise((r) => setTimeout(r, 2000))]).then(() => done(v));
     };
-    let timer;
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => finish({ kind: 'stopped', why: `no answer within ${o.timeout} s (an infinite loop in your code?); the check was stopped` }), timeoutMs);
+      timer = setTimeout(() => finish({ kind: 'stopped', why: `no answer within ${o.timeout} s (an infinite loop in your code?); the check was stopped` }, true), timeoutMs);
     };
     arm();
     worker.on('message', (m) => {
       if (m.kind === 'result') {
         report(m.result);
         arm();
-      } else finish(m);
+        return;
+      }
+      ended = m;
+      // let the worker exit by itself (its output flushed); a timer the student left running gets 5 s
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(ended, true), 5000);
     });
     worker.on('error', (e) => finish({ kind: 'stopped', why: e?.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? 'your code ran out of memory (over 256 MB of JavaScript heap); the check was stopped'
-      : `the checks stopped: ${e?.name ?? 'Error'}: ${e?.message ?? e}` }));
-    worker.on('exit', () => finish({ kind: 'stopped', why: 'the checks stopped without a result' }));
+      : `the checks stopped: ${e?.name ?? 'Error'}: ${e?.message ?? e}` }, true));
+    worker.on('exit', () => finish(ended ?? { kind: 'stopped', why: 'the checks stopped without a result' }, false));
   });
   if (outcome.kind === 'load-error') {
     console.error(`tinytorch-wasm: could not load ${file}: ${outcome.text}`);

@@ -47,6 +47,7 @@ test('the reference solution passes every check and leaves no tensor behind', as
   for (const r of results) {
     assert.equal(typeof r.got, 'string');
     assert.ok(r.got.length > 0, `${r.id} says what it saw`);
+    assert.ok(r.expected.length > 0, `${r.id} says what it expected`);
     assert.equal(r.mistake, null);
   }
   const std = results.find((r) => r.id === 'linear.weight-std');

@@ -54,6 +54,22 @@ test('--json prints the results and the summary; --exercise narrows them', () =>
   assert.equal(two.lines.at(-1), '17 passed, 0 failed');
 });
 
+test('the student\'s console.log goes to stderr, so --json stays parseable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-cli-log-'));
+  try {
+    const src = readFileSync(SOLUTION, 'utf8').replace('  forward(x) {\n    const xw', "  forward(x) {\n    console.log('debug: forward', x.shape);\n    const xw");
+    writeFileSync(join(dir, 'chatty.mjs'), src);
+    const r = cli(['check', 'layers', 'chatty.mjs', '--json', '--exercise', 'linear'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).summary.passed, 12);
+    // every print arrives, none cut off when the worker ends: no-bias, forward-1d/2d/3d, gradients
+    assert.equal(r.err.match(/^debug: forward /gm)?.length, 5, r.err);
+    assert.match(r.err, /debug: forward \[ 784 \]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('usage and loading errors exit 2 with a message', () => {
   assert.equal(cli([]).code, 2);
   assert.match(cli(['check', 'layers']).err, /expected "check layers <file\.mjs>"/);
