@@ -269,6 +269,20 @@ async function inPageHostile() {
     out['deep recursion from a deep page stack'] = { ok: false, name: 'InternalError', message, ms: performance.now() - t, after: y.data[0] };
     y.dispose();
   }
+  // a module stopped with its module-level array full: its heap goes with it, so another load kept
+  // beside it (as the Build view keeps the layers in use) can still allocate
+  {
+    const a = sb.load("const big = [];\nexport class L { forward(x) { while (true) big.push(new Array(1e5).fill(1)); } }", { keepPrevious: true });
+    const t = performance.now();
+    let message;
+    try { new a.exports.L().forward(x); message = 'returned'; } catch (e) { message = e.message; }
+    const b = sb.load("export class L { forward(x) { const k = []; for (let i = 0; i < 20; i++) k.push(new Array(1e5).fill(1)); return x.mul(k.length / 10); } }", { keepPrevious: true });
+    let after;
+    try { const y = new b.exports.L().forward(x); after = y.data[0]; y.dispose(); } catch (e) { after = e.message; }
+    out['a stopped module\'s memory given back'] = { ok: false, name: 'Error', message, ms: performance.now() - t, after };
+    a.dispose();
+    b.dispose();
+  }
   // a QuickJS stack larger than the browser's own: the browser's stack overflows inside the engine;
   // that load dies, the engine is replaced, the next load works
   {

@@ -662,6 +662,11 @@ class Load {
     }
     this.depth--;
     if (outer) this.deadline = Infinity;
+    if (this.dead && this.depth === 0) { // stopped by a nested call: close now that nothing runs in it
+      (r.value ?? r.error)?.dispose();
+      this.#close();
+      throw new Error(this.dead);
+    }
     if (r.error) {
       const e = ctx.dump(r.error);
       r.error.dispose();
@@ -728,6 +733,9 @@ class Load {
   #stop(message) {
     this.dead = message;
     this.#freeAll();
+    // its JavaScript heap goes too (a module-level array the bomb filled would otherwise hold the
+    // engine's memory that other loads share), unless an outer call is still running in it
+    if (this.depth === 0) this.#close();
   }
 
   /** A failure inside the engine itself (the browser's own stack overflowed through it): never use this engine again. */
@@ -791,9 +799,14 @@ class Load {
     if (!this.dead) this.dead = 'this student module was unloaded (a newer load replaced it, or the sandbox was disposed); load it again';
     if (!wasDead || !this.freed) this.#freeAll();
     this.freed = true;
+    this.#close();
+  }
+
+  /** Free the QuickJS runtime (once; never one that a host exception unwound through). */
+  #close() {
     if (this.closed) return;
     this.closed = true;
-    if (this.corrupt) return; // never touch a runtime that a host exception unwound through
+    if (this.corrupt) return;
     try {
       for (const h of Object.values(this.internal ?? {})) if (h.alive) h.dispose();
       this.ctx?.dispose();
