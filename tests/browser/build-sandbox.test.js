@@ -476,3 +476,9 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
 }
 
 after(() => { for (const line of report) console.log(`# ${line}`); });
+
+test('the sandbox asset has no new Function and no Function("...") (the lesson\'s CSP has no \'unsafe-eval\'; the runs above would fail on an eval)', () => {
+  const src = readFileSync(join(site, 'assets/tinytorch-sandbox.js'), 'utf8');
+  const found = [...src.matchAll(/new\s+Function\s*\(|(?<![.\w$])Function\s*\(\s*["'`]/g)].map((m) => src.slice(Math.max(0, m.index - 40), m.index + 40));
+  assert.deepEqual(found, []);
+});
