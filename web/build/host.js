@@ -4,8 +4,9 @@
 // classic script, loaded when Build needs it: web/build/sandbox.js).
 //
 // What the student's code can reach: the module 'tinytorch-wasm' of
-// web/build/bridge-source.js (Tensor, Module, ShapeError, manualSeed, the
-// activations) and the plain ECMAScript built-ins. Not the page's document,
+// web/build/bridge-source.js (Tensor, Module, ShapeError, manualSeed,
+// noGrad, isGradEnabled, tidy, keep, the activations) and the plain
+// ECMAScript built-ins. Not the page's document,
 // window, fetch, storage, parent, timers, eval of the page, its state, its
 // wasm memory, or any tensor it was not given: a Tensor inside is a number in
 // this file's handle table, and the table holds only the host tensors the
@@ -20,12 +21,16 @@
 // - memory: the engine's whole WebAssembly memory is capped (`memoryBytes`,
 //   32 MiB): QuickJS's own setMemoryLimit does not add up allocations on
 //   this build (quickjs-emscripten issue 271), the capped Memory does;
-// - stack: `maxStackBytes` of QuickJS stack, small enough that QuickJS
-//   stops a deep recursion before the browser's own stack overflows;
+// - stack: `maxStackBytes` of QuickJS stack (64 KiB, 370 frames), small
+//   enough that QuickJS stops a deep recursion before the browser's own
+//   stack overflows (if it still does, the load is stopped and the engine
+//   replaced: await sandbox.ready() before the next load);
 // - tensors: the host tensors the student's code holds (made and not yet
 //   handed to the page) are capped by count and bytes, with a RangeError.
-// A module stopped by the time or memory limit is dead: every later call
-// into it throws the same clear message, at once, until the next load().
+// - layers of the page's API that student code makes: 1,000 per load.
+// A module stopped by the time or memory limit is dead: its tensors and its
+// QuickJS runtime are freed, and every later call into it throws the same
+// clear message, at once.
 //
 // Tensor lifetimes, as tidy() has them in js/scope.js: at the end of every
 // call from the page into student code, a tensor the student's code made
