@@ -17,7 +17,7 @@
 //   (1 s); QuickJS asks this file's interrupt handler every 10,000
 //   operations by default, and a loop whose every turn runs a slow built-in
 //   could then run for minutes, so the handler rewinds the engine's
-//   countdown to `interruptEvery` (50) operations each time it is asked;
+//   countdown to `interruptEvery` (10) operations each time it is asked;
 // - memory: the engine's whole WebAssembly memory is capped (`memoryBytes`,
 //   32 MiB): QuickJS's own setMemoryLimit does not add up allocations on
 //   this build (quickjs-emscripten issue 271), the capped Memory does;
@@ -53,7 +53,7 @@ export const DEFAULT_LIMITS = Object.freeze({
   timeLimitMs: 1000,
   memoryBytes: 32 * 2 ** 20,
   maxStackBytes: 64 * 1024,
-  interruptEvery: 50,
+  interruptEvery: 10,
   maxTensors: 2000,
   maxTensorBytes: 64 * 2 ** 20,
 });
