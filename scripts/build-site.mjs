@@ -29,6 +29,13 @@ await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
 await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
 
+// The sandbox that runs a student's code in the Build step (web/build/): QuickJS
+// with its wasm inlined, the host side of the bridge and the checks
+// (js/build/layers-checks.js), loaded by web/build/sandbox.js the first time
+// Build needs it. The emscripten loader's import.meta.url is only a hint it
+// does without in a classic script.
+await build({ ...common, entryPoints: [join(root, 'web/build/engine-entry.js')], outfile: join(out, 'assets/tinytorch-sandbox.js'), logOverride: { 'empty-import-meta': 'silent' } });
+
 // The host script that sizes iframes of embed.html (web/embed-host.js).
 await build({ ...common, entryPoints: [join(root, 'web/embed-host.js')], outfile: join(out, 'assets/embed-host.js') });
 
@@ -103,7 +110,7 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}; images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
 
 // Written last: scripts/site-freshness.mjs compares the sources with it.
