@@ -24,6 +24,9 @@ await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
 await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
 
+// The Build section's code editor (CodeMirror 6), loaded on demand the first time Build is opened (web/views/build/).
+await build({ ...common, entryPoints: [join(root, 'web/views/build/editor-entry.js')], outfile: join(out, 'assets/tinytorch-editor.js'), globalName: 'TinyTorchEditor' });
+
 // The host script that sizes iframes of embed.html (web/embed-host.js).
 await build({ ...common, entryPoints: [join(root, 'web/embed-host.js')], outfile: join(out, 'assets/embed-host.js') });
 
@@ -84,5 +87,5 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}; images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
