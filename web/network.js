@@ -12,7 +12,7 @@
 // start of its stream (page seed, position, resample counter) before every
 // run, so the same link shows the same masks.
 
-import { className } from './kinds.js';
+import { layerFromSpec } from './layers.js';
 import { formatNet } from './state.js';
 import { generatorFor, reseed, withGenerator } from './seeds.js';
 
@@ -37,14 +37,13 @@ export class NetworkModel {
     let entry = this.cache.get(key);
     if (!entry) {
       if (spec.kind === 'linear') {
-        const layer = withGenerator(api, 'weights', [state.seed, i],
-          (generator) => new api.Linear(spec.in, spec.out, { bias: spec.bias, init: state.init, generator }));
+        const layer = withGenerator(api, 'weights', [state.seed, i], (weights) => layerFromSpec(api, spec, { weights, init: state.init }));
         entry = { layer, generator: null };
       } else if (spec.kind === 'dropout') {
         const generator = generatorFor(api, 'mask', state.seed, i, state.draw);
-        entry = { layer: new api.Dropout(spec.p, { generator }), generator };
+        entry = { layer: layerFromSpec(api, spec, { masks: generator }), generator };
       } else {
-        entry = { layer: new api[className(spec.kind)](), generator: null };
+        entry = { layer: layerFromSpec(api, spec), generator: null };
       }
       this.cache.set(key, entry);
     }

@@ -17,7 +17,7 @@
 //   forward pass, after backward and after the optimizer step, and each
 //   optimizer's stateBytes(): measured numbers to set beside the rule.
 
-import { className } from '../kinds.js';
+import { layersFromSpecs } from '../layers.js';
 import { generatorFor } from '../seeds.js';
 
 const FLOAT32 = 4;
@@ -82,15 +82,10 @@ export function savedForBackward(specs, inputSize, sizes) {
  */
 export function measureTraining(api, specs, { batch, features = 784, classes = 10, init = 'xavier' } = {}) {
   const gen = generatorFor(api, 'ledger'); // any weights and masks do: only sizes are measured
-  const layers = [];
+  let layers;
   try {
-    for (const s of specs) {
-      if (s.kind === 'linear') layers.push(new api.Linear(s.in, s.out, { bias: s.bias, init, generator: gen }));
-      else if (s.kind === 'dropout') layers.push(new api.Dropout(s.p, { generator: gen }));
-      else layers.push(new api[className(s.kind)]());
-    }
+    layers = layersFromSpecs(api, specs, () => ({ weights: gen, init, masks: gen }));
   } catch (e) {
-    for (const l of layers) l.dispose();
     gen.dispose();
     throw e;
   }

@@ -19,7 +19,7 @@
 
 import { OPTIMIZERS } from './settings.js';
 import { generatorFor, withGenerator } from '../seeds.js';
-import { className } from '../kinds.js';
+import { layersFromSpecs } from '../layers.js';
 import { fmtInt, fmtP } from '../format.js';
 
 /** Rows per evaluation unit: big enough to be efficient, small enough for a frame. */
@@ -118,23 +118,20 @@ export class PageTrainer {
     const { api } = this;
     const c = this.config;
     const maskGen = generatorFor(api, 'trainMask', c.seed);
-    const layers = [];
+    const weightGens = [];
+    const weightsFor = (i) => { const g = generatorFor(api, 'weights', c.seed, i); weightGens.push(g); return g; };
+    const disposeWeightGenerators = () => { for (const g of weightGens) g.dispose(); };
+    let layers;
     try {
-      specs.forEach((s, i) => {
-        if (s.kind === 'linear') {
-          layers.push(withGenerator(api, 'weights', [c.seed, i], (generator) => new api.Linear(s.in, s.out, { bias: s.bias, init: c.init, generator })));
-        } else if (s.kind === 'dropout') {
-          layers.push(new api.Dropout(s.p, { generator: maskGen }));
-        } else {
-          const Layer = api[className(s.kind)];
-          if (typeof Layer !== 'function') throw new RangeError(`layer ${i}: unknown kind "${s.kind}"`);
-          layers.push(new Layer());
-        }
-      });
+      // Linear i starts from the weights the page's other views show (the `weights` stream)
+      layers = layersFromSpecs(api, specs, (s, i) => (s.kind === 'linear'
+        ? { weights: weightsFor(i), init: c.init }
+        : { masks: maskGen }));
     } catch (e) {
-      for (const l of layers) l.dispose();
       maskGen.dispose();
       throw e;
+    } finally {
+      disposeWeightGenerators();
     }
     const net = new api.Sequential(layers);
     const run = { key, label, specs, net, maskGen, opt: null, named: [], lastLoss: NaN, gradStats: null, updateStats: null };

@@ -9,7 +9,7 @@
 
 import { viridis, css } from '../draw/colormap.js';
 import { formatNet } from '../state.js';
-import { className } from '../kinds.js';
+import { layersFromSpecs } from '../layers.js';
 import { withGenerator } from '../seeds.js';
 import { fmtFactor, fmtFlops, fmtInt, fmtLayer, fmtMs, fmtPct } from '../format.js';
 import { el, isEmbed } from '../dom.js';
@@ -47,17 +47,6 @@ function loadScalar(url) {
 const nextTask = () => new Promise((r) => setTimeout(r, 0));
 
 /**
- * A layer for a spec, made with `api` (a second API instance works the
- * same) and a Generator of that instance for the weights. The timed nets
- * run in eval mode, where a Dropout draws nothing.
- */
-function makeLayer(api, spec, generator) {
-  if (spec.kind === 'linear') return new api.Linear(spec.in, spec.out, { bias: spec.bias, generator });
-  if (spec.kind === 'dropout') return new api.Dropout(spec.p);
-  return new api[className(spec.kind)]();
-}
-
-/**
  * Median time (ms) of one forward pass of `specs` on an input of `shape`,
  * with `api`. Everything made here is disposed here.
  */
@@ -68,7 +57,7 @@ async function timeForward(api, specs, shape, onProgress) {
   try {
     // any weights time the same: the fixed `timing` stream (web/seeds.js), one Generator per API instance
     withGenerator(api, 'timing', [], (generator) => {
-      for (const s of specs) layers.push(makeLayer(api, s, generator));
+      layers.push(...layersFromSpecs(api, specs, (s) => (s.kind === 'linear' ? { weights: generator } : {})));
       x = api.Tensor.randn(shape, { generator });
     });
     net = new api.Sequential(layers).eval();
