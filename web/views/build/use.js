@@ -27,7 +27,6 @@ export function setStudentLayers(app, classes) {
   const impl = {};
   for (const { name } of REPLACEABLE) if (typeof classes?.[name] === 'function') impl[name] = classes[name];
   app.layerImpl = { impl, version: cur.version + 1 };
-  app.training?.reset?.();
   app.refresh();
 }
 
