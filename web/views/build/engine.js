@@ -3,12 +3,9 @@
 // that runs the code (web/build/sandbox.js, assets/tinytorch-sandbox.js,
 // loaded on the first Check). Nothing here runs student code itself.
 
-// TEMPORARY until h/checks and h/sandbox are merged: stand-ins with the same shapes.
-const EXERCISES = [
-  { id: 'linear', title: 'Linear' },
-  { id: 'dropout', title: 'Dropout' },
-  { id: 'sequential', title: 'Sequential' },
-];
+import { EXERCISES, MISTAKES, runLayerChecks } from '../../../js/build/layers-checks.js';
+
+// TEMPORARY until h/checks' starter and h/sandbox are merged: stand-ins with the same shapes.
 const STARTER = {
   all: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Linear extends Module {}\nexport class Dropout extends Module {}\nexport class Sequential extends Module {}\n",
   linear: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Linear extends Module {}\n",
@@ -18,11 +15,8 @@ const STARTER = {
 async function loadSandbox() {
   throw new Error('The sandbox that runs your code is not part of this build yet.');
 }
-async function runLayerChecks() {
-  throw new Error('The checks are not part of this build yet.');
-}
 
-export { EXERCISES };
+export { EXERCISES, MISTAKES };
 
 /** The starter module for an exercise ('all', 'linear', 'dropout', 'sequential'). */
 export const starterFor = (exercise) => STARTER[exercise] ?? STARTER.all;

@@ -1,0 +1,172 @@
+// The Build section in Debian's Chromium: the editor (CodeMirror under the
+// lesson's CSP, in a shadow root), code that survives a reload, the notice
+// and the file where storage is refused, a teacher's link (exercise, hints,
+// solution), the student's layers driving the page's network, its views and
+// a training run, and axe-core at 1280 and 360 px.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { axeViolations, chromiumSite, repoRoot, settle, site } from './harness.js';
+import * as api from '../../js/index.js';
+import { PageTrainer } from '../../web/train/trainer.js';
+import { decodeTrainingData } from '../../web/train/data.js';
+import { trainSettings } from '../../web/train/controller.js';
+import { readHash } from '../../web/state.js';
+
+const session = chromiumSite({ file: 'assets/tinytorch-editor.js', repo: true });
+const { open } = session;
+
+/**
+ * Host-side layer classes made in the page from its own API (what the
+ * sandbox hands the page is the same kind of object: an api.Module whose
+ * forward calls the core): `kind` 'plain' is a Dropout that forgets
+ * 1/(1 − p), 'inverted' a right one, 'linear' a Linear as the lesson asks.
+ * Installed as app.layerImpl, as Build's "use my layers" does.
+ */
+function useHostLayers(page, which) {
+  return page.evaluate((which) => {
+    const app = globalThis.__tinytorchApps[0];
+    const { Module, Tensor } = app.api;
+    const dropout = (scaled) => class Dropout extends Module {
+      constructor(p = 0.5) { super(); this.p = p; }
+      forward(x) {
+        if (!this.training || this.p === 0) return x.mul(1);
+        if (this.p === 1) return x.mul(0);
+        const u = Tensor.rand(x.shape);
+        const keep = new Tensor(Array.from(u.data, (v) => (v >= this.p ? 1 : 0)), { shape: x.shape });
+        u.dispose();
+        const kept = x.mul(keep);
+        keep.dispose();
+        if (!scaled) return kept;
+        const y = kept.mul(1 / (1 - this.p));
+        kept.dispose();
+        return y;
+      }
+      parameters() { return []; }
+    };
+    class Linear extends Module {
+      constructor(inFeatures, outFeatures, { bias = true } = {}) {
+        super();
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        const d = Tensor.randn([inFeatures, outFeatures]);
+        this.weight = d.mul(Math.sqrt(1 / inFeatures));
+        d.dispose();
+        this.weight.requiresGrad = true;
+        this.bias = bias ? Tensor.zeros([outFeatures]) : null;
+        if (this.bias) this.bias.requiresGrad = true;
+      }
+      forward(x) {
+        const xw = x.matmul(this.weight);
+        if (!this.bias) return xw;
+        const y = xw.add(this.bias);
+        xw.dispose();
+        return y;
+      }
+      parameters() { return this.bias ? [this.weight, this.bias] : [this.weight]; }
+    }
+    const impl = {};
+    if (which.includes('plain')) impl.Dropout = dropout(false);
+    if (which.includes('inverted')) impl.Dropout = dropout(true);
+    if (which.includes('linear')) impl.Linear = Linear;
+    app.layerImpl = { impl, version: (app.layerImpl?.version ?? 0) + 1 };
+    app.refresh();
+  }, which);
+}
+
+/** Dropout layer i's input and output data, and which run it was. */
+const dropoutIO = (page, i) => page.evaluate((i) => {
+  const m = globalThis.__tinytorchApps[0].model;
+  return { x: Array.from(m.layers[i - 1].output.data), y: Array.from(m.layers[i].output.data), p: m.state.net[i].p };
+}, i);
+
+/** The inverted view's table: [x, mean, plain, (1-p)x] per element, as shown (the core's numbers). */
+const invertedTable = (page) => page.$$eval('.tt-view-inverted .tt-inv-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(1).map((td) => Number(td.textContent.replace(/[−]/g, '-')))));
+
+test('a student\'s Dropout without 1/(1 − p) drives the network and the inverted view; the library\'s comes back when it is switched off', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html#tt:seed=3`);
+  // the library's Dropout(0.5): every output is 0 or 2·x
+  const lib = await dropoutIO(page, 2);
+  assert.equal(lib.p, 0.5);
+  let kept = 0;
+  lib.y.forEach((y, k) => { if (y !== 0) { kept++; assert.ok(Math.abs(y - 2 * lib.x[k]) <= 1e-6 * Math.abs(y)); } });
+  assert.ok(kept > 0);
+  // the inverted view at N = 1000 with the library's layer: the mean comes back to x
+  await page.locator('.tt-view-inverted').scrollIntoViewIfNeeded();
+  await page.selectOption('[data-testid="inverted-n"]', '1000');
+  const libTable = await invertedTable(page);
+  assert.equal(libTable.length, 16);
+  for (const [x, mean] of libTable) assert.ok(Math.abs(mean / x - 1) < 0.16, `library: mean ${mean} for x ${x} (5σ at N = 1000: 0.16)`);
+
+  await useHostLayers(page, ['plain']);
+  await settle(page);
+  // the network's Dropout is the student's now: every kept value is x itself, not 2·x
+  const mine = await dropoutIO(page, 2);
+  let keptMine = 0;
+  mine.y.forEach((y, k) => { if (y !== 0) { keptMine++; assert.equal(y, mine.x[k]); } });
+  const frac = keptMine / mine.y.filter((_, k) => mine.x[k] !== 0).length;
+  assert.ok(Math.abs(frac - 0.5) < 0.05, `kept ${frac} of the non-zero inputs at p = 0.5`);
+  // the same link gives the same masks: the default generator is seeded from the page seed
+  await page.evaluate(() => { globalThis.__tinytorchApps[0].setState({ batch: 31 }); });
+  await settle(page);
+  await page.evaluate(() => { globalThis.__tinytorchApps[0].setState({ batch: 32 }); });
+  await settle(page);
+  assert.deepEqual((await dropoutIO(page, 2)).y, mine.y);
+  // the inverted view runs the student's layer: its mean settles at (1 − p)·x
+  await page.selectOption('[data-testid="inverted-n"]', '100');
+  await page.selectOption('[data-testid="inverted-n"]', '1000');
+  assert.equal(await page.getAttribute('.tt-view-inverted', 'data-mine'), 'yes');
+  const mineTable = await invertedTable(page);
+  for (const [x, mean, , scaled] of mineTable) {
+    assert.ok(Math.abs(mean / x - 0.5) < 0.08, `student: mean ${mean} for x ${x} (5σ at N = 1000: 0.08)`);
+    assert.ok(Math.abs(mean - scaled) < 0.08 * Math.abs(x));
+  }
+  assert.match(await page.textContent('.tt-view-inverted .tt-inv-legend'), /your Dropout/);
+  // the badge says whose code runs
+  assert.match(await page.textContent('[data-testid="build-badge"]'), /your Dropout, the library's Linear/);
+
+  // switched off: the library's layer again, the same masks as before
+  await page.evaluate(() => { const app = globalThis.__tinytorchApps[0]; app.layerImpl = { impl: {}, version: app.layerImpl.version + 1 }; app.refresh(); });
+  await settle(page);
+  assert.deepEqual((await dropoutIO(page, 2)).y, lib.y);
+  assert.match(await page.textContent('[data-testid="build-badge"]'), /the library's Linear and Dropout/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The data the page loads, decoded as the page decodes it. */
+function siteData() {
+  const context = vm.createContext({ globalThis: {}, atob });
+  vm.runInContext(readFileSync(join(site, 'assets/fashion-train.js'), 'utf8'), context);
+  return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
+}
+
+test('a training run on the student\'s Linear and Dropout: the same curves as the engine in Node with the reference solution\'s classes', async () => {
+  const hash = 'tsize=100&epochs=2&seed=5';
+  const { page, errors, context } = await open(`${session.base}/embed.html?view=training,build&${hash}`);
+  await useHostLayers(page, ['linear', 'inverted']);
+  await settle(page);
+  await page.click('[data-testid="train-play"]');
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
+  const history = await page.evaluate(() => globalThis.__tinytorchApps[0].training.trainer.history);
+  assert.equal(history.length, 3);
+  // Node: the reference solution's classes (examples/build/layers-solution.mjs) through the same trainer
+  const solution = await import(join(repoRoot, 'examples/build/layers-solution.mjs'));
+  const settings = { ...trainSettings(readHash(hash).state), impl: { Linear: solution.Linear, Dropout: solution.Dropout } };
+  const t = new PageTrainer(api, settings);
+  t.setData(siteData());
+  t.runToEnd();
+  assert.deepEqual(history, t.history);
+  t.dispose();
+  // and not the library's run
+  const lib = new PageTrainer(api, trainSettings(readHash(hash).state));
+  lib.setData(siteData());
+  lib.runToEnd();
+  assert.notDeepEqual(history.at(-1), lib.history.at(-1));
+  console.log(`student layers, 100 images, 2 epochs: val loss ${history.at(-1).runs[0].valLoss.toFixed(4)} (library's layers: ${lib.history.at(-1).runs[0].valLoss.toFixed(4)})`);
+  lib.dispose();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
