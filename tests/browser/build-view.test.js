@@ -170,3 +170,38 @@ test('a training run on the student\'s Linear and Dropout: the same curves as th
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the quiz follows the checks\' policy: a hint first, another try, the answer on request; hints=off leaves the hint out', async () => {
+  for (const hints of ['on', 'off']) {
+    const { page, errors, context } = await open(`${session.base}/index.html#tt:ask=p0,h${hints === 'off' ? '&hints=off' : ''}`);
+    const q = page.locator('[data-testid="quiz-item"][data-q="p0"]');
+    const result = q.locator('[data-testid="quiz-result"]');
+    const guess = async (text) => {
+      await q.locator('[data-testid="quiz-guess"]').fill(text);
+      await q.locator('[data-testid="quiz-check"]').click();
+      await settle(page);
+    };
+    await guess('200704');
+    assert.equal(await result.getAttribute('data-state'), 'wrong');
+    const first = await result.textContent();
+    if (hints === 'on') assert.equal(first, 'Not yet: 200704 is not it. Hint: That is the weight matrix alone; this Linear has a bias too, one number per output feature.');
+    else assert.equal(first, 'Not yet: 200704 is not it. Try again, or show the answer.');
+    assert.ok(!first.includes('200,960') && !first.includes('200960'));
+    // still open: the teacher's hidden counts stay hidden, and another try is allowed
+    assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), false);
+    await guess('12');
+    assert.match(await result.textContent(), /^Not yet: 12 is not it \(try 2\)\./);
+    await guess('200960');
+    assert.equal(await result.getAttribute('data-state'), 'right');
+    assert.match(await result.textContent(), /^Right: 200,960/);
+    // the answer on request
+    const h = page.locator('[data-testid="quiz-item"][data-q="h"]');
+    await h.locator('[data-testid="quiz-reveal"]').click();
+    await settle(page);
+    assert.equal(await h.locator('[data-testid="quiz-result"]').getAttribute('data-state'), 'revealed');
+    assert.equal(await h.locator('[data-testid="quiz-result"]').textContent(), 'The core says 470,292 bytes (235,146 parameters × 2 bytes).');
+    assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
