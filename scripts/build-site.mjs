@@ -27,6 +27,10 @@ await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfi
 // The Build section's code editor (CodeMirror 6), loaded on demand the first time Build is opened (web/views/build/).
 await build({ ...common, entryPoints: [join(root, 'web/views/build/editor-entry.js')], outfile: join(out, 'assets/tinytorch-editor.js'), globalName: 'TinyTorchEditor' });
 
+// The Build step's reference solution, as a string in a classic script: loaded only when a teacher's link asks (solution=hide|show).
+const solution = readFileSync(join(root, 'examples/build/layers-solution.mjs'), 'utf8');
+writeFileSync(join(out, 'assets/tinytorch-solution.js'), `globalThis.TT_LAYERS_SOLUTION = ${JSON.stringify(solution)};\n`);
+
 // The host script that sizes iframes of embed.html (web/embed-host.js).
 await build({ ...common, entryPoints: [join(root, 'web/embed-host.js')], outfile: join(out, 'assets/embed-host.js') });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { axeViolations, chromiumSite, repoRoot, settle, site } from './harness.js';
+import { axeViolations, chromiumSite, repoRoot, settle, site, startSite } from './harness.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
@@ -205,3 +205,176 @@ test('the quiz follows the checks\' policy: a hint first, another try, the answe
     await context.close();
   }
 });
+
+/** Scroll Build into view and wait for CodeMirror to replace the textarea. */
+async function openEditor(page) {
+  await page.locator('.tt-view-build').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('.tt-view-build')?.dataset.editor === 'codemirror', null, { timeout: 15000 });
+}
+/** The text in the Build editor (CodeMirror's document). */
+const editorText = (page) => page.evaluate(() => {
+  const shell = document.querySelector('[data-testid="build-cm"]');
+  return shell ? shell.ttEditor.getText() : document.querySelector('[data-testid="build-textarea"]').value;
+});
+/** Put the keyboard's cursor at the end of the editor's text. */
+async function focusEditorEnd(page) {
+  await page.locator('[data-testid="build-cm"] .cm-content').click();
+  await page.keyboard.press('Control+End');
+}
+
+test('the editor: CodeMirror under the lesson\'s CSP (no violation), labelled, keyboard-only (Tab indents, Escape then Tab leaves); the code survives a reload, per exercise', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html`);
+  const violations = [];
+  await page.exposeFunction('cspViolation', (t) => violations.push(t));
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => globalThis.cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  // not loaded with the lesson: only when Build comes near the screen
+  assert.equal(await page.evaluate(() => Boolean(globalThis.TinyTorchEditor)), false);
+  await openEditor(page);
+  const info = await page.evaluate(() => {
+    const root = document.querySelector('[data-testid="build-cm"]').shadowRoot;
+    const content = root.querySelector('.cm-content');
+    const keyword = [...root.querySelectorAll('.cm-line span')].find((s) => s.textContent === 'import');
+    return {
+      label: content.getAttribute('aria-label'), role: content.getAttribute('role'), multiline: content.getAttribute('aria-multiline'),
+      display: getComputedStyle(root.querySelector('.cm-editor')).display, // CodeMirror's own stylesheet applied
+      keyword: keyword && getComputedStyle(keyword).color, adopted: root.adoptedStyleSheets.length,
+    };
+  });
+  assert.deepEqual(info, { label: 'Your layers (a JavaScript module)', role: 'textbox', multiline: 'true', display: 'flex', keyword: 'rgb(139, 31, 122)', adopted: 1 });
+  // keyboard only: type a class, Tab indents, Enter keeps the indent; Escape then Tab moves on to Check
+  await focusEditorEnd(page);
+  await page.keyboard.type('\n// mine\nfunction f() {');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('return 1;');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('// tabbed');
+  assert.match(await editorText(page), /\n\/\/ mine\nfunction f\(\) \{\n {2}return 1;\n {4}\/\/ tabbed\n\}$/);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'build-check');
+  await page.waitForFunction(() => /Saved in this browser/.test(document.querySelector('[data-testid="build-saved"]').textContent));
+  const typed = await editorText(page);
+  // another exercise has its own code; the link carries it
+  await page.selectOption('[data-testid="build-exercise"]', 'dropout');
+  await page.waitForFunction(() => location.hash.includes('ex=dropout'));
+  await settle(page);
+  const dropoutText = await editorText(page);
+  assert.notEqual(dropoutText, typed);
+  assert.match(dropoutText, /class Dropout/);
+  // a reload keeps both
+  await page.reload();
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model);
+  await openEditor(page);
+  assert.equal(await editorText(page), dropoutText);
+  await page.selectOption('[data-testid="build-exercise"]', 'all');
+  await settle(page);
+  assert.equal(await editorText(page), typed);
+  assert.deepEqual(violations, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('download the file, open it again, start over and bring the code back', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html`);
+  await openEditor(page);
+  await focusEditorEnd(page);
+  await page.keyboard.type('\n// downloaded\n');
+  const mine = await editorText(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="build-download"]')]);
+  assert.equal(download.suggestedFilename(), 'my-layers.mjs');
+  const saved = readFileSync(await download.path(), 'utf8');
+  assert.equal(saved, mine);
+  // start over: the starter code; "Bring back my code" restores
+  await page.click('[data-testid="build-reset"]');
+  assert.doesNotMatch(await editorText(page), /downloaded/);
+  await page.click('[data-testid="build-undo-reset"]');
+  assert.equal(await editorText(page), mine);
+  // open a file: its text replaces the editor's (and can be brought back too)
+  await page.setInputFiles('[data-testid="build-open"]', { name: 'other.mjs', mimeType: 'text/javascript', buffer: Buffer.from('// from a file\n') });
+  await page.waitForFunction(() => /other\.mjs/.test(document.querySelector('[data-testid="build-saved"]').textContent));
+  assert.equal(await editorText(page), '// from a file\n');
+  // a file that is not a layers module is refused with a reason, the code untouched
+  await page.setInputFiles('[data-testid="build-open"]', { name: 'big.mjs', mimeType: 'text/javascript', buffer: Buffer.alloc(300 * 1024, 97) });
+  await page.waitForFunction(() => /Could not open the file: big\.mjs is 307,200 bytes/.test(document.querySelector('[data-testid="build-saved"]').textContent));
+  assert.equal(await editorText(page), '// from a file\n');
+  await page.click('[data-testid="build-undo-reset"]');
+  assert.equal(await editorText(page), mine);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('where the origin has no storage (sandboxed, opaque): the page says so and offers the file; opening one still works', async () => {
+  const sandboxed = await startSite('embed.html', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" });
+  try {
+    const { page, errors, context } = await open(`${sandboxed.url}/embed.html?view=build`);
+    assert.equal(await page.evaluate(() => origin), 'null');
+    const note = page.locator('[data-testid="build-nostorage"]');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.textContent(), /^Your code is not saved by this page: this page runs in a sandboxed frame \(an opaque origin\), where browsers give it no storage\. It is lost when the page is closed or reloaded\. Press "Download the file"/);
+    await openEditor(page);
+    await focusEditorEnd(page);
+    await page.keyboard.type('// kept in memory\n');
+    await page.waitForTimeout(600); // past the save delay: nothing thrown, nothing claimed
+    assert.equal(await page.textContent('[data-testid="build-saved"]'), '');
+    await page.setInputFiles('[data-testid="build-open"]', { name: 'mine.mjs', mimeType: 'text/javascript', buffer: Buffer.from('// reopened\n') });
+    await page.waitForFunction(() => /mine\.mjs/.test(document.querySelector('[data-testid="build-saved"]').textContent));
+    assert.equal(await editorText(page), '// reopened\n');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await sandboxed.close();
+  }
+});
+
+test('a teacher\'s link: ex= opens one exercise, solution=hide offers the reference solution (loaded only then), solution=none ships nothing', async () => {
+  let { page, errors, context } = await open(`${session.base}/index.html#tt:ex=dropout&solution=hide`);
+  await openEditor(page);
+  assert.equal(await page.inputValue('[data-testid="build-exercise"]'), 'dropout');
+  assert.match(await editorText(page), /class Dropout/);
+  const solutionLoaded = () => page.evaluate(() => typeof globalThis.TT_LAYERS_SOLUTION === 'string');
+  assert.equal(await page.locator('[data-testid="build-solution-show"]').isVisible(), true);
+  assert.equal(await solutionLoaded(), false);
+  await page.click('[data-testid="build-solution-show"]');
+  await page.locator('[data-testid="build-solution"]').waitFor();
+  assert.equal(await page.textContent('[data-testid="build-solution"]'), readFileSync(join(repoRoot, 'examples/build/layers-solution.mjs'), 'utf8'));
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  ({ page, errors, context } = await open(`${session.base}/index.html#tt:solution=show`));
+  await page.locator('[data-testid="build-solution"]').waitFor();
+  assert.match(await page.textContent('[data-testid="build-solution"]'), /export class Sequential extends Module/);
+  await context.close();
+
+  ({ page, errors, context } = await open(`${session.base}/index.html`));
+  await openEditor(page);
+  assert.equal(await page.locator('.tt-build-solution').isVisible(), false);
+  assert.equal(await solutionLoaded(), false);
+  assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('tinytorch-solution'))), false);
+  // a bad value is a notice and the default
+  await context.close();
+  ({ page, errors, context } = await open(`${session.base}/index.html#tt:ex=conv&solution=yes`));
+  assert.match(await page.textContent('[data-notices]'), /"ex" was not used/);
+  assert.equal(await page.inputValue('[data-testid="build-exercise"]'), 'all');
+  await context.close();
+});
+
+for (const width of [1280, 360]) {
+  test(`axe-core: no violations on the Build section at ${width} px, editor loaded; no sideways scroll`, async () => {
+    const { page, errors, context } = await open(`${session.base}/index.html#tt:solution=show`, { width, bypassCSP: true });
+    await openEditor(page);
+    await page.locator('[data-testid="build-solution"]').waitFor();
+    const found = await axeOn(page, '#write');
+    assert.deepEqual(found, []);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+/** axe-core's violations inside `selector` (the page must be opened with bypassCSP). */
+async function axeOn(page, selector) {
+  await axeViolations(page); // loads axe-core
+  return page.evaluate(async (sel) => (await globalThis.axe.run({ include: [sel] })).violations
+    .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`), selector);
+}

@@ -37,7 +37,9 @@ const highlight = HighlightStyle.define([
 const theme = EditorView.theme({
   '&': { color: 'var(--fg, #1b1b1f)', backgroundColor: 'var(--tt-code-bg, #fbfbfa)', border: '1px solid var(--line, #d8d8de)', borderRadius: '4px', fontSize: '0.9rem' },
   '&.cm-focused': { outline: '3px solid var(--focus, #c14f00)', outlineOffset: '2px' },
-  '.cm-scroller': { fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace', lineHeight: '1.5', minHeight: '12rem', maxHeight: '36rem', overflow: 'auto' },
+  // no scrolling box of its own: long lines wrap and the editor grows with its text, so the page scrolls
+  // (a region that scrolls must be reachable by keyboard as such, and phones scroll one thing better than two)
+  '.cm-scroller': { fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace', lineHeight: '1.5', minHeight: '12rem' },
   '.cm-content': { caretColor: 'var(--fg, #1b1b1f)' },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--fg, #1b1b1f)' },
   '.cm-gutters': { backgroundColor: 'var(--tt-code-gutter-bg, #f1f1f3)', color: 'var(--muted, #5a5a66)', borderRight: '1px solid var(--line, #d8d8de)' },
@@ -63,7 +65,7 @@ export function createEditor(parent, root, { doc = '', label = 'Code', onChange 
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(), drawSelection(),
         indentOnInput(), bracketMatching(), closeBrackets(), highlightActiveLine(),
         EditorState.tabSize.of(2), indentUnit.of('  '),
-        syntaxHighlighting(highlight), javascript(), theme,
+        syntaxHighlighting(highlight), javascript(), theme, EditorView.lineWrapping,
         // Tab indents; Escape then Tab (or Ctrl-M / Shift-Alt-M toggling
         // tab focus mode) moves focus out, as CodeMirror documents.
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),

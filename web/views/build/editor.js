@@ -66,6 +66,7 @@ export function mountCodeEditor(box, app, { id, label, describedBy, text, onChan
     shadow.append(inner);
     const current = area.value; // what was typed while the editor loaded
     cm = mod.createEditor(inner, shadow, { doc: current, label, onChange });
+    shell.ttEditor = editor; // for the browser tests and curious devtools: getText(), setText()
     // the textarea's description (how to leave the editor) goes with the editor's text box
     if (describedBy) {
       const hint = box.getRootNode().getElementById?.(describedBy);
