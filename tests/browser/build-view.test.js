@@ -108,6 +108,12 @@ test('a student\'s Dropout without 1/(1 − p) drives the network and the invert
   mine.y.forEach((y, k) => { if (y !== 0) { keptMine++; assert.equal(y, mine.x[k]); } });
   const frac = keptMine / mine.y.filter((_, k) => mine.x[k] !== 0).length;
   assert.ok(Math.abs(frac - 0.5) < 0.05, `kept ${frac} of the non-zero inputs at p = 0.5`);
+  // the Dropout view reads the student's mask from what the layer did, and shows the factor it applied
+  const panel = page.locator('[data-testid="dropout-panel"][data-index="2"]');
+  assert.equal(await panel.getAttribute('data-student'), 'yes');
+  assert.equal(await panel.locator('[data-testid="scale"]').textContent(), 'your layer: ×1.000; the lesson\'s 1/(1 − p) is 2.000');
+  const nonZero = mine.x.filter((v) => v !== 0).length;
+  assert.match(await panel.locator('[data-testid="survivors"]').textContent(), new RegExp(`^${keptMine.toLocaleString('en-US')} of ${nonZero.toLocaleString('en-US')} non-zero inputs kept`));
   // the same link gives the same masks: the default generator is seeded from the page seed
   await page.evaluate(() => { globalThis.__tinytorchApps[0].setState({ batch: 31 }); });
   await settle(page);

@@ -5,13 +5,9 @@
 
 import { EXERCISES, MISTAKES, runLayerChecks } from '../../../js/build/layers-checks.js';
 
-// TEMPORARY until h/checks' starter and h/sandbox are merged: stand-ins with the same shapes.
-const STARTER = {
-  all: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Linear extends Module {}\nexport class Dropout extends Module {}\nexport class Sequential extends Module {}\n",
-  linear: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Linear extends Module {}\n",
-  dropout: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Dropout extends Module {}\n",
-  sequential: "import { Module, Tensor } from 'tinytorch-wasm';\n\nexport class Sequential extends Module {}\n",
-};
+import { STARTER } from '../../../js/build/starter.js';
+
+// TEMPORARY until h/sandbox is merged: a stand-in with the same shape.
 async function loadSandbox() {
   throw new Error('The sandbox that runs your code is not part of this build yet.');
 }
