@@ -130,14 +130,19 @@ test('a student\'s Dropout without 1/(1 − p) drives the network and the invert
     assert.ok(Math.abs(mean - scaled) < 0.08 * Math.abs(x));
   }
   assert.match(await page.textContent('.tt-view-inverted .tt-inv-legend'), /your Dropout/);
-  // the badge says whose code runs
+  // the badges say whose code runs: Build's, the workspace's (always in view), and the layer's name
   assert.match(await page.textContent('[data-testid="build-badge"]'), /your Dropout, the library's Linear/);
+  assert.equal(await page.textContent('[data-testid="ws-whose"]'), 'running your Dropout, the library\'s Linear');
+  assert.equal(await page.locator('[data-testid="ws-whose"]').isVisible(), true);
+  assert.match(await page.textContent('[data-testid="ws-layer"][data-index="2"]'), /^2 your Dropout/);
+  assert.match(await page.textContent('[data-testid="ws-layer"][data-index="0"]'), /^0 Linear/);
 
   // switched off: the library's layer again, the same masks as before
   await page.evaluate(() => { const app = globalThis.__tinytorchApps[0]; app.layerImpl = { impl: {}, version: app.layerImpl.version + 1 }; app.refresh(); });
   await settle(page);
   assert.deepEqual((await dropoutIO(page, 2)).y, lib.y);
   assert.match(await page.textContent('[data-testid="build-badge"]'), /the library's Linear and Dropout/);
+  assert.equal(await page.locator('[data-testid="ws-whose"]').isVisible(), false);
   assert.deepEqual(errors, []);
   await context.close();
 });
