@@ -88,11 +88,12 @@ export function mountBuild(host, app) {
     return { kind, name, box, state, label: el('label', { for: box.id }, box, ` Use my ${name}`), row: null };
   });
   const badge = el('p', { className: 'tt-build-badge', 'data-testid': 'build-badge', role: 'status' });
+  const useError = el('p', { className: 'tt-build-use-error', 'data-testid': 'build-use-error', hidden: true });
   const useBox = el('fieldset', { className: 'tt-build-use' },
     el('legend', { text: 'Run the page on your layers' }),
     el('p', { text: 'Once you have pressed Check, the page can build its network, its training runs and its views from your classes instead of the library\'s, so you see what your code does to every number. The initialiser menu does not apply to your Linear: your code decides how its weights are drawn. The page seeds the default generator from its seed before it builds or runs your layers, so a link still shows the same numbers.' }),
     ...useBoxes.map((u) => el('div', { className: 'tt-build-use-row' }, u.label, ' ', u.state)),
-    badge);
+    useError, badge);
 
   const solution = mountSolution(id, app, { insert: (text) => replaceText(text, 'the reference solution') });
 
@@ -203,6 +204,7 @@ export function mountBuild(host, app) {
 
   // ---- use my layers ----
   function applyUse() {
+    useError.hidden = true;
     const classes = {};
     for (const u of useBoxes) if (u.box.checked && checked?.exports?.[u.name]) classes[u.name] = checked.exports[u.name];
     setStudentLayers(app, classes);
@@ -229,6 +231,12 @@ export function mountBuild(host, app) {
   // ---- teacher's link and state ----
   function update(model) {
     if (model.state.ex !== exercise) switchExercise(model.state.ex);
+    // a student's class that cannot be built for this network: the library's ran (web/network.js); say why and switch back
+    if (model.studentError && Object.keys(layerImplOf(app).impl).length) {
+      useError.textContent = `Your class could not be built for this network, so the page went back to the library's layers. It said: ${model.studentError}`;
+      useError.hidden = false;
+      setStudentLayers(app, {});
+    }
     results.setHints(model.state.hints === 'on');
     solution.update(model.state);
     updateUse();
