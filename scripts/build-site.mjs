@@ -31,6 +31,11 @@ await build({ ...common, entryPoints: [join(root, 'web/views/build/editor-entry.
 const solution = readFileSync(join(root, 'examples/build/layers-solution.mjs'), 'utf8');
 writeFileSync(join(out, 'assets/tinytorch-solution.js'), `globalThis.TT_LAYERS_SOLUTION = ${JSON.stringify(solution)};\n`);
 
+// The sandbox that runs a student's code in the Build step (web/build/): QuickJS
+// with its wasm inlined and the host side of the bridge, loaded by
+// web/build/sandbox.js the first time Build needs it.
+await build({ ...common, entryPoints: [join(root, 'web/build/engine-entry.js')], outfile: join(out, 'assets/tinytorch-sandbox.js'), logOverride: { 'empty-import-meta': 'silent' } });
+
 // The host script that sizes iframes of embed.html (web/embed-host.js).
 await build({ ...common, entryPoints: [join(root, 'web/embed-host.js')], outfile: join(out, 'assets/embed-host.js') });
 
@@ -91,5 +96,5 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
