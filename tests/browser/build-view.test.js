@@ -389,3 +389,101 @@ async function axeOn(page, selector) {
   return page.evaluate(async (sel) => (await globalThis.axe.run({ include: [sel] })).violations
     .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`), selector);
 }
+
+/** Put `text` in the Build editor and press Check; resolves when the results are in, to their summary and items. */
+async function checkInPage(page, text, timeout = 60000) {
+  await openEditor(page);
+  await page.evaluate((t) => document.querySelector('[data-testid="build-cm"]').ttEditor.setText(t), text);
+  await page.click('[data-testid="build-check"]');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('.tt-build-results-box')?.dataset.state), null, { timeout });
+  return page.evaluate(() => ({
+    summary: document.querySelector('[data-testid="build-summary"]').textContent,
+    items: [...document.querySelectorAll('[data-testid="build-result"]')].map((li) => ({
+      id: li.dataset.id, status: li.dataset.status, text: li.textContent,
+      hint: li.querySelector('[data-testid="build-hint"]') ? { text: li.querySelector('[data-testid="build-hint"]').textContent, visible: li.querySelector('[data-testid="build-hint"]').checkVisibility() } : null,
+      mistake: li.querySelector('[data-testid="build-mistake"]')?.dataset.mistake ?? null,
+    })),
+  }));
+}
+const fixture = (name) => readFileSync(join(repoRoot, name), 'utf8');
+
+test('Check in the page: the reference solution passes every check through the sandbox; "use my layers" then runs its Linear and Dropout', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html#tt:seed=3`);
+  const lib = await page.evaluate(() => Array.from(globalThis.__tinytorchApps[0].model.layers[6].output.data));
+  const t0 = Date.now();
+  const r = await checkInPage(page, fixture('examples/build/layers-solution.mjs'));
+  console.log(`Check on the reference solution: ${r.summary} in ${Date.now() - t0} ms (Chromium, with the sandbox's first load)`);
+  assert.match(r.summary, /^(\d+) passed, 0 failed$/);
+  assert.ok(r.items.length >= 29 && r.items.every((i) => i.status === 'pass'), JSON.stringify(r.items.filter((i) => i.status !== 'pass')));
+  assert.equal(await page.textContent('[data-testid="build-use-linear-state"]'), '(all its checks pass)');
+  await page.check('[data-testid="build-use-linear"]');
+  await page.check('[data-testid="build-use-dropout"]');
+  await settle(page);
+  assert.match(await page.textContent('[data-testid="build-badge"]'), /^Running now: your Linear, your Dropout\.$/);
+  assert.equal(await page.textContent('[data-testid="ws-whose"]'), 'running your Linear, your Dropout');
+  // the page's network is the student's now: the same shapes and counts, other numbers
+  const m = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    return { params: app.model.totals.params, shapes: app.model.layers.map((l) => l.shape), out: Array.from(app.model.layers[6].output.data), error: app.model.error, lin: app.model.layers[0].layer instanceof app.api.Linear };
+  });
+  assert.equal(m.params, 235146);
+  assert.deepEqual(m.shapes.at(-1), [32, 10]);
+  assert.equal(m.error, null);
+  assert.equal(m.lin, false);
+  assert.notDeepEqual(m.out, lib);
+  // unticked: the library's numbers, exactly, again
+  await page.uncheck('[data-testid="build-use-linear"]');
+  await page.uncheck('[data-testid="build-use-dropout"]');
+  await settle(page);
+  assert.deepEqual(await page.evaluate(() => Array.from(globalThis.__tinytorchApps[0].model.layers[6].output.data)), lib);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Check in the page: a Dropout without 1/(1 − p) fails the checks that name the mistake, with hints (hints=off hides them); used anyway, the inverted view shows its (1 − p)·x', async () => {
+  for (const hints of ['on', 'off']) {
+    const { page, errors, context } = await open(`${session.base}/index.html#tt:ex=dropout${hints === 'off' ? '&hints=off' : ''}`);
+    const r = await checkInPage(page, fixture('tests/fixtures/build/dropout-unscaled.mjs'));
+    const failed = r.items.filter((i) => i.status !== 'pass');
+    assert.ok(failed.length > 0);
+    assert.ok(r.items.every((i) => i.id.startsWith('dropout.')), 'ex=dropout runs the Dropout checks only');
+    assert.ok(failed.some((i) => i.mistake === 'dropout-unscaled'), JSON.stringify(failed));
+    assert.match(await page.textContent('[data-testid="build-mistake"][data-mistake="dropout-unscaled"]'), /A known mistake: Dropout without the 1\/\(1−p\) scale/);
+    for (const f of failed) {
+      assert.ok(f.hint, `${f.id} has a hint`);
+      assert.equal(f.hint.visible, hints === 'on', `${f.id}'s hint is ${hints === 'on' ? 'shown' : 'hidden'}`);
+    }
+    if (hints === 'on') {
+      assert.equal(await page.textContent('[data-testid="build-use-dropout-state"]'), '(some of its checks fail: the page will show what your code does)');
+      await page.check('[data-testid="build-use-dropout"]');
+      await settle(page);
+      await page.locator('.tt-view-inverted').scrollIntoViewIfNeeded();
+      await page.selectOption('[data-testid="inverted-n"]', '1000');
+      assert.equal(await page.getAttribute('.tt-view-inverted', 'data-mine'), 'yes');
+      for (const [x, mean] of await invertedTable(page)) assert.ok(Math.abs(mean / x - 0.5) < 0.08, `mean ${mean} for x ${x}`);
+      const io = await dropoutIO(page, 2);
+      io.y.forEach((y, k) => { if (y !== 0) assert.equal(y, io.x[k]); });
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('Check in the page: code that does not load shows the error with its line and a way there; the page keeps working', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html`);
+  const r = await checkInPage(page, "import { Module } from 'tinytorch-wasm';\n\nexport class Linear extends Module {\n  forward(x) { return x.; }\n}\n");
+  assert.equal(r.summary, 'Your code did not run, so no check could.');
+  const err = await page.textContent('[data-testid="build-error"]');
+  assert.match(err, /line 4/);
+  await page.click('[data-testid="build-goto"]');
+  // an endless loop in a constructor: stopped, reported, and the page still computes
+  const t0 = Date.now();
+  const loop = await checkInPage(page, "import { Module } from 'tinytorch-wasm';\nexport class Linear extends Module { constructor() { super(); while (true) {} } }\n");
+  assert.ok(Date.now() - t0 < 30000);
+  assert.ok(loop.items.some((i) => i.status === 'error'), loop.summary);
+  await page.evaluate(() => globalThis.__tinytorchApps[0].setState({ batch: 4 }));
+  await settle(page);
+  assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.totals.params), 235146);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

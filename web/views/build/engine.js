@@ -1,24 +1,28 @@
-// The Build view's way to the student's code: the starter texts and the
-// checks (js/build/starter.js, js/build/layers-checks.js) and the sandbox
-// that runs the code (web/build/sandbox.js, assets/tinytorch-sandbox.js,
-// loaded on the first Check). Nothing here runs student code itself.
-
-import { EXERCISES, MISTAKES, runLayerChecks } from '../../../js/build/layers-checks.js';
+// The Build view's way to the student's code: the starter texts
+// (js/build/starter.js, in the page), and the sandbox with the checks
+// (web/build/sandbox.js: assets/tinytorch-sandbox.js carries QuickJS and
+// js/build/layers-checks.js, loaded on the first Check, so the lesson's
+// first load carries neither). Nothing here runs student code itself.
 
 import { STARTER } from '../../../js/build/starter.js';
+import { BUILD_EXERCISES } from '../../state.js';
+import { loadSandbox, loadSandboxAsset } from '../../build/sandbox.js';
 
-// TEMPORARY until h/sandbox is merged: a stand-in with the same shape.
-async function loadSandbox() {
-  throw new Error('The sandbox that runs your code is not part of this build yet.');
-}
+const ASSET = 'tinytorch-sandbox.js';
 
-export { EXERCISES, MISTAKES };
+/** The exercises' ids, in the lesson's order (as js/build/layers-checks.js's EXERCISES). */
+export const EXERCISE_IDS = BUILD_EXERCISES.filter((e) => e !== 'all');
 
 /** The starter module for an exercise ('all', 'linear', 'dropout', 'sequential'). */
 export const starterFor = (exercise) => STARTER[exercise] ?? STARTER.all;
 
 /** The exercises a choice covers: 'all' -> every id. */
-export const exercisesOf = (choice) => (choice === 'all' ? EXERCISES.map((e) => e.id) : [choice]);
+export const exercisesOf = (choice) => (choice === 'all' ? [...EXERCISE_IDS] : [choice]);
+
+let mistakes = {}; // the checks' MISTAKES, once the asset is loaded
+
+/** A named mistake's words (js/build/layers-checks.js MISTAKES), or its id made readable. */
+export const mistakeName = (id) => (Object.hasOwn(mistakes, id) ? mistakes[id] : String(id).replace(/[-_]+/g, ' '));
 
 let sandboxPromise = null; // one sandbox per page, made on the first Check
 
@@ -30,13 +34,23 @@ export function sandboxFor(app) {
 
 /**
  * Load `code` in the sandbox and run the checks of `exercises` on it.
- * Resolves to { exports, results } (results: CheckResult[], in order; each
- * also given to onResult as it comes). Rejects with the sandbox's
+ * Resolves to { load ({ exports, dispose() }), results } (results:
+ * CheckResult[], in order; each also given to onResult as it comes).
+ * Earlier loads stay alive (the page may be running their classes): the
+ * caller disposes those it no longer needs. Rejects with the sandbox's
  * StudentCodeError ({ name, message, line, column }) when the code does not load.
  */
 export async function checkCode(app, code, exercises, onResult) {
+  const asset = await loadSandboxAsset(app.assetUrl(ASSET));
+  mistakes = asset.MISTAKES ?? {};
   const sandbox = await sandboxFor(app);
-  const { exports } = sandbox.load(code);
-  const results = await runLayerChecks(app.api, exports, { exercises, onResult });
-  return { exports, results };
+  await sandbox.ready(); // a new engine if an earlier load left it unusable
+  const load = sandbox.load(code, { keepPrevious: true });
+  try {
+    const results = await asset.runLayerChecks(app.api, load.exports, { exercises, onResult });
+    return { load, results };
+  } catch (e) {
+    load.dispose();
+    throw e;
+  }
 }

@@ -16,7 +16,7 @@ import { el, isEmbed } from '../../dom.js';
 import { BUILD_EXERCISES } from '../../state.js';
 import { mountCodeEditor } from './editor.js';
 import { createStore, download, readPickedFile } from './storage.js';
-import { EXERCISES, checkCode, exercisesOf, starterFor } from './engine.js';
+import { EXERCISE_IDS, checkCode, exercisesOf, starterFor } from './engine.js';
 import { mountResults } from './results.js';
 import { REPLACEABLE, layerImplOf, setStudentLayers, whoseCode } from './use.js';
 import { mountSolution } from './solution.js';
@@ -155,6 +155,7 @@ export function mountBuild(host, app) {
     editor.setText(initialText(ex));
     results.clear();
     checked = null;
+    releaseLoads();
     updateUse();
   }
   exSelect.addEventListener('change', () => app.setState({ ex: exSelect.value }));
@@ -184,23 +185,42 @@ export function mountBuild(host, app) {
     const exercises = exercisesOf(exercise);
     results.start(exercises);
     try {
-      const { exports, results: list } = await checkCode(app, code, exercises, (r) => results.add(r));
+      const { load, results: list } = await checkCode(app, code, exercises, (r) => results.add(r));
       const pass = {};
-      for (const e of EXERCISES) {
-        const mine = list.filter((r) => r.exercise === e.id);
-        pass[e.id] = mine.length > 0 && mine.every((r) => r.status === 'pass');
+      for (const id of EXERCISE_IDS) {
+        const mine = list.filter((r) => r.exercise === id);
+        pass[id] = mine.length > 0 && mine.every((r) => r.status === 'pass');
       }
-      checked = { code, exports, pass, ran: new Set(exercises) };
+      checked = { code, load, exports: load.exports, pass, ran: new Set(exercises) };
       results.done(list);
     } catch (e) {
       results.failed(e, (line) => editor.goToLine(line));
       checked = null;
     } finally {
+      releaseLoads();
       running = false;
       checkBtn.disabled = false;
       updateUse();
     }
   });
+
+  // Each Check is a new load of the module in the sandbox; a load lives while
+  // it is the last Check's or the page runs its classes, and is disposed
+  // once the page has moved on (after the render that dropped its layers).
+  const loads = new Set();
+  function releaseLoads() {
+    if (checked?.load) loads.add(checked.load);
+    const { impl } = layerImplOf(app);
+    const inUse = (load) => Object.values(impl).some((C) => Object.values(load.exports ?? {}).includes(C));
+    app.settled().then(() => {
+      for (const load of loads) {
+        if (load !== checked?.load && !inUse(load)) {
+          load.dispose();
+          loads.delete(load);
+        }
+      }
+    });
+  }
 
   // ---- use my layers ----
   function applyUse() {
@@ -209,6 +229,7 @@ export function mountBuild(host, app) {
     for (const u of useBoxes) if (u.box.checked && checked?.exports?.[u.name]) classes[u.name] = checked.exports[u.name];
     setStudentLayers(app, classes);
     updateUse();
+    releaseLoads();
   }
   function updateUse() {
     const { impl } = layerImplOf(app);
@@ -236,6 +257,7 @@ export function mountBuild(host, app) {
       useError.textContent = `Your class could not be built for this network, so the page went back to the library's layers. It said: ${model.studentError}`;
       useError.hidden = false;
       setStudentLayers(app, {});
+      releaseLoads();
     }
     results.setHints(model.state.hints === 'on');
     solution.update(model.state);

@@ -6,12 +6,10 @@
 // the CLI does ("N passed, N failed").
 
 import { el } from '../../dom.js';
-import { MISTAKES } from './engine.js';
+import { mistakeName } from './engine.js';
 
 const MARK = { pass: '✓ pass', fail: '✗ fail', error: '! error', skip: '– skipped' };
 
-/** A named mistake's words (js/build/layers-checks.js MISTAKES), or its id made readable. */
-export const mistakeName = (id) => (Object.hasOwn(MISTAKES, id) ? MISTAKES[id] : String(id).replace(/[-_]+/g, ' '));
 
 export function mountResults(id, app) {
   const summary = el('p', { className: 'tt-build-summary', role: 'status', 'aria-live': 'polite', 'data-testid': 'build-summary' });
