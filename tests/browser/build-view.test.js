@@ -154,10 +154,13 @@ function siteData() {
   return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
 }
 
-test('a training run on the student\'s Linear and Dropout: the same curves as the engine in Node with the reference solution\'s classes', async () => {
+test('a training run on the student\'s Linear and Dropout, checked and loaded in the sandbox: the same curves as the engine in Node with the same module', async () => {
   const hash = 'tsize=100&epochs=2&seed=5';
   const { page, errors, context } = await open(`${session.base}/embed.html?view=training,build&${hash}`);
-  await useHostLayers(page, ['linear', 'inverted']);
+  const r = await checkInPage(page, fixture('examples/build/layers-solution.mjs'));
+  assert.match(r.summary, / passed, 0 failed$/);
+  await page.check('[data-testid="build-use-linear"]');
+  await page.check('[data-testid="build-use-dropout"]');
   await settle(page);
   await page.click('[data-testid="train-play"]');
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
