@@ -490,3 +490,25 @@ test('Check in the page: code that does not load shows the error with its line a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('<tt-view view="build"> on another page: the editor loads inside the element\'s shadow root, styled, with the starter code', async () => {
+  const context = await session.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${session.base}/embed.html?view=dropout`); // an http origin, for storage
+  await page.setContent(`<!doctype html><html lang="en"><head><title>host</title><script src="${session.base}/assets/tinytorch-page.js"></script></head><body><h1>A course page</h1><tt-view view="build"></tt-view></body></html>`);
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, null, { timeout: 20000 });
+  const t0 = Date.now();
+  await page.waitForFunction(() => document.querySelector('tt-view').shadowRoot.querySelector('.tt-view-build')?.dataset.editor === 'codemirror', null, { timeout: 20000 });
+  console.log(`<tt-view view="build">: CodeMirror ready ${Date.now() - t0} ms after the app`);
+  const r = await page.evaluate(() => {
+    const root = document.querySelector('tt-view').shadowRoot;
+    const shell = root.querySelector('[data-testid="build-cm"]');
+    return { text: shell.ttEditor.getText(), display: getComputedStyle(shell.shadowRoot.querySelector('.cm-editor')).display };
+  });
+  assert.equal(r.display, 'flex');
+  assert.equal(r.text, (await import('../../js/build/starter.js')).STARTER.all);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
