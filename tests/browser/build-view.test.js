@@ -512,3 +512,32 @@ test('<tt-view view="build"> on another page: the editor loads inside the elemen
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a student\'s layer that throws in the network, or whose module the sandbox stopped (an endless loop), turns "use my layers" off with its message; the page keeps computing', async () => {
+  const { page, errors, context } = await open(`${session.base}/index.html`);
+  const solution = fixture('examples/build/layers-solution.mjs');
+  const at = '  forward(x) {\n    // eval, or nothing to drop';
+  const cases = [
+    [solution.replace(at, "  forward(x) {\n    if (this.training && x.shape[1] === 256) throw new Error('my bug');\n    // eval, or nothing to drop"),
+      /^Your Dropout raised an error in the network \(layer 2\), so the page went back to the library's layers\. It said: .*my bug/],
+    // the checks run the loop first: the sandbox stops it and the module is dead, so it cannot even be built
+    [solution.replace(at, '  forward(x) {\n    if (this.training) while (true) {}\n    // eval, or nothing to drop'),
+      /^Your class could not be built for this network, so the page went back to the library's layers\. It said: .*more than 1 s in one call \(an endless loop\?\)/],
+  ];
+  for (const [code, message] of cases) {
+    assert.notEqual(code, solution);
+    await checkInPage(page, code);
+    const t0 = Date.now();
+    await page.click('[data-testid="build-use-dropout"]'); // (it unticks itself once the network has run)
+    await page.waitForFunction(() => !document.querySelector('[data-testid="build-use-error"]').hidden, null, { timeout: 20000 });
+    console.log(`back on the library's layers after ${Date.now() - t0} ms: ${(await page.textContent('[data-testid="build-use-error"]')).slice(0, 80)}...`);
+    assert.match(await page.textContent('[data-testid="build-use-error"]'), message);
+    await settle(page);
+    assert.equal(await page.isChecked('[data-testid="build-use-dropout"]'), false);
+    assert.match(await page.textContent('[data-testid="build-badge"]'), /the library's Linear and Dropout/);
+    assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.error), null);
+    assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].model.layers[2].layer instanceof globalThis.__tinytorchApps[0].api.Dropout), true);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -253,8 +253,14 @@ export function mountBuild(host, app) {
   function update(model) {
     if (model.state.ex !== exercise) switchExercise(model.state.ex);
     // a student's class that cannot be built for this network: the library's ran (web/network.js); say why and switch back
-    if (model.studentError && Object.keys(layerImplOf(app).impl).length) {
-      useError.textContent = `Your class could not be built for this network, so the page went back to the library's layers. It said: ${model.studentError}`;
+    // the same when one of the student's layers throws while the network runs (a wrong shape, a stopped endless loop)
+    const { impl } = layerImplOf(app);
+    const thrown = model.layers.find((r) => r.error && ((r.spec.kind === 'linear' && impl.Linear && !(r.layer instanceof app.api.Linear))
+      || (r.spec.kind === 'dropout' && impl.Dropout && !(r.layer instanceof app.api.Dropout))));
+    if ((model.studentError || thrown) && Object.keys(impl).length) {
+      useError.textContent = model.studentError
+        ? `Your class could not be built for this network, so the page went back to the library's layers. It said: ${model.studentError}`
+        : `Your ${thrown.spec.kind === 'linear' ? 'Linear' : 'Dropout'} raised an error in the network (layer ${thrown.index}), so the page went back to the library's layers. It said: ${thrown.error}`;
       useError.hidden = false;
       setStudentLayers(app, {});
       releaseLoads();
