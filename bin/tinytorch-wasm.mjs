@@ -12,6 +12,7 @@
 
 import { register } from 'node:module';
 import { spawnSync } from 'node:child_process';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +21,7 @@ const PKG_URL = new URL('../', import.meta.url);
 const ENTRY = new URL('js/index.js', PKG_URL).href;
 const BUILD = new URL('js/build/index.js', PKG_URL).href;
 
-const USAGE = `usage: tinytorch-wasm check layers <file.mjs> [--json] [--exercise linear|dropout|sequential]...
+const USAGE = `usage: tinytorch-wasm check layers <file.mjs> [--json] [--exercise linear|dropout|sequential]... [--timeout 30]
 
 Runs TinyTorch module 03's checks on your Linear, Dropout and Sequential.
 <file.mjs> is an ES module that imports from 'tinytorch-wasm' and exports the
@@ -28,6 +29,7 @@ three classes (see the Build step: site/docs/build.md).
 
   --json                print the results as JSON instead of lines
   --exercise <id>       only this exercise's checks (repeatable, or a comma list)
+  --timeout <seconds>   stop a check that runs longer (default 30): an infinite loop
   -h, --help            this text
   --version             the package version
 
@@ -44,12 +46,18 @@ export async function resolve(specifier, context, next) {
 }`;
 
 function parseArgs(argv) {
-  const o = { json: false, exercises: [], positional: [], help: false, version: false };
+  const o = { json: false, exercises: [], positional: [], help: false, version: false, timeout: 30 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a === '--version') o.version = true;
+    else if (a === '--worker') continue; // internal: this process is the checks' worker
+    else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const v = Number(a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
+      if (!(v > 0 && v <= 3600)) throw new UsageError('--timeout needs a number of seconds, above 0 and at most 3600');
+      o.timeout = v;
+    }
     else if (a === '--exercise' || a.startsWith('--exercise=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v === undefined || v === '') throw new UsageError('--exercise needs a value: linear, dropout or sequential');
@@ -71,18 +79,19 @@ function line(r, MISTAKES) {
   return `✗ ${r.id}  ${body}${mistake}${r.hint ? `  hint: ${r.hint}` : ''}`;
 }
 
-/** What to say when the student's module does not load. */
-function loadError(file, path, e) {
+/** What to say when the student's module does not load (after "could not load <file>: "). */
+function loadError(path, e) {
   let msg = e?.message ?? String(e);
+  if (e?.name && !msg.startsWith(e.name)) msg = `${e.name}: ${msg}`;
   if (e instanceof SyntaxError && /Cannot use import statement outside a module/.test(msg)) {
-    msg += `\n  (${file} is loaded as CommonJS: name it .mjs, or put it in a folder whose package.json says "type": "module")`;
+    msg += '\n  (the file is loaded as CommonJS: name it .mjs, or put it in a folder whose package.json says "type": "module")';
   } else if (e instanceof SyntaxError) {
     // a dynamic import's SyntaxError carries no line: node --check prints it ("/…/x.mjs:12", the line, a caret)
     const r = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8' });
     const where = r.stderr.split('\n').slice(0, 3).join('\n').replace(/^file:\/\//, '');
     if (/:\d+\n/.test(where)) msg = `${msg}\n${where}`;
   }
-  return `tinytorch-wasm: could not load ${file}: ${e?.name && !msg.startsWith(e.name) ? `${e.name}: ` : ''}${msg}`;
+  return msg;
 }
 
 async function main(argv) {
@@ -107,7 +116,7 @@ async function main(argv) {
     console.error(`tinytorch-wasm: expected "check layers <file.mjs>"${o.positional.length ? `, got "${o.positional.join(' ')}"` : ''}\n\n${USAGE}`);
     return 2;
   }
-  const { runLayerChecks, EXERCISES, MISTAKES } = await import(BUILD);
+  const { EXERCISES, MISTAKES, CHECK_LIST } = await import(BUILD);
   const known = EXERCISES.map((e) => e.id);
   const bad = o.exercises.filter((e) => !known.includes(e));
   if (bad.length) {
@@ -119,19 +128,72 @@ async function main(argv) {
     console.error(`tinytorch-wasm: ${file}: no such file`);
     return 2;
   }
-  register(`data:text/javascript,${encodeURIComponent(HOOK)}`, import.meta.url);
-  const api = await import(ENTRY);
-  let student;
-  try {
-    student = await import(pathToFileURL(path).href);
-  } catch (e) {
-    console.error(loadError(file, path, e));
+  const timeoutMs = o.timeout * 1000;
+  const wanted = CHECK_LIST.filter((c) => !o.exercises.length || o.exercises.includes(c.exercise));
+  const results = [];
+  const report = (r) => {
+    results.push(r);
+    if (!o.json) console.log(line(r, MISTAKES));
+  };
+  // The checks run in a worker: an infinite loop or a runaway allocation in
+  // the student's code stops that worker, not this process.
+  const outcome = await new Promise((done) => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { path },
+      argv: ['--worker', ...o.exercises.flatMap((e) => ['--exercise', e])],
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      stdout: true, // the student's console.log goes to stderr: stdout carries only the results (and --json stays JSON)
+      stderr: false,
+    });
+    worker.stdout.pipe(process.stderr, { end: false });
+    const stdoutEnded = new Promise((r) => {
+      worker.stdout.once('end', r);
+      worker.stdout.once('close', r);
+    });
+    let settled = false;
+    let ended = null; // the worker's last word ('done' or 'load-error'), before it exits
+    let timer;
+    const finish = (v, kill) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (kill) worker.terminate();
+      // what the student's code printed reaches stderr before the results' summary
+      Promise.race([stdoutEnded, new Promise((r) => setTimeout(r, 2000))]).then(() => done(v));
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish({ kind: 'stopped', why: `no answer within ${o.timeout} s (an infinite loop in your code?); the check was stopped` }, true), timeoutMs);
+    };
+    arm();
+    worker.on('message', (m) => {
+      if (m.kind === 'result') {
+        report(m.result);
+        arm();
+        return;
+      }
+      ended = m;
+      // let the worker exit by itself (its output flushed); a timer the student left running gets 5 s
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(ended, true), 5000);
+    });
+    worker.on('error', (e) => finish({ kind: 'stopped', why: e?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? 'your code ran out of memory (over 256 MB of JavaScript heap); the check was stopped'
+      : `the checks stopped: ${e?.name ?? 'Error'}: ${e?.message ?? e}` }, true));
+    worker.on('exit', () => finish(ended ?? { kind: 'stopped', why: 'the checks stopped without a result' }, false));
+  });
+  if (outcome.kind === 'load-error') {
+    console.error(`tinytorch-wasm: could not load ${file}: ${outcome.text}`);
     return 2;
   }
-  const results = await runLayerChecks(api, student, {
-    exercises: o.exercises.length ? o.exercises : undefined,
-    onResult: o.json ? undefined : (r) => console.log(line(r, MISTAKES)),
-  });
+  if (outcome.kind === 'stopped') {
+    // the check that was running, then the ones that never ran
+    const rest = wanted.slice(results.length);
+    rest.forEach((c, i) => report({ id: c.id, exercise: c.exercise, title: c.title, status: 'error', expected: '',
+      got: i === 0 ? outcome.why : `not run: the checks stopped at ${rest[0].id}`,
+      hint: i === 0 ? 'Look for a loop that never ends or a structure that keeps growing in the code this check calls.' : '',
+      mistake: null, tolerance: null }));
+  }
   const passed = results.filter((r) => r.status === 'pass').length;
   const failed = results.filter((r) => r.status === 'fail' || r.status === 'error').length;
   if (o.json) console.log(JSON.stringify({ results, summary: { passed, failed, total: results.length } }, null, 2));
@@ -139,4 +201,24 @@ async function main(argv) {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** The worker: load the core and the student's module, run the checks, post each result. */
+async function workerMain(path, exercises) {
+  register(`data:text/javascript,${encodeURIComponent(HOOK)}`, import.meta.url);
+  const api = await import(ENTRY);
+  const { runLayerChecks } = await import(BUILD);
+  let student;
+  try {
+    student = await import(pathToFileURL(path).href);
+  } catch (e) {
+    parentPort.postMessage({ kind: 'load-error', text: loadError(path, e) });
+    return;
+  }
+  await runLayerChecks(api, student, {
+    exercises: exercises.length ? exercises : undefined,
+    onResult: (result) => parentPort.postMessage({ kind: 'result', result }),
+  });
+  parentPort.postMessage({ kind: 'done' });
+}
+
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));
+else await workerMain(workerData.path, parseArgs(process.argv.slice(2)).exercises);

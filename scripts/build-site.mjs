@@ -14,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist/site');
-rmSync(out, { recursive: true, force: true });
+// Everything but the two examples, which their own scripts rebuild
+// (build-sphinx-example.sh, build-myst-example.sh; scripts/site-freshness.mjs
+// tells when they are stale).
+for (const name of existsSync(out) ? readdirSync(out) : []) {
+  if (name !== 'sphinx-example' && name !== 'myst-example') rmSync(join(out, name), { recursive: true, force: true });
+}
 mkdirSync(join(out, 'assets'), { recursive: true });
 
 // keepNames: readable class names in a student's devtools (the API itself never relies on them).
@@ -89,6 +94,20 @@ try {
   rmSync(trainTmp, { recursive: true, force: true });
 }
 
+// The data's notices travel with the data: the Fashion-MNIST images (Expat)
+// and this project's own licence for the code in the bundles.
+writeFileSync(join(out, 'assets/NOTICE.txt'), [
+  'The lesson page bundles (tinytorch-*.js): tinytorch-wasm, MIT licence:',
+  '',
+  readFileSync(join(root, 'LICENSE'), 'utf8'),
+  '',
+  'fashion-data.js and fashion-train.js hold images and labels of Fashion-MNIST,',
+  'Copyright 2017 Zalando SE (https://github.com/zalandoresearch/fashion-mnist),',
+  "read from Debian's dataset-fashion-mnist package, under the Expat (MIT) licence:",
+  '',
+  readFileSync(join(root, 'LICENSE'), 'utf8').split('\n').slice(4).join('\n'), // the same Expat text
+].join('\n'));
+
 const size = (f) => statSync(join(out, f)).size;
 const gz = (f) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -98,3 +117,6 @@ const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
   `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
+
+// Written last: scripts/site-freshness.mjs compares the sources with it.
+writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);

@@ -1,43 +1,59 @@
 #!/usr/bin/env bash
-# The test command: install what is missing, build, run every test.
-#   1. CTest on the native build, then the wasm build's C tests under node
-#   2. CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. a bounded libFuzzer run on the C API (scripts/fuzz.sh)
-#   4. node --test through the real wasm (tests/js: SIMD build, then scalar)
-#   5. the soak tier (tests/soak: 10,000 page cycles, 10,000 training steps)
-#   6. node --test driving Debian's Chromium (tests/browser)
-# One tier at a time: npm run test:c | test:js | test:js:scalar | test:soak |
-# test:browser | fuzz (after `bash scripts/build.sh`).
+# The test command: install what is missing, build, run every test, and
+# print each tier's time at the end (also when a tier fails).
+#   setup, build        scripts/setup.sh, scripts/build.sh
+#   ctest               CTest on the native build, then the wasm build's C tests under node
+#   asan                CTest again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   fuzz                a bounded libFuzzer run on the C API (scripts/fuzz.sh)
+#   js:scalar, js:simd  node --test through the real wasm (tests/js), both builds
+#   soak                tests/soak: 10,000 page cycles, 10,000 training steps (Node)
+#   browser             tests/browser: Chromium and Firefox ESR
+#   browser:soak        tests/browser-soak: 1,000 interactions on the page
+# One tier at a time (after `bash scripts/build.sh`): npm run test:c |
+# test:js | test:js:quick | test:js:scalar | test:soak | test:browser |
+# test:browser:soak | fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
-echo "== CTest (native, Release)"
-ctest --preset native -j"$jobs"
+tiers=()
+report() {
+  local status=$?
+  echo
+  echo "== tier times"
+  for line in "${tiers[@]}"; do echo "$line"; done
+  echo "total: $SECONDS s (exit $status)"
+}
+trap report EXIT
+# tier NAME COMMAND...: run it, record its time
+tier() {
+  local name=$1 t0=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  tiers+=("$(printf '%-14s %5d s' "$name" $((SECONDS - t0)))")
+}
 
-echo "== CTest (wasm: the GEMM and gradient tests under node, SIMD128 and scalar builds)"
-ctest --test-dir build/wasm --output-on-failure
+tier setup bash scripts/setup.sh
+tier build bash scripts/build.sh
 
-echo "== CTest (native, ASan + UBSan)"
-source scripts/lib.sh
-tt_fresh_build_dir build/asan
-cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$jobs" >/dev/null
-ctest --preset asan -j"$jobs"  # ASAN_OPTIONS: detect_leaks=1:allocator_may_return_null=1 (CMakePresets.json)
+ctest_all() {
+  ctest --preset native -j"$jobs"
+  ctest --test-dir build/wasm --output-on-failure
+}
+tier ctest ctest_all
 
-echo "== libFuzzer on the C API (ASan + UBSan), bounded"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
-
-echo "== node --test, scalar wasm build"
-TINYTORCH_WASM_BACKEND=scalar node --test tests/js/
-
-echo "== node --test, SIMD wasm build"
-node --test tests/js/
-
-echo "== soak (SIMD build)"
-node --test tests/soak/
-
-echo "== browser tests (Chromium, Firefox ESR)"
-node --test tests/browser/
+asan() {
+  source scripts/lib.sh
+  tt_fresh_build_dir build/asan
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j"$jobs" >/dev/null
+  ctest --preset asan -j"$jobs"  # ASAN_OPTIONS: detect_leaks=1:allocator_may_return_null=1 (CMakePresets.json)
+}
+tier asan asan
+tier fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+tier js:scalar env TINYTORCH_WASM_BACKEND=scalar node --test tests/js/
+tier js:simd node --test tests/js/
+tier soak node --test tests/soak/
+tier browser node --test tests/browser/
+tier browser:soak node --test tests/browser-soak/

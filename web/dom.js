@@ -41,3 +41,30 @@ export function watchWidth(host, app) {
   }
   return box;
 }
+
+/** The level of a view's title: h1 when the view is the page (the one-view embed), else h4 under the lesson's h3. */
+export const viewLevel = () => (isEmbed() ? 1 : 4);
+
+/**
+ * A table with its caption and column headings: { table, thead, tbody,
+ * region }. `region` is the table inside a focusable, labelled scroll
+ * region (what the view appends), so a keyboard user can scroll a table
+ * wider than its column and a screen reader names it. columns: header
+ * texts (or nodes); an empty list leaves thead for the view to fill.
+ */
+export function dataTable({ caption, columns = [], label, className, testid } = {}) {
+  const thead = el('thead');
+  if (columns.length) thead.append(el('tr', {}, columns.map((c) => (typeof c === 'string' ? el('th', { scope: 'col', text: c }) : c))));
+  const tbody = el('tbody');
+  const table = el('table', { className, 'data-testid': testid }, caption === undefined ? [] : [el('caption', { text: caption })], thead, tbody);
+  return { table, thead, tbody, region: tableRegion(table, label ?? `${caption ?? 'Table'} (table)`) };
+}
+
+/**
+ * `table` inside a focusable scroll region named `label` (the one way a
+ * view shows a table that may be wider than its column). className adds
+ * the view's own class to the region.
+ */
+export function tableRegion(table, label, className) {
+  return el('div', { className: className ? `table-wrap ${className}` : 'table-wrap', role: 'region', tabindex: '0', 'aria-label': label }, table);
+}

@@ -24,7 +24,7 @@ export interface CheckResult {
   title: string;
   /** 'error': the student's code threw, or does not export the class. */
   status: 'pass' | 'fail' | 'error' | 'skip';
-  /** What the lesson expects (values, shapes, std), '' when the title says it. */
+  /** What the lesson expects (values, shapes, std); '' only on an 'error' result. */
   expected: string;
   /** What the student's code gave. */
   got: string;

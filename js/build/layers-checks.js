@@ -177,12 +177,8 @@ class Context {
   /** parameters() as a plain array (tensors tracked), or a fail verdict. */
   async parameters(layer, step) {
     const ps = await this.invoke(layer, 'parameters', [], step);
-    let arr;
-    try {
-      arr = Array.from(ps);
-    } catch {
-      return { error: `${step} returned ${describe(ps)}, not an array` };
-    }
+    const arr = listOf(ps);
+    if (arr === null) return { error: `${step} returned ${describe(ps)}, not an array` };
     for (const p of arr) this.own(p);
     return { list: arr };
   }
@@ -193,6 +189,29 @@ class Context {
     const bias = this.own(await this.read(layer, 'bias'));
     return { weight, bias };
   }
+}
+
+const MAX_LIST = 10000;
+
+/** The items of an array (or iterable) student code returned, at most MAX_LIST of them; null if it is not one. */
+function listOf(v) {
+  if (typeof v === 'string' || v === null || v === undefined) return null;
+  try {
+    const out = [];
+    for (const item of v) {
+      out.push(item);
+      if (out.length > MAX_LIST) break; // an endless iterator: enough to say the list is wrong
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** "[a, b, c]", or the first 8 and how many there are. */
+function listText(list, nameOf) {
+  const shown = list.slice(0, 8).map(nameOf).join(', ');
+  return list.length <= 8 ? `[${shown}]` : `[${shown}, …] (${list.length > MAX_LIST ? `more than ${fmtInt(MAX_LIST)}` : fmtInt(list.length)} items)`;
 }
 
 /** A Tensor's description for messages: "a Tensor [784, 256]", "undefined", ... */
@@ -444,7 +463,7 @@ const LINEAR_CHECKS = [
     async run(ctx) {
       const L = await ctx.make('Linear', [IN, OUT, { bias: false }], `new Linear(${IN}, ${OUT}, { bias: false })`);
       const { weight, bias } = await ctx.weightAndBias(L);
-      const expected = 'bias is null and parameters() is [weight]';
+      const expected = 'bias is null, parameters() is [weight], forward(x [4, 784]) = x·W';
       if (bias !== null && bias !== undefined) {
         return fail(expected, `bias is ${what(ctx, bias)}`,
           'The third argument is an options object: read its bias field (true by default) and only make a bias when it is true.');
@@ -452,10 +471,19 @@ const LINEAR_CHECKS = [
       const r = await ctx.parameters(L, 'parameters()');
       if (r.error) return fail(expected, r.error, 'parameters() returns an array of Tensors.');
       if (r.list.length !== 1 || r.list[0] !== weight) {
-        return fail(expected, `parameters() is [${r.list.map((p) => (p === weight ? 'weight' : what(ctx, p))).join(', ')}]`,
+        return fail(expected, `parameters() is ${listText(r.list, (p) => (p === weight ? 'weight' : what(ctx, p)))}`,
           'Without a bias the only thing an optimizer can update is the weight.');
       }
-      return pass(`bias ${describe(bias)}, parameters() = [weight]`, { expected });
+      ctx.seed(3050);
+      const x = ctx.randn([4, IN]);
+      const y = await ctx.forward(L, x, `forward(x [4, ${IN}]) without a bias`);
+      if (!ctx.isTensor(y)) return fail(expected, `forward returned ${what(ctx, y)}`, 'forward(x) returns the output Tensor.');
+      const ref = reference(ctx, x, weight, null);
+      if (ref.error) return fail(expected, `values not compared: ${ref.error}`, ref.hint);
+      if (!sameShape(y.shape, [4, OUT]) || !compare(y.data, ref.values, closeTol).ok) {
+        return fail(expected, `y ${shp(y.shape)}, not x·W`, 'Without a bias the output is the product alone.');
+      }
+      return pass(`bias ${describe(bias)}, parameters() = [weight], y = x·W`, { expected, tolerance: 'y within 1e-5 + 1e-5·|y| of x·W by the core' });
     },
   },
   {
@@ -466,7 +494,7 @@ const LINEAR_CHECKS = [
       const { weight, bias } = await ctx.weightAndBias(L);
       const hasBias = bias !== null && bias !== undefined;
       const want = hasBias ? [weight, bias] : [weight];
-      const names = (list) => `[${list.map((p) => (p === weight ? 'weight' : hasBias && p === bias ? 'bias' : what(ctx, p))).join(', ')}]`;
+      const names = (list) => listText(list, (p) => (p === weight ? 'weight' : hasBias && p === bias ? 'bias' : what(ctx, p)));
       const expected = hasBias ? '[weight, bias]' : '[weight] (your layer has no bias)';
       const r = await ctx.parameters(L, 'parameters()');
       if (r.error) return fail(expected, r.error, 'parameters() returns an array of the layer\'s Tensors.');
@@ -565,10 +593,13 @@ const LINEAR_CHECKS = [
         const [name, t] = params[i];
         const g = t.grad;
         if (!ctx.isTensor(g)) {
-          return fail(expected, `${name}.grad is ${describe(g)} after backward()`, t.requiresGrad
-            ? `The loss does not depend on your ${name} through Tensor operations: is it used in forward as it is, or copied first?`
-            : `Autograd only fills .grad for tensors that ask for it: set ${name}.requiresGrad = true when you create it.`,
-          { tolerance });
+          let why;
+          if (!t.requiresGrad) why = `Autograd only fills .grad for tensors that ask for it: which property of your ${name} says so?`;
+          else if (!t.isLeaf) {
+            why = `Your ${name} is the result of an operation (made with requiresGrad, then scaled), so autograd treats it as an intermediate `
+              + 'and keeps no .grad for it. Which tensor should be the one that learns: the raw draw, or the scaled one?';
+          } else why = `The loss does not depend on your ${name} through Tensor operations: is it used in forward as it is, or copied first?`;
+          return fail(expected, `${name}.grad is ${describe(g)} after backward()`, why, { tolerance });
         }
         const want = clones[i].grad.data;
         const cmp = compare(g.data, want, closeTol);
@@ -670,7 +701,7 @@ const DROPOUT_CHECKS = [
       const p0 = await ctx.read(d0, 'p');
       const r = await ctx.parameters(d, 'parameters()');
       const expected = 'p = 0.3 for new Dropout(0.3), 0.5 for new Dropout(), parameters() = []';
-      const got = `p = ${describe(p)}, ${describe(p0)}, parameters() = ${r.error ?? `[${r.list.map((t) => what(ctx, t)).join(', ')}]`}`;
+      const got = `p = ${describe(p)}, ${describe(p0)}, parameters() = ${r.error ?? listText(r.list, (t) => what(ctx, t))}`;
       if (p !== 0.3 || p0 !== 0.5) return fail(expected, got, 'Keep the drop probability as this.p; the lesson\'s default is a coin flip.');
       if (r.error || r.list.length !== 0) return fail(expected, got, 'Dropout learns nothing: what should an optimizer find in its parameters()?');
       return pass(got, { expected });
@@ -1048,14 +1079,12 @@ const SEQUENTIAL_CHECKS = [
       const { l1, relu, l2 } = await chainOf(ctx);
       const net = await ctx.make('Sequential', [l1, relu, l2], 'new Sequential(linear1, relu, linear2)');
       const layers = await ctx.read(net, 'layers');
-      let list;
-      try {
-        list = Array.from(layers);
-      } catch {
+      const list = listOf(layers);
+      if (list === null) {
         return fail('layers = [linear1, relu, linear2]', `layers is ${describe(layers)}`, 'Keep the layers the constructor was given as this.layers, an array.');
       }
       const names = new Map([[l1, 'linear1'], [relu, 'relu'], [l2, 'linear2']]);
-      const got = `[${list.map((l) => names.get(l) ?? describe(l)).join(', ')}]`;
+      const got = listText(list, (l) => names.get(l) ?? describe(l));
       if (list.length === 3 && list[0] === l1 && list[1] === relu && list[2] === l2) return pass(`layers = ${got}`, { expected: 'layers = [linear1, relu, linear2]' });
       return fail('layers = [linear1, relu, linear2]', `layers = ${got}`,
         'new Sequential(a, b, c) takes the layers as separate arguments: a rest parameter collects them into an array, in order.');
@@ -1122,7 +1151,7 @@ async function parametersVerdict(ctx, net, children, names) {
     });
   }
   const r = await ctx.parameters(net, 'Sequential.parameters()');
-  const fmt = (list) => `[${list.map((p) => label.get(p) ?? what(ctx, p)).join(', ')}]`;
+  const fmt = (list) => listText(list, (p) => label.get(p) ?? what(ctx, p));
   const expected = `${fmt(want)} (${plural(want.length, 'tensor')}, as your layers list them, each once)`;
   if (r.error) return fail(expected, r.error, 'parameters() returns an array of Tensors.');
   const got = r.list;

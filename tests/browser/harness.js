@@ -12,6 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveSite, CSP } from '../../scripts/serve.mjs';
 import { nativeDigests } from '../shared/native.js';
+import { ensureFreshSite } from '../../scripts/site-freshness.mjs';
+
+// Never test an old build: rebuild dist/site if web/, js/ or site/ changed
+// since it was built (or refuse, naming the command, if the core did).
+ensureFreshSite();
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The built lesson site (scripts/build.sh). */
@@ -34,7 +39,7 @@ export async function serve(root = repoRoot, headers = {}) {
  * that the build made `file`. Resolves to { url, close }.
  */
 export function startSite(file = 'index.html', headers = { 'content-security-policy': CSP }) {
-  assert.ok(existsSync(join(site, file)), `dist/site/${file} is missing or old: run scripts/build.sh first`);
+  assert.ok(existsSync(join(site, file)), `dist/site/${file} is missing: run scripts/build.sh first`);
   return serve(site, headers);
 }
 

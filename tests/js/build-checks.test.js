@@ -47,6 +47,7 @@ test('the reference solution passes every check and leaves no tensor behind', as
   for (const r of results) {
     assert.equal(typeof r.got, 'string');
     assert.ok(r.got.length > 0, `${r.id} says what it saw`);
+    assert.ok(r.expected.length > 0, `${r.id} says what it expected`);
     assert.equal(r.mistake, null);
   }
   const std = results.find((r) => r.id === 'linear.weight-std');
@@ -182,6 +183,87 @@ test('student code that throws (an Error or not) fails that check and the next c
   const boom = await run({ ...solution, Linear: Boom }, { exercises: ['linear'] });
   assert.deepEqual(failing(boom.results), { 'linear.gradients': null });
   assert.equal(boom.results.find((r) => r.id === 'linear.gradients').got, 'new Linear(20, 5) threw TypeError: boom');
+});
+
+test('gradients: a weight without requiresGrad, a weight that is not a leaf, an output rebuilt from numbers', async () => {
+  class NoGrad extends solution.Linear {
+    constructor(...a) {
+      super(...a);
+      this.weight.requiresGrad = false;
+    }
+  }
+  class NotLeaf extends solution.Linear {
+    constructor(i, o, opts) {
+      super(i, o, opts);
+      this.weight.dispose();
+      api.manualSeed(0);
+      this.weight = api.Tensor.randn([i, o], { requiresGrad: true }).mul(Math.sqrt(1 / i));
+    }
+  }
+  class Rebuilt extends solution.Linear {
+    forward(x) {
+      const y = super.forward(x);
+      const copy = new api.Tensor(y.data, { shape: y.shape });
+      y.dispose();
+      return copy;
+    }
+  }
+  const hint = async (C) => {
+    const { results } = await run({ ...solution, Linear: C }, { exercises: ['linear'] });
+    return results.find((r) => r.id === 'linear.gradients');
+  };
+  const a = await hint(NoGrad);
+  assert.equal(a.got, 'weight.grad is null after backward()');
+  assert.match(a.hint, /which property of your weight says so\?/);
+  const b = await hint(NotLeaf);
+  assert.equal(b.got, 'weight.grad is null after backward()');
+  assert.match(b.hint, /result of an operation/);
+  const c = await hint(Rebuilt);
+  assert.match(c.got, /does not track gradients/);
+});
+
+test('linear.no-bias: a forward that adds a missing bias throws, and is reported on that check only', async () => {
+  class AddsNull extends solution.Linear {
+    forward(x) { return x.matmul(this.weight).add(this.bias); }
+  }
+  const { results } = await run({ ...solution, Linear: AddsNull }, { exercises: ['linear'] });
+  assert.deepEqual(failing(results), { 'linear.no-bias': null });
+  const r = results.find((x) => x.id === 'linear.no-bias');
+  assert.equal(r.status, 'error');
+  assert.match(r.got, /^forward\(x \[4, 784\]\) without a bias threw TypeError: add: right operand must be a Tensor or a number, got null/);
+});
+
+test('the tolerances\' standard deviations hold for the core\'s generator', () => {
+  // the sample std of n normal draws: relative sd ≈ 1/√(2n); the kept fraction: sd √(p(1−p)/n)
+  const n = 5000;
+  const stds = [];
+  const kept = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    api.manualSeed(seed);
+    api.tidy(() => {
+      stds.push(api.Tensor.randn([n]).stats().std);
+      const u = api.Tensor.rand([n]).data;
+      kept.push(u.filter((v) => v >= 0.2).length / n);
+    });
+  }
+  const sd = (a) => {
+    const m = a.reduce((s, v) => s + v, 0) / a.length;
+    return Math.sqrt(a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1));
+  };
+  // 60 samples: the sd's own relative error is about 1/√120 = 9%; allow 30%
+  const r1 = sd(stds) / (1 / Math.sqrt(2 * n));
+  const r2 = sd(kept) / Math.sqrt(0.2 * 0.8 / n);
+  assert.ok(r1 > 0.7 && r1 < 1.3, `std of the sample std / (1/√(2n)) = ${r1}`);
+  assert.ok(r2 > 0.7 && r2 < 1.3, `std of the kept fraction / √(p(1−p)/n) = ${r2}`);
+});
+
+test('a parameters() that never ends is cut at 10,000 items and reported, not followed forever', async () => {
+  class Endless extends solution.Linear {
+    * parameters() { for (;;) yield this.weight; }
+  }
+  const { results } = await run({ Linear: Endless }, { exercises: ['linear'] });
+  assert.deepEqual(Object.keys(failing(results)), ['linear.no-bias', 'linear.parameters', 'linear.lesson-network']);
+  assert.equal(results.find((r) => r.id === 'linear.parameters').got, '[weight, weight, weight, weight, weight, weight, weight, weight, …] (more than 10,000 items)');
 });
 
 test('exercises and onResult: only the chosen exercise, each result reported as it finishes', async () => {

@@ -1,11 +1,12 @@
 // The CLI (bin/tinytorch-wasm.mjs) as a student runs it: spawned on the
-// reference solution and on mistakes, in the repository, from a temp
+// reference solution, on mistakes and on hostile code (an infinite loop, a
+// memory bomb), in the repository, from a temp
 // directory outside it (the documented `node <package>/bin/...` path, no
 // node_modules there), and installed from the packed package (`npx`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,12 +54,29 @@ test('--json prints the results and the summary; --exercise narrows them', () =>
   assert.equal(two.lines.at(-1), '17 passed, 0 failed');
 });
 
+test('the student\'s console.log goes to stderr, so --json stays parseable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-cli-log-'));
+  try {
+    const src = readFileSync(SOLUTION, 'utf8').replace('  forward(x) {\n    const xw', "  forward(x) {\n    console.log('debug: forward', x.shape);\n    const xw");
+    writeFileSync(join(dir, 'chatty.mjs'), src);
+    const r = cli(['check', 'layers', 'chatty.mjs', '--json', '--exercise', 'linear'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).summary.passed, 12);
+    // every print arrives, none cut off when the worker ends: no-bias, forward-1d/2d/3d, gradients
+    assert.equal(r.err.match(/^debug: forward /gm)?.length, 5, r.err);
+    assert.match(r.err, /debug: forward \[ 784 \]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('usage and loading errors exit 2 with a message', () => {
   assert.equal(cli([]).code, 2);
   assert.match(cli(['check', 'layers']).err, /expected "check layers <file\.mjs>"/);
   assert.match(cli(['check', 'layers', 'nope.mjs']).err, /nope\.mjs: no such file/);
   assert.match(cli(['check', 'layers', SOLUTION, '--exercise', 'conv']).err, /unknown exercise conv/);
   assert.match(cli(['check', 'layers', SOLUTION, '--frobnicate']).err, /unknown option --frobnicate/);
+  assert.match(cli(['check', 'layers', SOLUTION, '--timeout', '0']).err, /--timeout needs a number of seconds/);
   const h = cli(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.out, /^usage: tinytorch-wasm check layers/);
@@ -68,6 +86,31 @@ test('usage and loading errors exit 2 with a message', () => {
     const r = cli(['check', 'layers', 'broken.mjs'], dir);
     assert.equal(r.code, 2);
     assert.match(r.err, /could not load broken\.mjs: SyntaxError: Unexpected token '\}'\n.*broken\.mjs:3\n {2}forward\(x\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an infinite loop or a runaway allocation in student code is stopped and reported; the other checks still report', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-cli-hostile-'));
+  try {
+    const src = readFileSync(SOLUTION, 'utf8');
+    const at = '    const xw = x.matmul(this.weight);';
+    writeFileSync(join(dir, 'loop.mjs'), src.replace(at, `    if (x.ndim === 1) while (true) {}\n${at}`));
+    writeFileSync(join(dir, 'bomb.mjs'), src.replace(at, `    if (x.ndim === 1) { const a = []; while (true) a.push(new Array(1e5).fill(1)); }\n${at}`));
+    const t0 = Date.now();
+    const loop = cli(['check', 'layers', 'loop.mjs', '--timeout', '2'], dir);
+    assert.ok(Date.now() - t0 < 60000);
+    assert.equal(loop.code, 1);
+    assert.match(loop.out, /\n✗ linear\.forward-1d {2}error: no answer within 2 s \(an infinite loop in your code\?\); the check was stopped {2}hint: /);
+    assert.match(loop.out, /\n✗ sequential\.train-eval {2}error: not run: the checks stopped at linear\.forward-1d\n/);
+    assert.equal(loop.lines.at(-1), '7 passed, 22 failed');
+    const bomb = cli(['check', 'layers', 'bomb.mjs', '--json'], dir);
+    assert.equal(bomb.code, 1);
+    const j = JSON.parse(bomb.out);
+    assert.equal(j.results.length, 29);
+    assert.match(j.results.find((r) => r.id === 'linear.forward-1d').got, /ran out of memory/);
+    assert.deepEqual(j.summary, { passed: 7, failed: 22, total: 29 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,13 +9,13 @@ import { className } from '../kinds.js';
 import { drawHeatmap } from '../draw/heatmap.js';
 import { drawBars } from '../draw/charts.js';
 import { fmtInt, fmtLayer, fmtNum, fmtPct, fmtShape } from '../format.js';
-import { el, isEmbed, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
 
 let uid = 0;
 
 export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
 
   const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });
@@ -49,7 +49,7 @@ export function mountActivations(host, app) {
   const statsBody = el('tbody');
   const statsCaption = el('caption', {});
   const statsTable = el('table', { id: `${id}-stats`, className: 'tt-act-stats', 'data-testid': 'act-stats' }, statsCaption, statsBody);
-  const statsBox = el('div', { className: 'tt-act-statsbox' }, zeros, el('div', { className: 'table-wrap' }, statsTable));
+  const statsBox = el('div', { className: 'tt-act-statsbox' }, zeros, tableRegion(statsTable, 'Statistics of this layer\'s output (table)'));
 
   const detail = el('div', { className: 'tt-act-detail' }, heatFig, el('div', { className: 'tt-act-grid' }, histFig, statsBox));
 
@@ -59,7 +59,7 @@ export function mountActivations(host, app) {
     el('th', { scope: 'col', text: '#' }), el('th', { scope: 'col', text: 'layer' }), el('th', { scope: 'col', text: 'output shape' }),
     el('th', { scope: 'col', text: 'mean' }), el('th', { scope: 'col', text: 'std' }), el('th', { scope: 'col', text: 'zeros' })));
   const allTable = el('table', { className: 'tt-act-all' }, el('caption', { text: 'All layers: output statistics for this batch (from the core)' }), allHead, allBody);
-  const allWrap = el('div', { className: 'table-wrap tt-act-allwrap' }, allTable);
+  const allWrap = tableRegion(allTable, 'Statistics of every layer\'s output (table)', 'tt-act-allwrap');
 
   host.append(title, intro, controls, status, detail, allWrap);
 

@@ -14,7 +14,7 @@
 
 import { drawHeatmap } from '../draw/heatmap.js';
 import { fmtInt, fmtLayer, fmtNum } from '../format.js';
-import { el, isEmbed, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
 
 const TOP_TERMS = 5; // products written out one by one (the largest by size)
 
@@ -22,7 +22,7 @@ let uid = 0;
 
 export function mountArithmetic(host, app) {
   const id = `tt-ar-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
   const { api } = app;
 
@@ -47,7 +47,7 @@ export function mountArithmetic(host, app) {
   const result = el('p', { className: 'tt-ar-result', 'data-testid': 'ar-result', role: 'status', 'aria-live': 'polite' });
   const check = el('p', { className: 'tt-ar-check', 'data-testid': 'ar-check' });
   const none = el('p', { className: 'tt-ar-none', hidden: true });
-  const panel = el('div', { className: 'tt-ar-panel' }, formula, el('div', { className: 'table-wrap' }, terms), result, check);
+  const panel = el('div', { className: 'tt-ar-panel' }, formula, tableRegion(terms, 'The terms of the sum (table)'), result, check);
 
   host.append(
     el(`h${level}`, { text: 'The arithmetic of one output' }),

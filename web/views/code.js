@@ -6,13 +6,13 @@
 
 import { EXPORTS } from '../export.js';
 import { fmtInt } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, viewLevel } from '../dom.js';
 
 let uid = 0;
 
 export function mountCode(host, app) {
   const id = `tt-code-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const names = Object.keys(EXPORTS);
   let lang = names[0];
 

@@ -10,7 +10,7 @@
 
 import { drawHeatmap } from '../draw/heatmap.js';
 import { LIMITS } from '../state.js';
-import { el, isEmbed, watchWidth } from '../dom.js';
+import { el, viewLevel, watchWidth } from '../dom.js';
 import { fmtInt, fmtNum, fmtP, fmtPFixed, fmtPct, fmtShape } from '../format.js';
 
 let uid = 0;
@@ -22,7 +22,7 @@ const MIN_CELL_PX = 3;
 
 export function mountDropout(host, app) {
   const id = `tt-drop-${++uid}`;
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const sub = level + 1;
   const size = watchWidth(host, app);
 

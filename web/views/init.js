@@ -27,7 +27,7 @@ import { LIMITS } from '../state.js';
 import { ELEMENTWISE_ACTIVATIONS, INITIALIZERS, INIT_WIDTHS } from '../kinds.js';
 import { generatorFor, reseed, withGenerator } from '../seeds.js';
 import { fmtFactor, fmtInt, fmtNum, fmtScale } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, tableRegion, viewLevel } from '../dom.js';
 
 const BATCH = 64; // rows of the input batch the forward stds are measured on (256-wide layers)
 const GRAD_BATCH = 16; // its first rows, which the gradient pass uses (it runs on every depth change)
@@ -278,7 +278,7 @@ function describeFan(pattern, result, actLabel) {
 }
 
 export function mountInit(host, app) {
-  const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const ids = `tt-init-${Math.random().toString(36).slice(2, 8)}`;
   const [lo, hi] = LIMITS.depth;
 
@@ -316,7 +316,7 @@ export function mountInit(host, app) {
   const gradHead = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col', text: `${m.label}: ‖∂L/∂h‖ (‖∂L/∂W‖)` }))]);
   const gradBody = el('tbody');
   const gradTable = el('table', { className: 'init-table', 'data-testid': 'init-grad-table' }, [gradCaption, el('thead', {}, [gradHead]), gradBody]);
-  const gradWrap = el('div', { className: 'table-wrap init-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Gradient norm per layer and initialiser (table)' }, [gradTable]);
+  const gradWrap = tableRegion(gradTable, 'Gradient norm per layer and initialiser (table)', 'init-table-wrap');
 
   const caption = el('caption');
   const scaleCells = INITS.map(() => el('span', { className: 'init-th-dist' }));
@@ -325,7 +325,7 @@ export function mountInit(host, app) {
   ]))]);
   const tbody = el('tbody');
   const table = el('table', { className: 'init-table', 'data-testid': 'init-table' }, [caption, el('thead', {}, [headRow]), tbody]);
-  const tableWrap = el('div', { className: 'table-wrap init-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Std per layer and initialiser (table)' }, [table]);
+  const tableWrap = tableRegion(table, 'Std per layer and initialiser (table)', 'init-table-wrap');
 
   const intro = el('p', { 'data-testid': 'init-intro' });
   const gradIntro = el('p', { 'data-testid': 'init-grad-intro' });

@@ -9,7 +9,7 @@
 // width, so nothing is redrawn while, say, a Dropout slider moves.
 
 import { drawHeatmap } from '../draw/heatmap.js';
-import { el, isEmbed } from '../dom.js';
+import { el, tableRegion, viewLevel } from '../dom.js';
 import { fmtInt, fmtNum, fmtShape } from '../format.js';
 
 const MAX_THUMBS = 32;
@@ -20,7 +20,7 @@ let uid = 0;
 
 export function mountInputs(host, app) {
   const id = `tt-in-${++uid}`;
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
 
   const shapeLine = el('p', { className: 'tt-in-shape', 'data-testid': 'input-shape' });
   const note = el('p', { className: 'tt-in-note' });
@@ -54,7 +54,7 @@ export function mountInputs(host, app) {
 
   host.append(
     el(`h${level}`, { text: 'The input batch' }),
-    shapeLine, note, fashionBox, randomBox, el('div', { className: 'table-wrap' }, stats),
+    shapeLine, note, fashionBox, randomBox, tableRegion(stats, 'Statistics of the input batch (table)'),
   );
 
   let drawnKey = null;

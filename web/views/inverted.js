@@ -8,7 +8,7 @@
 
 import { drawLines, setupCanvas } from '../draw/charts.js';
 import { blueOrange, css } from '../draw/colormap.js';
-import { el, isEmbed, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
 import { fmtInt, fmtNum, fmtP } from '../format.js';
 import { streamSeed, withGenerator } from '../seeds.js';
 
@@ -140,7 +140,7 @@ function drawGroups(canvas, groups, width, height) {
 
 export function mountInverted(host, app) {
   const id = `tt-inv-${++uid}`;
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
 
   const title = el(`h${level}`, { text: 'Why inverted dropout? Average many masks' });
@@ -186,7 +186,7 @@ export function mountInverted(host, app) {
       el('th', { scope: 'col', text: 'mean, inverted' }), el('th', { scope: 'col', text: 'mean, plain' }),
       el('th', { scope: 'col', text: '(1 − p)·x' }))), tbody);
   const tableWrap = el('details', { className: 'tt-inv-details' },
-    el('summary', { text: `The ${SIZE} values: x and both means (table)` }), el('div', { className: 'table-wrap' }, table));
+    el('summary', { text: `The ${SIZE} values: x and both means (table)` }), tableRegion(table, `The ${SIZE} values: x and both means (table)`));
 
   const grid = el('div', { className: 'tt-inv-grid' }, chartFig, barsFig);
   host.append(title, intro, controls, source, grid, result, tableWrap);

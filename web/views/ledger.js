@@ -6,7 +6,7 @@
 // model's outputs) and from one real training step of a throwaway copy of
 // the network, measured with the core's byte counter and stateBytes().
 
-import { el, isEmbed } from '../dom.js';
+import { el, tableRegion, viewLevel } from '../dom.js';
 import { savedForBackward, measureTraining } from '../train/ledger.js';
 import { trainingFor } from '../train/controller.js';
 import { MAX_TRAIN_PARAMS } from '../train/trainer.js';
@@ -18,7 +18,7 @@ const fmtB = (b) => fmtBytesExact(b);
 
 export function mountLedger(host, app) {
   const id = `tt-ledger-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const sub = level + 1;
   const ctrl = trainingFor(app);
   const { api } = app;
@@ -40,8 +40,8 @@ export function mountLedger(host, app) {
   const compare = el('p', { className: 'tt-ledger-compare', 'data-testid': 'ledger-torchinfo' });
   const measured = el('p', { className: 'tt-ledger-measured', 'data-testid': 'ledger-measured' });
   const status = el('p', { className: 'tt-ledger-status', hidden: true });
-  host.append(title, intro, status, el('div', { className: 'table-wrap' }, table), compare, measured,
-    layersTitle, el('div', { className: 'table-wrap' }, layerTable));
+  host.append(title, intro, status, tableRegion(table, 'Training memory of this network (table)'), compare, measured,
+    layersTitle, tableRegion(layerTable, 'What each layer keeps for backward (table)'));
 
   let cacheKey = '';
   let cached = null;

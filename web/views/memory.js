@@ -7,26 +7,19 @@
 import { viridis, css } from '../draw/colormap.js';
 import { className } from '../kinds.js';
 import { fmtFactor, fmtInt, fmtLayer, fmtPct, honestBytes } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { dataTable, el, viewLevel } from '../dom.js';
 
 export function mountMemory(host, app) {
-  const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const uid = `tt-mem-${Math.random().toString(36).slice(2, 8)}`;
 
   // -- per layer
-  const tbody = el('tbody');
-  const table = el('table', { className: 'mem-table' }, [
-    el('caption', { text: 'Parameters of each Linear layer: weights in × out plus a bias of out, and what storing them takes' }),
-    el('thead', {}, [el('tr', {}, [
-      el('th', { scope: 'col', text: 'Layer' }),
-      el('th', { scope: 'col', text: 'Parameters: in × out + out' }),
-      el('th', { scope: 'col', text: 'float32 (4 B each)' }),
-      el('th', { scope: 'col', text: 'float16 would take (2 B)' }),
-      el('th', { scope: 'col', text: 'int8 would take (1 B)' }),
-      el('th', { scope: 'col', text: 'Share of all parameters' }),
-    ])]),
-    tbody,
-  ]);
+  const { tbody, region: tableBox } = dataTable({
+    className: 'mem-table',
+    caption: 'Parameters of each Linear layer: weights in × out plus a bias of out, and what storing them takes',
+    columns: ['Layer', 'Parameters: in × out + out', 'float32 (4 B each)', 'float16 would take (2 B)', 'int8 would take (1 B)', 'Share of all parameters'],
+    label: 'Parameters per layer (table)',
+  });
   const others = el('p', { className: 'mem-note', 'data-answer': 'params' });
 
   // -- totals
@@ -55,7 +48,7 @@ export function mountMemory(host, app) {
   host.append(
     el(`h${level}`, { className: 'mem-title', text: 'Parameters and bytes, layer by layer' }),
     el('p', { text: 'Each Linear(in, out) stores in × out weights and out biases, 4 bytes each as float32. The counts are the core\'s; the formula beside each is there to check them.' }),
-    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Parameters per layer (table)' }, [table]),
+    tableBox,
     others,
     el(`h${level + 1}`, { className: 'mem-subtitle', text: 'Totals' }),
     totals,

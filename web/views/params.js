@@ -6,7 +6,7 @@
 // change the last step made (new weights minus a copy taken just before
 // the step, subtracted by the core).
 
-import { el, isEmbed } from '../dom.js';
+import { dataTable, el, viewLevel } from '../dom.js';
 import { trainingFor } from '../train/controller.js';
 import { normFromStats } from '../train/trainer.js';
 import { fmtInt, fmtNum, fmtShape } from '../format.js';
@@ -17,7 +17,7 @@ const fmtNorm = (v) => (Number.isFinite(v) ? fmtNum(v) : '–');
 
 export function mountParams(host, app) {
   const id = `tt-params-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const ctrl = trainingFor(app);
 
   const title = el(`h${level}`, { text: 'What the optimizer steps' });
@@ -32,15 +32,13 @@ export function mountParams(host, app) {
   const toolbar = el('div', { className: 'tt-params-toolbar' },
     el('span', { className: 'tt-params-field' }, el('label', { for: run.id, text: 'Parameters of' }), run), play);
 
-  const body = el('tbody', {});
-  const table = el('table', { className: 'tt-params-table', 'data-testid': 'params-table' },
-    el('caption', { text: 'Parameters the optimizer updates' }),
-    el('thead', {}, el('tr', {}, ...['name', 'shape', 'elements', 'requiresGrad', 'steps taken', '‖weights‖', '‖grad‖ (last step)', '‖update‖ (last step)']
-      .map((t) => el('th', { scope: 'col', text: t })))),
-    body);
+  const { tbody: body, region: tableBox } = dataTable({
+    className: 'tt-params-table', testid: 'params-table', caption: 'Parameters the optimizer updates',
+    columns: ['name', 'shape', 'elements', 'requiresGrad', 'steps taken', '‖weights‖', '‖grad‖ (last step)', '‖update‖ (last step)'],
+  });
   const total = el('p', { className: 'tt-params-total', 'data-testid': 'params-total', 'data-answer': 'params bytes' });
   const status = el('p', { className: 'tt-params-status' });
-  host.append(title, intro, toolbar, el('div', { className: 'table-wrap' }, table), total, status);
+  host.append(title, intro, toolbar, tableBox, total, status);
 
   const shown = { trainer: null, steps: -1, k: -1 }; // what the table shows now
 

@@ -8,12 +8,12 @@
 import { drawBars } from '../draw/charts.js';
 import { drawHeatmap } from '../draw/heatmap.js';
 import { fmtInt, fmtPct } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, tableRegion, viewLevel } from '../dom.js';
 
 const SHOWN = 8; // images shown
 
 export function mountProbs(host, app) {
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const { api } = app;
   const summary = el('p', { className: 'tt-pr-summary', 'data-testid': 'pr-summary' });
   const grid = el('div', { className: 'tt-pr-grid' });
@@ -25,7 +25,7 @@ export function mountProbs(host, app) {
   host.append(
     el(`h${level}`, { text: 'Softmax: what the network predicts' }),
     el('p', { className: 'tt-pr-intro', text: 'Softmax turns each row of scores into probabilities that sum to 1: pᵢ = exp(zᵢ) / Σⱼ exp(zⱼ). The predicted class is the one with the largest probability.' }),
-    none, summary, grid, el('details', { className: 'tt-pr-details' }, el('summary', { text: 'All probabilities as a table' }), el('div', { className: 'table-wrap' }, table)),
+    none, summary, grid, el('details', { className: 'tt-pr-details' }, el('summary', { text: 'All probabilities as a table' }), tableRegion(table, 'Softmax probabilities per image (table)')),
   );
 
   let cards = [];

@@ -5,7 +5,7 @@
 // in text, not by colour alone) and the layers after it show "not run".
 // Each layer box is a button: it selects that layer for the other views.
 
-import { el, isEmbed } from '../dom.js';
+import { el, viewLevel } from '../dom.js';
 import { fmtLayer, fmtShape } from '../format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -31,7 +31,7 @@ function arrow() {
 }
 
 export function mountShapes(host, app) {
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const inputShape = el('span', { className: 'tt-sh-shape mono' });
   const inputWhat = el('span', { className: 'tt-sh-label' });
   const inputBox = el('div', { className: 'tt-sh-box tt-sh-input', 'data-testid': 'shape-input' },

@@ -8,7 +8,7 @@
 import { drawBars } from '../draw/charts.js';
 import { drawHeatmap } from '../draw/heatmap.js';
 import { fmtInt, fmtLayer, fmtNum, fmtScale } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, viewLevel } from '../dom.js';
 
 const BINS = 30;
 const UNITS = 12; // first-layer units drawn as images
@@ -18,7 +18,7 @@ let uid = 0;
 
 export function mountWeights(host, app) {
   const id = `tt-wt-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const { api } = app;
 
   const list = el('div', { className: 'tt-wt-list' });

@@ -14,7 +14,7 @@
 // error; layer-row.js: one row; add-layer.js: the add control; fields.js:
 // small shared pieces.
 
-import { el, isEmbed } from '../../dom.js';
+import { el, viewLevel } from '../../dom.js';
 import { mountSettings } from './settings.js';
 import { mountLayerList } from './layer-list.js';
 import { mountAddLayer } from './add-layer.js';
@@ -27,7 +27,7 @@ let uid = 0;
 
 export function mountEditor(host, app) {
   const id = `tt-ed-${++uid}`;
-  const level = isEmbed() ? 1 : 4; // the lesson puts each view under an h3 concept heading
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
 
   // what an edit did (a clamped value, a removed layer), for everyone
   const status = el('p', { className: 'tt-ed-status', role: 'status', 'aria-live': 'polite' });

@@ -5,7 +5,7 @@
 // counted from the specs.
 
 import { fmtInt, fmtShape } from '../../format.js';
-import { el } from '../../dom.js';
+import { el, tableRegion } from '../../dom.js';
 
 /** mountParams(id, app) -> { element, update(model) }. */
 export function mountParams(id, app) {
@@ -15,7 +15,7 @@ export function mountParams(id, app) {
   const tbody = el('tbody');
   const table = el('table', { className: 'tt-ed-params-table', 'data-testid': 'param-list' }, caption,
     el('thead', {}, el('tr', {}, ...['name', 'shape', 'requiresGrad', 'numbers'].map((t) => el('th', { scope: 'col', text: t })))), tbody);
-  const details = el('details', { className: 'tt-ed-params-list' }, el('summary', { text: 'The list parameters() returns' }), el('div', { className: 'table-wrap' }, table));
+  const details = el('details', { className: 'tt-ed-params-list' }, el('summary', { text: 'The list parameters() returns' }), tableRegion(table, 'The list parameters() returns (table)'));
   details.open = true;
   const element = el('div', { className: 'tt-ed-paramsbox', id: `${id}-params` }, total, details);
 
