@@ -7,7 +7,7 @@
 // is quiet (web/lazy-views.js), and (Chromium) any task over 50 ms during
 // a drag or the 2 s after it. Also the page weight. Firefox rounds
 // performance.now() to 1 ms. Run after scripts/build.sh: node bench/page.mjs
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { launchFirefox } from './firefox.mjs';
@@ -82,6 +82,87 @@ async function drag(page, sel, engine) {
   });
 }
 
+/**
+ * The Build step (web/build/, assets/tinytorch-sandbox.js): loading the
+ * sandbox, Check -> results for the reference solution
+ * (examples/build/layers-solution.mjs, every check), and one forward pass
+ * of the lesson's default network (batch 32, train mode) through the
+ * student's Linear and Dropout in the sandbox against the core's own layers
+ * (the sandbox's overhead), the Linear layers alone, and what the
+ * interrupt handler's shortened countdown costs a plain loop.
+ */
+const SOLUTION = readFileSync(join(root, 'examples/build/layers-solution.mjs'), 'utf8');
+async function buildRows(page) {
+  return page.evaluate(async (solution) => {
+    const app = globalThis.__tinytorchApps[0];
+    const { api } = app;
+    const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    let t = performance.now();
+    const mod = await new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = app.assetUrl('tinytorch-sandbox.js');
+      s.onload = () => resolve(globalThis.TINYTORCH_SANDBOX);
+      s.onerror = reject;
+      document.head.append(s);
+    });
+    const assetMs = performance.now() - t;
+    t = performance.now();
+    const sb = await mod.createSandbox(api);
+    const engineMs = performance.now() - t;
+    const checks = [];
+    let count = 0;
+    let passed = 0;
+    for (let i = 0; i < 5; i++) {
+      t = performance.now();
+      const { exports } = sb.load(solution);
+      const results = await mod.runLayerChecks(api, exports);
+      checks.push(performance.now() - t);
+      count = results.length;
+      passed = results.filter((r) => r.status === 'pass').length;
+    }
+    const { exports: ex } = sb.load(solution);
+    const net = (L, D) => new api.Sequential(new L(784, 256), new api.ReLU(), new D(0.5), new L(256, 128), new api.ReLU(), new D(0.3), new L(128, 10));
+    const x = api.Tensor.rand([32, 784]);
+    const time = (m) => {
+      for (let i = 0; i < 3; i++) api.noGrad(() => m.forward(x)).dispose();
+      const s = [];
+      for (let i = 0; i < 15; i++) {
+        const t0 = performance.now();
+        api.noGrad(() => m.forward(x)).dispose();
+        s.push(performance.now() - t0);
+      }
+      return median(s);
+    };
+    const student = net(ex.Linear, ex.Dropout);
+    const core = net(api.Linear, api.Dropout);
+    const studentLinear = new api.Sequential(new ex.Linear(784, 256), new api.ReLU(), new ex.Linear(256, 128), new api.ReLU(), new ex.Linear(128, 10));
+    const coreLinear = new api.Sequential(new api.Linear(784, 256), new api.ReLU(), new api.Linear(256, 128), new api.ReLU(), new api.Linear(128, 10));
+    // the student's Linear written in the page itself (no sandbox): the same ops, x.matmul(W).add(b)
+    class OpsLinear extends api.Module {
+      constructor(i, o) { super(); this.weight = api.keep(api.Tensor.randn([i, o]).mul(Math.sqrt(1 / i))); this.bias = api.keep(api.Tensor.zeros([o])); }
+      forward(x) { const xw = x.matmul(this.weight); const y = xw.add(this.bias); xw.dispose(); return y; }
+      parameters() { return [this.weight, this.bias]; }
+      _disposeOwn() { this.weight.dispose(); this.bias.dispose(); }
+    }
+    const opsLinear = new api.Sequential(new OpsLinear(784, 256), new api.ReLU(), new OpsLinear(256, 128), new api.ReLU(), new OpsLinear(128, 10));
+    const forward = { student: time(student), core: time(core), studentLinear: time(studentLinear), coreLinear: time(coreLinear), opsLinear: time(opsLinear) };
+    for (const m of [student, core, studentLinear, coreLinear, opsLinear]) m.dispose();
+    x.dispose();
+    const loopSrc = "export class L { forward() { let s = 0; for (let i = 0; i < 1e6; i++) s += i & 1; return s; } }";
+    const loop = {};
+    for (const every of [50, 10000]) {
+      const sb2 = await mod.createSandbox(api, { interruptEvery: every });
+      const l = new (sb2.load(loopSrc).exports.L)();
+      const s = [];
+      for (let i = 0; i < 5; i++) { const t0 = performance.now(); l.forward(); s.push(performance.now() - t0); }
+      loop[every] = median(s);
+      sb2.dispose();
+    }
+    sb.dispose();
+    return { assetMs, engineMs, checkMs: median(checks), checks, count, passed, forward, loop };
+  }, SOLUTION);
+}
+
 for (const engine of ENGINES) {
   const browser = await engine.launch();
   const viewport = { width: 1200, height: 900 };
@@ -112,8 +193,12 @@ for (const engine of ENGINES) {
     console.log(`    then, once quiet, ${d.catchUp.length} off-screen view updates in idle time: ${d.catchUp.reduce((a, b) => a + b, 0).toFixed(1)} ms in all, the longest ${Math.max(0, ...d.catchUp).toFixed(1)} ms`);
     console.log(`    tasks over 50 ms during the drag and the 2 s after it: ${d.longTasks === null ? 'n/a (no Long Tasks API)' : (d.longTasks.length ? `${d.longTasks.length}, the longest ${Math.max(...d.longTasks).toFixed(0)} ms` : 'none')}`);
   }
+  const b = await buildRows(page);
+  console.log(`  Build: sandbox asset ${b.assetMs.toFixed(0)} ms, its engine ${b.engineMs.toFixed(0)} ms (once per page); Check -> results for the reference solution (load + ${b.count} checks, ${b.passed} passed): median ${b.checkMs.toFixed(0)} ms (${b.checks.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`    one forward pass of the default network at batch 32 (train mode): the student's Linear and Dropout ${b.forward.student.toFixed(2)} ms, the core's ${b.forward.core.toFixed(2)} ms (x${(b.forward.student / b.forward.core).toFixed(1)}); Linear layers only: ${b.forward.studentLinear.toFixed(2)} ms vs ${b.forward.coreLinear.toFixed(2)} ms (x${(b.forward.studentLinear / b.forward.coreLinear).toFixed(1)}), and ${b.forward.opsLinear.toFixed(2)} ms for the student's ops (x.matmul(W).add(b)) written in the page, no sandbox`);
+  console.log(`    a plain loop of 1e6 turns in the sandbox: ${b.loop[50].toFixed(0)} ms with the interrupt check every 50 operations, ${b.loop[10000].toFixed(0)} ms every 10,000 (QuickJS's default)`);
   await browser.close();
 }
 const weight = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'].reduce((n, f) => n + size(f), 0);
-console.log(`page weight: ${(weight / 1000).toFixed(1)} kB (index.html + tinytorch-page.js with both wasm builds inlined + style.css); fashion-data.js ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB of images; tinytorch-scalar.js ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB loaded on demand by the cost view`);
+console.log(`page weight: ${(weight / 1000).toFixed(1)} kB (index.html + tinytorch-page.js with both wasm builds inlined + style.css); fashion-data.js ${(size('assets/fashion-data.js') / 1000).toFixed(1)} kB of images; tinytorch-scalar.js ${(size('assets/tinytorch-scalar.js') / 1000).toFixed(1)} kB loaded on demand by the cost view; tinytorch-sandbox.js ${(size('assets/tinytorch-sandbox.js') / 1000).toFixed(1)} kB by Build`);
 server.close();

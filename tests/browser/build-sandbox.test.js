@@ -19,12 +19,23 @@ import { spawnSync } from 'node:child_process';
 import { launch, newPage, repoRoot, serve, site, startSite } from './harness.js';
 import { launchFirefox, newFirefoxPage } from './firefox-harness.js';
 import { startJupyter } from './jupyter-server.js';
+import { pathToFileURL } from 'node:url';
+import * as api from '../../js/index.js';
+import { runLayerChecks } from '../../js/build/index.js';
 
 const solution = readFileSync(join(repoRoot, 'examples/build/layers-solution.mjs'), 'utf8');
 const fixturesDir = join(repoRoot, 'tests/fixtures/build');
 const fixtures = existsSync(fixturesDir)
   ? readdirSync(fixturesDir).filter((f) => f.endsWith('.mjs')).sort().map((f) => ({ name: f, source: readFileSync(join(fixturesDir, f), 'utf8') }))
   : [];
+
+/** What each check reports, as the page reports it: "id:status[:mistake]" for every check that does not pass. */
+const failing = (rs) => rs.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.mistake ? `:${r.mistake}` : ''}`);
+// The same fixtures in Node, on the package itself: what the page must report for each
+const inNode = {};
+for (const f of fixtures) {
+  inNode[f.name] = failing(await runLayerChecks(api, await import(pathToFileURL(join(fixturesDir, f.name)).href)));
+}
 
 let chromium;
 let firefox;
@@ -148,7 +159,21 @@ export class Touch extends Module { forward(x) { document.body.textContent = 'pw
   try { new e2.Touch().forward(x); touch = 'returned'; } catch (e) { touch = `${e.name}: ${e.message}`; }
   x.dispose();
   sb.load('export const nothing = 0;');
-  return { loop, loopMs, again, againMs, probe: exports.probe, globals: exports.globals, touch, body: document.body.textContent.includes('pwned') };
+  // what the other designs would need here: a Worker from a file next to the page, from a blob: URL
+  const app = globalThis.__tinytorchApps[0];
+  const tryWorker = (make) => new Promise((resolve) => {
+    let w;
+    try { w = make(); } catch (e) { resolve(`throws ${e.name}`); return; }
+    const done = (r) => { w.terminate(); resolve(r); };
+    w.onmessage = () => done('runs');
+    w.onerror = (e) => { e.preventDefault?.(); done('error event'); };
+    setTimeout(() => done('no answer in 3 s'), 3000);
+  });
+  const workers = {
+    file: await tryWorker(() => new Worker(app.assetUrl('fashion-data.js'))).then((r) => (r === 'no answer in 3 s' ? 'loads (no error event in 3 s)' : r)),
+    blob: await tryWorker(() => new Worker(URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' })))),
+  };
+  return { loop, loopMs, again, againMs, probe: exports.probe, globals: exports.globals, touch, body: document.body.textContent.includes('pwned'), workers, origin: globalThis.origin };
 }
 
 /** The hostile list: each case loads a module, runs one action, reports how it ended and how long the page's thread was held. */
@@ -202,6 +227,18 @@ async function inPageHostile() {
     end.after = y.data[0];
     y.dispose();
     out[name] = end;
+  }
+  // student code called from deep in the page's own stack, recursing until QuickJS stops it
+  {
+    const { exports } = sb.load(layer('forward(x) { const f = (n) => f(n + 1) + 1; return f(0); }'));
+    const l = new exports.L();
+    const deep = (n) => (n === 0 ? (() => { try { l.forward(x); return 'returned'; } catch (e) { return e.message; } })() : deep(n - 1));
+    const t = performance.now();
+    let message;
+    try { message = deep(5000); } catch (e) { message = `page: ${e.message}`; }
+    const y = new (sb.load(layer('forward(x) { return x.mul(2); }')).exports.L)().forward(x);
+    out['deep recursion from a deep page stack'] = { ok: false, name: 'InternalError', message, ms: performance.now() - t, after: y.data[0] };
+    y.dispose();
   }
   x.dispose();
   sb.load('export const nothing = 0;');
@@ -310,9 +347,14 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
         assert.equal(esc.globals, '');
         assert.match(esc.touch, /^ReferenceError: .*document/);
         assert.equal(esc.body, false);
-        if (place.full && fixtures.length) {
-          for (const f of fixtures) assert.ok(checks.fixtures[f.name].length > 0, `${f.name} fails some check`);
+        if (place.full) {
+          assert.ok(fixtures.length >= 12, `${fixtures.length} mistake fixtures`);
+          for (const f of fixtures) {
+            assert.ok(inNode[f.name].length > 0, `${f.name} fails some check in Node`);
+            assert.deepEqual(checks.fixtures[f.name], inNode[f.name], `${f.name}: the same checks fail, with the same mistake named, in the page as in Node`);
+          }
         }
+        report.push(`${browserName}, ${place.name} (origin ${esc.origin}): Worker from a file ${esc.workers.file}, from a blob: URL ${esc.workers.blob}`);
         report.push(`${browserName}, ${place.name}: asset ${setup.assetMs.toFixed(0)} ms, engine ${setup.engineMs.toFixed(0)} ms, load ${checks.loadMs.toFixed(0)} ms, Check -> ${checks.count} results ${checks.checkMs.toFixed(0)} ms; loop stopped after ${esc.loopMs.toFixed(0)} ms`);
         if (place.full) {
           const h = await inApp(frame, inPageHostile);
@@ -333,6 +375,7 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           assert.match(c['throw an object'].message, /^your code threw an object, not an Error/);
           assert.equal(c['throw a hostile Proxy'].ok, false);
           assert.match(c['deep recursion'].message, /stack overflow/);
+          assert.match(c['deep recursion from a deep page stack'].message, /stack overflow/);
           assert.equal(c['a huge tensor'].name, 'RangeError');
           assert.match(c['a huge tensor'].message, /over the sandbox's limit of 64\.0 MiB/);
           assert.equal(c['a huge matmul'].name, 'RangeError');

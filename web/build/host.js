@@ -861,6 +861,8 @@ function makeClasses(api, load) {
       const kids = this.#call('children', []);
       return Array.isArray(kids) ? kids.filter((k) => k instanceof api.Module) : [];
     }
+    /** Any method of the student's object, by name: layer.invoke('reset', 0.5). */
+    invoke(method, ...args) { return this.#call(String(method), args); }
     /** A property of the student's object (a page value: Tensors, layers, numbers...). */
     get(key) { return this.#get(String(key)); }
     /** Set a property of the student's object. */
