@@ -74,7 +74,7 @@ export function mountBuild(host, app) {
   const saveStatus = el('p', { className: 'tt-build-saved', role: 'status', 'data-testid': 'build-saved' });
   const storageNote = el('p', { className: 'tt-build-nostorage', 'data-testid': 'build-nostorage', hidden: store.available });
   if (!store.available) {
-    storageNote.textContent = `Your code is not saved by this page: ${store.reason}. It is lost when the page is closed or reloaded. Press "Download the file" to keep it, and "Open a file" to carry on later.`;
+    storageNote.textContent = `Your code is not saved by this page: ${store.reason}. It is lost when the page is closed or reloaded. Press "Download the file" to keep it, and "Open a file" to carry on later. (Where the frame blocks downloads too, select all the code in the editor with Ctrl+A or ⌘A and copy it into a file.)`;
   }
 
   // results
@@ -115,13 +115,13 @@ export function mountBuild(host, app) {
   function changed() {
     clearTimeout(saveTimer);
     saveTimer = setTimeout(save, SAVE_DELAY_MS);
-    saveStatus.textContent = store.available ? 'Saving…' : '';
+    // (no "Saving…" per keystroke: the status is a live region, and an unchanged text is not read out again)
   }
   function save() {
     clearTimeout(saveTimer);
     saveTimer = null;
     const r = store.save(exercise, editor.getText());
-    if (r.ok) saveStatus.textContent = `Saved in this browser (${new Date().toLocaleTimeString('en-GB')}).`;
+    if (r.ok) saveStatus.textContent = 'Saved in this browser.';
     else if (store.available) saveStatus.textContent = `Not saved: ${r.reason}.`;
   }
   const flush = () => { if (saveTimer !== null) save(); };
