@@ -331,6 +331,10 @@ test('where the origin has no storage (sandboxed, opaque): the page says so and 
     await page.keyboard.type('// kept in memory\n');
     await page.waitForTimeout(600); // past the save delay: nothing thrown, nothing claimed
     assert.equal(await page.textContent('[data-testid="build-saved"]'), '');
+    // downloads are refused here too (Chromium: no allow-downloads in the sandbox): the way out is to select and copy
+    await page.click('[data-testid="build-select-all"]');
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid="build-cm"]').ttEditor.selectedText()), await editorText(page));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'build-cm', 'the editor has the focus, ready for Ctrl+C');
     await page.setInputFiles('[data-testid="build-open"]', { name: 'mine.mjs', mimeType: 'text/javascript', buffer: Buffer.from('// reopened\n') });
     await page.waitForFunction(() => /mine\.mjs/.test(document.querySelector('[data-testid="build-saved"]').textContent));
     assert.equal(await editorText(page), '// reopened\n');

@@ -86,6 +86,11 @@ export function createEditor(parent, root, { doc = '', label = 'Code', onChange 
       view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
       view.focus();
     },
+    /** Select the whole text (for copying where nothing else can take the code out). */
+    selectAll() {
+      view.dispatch({ selection: { anchor: 0, head: view.state.doc.length } });
+      view.focus();
+    },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
   };

@@ -55,6 +55,15 @@ export function mountCodeEditor(box, app, { id, label, describedBy, text, onChan
       area.setSelectionRange(at, at);
     },
     focus: () => (cm ? cm.focus() : area.focus()),
+    /** The selected text (CodeMirror's selection, or the textarea's). */
+    selectedText() {
+      if (cm) { const { from, to } = cm.view.state.selection.main; return cm.view.state.sliceDoc(from, to); }
+      return area.value.slice(area.selectionStart, area.selectionEnd);
+    },
+    selectAll() {
+      if (cm) cm.selectAll();
+      else { area.focus(); area.select(); }
+    },
     ready: null,
   };
   // CodeMirror replaces the textarea on the first upgrade() (the view calls it when Build comes on screen)

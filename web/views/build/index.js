@@ -73,8 +73,13 @@ export function mountBuild(host, app) {
   const fileLabel = el('label', { for: fileInput.id, className: 'tt-build-file-label', text: 'Open a file' });
   const saveStatus = el('p', { className: 'tt-build-saved', role: 'status', 'data-testid': 'build-saved' });
   const storageNote = el('p', { className: 'tt-build-nostorage', 'data-testid': 'build-nostorage', hidden: store.available });
+  const selectBtn = el('button', { type: 'button', 'data-testid': 'build-select-all', text: 'Select all the code' });
+  selectBtn.addEventListener('click', () => editor.selectAll());
   if (!store.available) {
-    storageNote.textContent = `Your code is not saved by this page: ${store.reason}. It is lost when the page is closed or reloaded. Press "Download the file" to keep it, and "Open a file" to carry on later. (Where the frame blocks downloads too, select all the code in the editor with Ctrl+A or ⌘A and copy it into a file.)`;
+    // (a sandboxed frame or Jupyter's /files/ may refuse downloads as well: then copying is the way out)
+    storageNote.append(
+      `Your code is not saved by this page: ${store.reason}. It is lost when the page is closed or reloaded. Press "Download the file" to keep it, and "Open a file" to carry on later. Where this frame blocks downloads too, select all the code and copy it (Ctrl+C, or ⌘C) into a file of your own. `,
+      selectBtn);
   }
 
   // results
