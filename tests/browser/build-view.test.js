@@ -264,6 +264,16 @@ test('the editor: CodeMirror under the lesson\'s CSP (no violation), labelled, k
   await page.keyboard.press('Tab');
   await page.keyboard.type('// tabbed');
   assert.match(await editorText(page), /\n\/\/ mine\nfunction f\(\) \{\n {2}return 1;\n {4}\/\/ tabbed\n\}$/);
+  // Ctrl+Z in the editor undoes the editor's typing, not the page's last edit of the network
+  await page.evaluate(() => globalThis.__tinytorchApps[0].setState({ batch: 8 }));
+  await settle(page);
+  const before = await editorText(page);
+  await page.waitForTimeout(600); // past CodeMirror's 500 ms grouping of typed text into one undo step
+  await page.keyboard.type('x');
+  await page.keyboard.press('Control+z');
+  await settle(page);
+  assert.equal(await editorText(page), before);
+  assert.equal(await page.evaluate(() => globalThis.__tinytorchApps[0].state.batch), 8);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'build-check');

@@ -71,6 +71,13 @@ export function mountCodeEditor(box, app, { id, label, describedBy, text, onChan
     if (!mod?.createEditor) return 'textarea';
     const shell = el('div', { className: 'tt-build-cm', 'data-testid': 'build-cm' });
     const shadow = shell.attachShadow({ mode: 'open' });
+    // Ctrl/Cmd+Z and Y inside the editor are its own undo: outside the shadow
+    // root the event's target is this shell, which the page's undo
+    // (web/history.js) would not know for a text field, and would undo an edit of the network too
+    shell.addEventListener('keydown', (e) => {
+      const k = e.key.toLowerCase();
+      if ((e.ctrlKey || e.metaKey) && (k === 'z' || k === 'y')) e.stopPropagation();
+    });
     const inner = document.createElement('div');
     shadow.append(inner);
     const current = area.value; // what was typed while the editor loaded
