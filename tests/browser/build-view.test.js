@@ -388,15 +388,18 @@ test('a teacher\'s link: ex= opens one exercise, solution=hide offers the refere
 });
 
 for (const width of [1280, 360]) {
-  test(`axe-core: no violations on the Build section at ${width} px, editor loaded; no sideways scroll`, async () => {
-    const { page, errors, context } = await open(`${session.base}/index.html#tt:solution=show`, { width, bypassCSP: true });
-    await openEditor(page);
-    await page.locator('[data-testid="build-solution"]').waitFor();
-    const found = await axeOn(page, '#write');
-    assert.deepEqual(found, []);
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll');
-    assert.deepEqual(errors, []);
-    await context.close();
+  test(`axe-core: no violations on the Build section at ${width} px (the lesson and the embed), editor loaded, with results; no sideways scroll`, async () => {
+    for (const [path, scope] of [['index.html#tt:solution=show', '#write'], ['embed.html?view=build&solution=show', 'main']]) {
+      const { page, errors, context } = await open(`${session.base}/${path}`, { width, bypassCSP: true });
+      await page.locator('[data-testid="build-solution"]').waitFor();
+      const r = await checkInPage(page, fixture('tests/fixtures/build/dropout-unscaled.mjs'));
+      assert.ok(r.items.some((i) => i.status === 'fail'));
+      const found = await axeOn(page, scope);
+      assert.deepEqual(found, [], `${path} at ${width} px`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll');
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   });
 }
 

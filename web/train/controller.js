@@ -64,7 +64,7 @@ export class TrainingController {
     // the student's classes when Build's "use my layers" is on (web/views/build/use.js): a new choice, new networks
     const layers = this.app.layerImpl;
     const key = `${keyOf(settings)}|layers:${layers?.version ?? 0}`;
-    settings.impl = layers?.impl;
+    if (layers && Object.keys(layers.impl).length) settings.impl = layers.impl;
     if (key === this.key) return false;
     this.key = key;
     this.settings = settings;

@@ -28,7 +28,7 @@ const FILE_NAME = { all: 'my-layers.mjs', linear: 'my-linear.mjs', dropout: 'my-
 
 export function mountBuild(host, app) {
   const id = `tt-build-${++uid}`;
-  const level = isEmbed() ? 1 : 3;
+  const level = isEmbed() ? 1 : 3; // its own section (#write, h2) in the lesson: h3, one above the other views
   const store = createStore();
   let exercise = app.state.ex;
 
@@ -83,7 +83,7 @@ export function mountBuild(host, app) {
   }
 
   // results
-  const results = mountResults(id, app);
+  const results = mountResults(id, app, level + 1);
 
   // use my layers
   const useBoxes = REPLACEABLE.map(({ kind, name }) => {
@@ -100,7 +100,7 @@ export function mountBuild(host, app) {
     ...useBoxes.map((u) => el('div', { className: 'tt-build-use-row' }, u.label, ' ', u.state)),
     useError, badge);
 
-  const solution = mountSolution(id, app, { insert: (text) => replaceText(text, 'the reference solution') });
+  const solution = mountSolution(id, app, { insert: (text) => replaceText(text, 'the reference solution'), level: level + 1 });
 
   host.append(
     el(`h${level}`, { text: 'Write your own layers, then check them' }),

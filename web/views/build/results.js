@@ -11,12 +11,12 @@ import { mistakeName } from './engine.js';
 const MARK = { pass: '✓ pass', fail: '✗ fail', error: '! error', skip: '– skipped' };
 
 
-export function mountResults(id, app) {
+export function mountResults(id, app, level = 4) {
   const summary = el('p', { className: 'tt-build-summary', role: 'status', 'aria-live': 'polite', 'data-testid': 'build-summary' });
   const list = el('ol', { className: 'tt-build-results', 'data-testid': 'build-results' });
   const error = el('div', { className: 'tt-build-error', 'data-testid': 'build-error', hidden: true });
   const element = el('section', { className: 'tt-build-results-box', 'aria-labelledby': `${id}-results-h`, hidden: true },
-    el('h4', { id: `${id}-results-h`, text: 'Results' }), summary, error, list);
+    el(`h${level}`, { id: `${id}-results-h`, text: 'Results' }), summary, error, list);
   let hints = app.state.hints === 'on';
   let count = 0;
 

@@ -20,13 +20,13 @@ function loadSolution(app) {
   return loading;
 }
 
-export function mountSolution(id, app, { insert }) {
+export function mountSolution(id, app, { insert, level = 4 }) {
   const showBtn = el('button', { type: 'button', 'data-testid': 'build-solution-show', text: 'Show the reference solution' });
   const useBtn = el('button', { type: 'button', 'data-testid': 'build-solution-use', text: 'Put it in the editor', hidden: true });
   const pre = el('pre', { className: 'tt-build-solution-code', 'data-testid': 'build-solution', hidden: true, tabindex: '0', 'aria-label': 'The reference solution' });
   const status = el('p', { className: 'tt-build-solution-status', role: 'status' });
   const element = el('section', { className: 'tt-build-solution', 'aria-labelledby': `${id}-sol-h`, hidden: true },
-    el('h4', { id: `${id}-sol-h`, text: 'The reference solution' }),
+    el(`h${level}`, { id: `${id}-sol-h`, text: 'The reference solution' }),
     el('p', { text: 'Your teacher\'s link offers the solution. Try the checks on your own code first: reading a solution teaches less than finding the mistake.' }),
     el('div', { className: 'tt-build-bar' }, showBtn, useBtn), status, pre);
   let mode = 'none';
