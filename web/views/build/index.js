@@ -58,7 +58,7 @@ export function mountBuild(host, app) {
   if (typeof IntersectionObserver === 'function') {
     const seen = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); upgrade(); }
-    }, { rootMargin: '400px 0px' });
+    }, { rootMargin: '1000px 0px' }); // started a screen or so early: ready by the time the student is there
     seen.observe(codeBox);
   } else {
     upgrade();
