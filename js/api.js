@@ -1,6 +1,12 @@
 // Every public export of tinytorch-wasm, without instantiating the core:
 // js/index.js (the package entry) awaits init() on import; the lesson
 // page's classic-script bundle calls init() itself.
+//
+// Imports in js/ go one way: core -> scope -> tensor -> autograd -> ops ->
+// layers -> api (tests/js/imports.test.js checks it). js/ops.js installs
+// Tensor's ops when imported; module.js imports it for every layer.
+
+import './ops.js';
 
 export { Tensor } from './tensor.js';
 export { tidy, keep, memoryInfo } from './scope.js';
@@ -11,7 +17,7 @@ export { Dropout } from './dropout.js';
 export { ReLU, Sigmoid, Tanh, GELU, Softmax } from './activations.js';
 export { Sequential } from './sequential.js';
 export { CrossEntropyLoss, MSELoss, accuracy } from './losses.js';
-export { SGD, Adam } from './optim.js';
+export { Optimizer, SGD, Adam } from './optim.js';
 export { Generator, manualSeed, defaultGenerator } from './generator.js';
 export { ShapeError } from './errors.js';
 export { STATUS, BINARY_OP, REDUCE_OP, ACTIVATIONS, INITIALIZERS, INITS } from './enums.js';

@@ -12,12 +12,23 @@
 // every Node it runs through, so a second backward through the same graph
 // is an error that says so. Gradients accumulate (+=) into each leaf's
 // .grad until an optimizer's zeroGrad().
+//
+// backward() is all or nothing: it checks the whole graph first, runs every
+// node's backward into gradient buffers it owns (one per leaf, and a
+// separate one when a node has the same input twice, as x.matmul(x) has),
+// and only when all of them ran adds the leaves' gradients to their .grad
+// and frees the graph. A failure on the way frees its buffers and leaves
+// every .grad and the graph as they were, so a retry works.
+//
+// Outside tidy(), a finished backward moves the graph's outputs that are
+// still alive (the logits of a training step nobody disposed) to JS memory,
+// where the collector frees them (Storage.spill in js/tensor.js): a
+// PyTorch-style loop without tidy() stays bounded.
 
 import { rt } from './core.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
-import { keep } from './scope.js';
 import {
-  gradOf, nodeOf, ptrOf, requiresGradOf, setGradRaw, setNode, shapeOf, storageOf, tensorArg, wrap,
+  accumulateGrad, nodeOf, ptrOf, requiresGradOf, setNode, shapeOf, spillTensors, storageOf, tensorArg,
 } from './tensor.js';
 
 let gradEnabled = true;
@@ -38,9 +49,10 @@ export function noGrad(fn) {
 export function isGradEnabled() { return gradEnabled; }
 
 class Node {
-  constructor(name, outShape, edges, saved, backwardFn) {
+  constructor(name, out, edges, saved, backwardFn) {
     this.name = name;
-    this.outShape = outShape;
+    this.out = out; // the tensor this node made (until backward ran or it was released)
+    this.outShape = [...shapeOf(out)];
     this.edges = edges; // per input: a Node, a leaf Tensor that requires grad, or null
     this.saved = saved; // Storages this node's backward reads
     this.versions = saved.map((s) => s.version);
@@ -48,6 +60,9 @@ class Node {
     this.refs = 1; // the tensor it made
     this.freed = false; // saved tensors released (after backward)
   }
+
+  /** Drop the reference of the tensor this node made (its dispose()). */
+  release() { releaseNode(this); }
 }
 
 function freeSaved(node) {
@@ -57,13 +72,14 @@ function freeSaved(node) {
   node.saved = [];
 }
 
-/** Drop one reference to a node (its tensor was disposed); frees the graph behind it when unreferenced. */
+/** Drop one reference to a node; frees the graph behind it when unreferenced. */
 export function releaseNode(root) {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop();
     if (--node.refs > 0) continue;
     freeSaved(node);
+    node.out = null;
     for (const e of node.edges) if (e instanceof Node) stack.push(e);
     node.edges = [];
   }
@@ -74,8 +90,9 @@ export function releaseNode(root) {
  * runs here). `out` is the op's fresh result, `inputs` the tensors it read
  * (null entries for non-tensor arguments), `saved` the tensors its backward
  * reads. backwardFn(dy, d, s) gets the upstream gradient's pointer, one
- * gradient pointer per input (0 when that input needs none) to accumulate
- * into, and the saved tensors' pointers. Returns out.
+ * gradient pointer per input (0 when that input needs none; never the same
+ * pointer twice) to accumulate into, and the saved tensors' pointers.
+ * Returns out.
  */
 export function record(name, out, inputs, saved, backwardFn) {
   if (!gradEnabled) return out;
@@ -89,10 +106,13 @@ export function record(name, out, inputs, saved, backwardFn) {
     n.refs++;
     return n;
   });
-  const node = new Node(name, [...shapeOf(out)], edges, saved.map((t) => storageOf(t).retain()), backwardFn);
+  const node = new Node(name, out, edges, saved.map((t) => storageOf(t).retain()), backwardFn);
   setNode(out, node);
   return out;
 }
+
+/** A saved tensor's pointer (ops save what they just read, so never spilled; if it were, it comes back). */
+const savedPtr = (s) => (s.ptr !== 0 || s.host === null ? s.ptr : s.unspill());
 
 function zerosLike(shape) {
   return rt.core.tensorNew(shape); // the core zero-fills
@@ -100,65 +120,136 @@ function zerosLike(shape) {
 
 /** tensor.backward(grad): see Tensor.backward in js/tensor.js. */
 export function backward(root, grad) {
-  const rootNode = nodeOf(root);
+  // phase 1: check the arguments and the whole graph, allocating nothing
   if (!requiresGradOf(root)) {
     throw new TypeError('backward: this tensor does not require grad (no input of the ops that made it has requiresGrad, or it was made inside noGrad())');
   }
   const shape = shapeOf(root);
-  let seed; // pointer of a tensor the engine owns, shaped like root
+  if (grad === null) grad = undefined; // PyTorch's backward(None): the implicit 1 of a one-element tensor
   if (grad === undefined) {
     if (shape.reduce((a, b) => a * b, 1) !== 1) {
       throw new ShapeError(`backward: a gradient is needed for a tensor of shape ${fmtShape(shape)}; call backward(grad) with a Tensor of that shape, or reduce it to one element first`);
     }
-    seed = zerosLike(shape);
-    rt.core.tensorFill(seed, 1);
   } else {
     tensorArg(grad, 'backward: grad');
     if (shapeOf(grad).join() !== shape.join()) {
       throw new ShapeError(`backward: grad has shape ${fmtShape(shapeOf(grad))}, expected ${fmtShape(shape)} (the tensor's)`);
     }
-    seed = rt.core.tensorCopy(ptrOf(grad, 'backward: grad'));
   }
-  if (rootNode === null) { // a leaf: its gradient is the seed itself
-    accumulateLeaf(root, seed);
-    rt.core.tensorFree(seed);
-    return;
-  }
-  const order = topoOrder(rootNode);
+  const rootNode = nodeOf(root);
+  const order = rootNode === null ? [] : topoOrder(rootNode);
   for (const n of order) {
     if (n.freed) {
-      rt.core.tensorFree(seed);
       throw new RangeError(`backward: the graph through ${n.name} was already freed by an earlier backward() (it releases the tensors saved for it); run the forward pass again to backpropagate again`);
     }
     n.saved.forEach((s, i) => {
       if (s.version !== n.versions[i]) {
-        rt.core.tensorFree(seed);
-        throw new RangeError(`backward: a tensor saved by ${n.name} was modified in place (an optimizer step?) after the forward pass; run the forward pass again`);
+        throw new RangeError(`backward: a tensor saved by ${n.name} was modified in place (an optimizer step, or zeroGrad({ setToNone: false }) on a gradient the forward pass used) after the forward pass; run the forward pass again`);
       }
     });
   }
-  const grads = new Map([[rootNode, seed]]); // node -> pointer of d(root)/d(node output)
+  // phase 2: every gradient into buffers this call owns
+  const owned = new Set(); // every buffer allocated below and not yet handed on
+  const alloc = (dims) => {
+    const p = zerosLike(dims);
+    owned.add(p);
+    return p;
+  };
+  const leafGrads = new Map(); // leaf Tensor -> pointer of d(root)/d(leaf)
+  const leafGrad = (leaf) => {
+    if (storageOf(leaf) === null) return 0; // disposed since: it gets nothing
+    let p = leafGrads.get(leaf);
+    if (p === undefined) leafGrads.set(leaf, (p = alloc(shapeOf(leaf))));
+    return p;
+  };
   try {
-    for (const node of order) {
-      const dy = grads.get(node);
-      if (dy === undefined) continue;
-      const d = node.edges.map((e) => {
-        if (e === null) return 0;
-        if (e instanceof Node) {
-          let p = grads.get(e);
-          if (p === undefined) grads.set(e, (p = zerosLike(e.outShape)));
-          return p;
-        }
-        return leafGrad(e);
-      });
-      node.backwardFn(dy, d, node.saved.map((s) => s.ptr));
-      grads.delete(node);
-      rt.core.tensorFree(dy);
-      freeSaved(node);
+    let seed;
+    if (grad === undefined) {
+      seed = alloc(shape);
+      rt.core.tensorFill(seed, 1);
+    } else {
+      seed = rt.core.tensorCopy(ptrOf(grad, 'backward: grad'));
+      owned.add(seed);
     }
-  } finally {
-    for (const p of grads.values()) rt.core.tensorFree(p);
+    if (rootNode === null) { // a leaf: its gradient is the seed itself
+      const p = leafGrad(root);
+      rt.core.accumulate(p, seed);
+    } else {
+      const grads = new Map([[rootNode, seed]]); // node -> pointer of d(root)/d(node output)
+      for (const node of order) {
+        const dy = grads.get(node);
+        if (dy === undefined) continue;
+        const d = [];
+        const repeats = []; // [own buffer, the buffer it adds to]: an input that appears twice
+        for (const e of node.edges) {
+          let p = 0;
+          if (e instanceof Node) {
+            p = grads.get(e);
+            if (p === undefined) grads.set(e, (p = alloc(e.outShape)));
+          } else if (e !== null) {
+            p = leafGrad(e);
+          }
+          if (p !== 0 && d.includes(p)) {
+            const own = alloc(e instanceof Node ? e.outShape : shapeOf(e));
+            repeats.push([own, p]);
+            p = own;
+          }
+          d.push(p);
+        }
+        node.backwardFn(dy, d, node.saved.map(savedPtr));
+        for (const [own, into] of repeats) {
+          rt.core.accumulate(into, own);
+          rt.core.tensorFree(own);
+          owned.delete(own);
+        }
+        grads.delete(node);
+        rt.core.tensorFree(dy);
+        owned.delete(dy);
+      }
+    }
+  } catch (e) {
+    for (const p of owned) rt.core.tensorFree(p);
+    throw e;
   }
+  // phase 3: hand the gradients to the leaves, free the graph
+  const toLeaves = new Set(leafGrads.values());
+  for (const p of owned) if (!toLeaves.has(p)) rt.core.tensorFree(p); // the seed of a leaf root
+  const handed = [...leafGrads];
+  try {
+    while (handed.length) accumulateGrad(...handed.pop()); // takes over the buffer, also when it throws
+  } finally {
+    for (const [, p] of handed) rt.core.tensorFree(p); // only if a .grad could not be brought back from JS memory
+  }
+  const outs = [];
+  for (const n of order) {
+    freeSaved(n);
+    if (n.out !== null) outs.push(n.out);
+    n.out = null;
+  }
+  spillTensors(outs);
+  watchGrowth();
+}
+
+// What spilling cannot reach: a tensor made outside tidy() that no
+// backward() runs through (a metric computed with ops, a graph never
+// backpropagated) stays in wasm memory until the collector runs its
+// finalizer, which a synchronous loop never lets it do. So once per
+// program, if the live tensors keep growing from one backward() to the
+// next, one console warning says what piles up and how to free it.
+const GROWTH = { after: 50, every: 50, tensors: 500 };
+let backwards = 0;
+let baseline = 0;
+let warned = false;
+
+function watchGrowth() {
+  if (warned) return;
+  backwards++;
+  if (backwards === GROWTH.after) baseline = rt.core.memTensors();
+  if (backwards <= GROWTH.after || backwards % GROWTH.every !== 0) return;
+  const live = rt.core.memTensors();
+  if (live < baseline + GROWTH.tensors) return;
+  warned = true;
+  console.warn(`tinytorch-wasm: ${live} tensors are alive in wasm memory, ${live - baseline} more than ${backwards - GROWTH.after} backward() calls ago, and the count keeps growing: tensors made outside tidy() that no backward() ran through (a metric computed with ops, a forward pass never backpropagated) are not freed until the JS collector runs between tasks. Run each step inside tidy(() => { ... }), or dispose() such tensors (memoryInfo() counts them). This warning is shown once.`);
 }
 
 /** Reverse topological order of the nodes reachable from root (root first). */
@@ -185,21 +276,3 @@ function topoOrder(root) {
   }
   return order.reverse();
 }
-
-/** The pointer of a leaf's .grad, made (zeros) if it has none; 0 if the leaf was disposed. */
-function leafGrad(leaf) {
-  if (storageOf(leaf) === null) return 0;
-  let g = gradOf(leaf);
-  if (g === null || storageOf(g) === null) {
-    g = wrap(zerosLike(shapeOf(leaf)));
-    keep(g); // a gradient belongs to its leaf, not to the tidy() that ran backward()
-    setGradRaw(leaf, g);
-  }
-  return ptrOf(g, 'grad');
-}
-
-function accumulateLeaf(leaf, seedPtr) {
-  const p = leafGrad(leaf);
-  if (p) rt.core.accumulate(p, seedPtr);
-}
-

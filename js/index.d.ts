@@ -89,8 +89,8 @@ export class Tensor {
   readonly gradFn: string | null;
   /** True unless this tensor was made by an op that requires grad. */
   readonly isLeaf: boolean;
-  /** Backpropagate: add d(this)/d(leaf) to every leaf's .grad; `grad` is needed unless this has one element. */
-  backward(grad?: Tensor): void;
+  /** Backpropagate: add d(this)/d(leaf) to every leaf's .grad; `grad` is needed unless this has one element (null: as omitted). All or nothing. */
+  backward(grad?: Tensor | null): void;
   /** The same values, not tracked by autograd. */
   detach(): Tensor;
   /** The elements as nested arrays (a number for rank 0). */
@@ -302,19 +302,19 @@ export type ParamGroup<O> = { params: Iterable<Tensor> } & Partial<O>;
 export interface SGDOptions { lr: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean }
 export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number }
 
-/** What SGD and Adam share. */
-export class Optimizer {
+/** What SGD and Adam share (torch.optim.Optimizer): for instanceof; make an SGD or an Adam (new Optimizer() throws). */
+export abstract class Optimizer {
   /** The groups, { params, ...options }; options may change between steps. */
   readonly paramGroups: ({ params: Tensor[] } & Record<string, unknown>)[];
   /** Clear the gradients: set to null (default) or fill with zeros. */
   zeroGrad(opts?: { setToNone?: boolean }): void;
-  /** Update every parameter that has a gradient. */
+  /** Update every parameter that has a gradient; all or nothing (everything is checked first). Throws after dispose(). */
   step(): void;
   /** Bytes of optimizer state (momentum buffers, Adam's moments). */
   stateBytes(): number;
   /** A parameter's state: { step, ...buffers }. */
   state(param: Tensor): ({ step: number } & Record<string, Tensor | null>) | undefined;
-  /** Free the state buffers. */
+  /** Free the state buffers; a later step() throws. */
   dispose(): void;
 }
 /** Stochastic gradient descent with PyTorch's momentum, dampening, weight decay and Nesterov rules. */

@@ -3,6 +3,7 @@
 // train()/eval(), zeroGrad() and dispose(). A layer is a function of tensors
 // plus the parameters it owns.
 
+import './ops.js'; // Tensor's methods (a layer's caller uses them on its output)
 import { tensorArg } from './tensor.js';
 import { checkBool, shapeArg } from './checks.js';
 import { describe } from './errors.js';

@@ -3,12 +3,15 @@
 // requires grad. Arguments arrive checked (phase 1 in js/tensor.js); these
 // functions resolve handles and call the core (phases 2 and 3), running no
 // caller code. Gradients accumulate into the pointers in `d`.
+//
+// Importing this file installs these functions as the ops Tensor's methods
+// call (setOpHandler, at the end): js/tensor.js never imports this file.
 
 import { rt } from './core.js';
-import { record, backward as runBackward } from './autograd.js';
-import { ptrOf, shapeOf, wrap } from './tensor.js';
+import { record, backward } from './autograd.js';
+import { ptrOf, setOpHandler, wrap } from './tensor.js';
 
-export { runBackward as backward };
+export { backward };
 
 export function clone(a) {
   const y = wrap(rt.core.tensorCopy(ptrOf(a, 'clone: tensor')));
@@ -73,4 +76,4 @@ export function reduce(a, name, op, axis, keepdims) {
 
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-export { shapeOf };
+setOpHandler({ clone, binary, matmul, reshape, transpose, reduce, backward });

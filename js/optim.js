@@ -13,7 +13,7 @@
 //         p = p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps)
 
 import { rt } from './core.js';
-import { gradOf, ptrOf, shapeOf, storageOf, tensorArg, wrap } from './tensor.js';
+import { gradOf, isTensor, nodeOf, ptrOf, shapeOf, storageOf, tensorArg, wrap } from './tensor.js';
 import { keep } from './scope.js';
 import { checkBool, checkFinite, isPlainObject } from './checks.js';
 import { describe } from './errors.js';
@@ -34,17 +34,24 @@ const betasArg = (v, what) => {
   return Object.freeze([unitOpen(b[0], `${what}[0]`), unitOpen(b[1], `${what}[1]`)]);
 };
 
-class Optimizer {
+/**
+ * What SGD and Adam share (torch.optim.Optimizer): parameter groups, per-
+ * parameter state, zeroGrad(), an atomic step(). Exported for instanceof;
+ * make an SGD or an Adam.
+ */
+export class Optimizer {
   #groups;
   #state = new Map(); // parameter -> { step, buffers: { name: Tensor } }
   #spec;
   #name;
+  #disposed = false;
 
   /**
    * params: an iterable of Tensors (e.g. net.parameters()), or an array of
    * groups { params, ...options } whose options override the defaults.
    */
   constructor(name, params, defaults, spec) {
+    if (new.target === Optimizer) throw new TypeError('Optimizer is the base class of SGD and Adam; make one of those');
     this.#name = name;
     this.#spec = spec;
     const base = this.#readGroupOptions(defaults, name, null);
@@ -119,40 +126,98 @@ class Optimizer {
    */
   get paramGroups() { return this.#groups; }
 
-  /** Clear every parameter's gradient: set it to null (PyTorch's default), or fill it with zeros. */
+  /**
+   * Clear every parameter's gradient: set it to null (PyTorch's default),
+   * or fill it with zeros in place (a graph that saved that gradient then
+   * refuses to backpropagate, as PyTorch's version counter does).
+   */
   zeroGrad({ setToNone = true } = {}) {
     checkBool(setToNone, `${this.#name}.zeroGrad: setToNone`);
-    for (const g of this.#groups) {
-      for (const p of g.params) {
+    for (const [, params] of this.#readGroups('zeroGrad')) {
+      for (const p of params) {
         if (storageOf(p) === null) continue;
         const grad = gradOf(p);
-        if (grad === null) continue;
-        if (setToNone) p.grad = null;
-        else rt.core.tensorFill(ptrOf(grad, 'grad'), 0);
+        if (grad === null || storageOf(grad) === null) continue;
+        if (setToNone) {
+          p.grad = null;
+        } else {
+          rt.core.tensorFill(ptrOf(grad, 'grad'), 0);
+          storageOf(grad).version++;
+        }
       }
     }
   }
 
-  /** Update every parameter that has a gradient, once. */
-  step() {
-    // phase 1: every group's options, read once and checked
-    const opts = this.#groups.map((g, i) => {
+  /**
+   * The groups as they are now (paramGroups can be changed between steps):
+   * [options, params] per group, each entry read once and checked, so a
+   * non-tensor pushed into params is a TypeError that names it.
+   */
+  #readGroups(method) {
+    const what = `${this.#name}.${method}`;
+    const groups = this.#groups;
+    if (!Array.isArray(groups)) throw new TypeError(`${what}: paramGroups must be an array, got ${describe(groups)}`);
+    const seen = new Set();
+    return Array.from(groups, (g, gi) => {
+      if (g === null || typeof g !== 'object') throw new TypeError(`${what}: paramGroups[${gi}] must be an object { params, ...options }, got ${describe(g)}`);
       const { params, ...o } = g;
-      return this.#readGroupOptions(o, `${this.#name}.step: group ${i}`, null);
+      if (!Array.isArray(params)) throw new TypeError(`${what}: paramGroups[${gi}].params must be an array of Tensors, got ${describe(params)}`);
+      const list = Array.from(params);
+      list.forEach((p, i) => {
+        const at = `${what}: paramGroups[${gi}].params[${i}]`;
+        if (!isTensor(p)) tensorArg(p, at); // throws, naming the entry
+        if (nodeOf(p) !== null) throw new RangeError(`${at} is the result of an op; optimizers update leaf tensors (parameters), not results`);
+        if (seen.has(p)) throw new RangeError(`${at} appears twice in the parameter groups; a step would update it twice`);
+        seen.add(p);
+      });
+      return [method === 'step' ? this.#readGroupOptions(o, `${what}: group ${gi}`, null) : null, list];
     });
-    // phases 2 and 3: for each parameter, resolve and update in the core
-    this.#groups.forEach((g, gi) => {
-      for (const p of g.params) {
-        if (storageOf(p) === null) throw new TypeError(`${this.#name}.step: a parameter was disposed; make a new optimizer for the new parameters`);
+  }
+
+  /**
+   * Update every parameter that has a gradient, once. All or nothing: every
+   * option, parameter and gradient is checked and every new state buffer
+   * allocated before the first parameter changes.
+   */
+  step() {
+    if (this.#disposed) throw new TypeError(`${this.#name}.step: the optimizer was disposed (its state is gone); make a new one`);
+    // phase 1: read and check everything
+    const groups = this.#readGroups('step');
+    const work = [];
+    groups.forEach(([o, params], gi) => {
+      params.forEach((p, i) => {
+        const at = `${this.#name}.step: paramGroups[${gi}].params[${i}]`;
+        if (storageOf(p) === null) throw new TypeError(`${at} was disposed; make a new optimizer for the new parameters`);
         const grad = gradOf(p);
-        if (grad === null) continue;
-        let st = this.#state.get(p);
-        if (st === undefined) this.#state.set(p, (st = { step: 0, buffers: this._newState(opts[gi], shapeOf(p)) }));
-        st.step++;
-        this._update(p, ptrOf(p, 'parameter'), ptrOf(grad, 'grad'), st, opts[gi]);
-        storageOf(p).version++; // written in place: autograd refuses a stale saved copy
-      }
+        if (grad === null) return;
+        if (storageOf(grad) === null) throw new TypeError(`${at} has a disposed .grad; set it to null or run backward() again`);
+        work.push([p, grad, o]);
+      });
     });
+    // phase 2: every state buffer this step needs (all freed again if one cannot be made)
+    const made = new Map(); // parameter -> state, first step
+    const allocated = []; // [state, buffer name]
+    try {
+      for (const [p, , o] of work) {
+        let st = this.#state.get(p) ?? made.get(p);
+        if (st === undefined) made.set(p, (st = { step: 0, buffers: this._newState(o) }));
+        for (const name of this._allocate(st, o, shapeOf(p))) allocated.push([st, name]);
+      }
+    } catch (e) {
+      for (const [st, name] of allocated) {
+        st.buffers[name].dispose();
+        st.buffers[name] = null;
+      }
+      throw e;
+    }
+    for (const [p, st] of made) this.#state.set(p, st);
+    // phase 3: update, in the core
+    for (const [p, grad, o] of work) {
+      const st = this.#state.get(p);
+      st.step++;
+      this._update(p, ptrOf(p, 'parameter'), ptrOf(grad, 'grad'), st, o);
+      storageOf(p).version++; // written in place: autograd refuses a stale saved copy
+    }
   }
 
   /** Bytes of optimizer state (float32 buffers), for the memory ledger. */
@@ -168,11 +233,18 @@ class Optimizer {
     return st && { step: st.step, ...st.buffers };
   }
 
-  /** Free the optimizer's state buffers. The parameters stay. */
+  /** Free the optimizer's state buffers; a later step() throws. The parameters stay. Idempotent. */
   dispose() {
     for (const st of this.#state.values()) for (const b of Object.values(st.buffers)) b?.dispose();
     this.#state.clear();
+    this.#disposed = true;
   }
+
+  /** The names of the state buffers of one parameter: { name: null }. */
+  _newState() { return {}; }
+
+  /** Allocate the buffers st needs for this step (zeros); returns their names. */
+  _allocate() { return []; }
 
   _zeros(shape) { return keep(wrap(rt.core.tensorNew(shape))); }
 }
@@ -196,13 +268,17 @@ export class SGD extends Optimizer {
 
   _newState() { return { momentumBuffer: null }; }
 
-  _update(param, p, g, st, o) {
+  _allocate(st, o, shape) {
     // PyTorch makes the buffer on the first step with momentum: buf = g
-    let created = false;
-    if (o.momentum !== 0 && !st.buffers.momentumBuffer) {
-      st.buffers.momentumBuffer = this._zeros(shapeOf(param));
-      created = true;
-    }
+    if (o.momentum === 0 || st.buffers.momentumBuffer) return [];
+    st.buffers.momentumBuffer = this._zeros(shape);
+    st.fresh = true;
+    return ['momentumBuffer'];
+  }
+
+  _update(param, p, g, st, o) {
+    const created = st.fresh === true;
+    st.fresh = false;
     const buf = o.momentum !== 0 ? ptrOf(st.buffers.momentumBuffer, 'momentumBuffer') : 0;
     rt.core.sgdStep(p, g, buf, o, created);
   }
@@ -216,7 +292,18 @@ export class Adam extends Optimizer {
     });
   }
 
-  _newState(o, shape) { return { expAvg: this._zeros(shape), expAvgSq: this._zeros(shape) }; }
+  _newState() { return { expAvg: null, expAvgSq: null }; }
+
+  _allocate(st, o, shape) {
+    const out = [];
+    for (const name of ['expAvg', 'expAvgSq']) {
+      if (!st.buffers[name]) {
+        st.buffers[name] = this._zeros(shape);
+        out.push(name);
+      }
+    }
+    return out;
+  }
 
   _update(param, p, g, st, o) {
     rt.core.adamStep(p, g, ptrOf(st.buffers.expAvg, 'expAvg'), ptrOf(st.buffers.expAvgSq, 'expAvgSq'), st.step, o);

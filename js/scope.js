@@ -7,9 +7,11 @@
 // their built-in iterators), iteratively (any depth) and with a visited set
 // (cycles). If the walk itself throws (a Proxy trap), every tensor of the
 // scope is disposed and a TypeError says why.
+//
+// This file knows tensors only as objects with a dispose() method that
+// js/tensor.js hands to track() (imports go one way: scope before tensor).
 
 import { rt } from './core.js';
-import { isTensor } from './tensor.js';
 import { describe } from './errors.js';
 
 /** Each entry: the Set of tensors made while it is innermost, plus orphans. */
@@ -23,6 +25,12 @@ export function untrack(t) {
   for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i].tensors.delete(t)) return;
 }
 
+/** Whether a tidy() scope will dispose t when it ends. */
+export function isTracked(t) {
+  for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i].tensors.has(t)) return true;
+  return false;
+}
+
 /** Exempt a tensor from every enclosing tidy() (layers keep their parameters). */
 export function keep(t) {
   for (const s of scopes) s.tensors.delete(t);
@@ -32,7 +40,11 @@ export function keep(t) {
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
 
-/** Every Tensor reachable from value through arrays, plain objects, Maps and Sets. */
+/**
+ * Every object reachable from value through arrays, plain objects, Maps and
+ * Sets (a Tensor among them: an instance of a class, so never walked into);
+ * end() only asks whether a tensor of the scope is in the set.
+ */
 function collect(value, out) {
   const seen = new Set();
   const stack = [value];
@@ -40,9 +52,8 @@ function collect(value, out) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
-    if (isTensor(v)) {
-      out.add(v);
-    } else if (Array.isArray(v)) {
+    out.add(v);
+    if (Array.isArray(v)) {
       for (const d of Object.values(Object.getOwnPropertyDescriptors(v))) if ('value' in d) stack.push(d.value);
     } else if (v instanceof Map) {
       mapForEach.call(v, (val, key) => stack.push(key, val));

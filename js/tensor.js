@@ -15,16 +15,38 @@
 // tensor lives until its graph is freed. A FinalizationRegistry frees
 // storage nothing references any more (a safety net, joined at the first
 // microtask checkpoint after a Storage is made: registerSurvivors below;
-// leak tests use memoryInfo()).
+// leak tests use memoryInfo()). That net only runs between tasks, so a
+// synchronous loop never reaches it: autograd spills what a finished
+// backward leaves behind instead (Storage.spill below).
+//
+// Imports go one way (core -> scope -> tensor -> autograd -> ops -> layers
+// -> api): this file names no op and no autograd code. Tensor's methods
+// reach the ops through the handler js/ops.js installs (setOpHandler, as
+// tfjs-core does), and the autograd Node of a tensor through its release().
 
 import { rt } from './core.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
 import { BINARY_OP, REDUCE_OP } from './enums.js';
 import { MAX_DIMS, checkAxis, checkBool, checkFinite, checkInt, readOptions, shapeArg, splitOptions } from './checks.js';
-import { track, untrack } from './scope.js';
+import { isTracked, keep, track, untrack } from './scope.js';
 import { generatorArg, generatorPtr } from './generator.js';
-import * as ops from './ops.js';
-import { releaseNode } from './autograd.js';
+
+// ---- the ops, installed by js/ops.js
+
+let opHandler = null;
+
+/**
+ * Install the functions Tensor's methods call: { clone, binary, matmul,
+ * reshape, transpose, reduce, backward } (js/ops.js does, when imported).
+ */
+export function setOpHandler(handler) { opHandler = handler; }
+
+function ops() {
+  if (opHandler === null) {
+    throw new Error('tinytorch-wasm: the tensor ops are not loaded; import the package (js/index.js) or js/api.js, which load js/ops.js');
+  }
+  return opHandler;
+}
 
 // Shared by every copy of the package (Symbol.for), so a Tensor from another
 // instance is recognised as one, and refused with a message that says so.
@@ -35,23 +57,25 @@ const WRAP = Symbol('wrap');
 export class Storage {
   constructor(runtime, ptr) {
     this.runtime = runtime;
-    this.ptr = ptr;
+    this.ptr = ptr; // 0 once freed, or while spilled
     this.dataPtr = 0; // float*, asked of the core on first use (most results are never read from JS)
     this.refs = 1;
     this.version = 0; // bumped by every in-place write (autograd checks it)
     this.registered = false;
-    unregistered.push(this);
-    if (unregistered.length >= REGISTER_BATCH) registerSurvivors();
-    else if (!registerQueued) {
-      registerQueued = true;
-      Promise.resolve().then(registerSurvivors); // a microtask (a page's sandboxed contexts may lack queueMicrotask)
-    }
+    this.host = null; // spilled: the values, in JS memory (the collector frees them)
+    this.dims = null; // spilled: the shape, to bring the values back
+    queueRegistration(this);
   }
 
-  /** The tensor's float* (stable for its lifetime; 0 once freed). */
+  /** The tensor's float* (stable while it lives in wasm memory; 0 once freed). */
   get data() {
     if (this.dataPtr === 0 && this.ptr !== 0) this.dataPtr = this.runtime.core.tensorData(this.ptr);
     return this.dataPtr;
+  }
+
+  /** A Float32Array copy of the first n values, wherever they are. */
+  read(n) {
+    return this.host !== null ? this.host.slice(0, n) : this.runtime.readF32(this.data, n);
   }
 
   retain() {
@@ -62,10 +86,46 @@ export class Storage {
   release() {
     if (--this.refs === 0) {
       if (this.registered) registryOf(this.runtime).unregister(this);
-      this.runtime.core.tensorFree(this.ptr);
+      this.registered = false;
+      if (this.ptr !== 0) this.runtime.core.tensorFree(this.ptr);
       this.ptr = 0;
       this.dataPtr = 0;
+      this.host = null;
     }
+  }
+
+  /**
+   * Move the values to JS memory and free the C tensor: the engine's
+   * collector sees JS memory and frees it once nothing references it, in
+   * the middle of a synchronous loop too (a FinalizationRegistry callback
+   * only runs between tasks). Only for a storage with one handle and no
+   * graph holding it (refs 1).
+   */
+  spill() {
+    if (this.ptr === 0 || this.refs !== 1) return;
+    const { core } = this.runtime;
+    const ndim = core.tensorNdim(this.ptr);
+    const dims = new Array(ndim);
+    let n = 1;
+    for (let i = 0; i < ndim; i++) n *= (dims[i] = core.tensorDim(this.ptr, i));
+    this.host = this.runtime.readF32(this.data, n);
+    this.dims = dims;
+    if (this.registered) registryOf(this.runtime).unregister(this);
+    this.registered = false;
+    core.tensorFree(this.ptr);
+    this.ptr = 0;
+    this.dataPtr = 0;
+  }
+
+  /** Bring spilled values back into wasm memory (a fresh C tensor); returns ptr. */
+  unspill() {
+    const ptr = this.runtime.core.tensorNew(this.dims);
+    if (this.host.length) this.runtime.writeF32(this.runtime.core.tensorData(ptr), this.host);
+    this.ptr = ptr;
+    this.host = null;
+    this.dims = null;
+    queueRegistration(this);
+    return ptr;
   }
 }
 
@@ -95,10 +155,18 @@ function registryOf(runtime) {
 const REGISTER_BATCH = 256;
 const unregistered = [];
 let registerQueued = false;
+function queueRegistration(storage) {
+  unregistered.push(storage);
+  if (unregistered.length >= REGISTER_BATCH) registerSurvivors();
+  else if (!registerQueued) {
+    registerQueued = true;
+    Promise.resolve().then(registerSurvivors); // a microtask (a page's sandboxed contexts may lack queueMicrotask)
+  }
+}
 function registerSurvivors() {
   registerQueued = false;
   for (const s of unregistered) {
-    if (s.ptr !== 0) {
+    if (s.ptr !== 0 && !s.registered) {
       registryOf(s.runtime).register(s, s.ptr, s);
       s.registered = true;
     }
@@ -118,7 +186,6 @@ let storageOf;
 let shapeOf;
 let nodeOf;
 let setNode;
-let setGradRaw;
 let requiresGradOf;
 let serialOf;
 let gradOf;
@@ -163,8 +230,43 @@ function operandArg(v, what) {
 export function ptrOf(t, what) {
   const s = storageOf(t);
   if (s === null) throw new TypeError(`${what} is a disposed Tensor`);
+  if (s.ptr === 0 && s.host !== null) { // spilled: back into wasm memory for the core to read
+    s.unspill();
+    unspilled.add(t);
+  }
   return s.ptr;
 }
+
+/** Tensors an op brought back from JS memory since the last spillTensors(). */
+const unspilled = new Set();
+
+/**
+ * After a backward pass (js/autograd.js): move each of `tensors` (the
+ * outputs of the graph it ran through), and each tensor an op brought
+ * back since the last call, to JS memory, where the engine's collector
+ * frees it once nothing references it. Only when nothing but the handle
+ * holds its storage and no tidy() will dispose it. Reading it (data,
+ * item()) reads the JS copy; an op copies it back into wasm memory.
+ */
+export function spillTensors(tensors) {
+  for (const t of tensors) spillOne(t);
+  for (const t of unspilled) spillOne(t);
+  unspilled.clear();
+}
+
+function spillOne(t) {
+  const s = storageOf(t);
+  if (s !== null && s.refs === 1 && s.ptr !== 0 && !isTracked(t)) s.spill();
+}
+
+/**
+ * Autograd's last step for a leaf: add the gradient at `ptr` (a C tensor
+ * shaped like the leaf; this function takes it over) to leaf.grad. No grad
+ * yet: it becomes the grad. Else += in place, and the grad's version is
+ * bumped, so a graph that saved that gradient refuses to backpropagate
+ * with the new values (PyTorch's AccumulateGrad and version counter).
+ */
+export let accumulateGrad;
 
 /** Wrap a tensor the core just returned (takes ownership). */
 export function wrap(ptr) {
@@ -179,7 +281,7 @@ export function wrap(ptr) {
   }
 }
 
-export { storageOf, shapeOf, nodeOf, setNode, setGradRaw, requiresGradOf, serialOf, gradOf };
+export { storageOf, shapeOf, nodeOf, setNode, requiresGradOf, serialOf, gradOf };
 
 // ---- data input: read the caller's values exactly once, before allocating
 
@@ -266,7 +368,20 @@ export class Tensor {
     shapeOf = (t) => t.#shape;
     nodeOf = (t) => t.#node;
     setNode = (t, node) => { t.#node = node; t.#requiresGrad = true; };
-    setGradRaw = (t, g) => { t.#grad = g; };
+    accumulateGrad = (leaf, ptr) => {
+      const g = leaf.#grad;
+      const s = g === null ? null : g.#storage;
+      if (s === null) {
+        leaf.#grad = keep(wrap(ptr)); // a gradient belongs to its leaf, not to the tidy() that ran backward()
+      } else {
+        try {
+          rt.core.accumulate(ptrOf(g, 'grad'), ptr);
+        } finally {
+          rt.core.tensorFree(ptr);
+        }
+        s.version++;
+      }
+    };
     requiresGradOf = (t) => t.#requiresGrad;
     serialOf = (t) => t.#serial;
     gradOf = (t) => t.#grad;
@@ -369,13 +484,13 @@ export class Tensor {
   /** A Float32Array copy of the elements (row-major). */
   get data() {
     const s = storageOf(tensorArg(this, 'data: tensor'));
-    return rt.readF32(s.data, this.#size);
+    return s.read(this.#size);
   }
 
   /** The elements as nested arrays (a number for a rank-0 tensor). */
   toArray() {
     tensorArg(this, 'toArray: tensor');
-    const flat = rt.readF32(this.#storage.data, this.#size);
+    const flat = this.#storage.read(this.#size);
     const shape = this.#shape;
     if (shape.length === 0) return flat[0];
     let i = 0;
@@ -387,7 +502,7 @@ export class Tensor {
   item() {
     tensorArg(this, 'item: tensor');
     if (this.#size !== 1) throw new RangeError(`item: tensor of shape ${fmtShape(this.#shape)} has ${this.#size} elements, not 1`);
-    return rt.readF32(this.#storage.data, 1)[0];
+    return this.#storage.read(1)[0];
   }
 
   /** Free the wasm memory now (unless autograd still holds it). Safe to call twice; any later use throws. */
@@ -400,14 +515,14 @@ export class Tensor {
     this.#grad?.dispose();
     this.#grad = null;
     if (this.#node !== null) {
-      releaseNode(this.#node);
+      this.#node.release();
       this.#node = null;
     }
   }
 
   clone() {
     tensorArg(this, 'clone: tensor');
-    return ops.clone(this);
+    return ops().clone(this);
   }
 
   /** A new tensor with the same values that autograd does not track (shares memory until either is disposed). */
@@ -419,11 +534,13 @@ export class Tensor {
   /**
    * Backpropagate from this tensor: every leaf with requiresGrad that it
    * depends on gets d(this)/d(leaf) added to its .grad. `grad` is the
-   * upstream gradient (needed when this is not a one-element tensor).
+   * upstream gradient (needed when this is not a one-element tensor; null
+   * or omitted: 1, as PyTorch's None). All or nothing: a backward that
+   * fails changes no .grad and leaves the graph for a retry.
    */
   backward(grad) {
     tensorArg(this, 'backward: tensor');
-    ops.backward(this, grad);
+    ops().backward(this, grad);
   }
 
   // ---- factories
@@ -446,14 +563,14 @@ export class Tensor {
   matmul(other) {
     tensorArg(this, 'matmul: left operand');
     tensorArg(other, 'matmul: right operand');
-    return ops.matmul(this, other);
+    return ops().matmul(this, other);
   }
 
   /** A copy with a new shape; one dim may be -1. reshape(2, 3) or reshape([2, 3]). */
   reshape(...shape) {
     const d = shapeArg(shape, 'reshape', { allowInferred: true });
     tensorArg(this, 'reshape: tensor');
-    return ops.reshape(this, d);
+    return ops().reshape(this, d);
   }
 
   /** A copy with two dims swapped (default: the last two). */
@@ -463,7 +580,7 @@ export class Tensor {
     if (nd < 2 && arguments.length === 0) return this.clone();
     checkAxis(dim0, nd, 'transpose: dim0');
     checkAxis(dim1, nd, 'transpose: dim1');
-    return ops.transpose(this, dim0, dim1);
+    return ops().transpose(this, dim0, dim1);
   }
 
   /** Sum over `axis` (all elements when axis is null/undefined). */
@@ -522,7 +639,7 @@ function statsOf(t) {
 function binary(a, other, name) {
   tensorArg(a, `${name}: left operand`);
   const b = operandArg(other, `${name}: right operand`);
-  return ops.binary(a, b, name, BINARY_OP[name]);
+  return ops().binary(a, b, name, BINARY_OP[name]);
 }
 
 function reduce(a, name, axis, keepdims) {
@@ -530,7 +647,7 @@ function reduce(a, name, axis, keepdims) {
   checkBool(keepdims, `${name}: keepdims`);
   const all = axis === null || axis === undefined;
   if (!all) checkAxis(axis, shapeOf(a).length, `${name}: axis`);
-  return ops.reduce(a, name, REDUCE_OP[name], all ? null : axis, keepdims);
+  return ops().reduce(a, name, REDUCE_OP[name], all ? null : axis, keepdims);
 }
 
 function factory(args, what, fill) {

@@ -85,16 +85,3 @@ test('a disposed tensor is never read', () => {
   assert.deepEqual(canary(), [[6.5], [15.5]]);
 });
 
-test('out of memory is a RangeError and the module recovers', () => {
-  const base = memoryInfo();
-  // each within the per-tensor limit, but wasm memory (2 GiB in all) cannot hold both
-  const big = Tensor.zeros(3 * 2 ** 27); // 1.5 GiB
-  assert.throws(() => Tensor.zeros(3 * 2 ** 27), (e) => e instanceof RangeError && /out of memory/.test(e.message));
-  big.dispose();
-  // 2 GiB and more: over the per-tensor limit, rejected before any allocation
-  assert.throws(() => Tensor.zeros(2 ** 29), (e) => e instanceof RangeError && /more bytes than the 2147483647 a tensor may have/.test(e.message));
-  assert.throws(() => Tensor.zeros(2 ** 30, 4), (e) => e instanceof RangeError && /more bytes than the/.test(e.message));
-  assert.equal(memoryInfo().tensors, base.tensors);
-  assert.equal(memoryInfo().bytes, base.bytes);
-  assert.deepEqual(canary(), [[6.5], [15.5]]);
-});

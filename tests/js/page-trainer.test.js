@@ -1,44 +1,18 @@
 // The lesson page's training engine (web/train/), through the real wasm:
 // the data script the page loads (made by make-fashion-data.py --train and
-// checked against Debian's dataset files), the two runs of "Does Dropout
-// help?" (seeded, identical however the work is sliced, overfitting
-// without Dropout on 300 images), the parameter list with its norms
-// (against norms summed here from the tensors' data) and the memory
-// ledger's rule (against the core's byte counter).
+// checked against Debian's dataset files), the parameter list with its
+// norms (against norms summed here from the tensors' data) and the memory
+// ledger's rule (against the core's byte counter). The two runs of "Does
+// Dropout help?" are in tests/js/slow/page-overfit.test.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import vm from 'node:vm';
 import * as api from '../../js/index.js';
 import { PageTrainer, comparisonSpecs, normFromStats, MAX_TRAIN_PARAMS } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
 import { savedForBackward, measureTraining } from '../../web/train/ledger.js';
-
-const REPO = new URL('../..', import.meta.url).pathname;
-// The lesson's classifier (web/state.js DEFAULT_NET).
-const NET = [
-  { kind: 'linear', in: 784, out: 256, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.5 },
-  { kind: 'linear', in: 256, out: 128, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.3 },
-  { kind: 'linear', in: 128, out: 10, bias: true },
-];
-
-/** The page's data script, made by the build's command into a temporary folder, run as the page runs it, decoded. */
-function pageData(train, testCount) {
-  const dir = mkdtempSync(join(tmpdir(), 'tt-train-'));
-  try {
-    const r = spawnSync('python3', [join(REPO, 'scripts/make-fashion-data.py'), '--train', dir, String(train), String(testCount)], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const context = vm.createContext({ globalThis: {} });
-    vm.runInContext(readFileSync(join(dir, 'fashion-train.js'), 'utf8'), context);
-    return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { NET, pageData } from './page-data.js';
 
 const DATA = pageData(300, 1000);
 
@@ -54,59 +28,6 @@ test('the page data script holds the first images of Debian\'s Fashion-MNIST fil
   assert.deepEqual(DATA.train.labels, new Uint8Array(trainLab));
   assert.deepEqual(DATA.test.labels, new Uint8Array(testLab));
   assert.throws(() => decodeTrainingData({ rows: 28, cols: 28, trainCount: 2, trainPixels: 'AAAA', trainLabels: 'AAA=', testCount: 0, testPixels: '', testLabels: '' }), RangeError);
-});
-
-test('Does Dropout help? On 300 images the run without Dropout overfits, the run with it ends lower on validation', () => {
-  const before = api.memoryInfo();
-  const t = new PageTrainer(api, { net: NET, trainSize: 300, valSize: 1000, epochs: 30, batch: 32, optimizer: 'adam', lr: 0.001, seed: 42 });
-  assert.equal(t.runs[0].specs, NET);
-  assert.deepEqual(t.runs[1].specs.filter((s) => s.kind === 'dropout').map((s) => s.p), [0, 0]);
-  t.setData(DATA);
-  const t0 = performance.now();
-  t.runToEnd();
-  const ms = performance.now() - t0;
-  assert.equal(t.history.length, 31);
-  assert.equal(t.stepsDone, 30 * 10);
-  const H = t.history;
-  // epoch 0: the same weights, so the same numbers, near ln 10 for an untrained classifier
-  assert.deepEqual(H[0].runs[0], H[0].runs[1]);
-  assert.ok(Math.abs(H[0].runs[0].valLoss - Math.log(10)) < 0.15, `initial loss ${H[0].runs[0].valLoss}`);
-  const built = H.map((h) => h.runs[0]);
-  const plain = H.map((h) => h.runs[1]);
-  const minPlain = Math.min(...plain.map((r) => r.valLoss));
-  const bestEpoch = plain.findIndex((r) => r.valLoss === minPlain);
-  const end = plain.at(-1);
-  console.log(`300 images, 30 epochs, Adam 1e-3, ${ms.toFixed(0)} ms: without Dropout train loss ${end.trainLoss.toFixed(4)}, train acc ${end.trainAcc}, val loss ${end.valLoss.toFixed(4)} (lowest ${minPlain.toFixed(4)} at epoch ${bestEpoch}), val acc ${end.valAcc}; `
-    + `with Dropout train loss ${built.at(-1).trainLoss.toFixed(4)}, train acc ${built.at(-1).trainAcc}, val loss ${built.at(-1).valLoss.toFixed(4)}, val acc ${built.at(-1).valAcc}`);
-  // without Dropout: every training image learnt ...
-  assert.equal(end.trainAcc, 1);
-  assert.ok(end.trainLoss < 0.05, `train loss ${end.trainLoss}`);
-  // ... while the validation loss climbs over the last epochs, well above its lowest
-  assert.ok(bestEpoch < 20, `lowest validation loss at epoch ${bestEpoch}`);
-  const last5 = plain.slice(-5).reduce((s, r) => s + r.valLoss, 0) / 5;
-  const mid5 = plain.slice(bestEpoch, bestEpoch + 5).reduce((s, r) => s + r.valLoss, 0) / 5;
-  assert.ok(last5 > mid5 + 0.03, `validation loss over the last 5 epochs ${last5} vs ${mid5} around its lowest`);
-  assert.ok(end.valLoss > minPlain + 0.05, `final ${end.valLoss} vs lowest ${minPlain}`);
-  // with Dropout: lower validation loss at the end, and a smaller gap
-  assert.ok(built.at(-1).valLoss < end.valLoss - 0.05, `with Dropout ${built.at(-1).valLoss} vs without ${end.valLoss}`);
-  assert.ok(built.at(-1).valLoss - built.at(-1).trainLoss < end.valLoss - end.trainLoss, 'the gap is smaller with Dropout');
-  assert.ok(built.at(-1).trainAcc < 1, 'Dropout keeps it from memorising every image in 30 epochs');
-
-  // the same settings again, in tiny slices of 0 ms (one unit each): the same history, bit for bit
-  const again = new PageTrainer(api, { net: NET, trainSize: 300, valSize: 1000, epochs: 4, batch: 32, optimizer: 'adam', lr: 0.001, seed: 42 });
-  again.setData(DATA);
-  let slices = 0;
-  while (!again.done) {
-    assert.ok(again.runFor(0) <= 1);
-    slices++;
-  }
-  assert.equal(slices, again.units + 1);
-  assert.deepEqual(again.history, H.slice(0, 5));
-  again.dispose();
-  t.dispose();
-  assert.equal(api.memoryInfo().tensors, before.tensors);
-  assert.equal(api.memoryInfo().bytes, before.bytes);
-  assert.equal(api.memoryInfo().generators, before.generators);
 });
 
 test('another seed gives other curves; the comparison at the built p gives the built run', () => {

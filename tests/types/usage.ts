@@ -2,7 +2,7 @@
 // lesson's API as a TypeScript user writes it.
 import {
   Tensor, Linear, Dropout, ReLU, Sigmoid, Tanh, GELU, Softmax, Sequential, ShapeError,
-  manualSeed, tidy, keep, memoryInfo, backendInfo, type Summary,
+  manualSeed, tidy, keep, memoryInfo, backendInfo, type Summary, Optimizer,
 } from 'tinytorch-wasm';
 
 manualSeed(42);
@@ -27,9 +27,13 @@ const t = new Tensor([[1, 2], [3, 4]]).matmul(new Tensor([1, 1])).add(1).reshape
 const n: number = memoryInfo().tensors + t.item();
 const build: 'simd' | 'scalar' = backendInfo().build;
 try { x.matmul(x); } catch (e) { if (e instanceof ShapeError) console.log(e.message); }
-void [shape, w, masked, mask, net2, total, out, kept, n, build];
+const base: Optimizer = new SGD(net.parameters(), { lr: 0.1 });
+const isOpt: boolean = base instanceof Optimizer;
+void [shape, w, masked, mask, net2, total, out, kept, n, build, isOpt];
 // @ts-expect-error: init names are checked
 new Linear(2, 2, { init: 'orthogonal' });
+// @ts-expect-error: Optimizer is the abstract base class of SGD and Adam
+new Optimizer();
 // @ts-expect-error: data must be numeric
 new Tensor('abc');
 

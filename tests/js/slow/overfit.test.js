@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Tensor, Linear, ReLU, Dropout, Sequential, CrossEntropyLoss, Adam, Generator, noGrad, tidy, accuracy, memoryInfo,
-} from '../../js/index.js';
-import { loadFashion } from '../../examples/fashion.mjs';
+} from '../../../js/index.js';
+import { loadFashion } from '../../../examples/fashion.mjs';
 
 const TRAIN = 500;
 const VALID = 1000;

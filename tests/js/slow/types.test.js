@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 test('js/index.d.ts compiles the lesson\'s API usage under strict TypeScript', () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const project = fileURLToPath(new URL('../types/tsconfig.json', import.meta.url));
+  const project = fileURLToPath(new URL('../../types/tsconfig.json', import.meta.url));
   const run = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stdout + run.stderr);
 });
