@@ -37,8 +37,10 @@ const solution = readFileSync(join(root, 'examples/build/layers-solution.mjs'), 
 writeFileSync(join(out, 'assets/tinytorch-solution.js'), `globalThis.TT_LAYERS_SOLUTION = ${JSON.stringify(solution)};\n`);
 
 // The sandbox that runs a student's code in the Build step (web/build/): QuickJS
-// with its wasm inlined and the host side of the bridge, loaded by
-// web/build/sandbox.js the first time Build needs it.
+// with its wasm inlined, the host side of the bridge and the checks
+// (js/build/layers-checks.js), loaded by web/build/sandbox.js the first time
+// Build needs it. The emscripten loader's import.meta.url is only a hint it
+// does without in a classic script.
 await build({ ...common, entryPoints: [join(root, 'web/build/engine-entry.js')], outfile: join(out, 'assets/tinytorch-sandbox.js'), logOverride: { 'empty-import-meta': 'silent' } });
 
 // The host script that sizes iframes of embed.html (web/embed-host.js).

@@ -22,6 +22,7 @@ const instances = new Map(); // instance id -> object handed to the host (the ro
 const instanceIds = new WeakMap();
 const hostLayers = new Map(); // host layer id -> HostLayer
 let nextInstance = 1;
+let fresh = 0; // handles and instances made so far: a call that made none needs no walk at its end
 
 class ShapeError extends Error {
   constructor(message) { super(message); this.name = 'ShapeError'; }
@@ -79,6 +80,7 @@ class Tensor {
     if (!Array.isArray(shape)) throw new TypeError('Tensor: shape must be an array of sizes, got ' + describe(shape));
     this.#id = H.fromData(buf.buffer, JSON.stringify(shape), o.requiresGrad === undefined ? false : o.requiresGrad);
     byId.set(this.#id, this);
+    fresh++;
   }
   static isTensor(v) { return v !== null && typeof v === 'object' && #id in v; }
   #h(what) {
@@ -152,7 +154,7 @@ function idOf(t, what) {
 function wrapId(id) {
   if (id === null || id === undefined) return null;
   let t = byId.get(id);
-  if (!t) { t = new Tensor(TOKEN, id); byId.set(id, t); }
+  if (!t) { t = new Tensor(TOKEN, id); byId.set(id, t); fresh++; }
   return t;
 }
 function op(t, name, ...args) { return wrapId(H.op(idOf(t, name + ': tensor'), name, JSON.stringify(args.map(enc)))); }
@@ -194,7 +196,7 @@ function className(v) {
 }
 function register(obj) {
   let id = instanceIds.get(obj);
-  if (id === undefined) { id = nextInstance++; instanceIds.set(obj, id); instances.set(id, obj); }
+  if (id === undefined) { id = nextInstance++; instanceIds.set(obj, id); instances.set(id, obj); fresh++; }
   return id;
 }
 function dec(v) {
@@ -299,6 +301,35 @@ const Softmax = activation('Softmax');
 
 function manualSeed(seed) { H.manualSeed(seed); }
 
+// noGrad, isGradEnabled, tidy and keep, as the package has them (js/autograd.js, js/scope.js)
+function noGrad(fn) {
+  if (typeof fn !== 'function') throw new TypeError('noGrad: expected a function, got ' + describe(fn));
+  return H.noGrad(fn);
+}
+function isGradEnabled() { return H.isGradEnabled(); }
+const keptFromTidy = new WeakSet();
+function keep(t) { idOf(t, 'keep: tensor'); keptFromTidy.add(t); return t; }
+function tidy(fn) {
+  if (typeof fn !== 'function') throw new TypeError('tidy: expected a function, got ' + describe(fn));
+  const before = new Set(byId.keys());
+  const result = fn();
+  const inResult = new Set();
+  const seen = new Set();
+  const stack = [result];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (isTensor(v)) { inResult.add(v); continue; }
+    if (v instanceof Map) { for (const [k, x] of v) stack.push(k, x); continue; }
+    if (v instanceof Set) { for (const x of v) stack.push(x); continue; }
+    const proto = Object.getPrototypeOf(v);
+    if (Array.isArray(v) || proto === Object.prototype || proto === null) for (const k of Object.keys(v)) stack.push(v[k]);
+  }
+  for (const [id, t] of [...byId]) if (!before.has(id) && !inResult.has(t) && !keptFromTidy.has(t)) t.dispose();
+  return result;
+}
+
 // ---- what the host calls (taken off the global object before student code runs)
 
 function errorRecord(e) {
@@ -320,7 +351,10 @@ function errorRecord(e) {
   }
   return { $err: { name: name.slice(0, 60), message: message.slice(0, 2000), stack: stack.slice(0, 4000), nonError } };
 }
-function settleRecord(result) {
+function settleRecord(result, walk = true) {
+  // no new handle or instance since the call began: nothing for the host to decide (what a layer
+  // let go of in such a call is freed at the end of the next call that walks)
+  if (!walk) return { result, reach: 'same' };
   // every handle reachable from the layers' own properties: what the layers keep
   const reach = [];
   const seen = new Set();
@@ -344,8 +378,10 @@ function settleRecord(result) {
   return { result, reach };
 }
 function run(fn) {
+  const start = fresh;
   try {
-    return JSON.stringify(settleRecord(enc(fn())));
+    const result = enc(fn());
+    return JSON.stringify(settleRecord(result, fresh !== start));
   } catch (e) {
     return JSON.stringify(settleRecord(errorRecord(e)));
   }
@@ -364,6 +400,7 @@ globalThis.__ttInternal = {
       const obj = instances.get(inst);
       if (!obj) throw new TypeError('this layer was disposed');
       const f = obj[method];
+      if (typeof f !== 'function' && method === 'children') return []; // a class that does not extend Module: no children
       if (typeof f !== 'function') throw new TypeError((className(obj)) + '.' + method + ' is not a function');
       return f.apply(obj, dec(JSON.parse(argsJson)));
     });
@@ -375,6 +412,15 @@ globalThis.__ttInternal = {
       return obj[key];
     });
   },
+  getMany(inst, keysJson) {
+    return run(() => {
+      const obj = instances.get(inst);
+      if (!obj) throw new TypeError('this layer was disposed');
+      const out = {};
+      for (const k of JSON.parse(keysJson)) out[k] = obj[k];
+      return out;
+    });
+  },
   set(inst, key, valueJson) {
     return run(() => {
       const obj = instances.get(inst);
@@ -382,8 +428,8 @@ globalThis.__ttInternal = {
       obj[key] = dec(JSON.parse(valueJson))[0];
     });
   },
-  release(inst) { instances.delete(inst); return run(() => undefined); },
-  settle() { return run(() => undefined); },
+  release(inst) { instances.delete(inst); return JSON.stringify(settleRecord(undefined, true)); },
+  settle() { return JSON.stringify(settleRecord(undefined, true)); },
   kill(idsJson, how) {
     for (const id of JSON.parse(idsJson)) { const t = byId.get(id); if (t) { killTensor(t, how); byId.delete(id); } }
   },
@@ -399,5 +445,5 @@ globalThis.__ttInternal = {
 };
 const exportsOf = Object.create(null);
 
-export { Tensor, Module, ShapeError, ReLU, Sigmoid, Tanh, GELU, Softmax, manualSeed };
+export { Tensor, Module, ShapeError, ReLU, Sigmoid, Tanh, GELU, Softmax, manualSeed, noGrad, isGradEnabled, tidy, keep };
 `;

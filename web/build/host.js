@@ -47,7 +47,7 @@ import { BRIDGE_SOURCE } from './bridge-source.js';
 export const DEFAULT_LIMITS = Object.freeze({
   timeLimitMs: 1000,
   memoryBytes: 32 * 2 ** 20,
-  maxStackBytes: 24 * 1024,
+  maxStackBytes: 64 * 1024,
   interruptEvery: 50,
   maxTensors: 2000,
   maxTensorBytes: 64 * 2 ** 20,
@@ -58,6 +58,7 @@ const INITIAL_PAGES = 256; // the engine's own minimum (16 MiB: its data, stack 
 const COUNTER_INIT = 10000; // QuickJS's JS_INTERRUPT_COUNTER_INIT
 const FILE = 'layers.mjs'; // the student's module, as stack traces name it
 const ACTIVATIONS = ['ReLU', 'Sigmoid', 'Tanh', 'GELU', 'Softmax'];
+const MAX_HOST_LAYERS = 1000; // activations student code makes (each a page object) per load
 const TENSOR_OPS = new Set(['add', 'sub', 'mul', 'div', 'matmul', 'reshape', 'transpose', 'sum', 'mean', 'max', 'clone', 'detach']);
 
 /** A student's module that did not load: a syntax error, a bad import, a throw at the top level. */
@@ -136,7 +137,7 @@ export class Sandbox {
       load.start(source);
     } catch (e) {
       load.dispose();
-      if (this.#engine.tainted) this.#restart();
+      if (!this.#engine || this.#engine.tainted) this.#restart();
       throw e;
     }
     if (this.interruptEvery === null) this.interruptEvery = load.interruptEvery;
@@ -264,7 +265,7 @@ class Load {
     this.#evalModule("import 'tinytorch-wasm';", 'tinytorch-init.mjs', true).dispose();
     const internal = ctx.getProp(ctx.global, '__ttInternal');
     this.internal = {};
-    for (const k of ['construct', 'call', 'get', 'set', 'release', 'settle', 'kill', 'makeError', 'setExports']) {
+    for (const k of ['construct', 'call', 'get', 'getMany', 'set', 'release', 'settle', 'kill', 'makeError', 'setExports']) {
       this.internal[k] = ctx.getProp(internal, k);
     }
     internal.dispose();
@@ -422,9 +423,16 @@ class Load {
       return ret(this.#adopt(t[name](...args), 'made'));
     });
     fn('manualSeed', (sH) => { api.manualSeed(ctx.dump(sH)); });
+    fn('isGradEnabled', () => ret(api.isGradEnabled()));
+    // noGrad(fn): the page's noGrad around a call back into the student's fn
+    fn('noGrad', (fH) => {
+      const r = api.noGrad(() => ctx.callFunction(fH, ctx.undefined));
+      return r.error ? { error: r.error } : r.value;
+    });
     fn('newLayer', (nameH) => {
       const name = str(nameH);
       if (!ACTIVATIONS.includes(name)) throw new TypeError(`${name} is not a layer of the page's API`);
+      if (this.layers.size >= MAX_HOST_LAYERS) throw new RangeError(`new ${name}(): your code made ${MAX_HOST_LAYERS} layers of the page's API, the sandbox's limit`);
       const layer = new api[name]();
       const hid = this.nextLayer++;
       this.layers.set(hid, { layer, owned: true });
@@ -439,7 +447,10 @@ class Load {
       const args = this.#decodeArgs(JSON.parse(str(argsJson)));
       switch (what) {
         case 'training': return ret(layer.training);
-        case 'setTraining': layer.training = args[0]; return;
+        case 'setTraining':
+          if (typeof args[0] !== 'boolean') throw new TypeError(`${layer.constructor.typeName}.training must be true or false, got ${typeof args[0]}`);
+          layer.training = args[0];
+          return;
         case 'toString': return ret(layer.toString());
         case 'forward': {
           const y = layer.forward(args[0]);
@@ -732,6 +743,7 @@ class Load {
 
   /** End of a call from the page: what layers keep, what the page got, what is freed. */
   #settle(reach) {
+    if (reach === 'same') { this.returned.clear(); return; }
     const keepSet = reach === null ? null : new Set(reach);
     const killed = [];
     for (const [id, rec] of this.handles) {
@@ -846,6 +858,7 @@ function makeClasses(api, load) {
 
     #call(method, args) { return this.#load.call('call', [this.#id, method, this.#load.encodeArgs(args)]); }
     #get(key) { return this.#load.call('get', [this.#id, key]); }
+    #getMany(keys) { return this.#load.call('getMany', [this.#id, JSON.stringify(keys)]) ?? {}; }
     #set(key, value) { this.#load.call('set', [this.#id, key, this.#load.encodeArgs([value])]); }
 
     forward(x) { return this.#call('forward', [x]); }
@@ -882,8 +895,7 @@ function makeClasses(api, load) {
     flops(inputShape) {
       if (this.constructor.typeName === 'Linear') {
         const dims = Array.from(inputShape);
-        const inF = this.inFeatures;
-        const outF = this.outFeatures;
+        const { inFeatures: inF, outFeatures: outF } = this.#getMany(['inFeatures', 'outFeatures']);
         if (Number.isInteger(inF) && Number.isInteger(outF)) return 2 * dims.slice(0, -1).reduce((a, c) => a * c, 1) * inF * outF;
       }
       return super.flops(inputShape);
@@ -891,7 +903,10 @@ function makeClasses(api, load) {
     _label() {
       const name = this.constructor.typeName;
       try {
-        if (name === 'Linear') return `Linear(${this.inFeatures}→${this.outFeatures}${this.bias === null ? ', no bias' : ''})`;
+        if (name === 'Linear') {
+          const { inFeatures, outFeatures, bias } = this.#getMany(['inFeatures', 'outFeatures', 'bias']);
+          return `Linear(${inFeatures}→${outFeatures}${bias === null ? ', no bias' : ''})`;
+        }
         if (name === 'Dropout') return `Dropout(p=${this.p})`;
       } catch { /* the student's object could not say */ }
       return name;
