@@ -29,6 +29,13 @@ await build({ ...common, entryPoints: [join(root, 'web/main.js')], outfile: join
 // The scalar build alone, loaded on demand by the cost view to time the same network without SIMD.
 await build({ ...common, entryPoints: [join(root, 'web/scalar-entry.js')], outfile: join(out, 'assets/tinytorch-scalar.js'), globalName: 'TinyTorchScalar' });
 
+// The Build section's code editor (CodeMirror 6), loaded on demand the first time Build is opened (web/views/build/).
+await build({ ...common, entryPoints: [join(root, 'web/views/build/editor-entry.js')], outfile: join(out, 'assets/tinytorch-editor.js'), globalName: 'TinyTorchEditor' });
+
+// The Build step's reference solution, as a string in a classic script: loaded only when a teacher's link asks (solution=hide|show).
+const solution = readFileSync(join(root, 'examples/build/layers-solution.mjs'), 'utf8');
+writeFileSync(join(out, 'assets/tinytorch-solution.js'), `globalThis.TT_LAYERS_SOLUTION = ${JSON.stringify(solution)};\n`);
+
 // The sandbox that runs a student's code in the Build step (web/build/): QuickJS
 // with its wasm inlined, the host side of the bridge and the checks
 // (js/build/layers-checks.js), loaded by web/build/sandbox.js the first time
@@ -110,7 +117,7 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
 
 // Written last: scripts/site-freshness.mjs compares the sources with it.

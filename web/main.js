@@ -197,7 +197,8 @@ export async function createApp(root, opts = {}) {
     }
     try {
       const input = makeInput(state);
-      const result = model.run(state, input); // its summaryText is made when a view first reads it
+      // app.layerImpl: the student's Linear / Dropout when Build's "use my layers" is on (web/views/build/use.js)
+      const result = model.run(state, input, app.layerImpl); // its summaryText is made when a view first reads it
       accepted = state;
       return result;
     } catch (e) {

@@ -14,7 +14,7 @@
 
 import { layerFromSpec } from './layers.js';
 import { formatNet } from './state.js';
-import { generatorFor, reseed, withGenerator } from './seeds.js';
+import { generatorFor, reseed, streamSeed, withGenerator } from './seeds.js';
 
 const BYTES_PER_FLOAT32 = 4;
 
@@ -28,26 +28,38 @@ export class NetworkModel {
     this.summary = { key: null, text: null }; // the last summary table and what it was made for
   }
 
-  /** The cache entry for spec i (made once per distinct spec). */
-  entryFor(spec, i, state) {
+  /**
+   * The cache entry for spec i (made once per distinct spec). `layers`:
+   * the app's choice of classes (web/views/build/use.js: { impl: { Linear?,
+   * Dropout? }, version }): a student's class replaces the library's, and
+   * its version is part of the key, so a new choice rebuilds those layers.
+   */
+  entryFor(spec, i, state, layers) {
     const { api } = this;
-    const key = spec.kind === 'linear'
+    const impl = layers?.impl ?? {};
+    const mine = (spec.kind === 'linear' && impl.Linear) || (spec.kind === 'dropout' && impl.Dropout);
+    let key = spec.kind === 'linear'
       ? `${i}:L${spec.in}-${spec.out}${spec.bias ? '' : 'n'}:${state.init}:${state.seed}`
       : `${i}:${spec.kind}`;
+    // a student's Dropout is made with its p (the page does not write into a student's object)
+    if (mine) key += `:student${layers.version}${spec.kind === 'dropout' ? `:${spec.p}` : ''}`;
     let entry = this.cache.get(key);
     if (!entry) {
       if (spec.kind === 'linear') {
-        const layer = withGenerator(api, 'weights', [state.seed, i], (weights) => layerFromSpec(api, spec, { weights, init: state.init }));
-        entry = { layer, generator: null };
+        // a student's Linear: the default generator seeded from the same stream first (web/layers.js)
+        const layer = withGenerator(api, 'weights', [state.seed, i], (weights) => layerFromSpec(api, spec, { weights, init: state.init, impl }));
+        entry = { layer, generator: null, student: Boolean(mine) };
+      } else if (spec.kind === 'dropout' && mine) {
+        entry = { layer: layerFromSpec(api, spec, { impl }), generator: null, student: true };
       } else if (spec.kind === 'dropout') {
         const generator = generatorFor(api, 'mask', state.seed, i, state.draw);
-        entry = { layer: layerFromSpec(api, spec, { masks: generator }), generator };
+        entry = { layer: layerFromSpec(api, spec, { masks: generator }), generator, student: false };
       } else {
-        entry = { layer: layerFromSpec(api, spec), generator: null };
+        entry = { layer: layerFromSpec(api, spec), generator: null, student: false };
       }
       this.cache.set(key, entry);
     }
-    if (spec.kind === 'dropout') entry.layer.p = spec.p;
+    if (spec.kind === 'dropout' && !entry.student) entry.layer.p = spec.p;
     return entry;
   }
 
@@ -66,19 +78,34 @@ export class NetworkModel {
    * Run `input` (a Tensor, taken over by the model) through the network of
    * `state`. Returns the model the views draw:
    *   { state, input, layers: [{ index, spec, layer, output, shape, stats,
-   *     params, bytes, flops, error }], error, totals, forwardMs, summaryText }
+   *     params, bytes, flops, error }], error, totals, forwardMs, summaryText,
+   *     studentError (a student's class could not be built: the library's ran) }
    * Rows after a layer that failed are there too, with output null.
+   * `layerChoice`: the student's classes to use (entryFor).
    * Tensors in it stay valid until the next run.
    */
-  run(state, input) {
+  run(state, input, layerChoice = null) {
     const { api } = this;
     this.disposeOutputs();
     this.input = input;
-    const entries = state.net.map((spec, i) => this.entryFor(spec, i, state));
+    let entries;
+    let studentError = null;
+    try {
+      entries = state.net.map((spec, i) => this.entryFor(spec, i, state, layerChoice));
+    } catch (e) {
+      // a student's constructor threw: the library's layers run, and the model says why
+      if (!layerChoice?.impl?.Linear && !layerChoice?.impl?.Dropout) throw e;
+      studentError = `${e?.name ?? 'Error'}: ${String(e?.message ?? e).slice(0, 300)}`;
+      entries = state.net.map((spec, i) => this.entryFor(spec, i, state, null));
+    }
     this.prune(new Set(entries));
     const layers = entries.map((e) => e.layer);
     // the same masks for the same (seed, position, draw), whatever ran before
     entries.forEach((e, i) => { if (e.generator) reseed(e.generator, 'mask', state.seed, i, state.draw); });
+    // a student's Dropout draws from the default generator: seeded from the
+    // stream of the first one's position, its masks repeat for the same link
+    const firstStudentDrop = entries.findIndex((e, i) => e.student && state.net[i].kind === 'dropout');
+    if (firstStudentDrop >= 0) api.manualSeed(streamSeed('mask', state.seed, firstStudentDrop, state.draw));
     if (!this.sequential || this.sequential.length !== layers.length || this.sequential.layers.some((l, i) => l !== layers[i])) {
       this.sequential = new api.Sequential(layers); // holds the cached layers; disposed by prune(), not by it
     }
@@ -112,7 +139,7 @@ export class NetworkModel {
     const inputShape = input.shape;
     const summary = () => (error ? null : this.summaryText(sequential, state, inputShape));
     return {
-      state, input, layers: rows, error, totals, forwardMs,
+      state, input, layers: rows, error, totals, forwardMs, studentError,
       /** The Keras-style summary table (text), or null if the network does not chain; made on first use. */
       get summaryText() { return summary(); },
     };

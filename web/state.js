@@ -19,6 +19,9 @@ export const LIMITS = Object.freeze({
   seed: 2 ** 31 - 1, // largest page seed (and resample counter)
 });
 
+/** The Build exercises a link can open (web/views/build/): all three classes, or one. */
+export const BUILD_EXERCISES = Object.freeze(['all', 'linear', 'dropout', 'sequential']);
+
 /** The lesson's MNIST classifier. */
 export const DEFAULT_NET = [
   { kind: 'linear', in: 784, out: 256, bias: true },
@@ -131,6 +134,10 @@ export const STATE = [
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
   { key: 'widths', default: INIT_WIDTHS[0].key, parse: oneOf(INIT_WIDTHS.map((w) => w.key)), format: same, help: 'layer widths of the init comparison (web/kinds.js INIT_WIDTHS)' },
   ...TRAIN_STATE, // the Dropout experiment: tsize, epochs, optim, lr, cmp (web/train/settings.js)
+  // Build (web/views/build/): a teacher's link chooses the exercise, the hints and the reference solution
+  { key: 'ex', default: 'all', parse: oneOf(BUILD_EXERCISES), format: same, help: 'the Build exercise: all, linear, dropout or sequential' },
+  { key: 'hints', default: 'on', parse: oneOf(['on', 'off']), format: same, help: 'hints of the Build checks and the quiz' },
+  { key: 'solution', default: 'none', parse: oneOf(['none', 'hide', 'show']), format: same, help: 'the reference solution: not offered, behind a button, or shown' },
 ];
 
 export function defaults() {

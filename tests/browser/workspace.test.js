@@ -300,10 +300,12 @@ test('predict, then check: a teacher\'s ask= link hides the counts until the que
     await settle(page);
     return q(id).locator('[data-testid="quiz-result"]');
   };
-  // a wrong guess: the weights only, no bias
+  // a wrong guess, the weights only: a hint that names the mistake, not the answer, and the question stays open
   let r = await answer('p0', '200,704');
   assert.equal(await r.getAttribute('data-state'), 'wrong');
-  assert.match(await r.textContent(), /the core says 200,960/);
+  assert.match(await r.textContent(), /^Not yet: 200,704 is not it\. Hint: That is the weight matrix alone; this Linear has a bias too/);
+  assert.ok(!(await r.textContent()).includes('200,960'));
+  assert.equal(await page.locator('[data-testid="ws-total"]').isVisible(), false);
   r = await answer('p0', '200960');
   assert.equal(await r.getAttribute('data-state'), 'right');
   r = await answer('s6', '[32, 10]');
@@ -475,8 +477,10 @@ test('a teacher\'s #tt:ask=p0,s6,k2,h hides every answer it asks for, in every v
   assertMarks(await answerMarks(page), ['bytes', 'survivors'], 'after s6');
   assert.equal(await page.locator('[data-testid="shape-box"][data-index="6"] [data-testid="shape-text"]').innerText(), '[32,10]');
   assert.deepEqual(await readable(page), { p0: true, total: false, bytes: false, summary: false, s6: true, shapes: true, k2: false });
-  // k2, answered wrong: the answer is then shown in the quiz, so the counts come back too
+  // k2, answered wrong: a hint, and the counts stay hidden; shown on request, they come back
   assert.equal(await answerQuestion(page, 'k2', '4000'), 'wrong');
+  assertMarks(await answerMarks(page), ['bytes', 'survivors'], 'after a wrong k2');
+  assert.equal(await answerQuestion(page, 'k2', null), 'revealed');
   assertMarks(await answerMarks(page), ['bytes'], 'after k2');
   assert.match(await page.locator('[data-testid="dropout-panel"][data-index="2"] [data-testid="expected"]').innerText(), /^expected 4,096 ± 45$/);
   assert.deepEqual(await readable(page), { p0: true, total: false, bytes: false, summary: false, s6: true, shapes: true, k2: true });

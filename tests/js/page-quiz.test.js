@@ -48,3 +48,37 @@ test('the questions\' answers on the lesson network are the core\'s, and equal t
     model.dispose();
   }
 });
+
+test('a wrong guess gets a hint that names the usual mistake and never the answer (the Build checks\' policy)', () => {
+  const model = new NetworkModel(api);
+  try {
+    const m = model.run(defaults(), api.Tensor.zeros([32, 784]));
+    const total = 235146;
+    const cases = [
+      ['p0', '200704', /weight matrix alone; this Linear has a bias too/],
+      ['p0', '201488', /one number per output feature, not per input/], // 784·256 + 784
+      ['p0', '1040', /multiply, do not add/], // 784 + 256
+      ['p0', '5', /weight for every pair of input and output feature, plus one bias per output/],
+      ['p1', '1', /learn anything/],
+      ['s6', '10', /has 2 dimensions/],
+      ['s6', '1, 10', /first number: no layer changes the batch size/],
+      ['s6', '32, 128', /A Linear changes only the last number/],
+      ['k5', String(0.3 * 32 * 128), /dropped on average: p is the probability of dropping/],
+      ['k2', String(32 * 256), /every element/],
+      ['h', String(total * 4), /float32, 4 bytes/],
+      ['h', String(total), /number of parameters; each one takes 2 bytes/],
+      ['t', String(784 * 256 + 256 * 128 + 128 * 10), /the biases are parameters too/],
+    ];
+    for (const [id, guess, want] of cases) {
+      const q = question(id, m, api);
+      assert.ok(!q.check(guess), `${id}: ${guess} is wrong`);
+      const hint = q.hint(guess);
+      assert.match(hint, want, `${id} ${guess}`);
+      // the hint teaches: the answer is not in it, in any spelling
+      const answers = Array.isArray(q.answer) ? [q.answer.join(', '), q.answer.join(',')] : [String(q.answer), q.shown];
+      for (const a of answers) assert.ok(!hint.includes(a), `${id}'s hint "${hint}" gives "${a}"`);
+    }
+  } finally {
+    model.dispose();
+  }
+});

@@ -69,7 +69,10 @@ export class TrainingController {
   /** Follow the page state: a new trainer when a setting that shapes the run changed. */
   sync(state) {
     const settings = trainSettings(state);
-    const key = keyOf(settings);
+    // the student's classes when Build's "use my layers" is on (web/views/build/use.js): a new choice, new networks
+    const layers = this.app.layerImpl;
+    const key = `${keyOf(settings)}|layers:${layers?.version ?? 0}`;
+    if (layers && Object.keys(layers.impl).length) settings.impl = layers.impl;
     if (key === this.key) return false;
     this.key = key;
     this.settings = settings;

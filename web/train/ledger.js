@@ -75,16 +75,17 @@ export function savedForBackward(specs, inputSize, sizes) {
 /**
  * One real training step of a throwaway copy of the network at `batch`
  * rows, measured by the core's byte counter. opts: { batch, features,
- * classes, init }. Returns { paramBytes, gradBytes, forwardBytes (live
+ * classes, init, impl (as web/layers.js takes it) }. Returns { paramBytes, gradBytes, forwardBytes (live
  * bytes the forward pass added: saved tensors, masks, logits, targets and
  * the loss), inputBytes, stateBytes: { sgd, adam } } or throws what the
  * network threw.
  */
-export function measureTraining(api, specs, { batch, features = 784, classes = 10, init = 'xavier' } = {}) {
+export function measureTraining(api, specs, { batch, features = 784, classes = 10, init = 'xavier', impl } = {}) {
   const gen = generatorFor(api, 'ledger'); // any weights and masks do: only sizes are measured
   let layers;
   try {
-    layers = layersFromSpecs(api, specs, () => ({ weights: gen, init, masks: gen }));
+    // impl: a student's Linear / Dropout (Build's "use my layers"): what their forward keeps is measured
+    layers = layersFromSpecs(api, specs, () => ({ weights: gen, init, masks: gen, impl }));
   } catch (e) {
     gen.dispose();
     throw e;

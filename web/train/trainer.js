@@ -24,11 +24,15 @@
 // epoch e's order from `trainOrder` (S, e); each run's Dropout masks from
 // a Generator of its own on the `trainMask` stream (S), so both runs get
 // the same draws. The same settings therefore give the same curves, bit
-// for bit.
+// for bit. A student's classes (config.impl, from the Build step) replace
+// the library's Linear and Dropout: their weights come from the same
+// streams (web/layers.js seeds the default generator from them), and their
+// masks from the default generator, seeded from `trainMask` (S, step)
+// before every step.
 
 import { OPTIMIZERS, LEARNING_RATES } from './settings.js';
 import { TRAIN_UNIT_FLOPS, forwardFlopsPerRow, overTrainingBudget } from '../budget.js';
-import { generatorFor, withGenerator } from '../seeds.js';
+import { generatorFor, streamSeed, withGenerator } from '../seeds.js';
 import { layersFromSpecs } from '../layers.js';
 import { fmtInt, fmtP } from '../format.js';
 
@@ -151,9 +155,10 @@ export class PageTrainer {
     let layers;
     try {
       // Linear i starts from the weights the page's other views show (the `weights` stream)
+      // (c.impl: a student's Linear / Dropout from the Build step, web/views/build/use.js)
       layers = layersFromSpecs(api, specs, (s, i) => (s.kind === 'linear'
-        ? { weights: weightsFor(i), init: c.init }
-        : { masks: maskGen }));
+        ? { weights: weightsFor(i), init: c.init, impl: c.impl }
+        : { masks: maskGen, impl: c.impl }));
     } catch (e) {
       maskGen.dispose();
       throw e;
@@ -298,6 +303,8 @@ export class PageTrainer {
     api.tidy(() => {
       const x = new api.Tensor(xb, { shape: [m, this.config.features] });
       run.opt.zeroGrad();
+      // a student's Dropout draws from the default generator: seeded per step, the same for both runs, as the library's share one stream
+      if (this.config.impl?.Dropout) api.manualSeed(streamSeed('trainMask', this.config.seed, this.stepsDone));
       const loss = this.lossFn.forward(run.net.forward(x), yb);
       loss.backward();
       run.lastLoss = loss.item();

@@ -4,7 +4,9 @@
 // inverted-dropout scale (Dropout.scale, the float32 1/(1-p) the core
 // multiplies by) shown on real elements of the layer's input and output.
 // In eval mode the layer is the identity: the core confirms output - input
-// is all zero.
+// is all zero. A student's Dropout (Build's "use my layers") keeps no mask
+// of the core's: its panel shows the mask read from what the layer did and
+// the factor it applied to a survivor, beside the lesson's 1/(1 - p).
 
 import { drawHeatmap } from '../draw/heatmap.js';
 import { LIMITS } from '../state.js';
@@ -109,13 +111,19 @@ export function mountDropout(host, app) {
     const { i } = P;
     const row = model.layers[i];
     const p = row.spec.p;
-    const scale = fmtNum(row.layer.scale); // the layer's own factor (Infinity at p = 1)
-    P.heading.textContent = `Layer ${i}: Dropout(p=${fmtP(p)})`;
+    // a student's Dropout (Build's "use my layers") has no mask or scale of the core's: the panel reads what it did
+    const student = !(row.layer instanceof app.api.Dropout);
+    const scale = student ? studentFactor(model, i) : fmtNum(row.layer.scale); // the layer's own factor (Infinity at p = 1)
     if (document.activeElement !== P.slider || Number(P.slider.value) !== p) P.slider.value = String(p);
     P.pOut.textContent = fmtPFixed(p);
-    P.scale.textContent = p < 1
-      ? `${scale} = 1 / (1 − ${fmtP(p)})${training ? '' : ' (training only)'}`
-      : '∞: at p = 1 every element is dropped, nothing is scaled';
+    if (student) P.scale.textContent = scale;
+    else {
+      P.scale.textContent = p < 1
+        ? `${scale} = 1 / (1 − ${fmtP(p)})${training ? '' : ' (training only)'}`
+        : '∞: at p = 1 every element is dropped, nothing is scaled';
+    }
+    P.section.dataset.student = student ? 'yes' : 'no';
+    P.heading.textContent = `Layer ${i}: ${student ? 'your ' : ''}Dropout(p=${fmtP(p)})`;
 
     const input = i === 0 ? model.input : model.layers[i - 1].output;
     const out = row.output;
@@ -147,7 +155,7 @@ export function mountDropout(host, app) {
     }
 
     P.evalCheck.hidden = true;
-    const mask = row.layer.mask;
+    const mask = student ? studentMask(model, i) : row.layer.mask;
     if (!mask || mask.isDisposed || mask.shape.join() !== out.shape.join()) {
       P.status.textContent = 'No mask yet: the layer has not run in training mode.';
       showEmpty(P);
@@ -184,9 +192,18 @@ export function mountDropout(host, app) {
 
     // survivors, from the core's statistics of the mask
     const s = mask.stats();
-    const kept = Math.round(s.mean * s.count);
-    P.survivors.textContent = `${fmtInt(kept)} of ${fmtInt(s.count)} kept (${fmtPct(kept, s.count)})`;
-    const expected = app.api.Dropout.survivorStats(s.count, p); // binomial: n(1-p) ± √(n p (1-p))
+    let kept = Math.round(s.mean * s.count);
+    let count = s.count;
+    if (student) {
+      // a zero input says nothing of a student's mask: count the non-zero inputs it kept
+      const xs = input.data;
+      const ys = out.data;
+      count = 0;
+      kept = 0;
+      for (let k = 0; k < xs.length; k++) if (xs[k] !== 0) { count++; if (ys[k] !== 0) kept++; }
+    }
+    P.survivors.textContent = `${fmtInt(kept)} of ${fmtInt(count)}${student ? ' non-zero inputs' : ''} kept (${fmtPct(kept, count)})`;
+    const expected = app.api.Dropout.survivorStats(count, p); // binomial: n(1-p) ± √(n p (1-p))
     P.expected.textContent = `expected ${fmtInt(expected.expected)} ± ${fmtInt(expected.sd)}`;
     P.caption.textContent = `Mask ${fmtShape(shape)}: ${fmtInt(rows)} ${rows === 1 ? 'row (sample)' : 'rows (samples)'} × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
     // the counts are in the list the canvas is described by (aria-describedby), where a teacher's question can hide them
@@ -203,7 +220,7 @@ export function mountDropout(host, app) {
       else if (m[k] === 0 && dropped === null) dropped = k;
     }
     const where = (k) => `[${Math.floor(k / cols)}, ${k % cols}]`;
-    const rowsShown = items.map((k) => [`${where(k)} kept:`, `x = ${fmtNum(x[k])} → y = ${fmtNum(y[k])} (×${scale})`]);
+    const rowsShown = items.map((k) => [`${where(k)} kept:`, `x = ${fmtNum(x[k])} → y = ${fmtNum(y[k])}${student ? '' : ` (×${scale})`}`]);
     if (dropped !== null) rowsShown.push([`${where(dropped)} dropped:`, `x = ${fmtNum(x[dropped])} → y = ${fmtNum(y[dropped])}`]);
     const pad = Math.max(0, ...rowsShown.map(([a]) => a.length));
     const lines = rowsShown.map(([a, b]) => el('li', { text: `${a.padEnd(pad)} ${b}` }));
@@ -212,6 +229,38 @@ export function mountDropout(host, app) {
       : 'Every input element is zero here, so there is nothing to scale.';
     P.examplesTitle.hidden = false;
     P.examples.replaceChildren(...lines);
+  }
+
+  /**
+   * A student's Dropout keeps no mask the core wrote: its mask is read from
+   * what it did, 1 where its output is not zero (or its input was zero:
+   * nothing to drop there), 0 where it zeroed an input. A Tensor owned
+   * here, one per layer, replaced on every model.
+   */
+  const studentMasks = new Map(); // layer index -> { model, tensor }
+  function studentMask(model, i) {
+    const held = studentMasks.get(i);
+    if (held?.model === model) return held.tensor;
+    held?.tensor.dispose();
+    const x = (i === 0 ? model.input : model.layers[i - 1].output)?.data;
+    const out = model.layers[i].output;
+    if (!x || !out || x.length !== out.size) { studentMasks.delete(i); return null; }
+    const y = out.data;
+    const m = new Float32Array(y.length);
+    for (let k = 0; k < y.length; k++) m[k] = y[k] !== 0 || x[k] === 0 ? 1 : 0;
+    const tensor = new app.api.Tensor(m, { shape: out.shape });
+    studentMasks.set(i, { model, tensor });
+    return tensor;
+  }
+  /** What a student's Dropout multiplied its first kept non-zero element by (y / x), against the lesson's 1/(1 − p). */
+  function studentFactor(model, i) {
+    const x = (i === 0 ? model.input : model.layers[i - 1].output)?.data;
+    const y = model.layers[i].output?.data;
+    const p = model.state.net[i].p;
+    const lesson = p < 1 ? `the lesson's 1/(1 − p) is ${fmtNum(1 / (1 - p))}` : 'at p = 1 nothing survives';
+    if (!x || !y) return `your layer's factor: not known (it did not run); ${lesson}`;
+    for (let k = 0; k < y.length; k++) if (x[k] !== 0 && y[k] !== 0) return `your layer: ×${fmtNum(y[k] / x[k])}; ${lesson}`;
+    return `your layer kept nothing here; ${lesson}`;
   }
 
   /** The width a mask may take before its box scrolls (css px). */

@@ -18,6 +18,7 @@ import { mountQuiz } from './quiz.js';
 import { mountTraining } from './training.js';
 import { mountParams } from './params.js';
 import { mountLedger } from './ledger.js';
+import { mountBuild } from './build/index.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -38,4 +39,5 @@ export const VIEWS = {
   training: mountTraining,
   params: mountParams,
   ledger: mountLedger,
+  build: mountBuild,
 };

@@ -10,7 +10,7 @@ import { drawLines, setupCanvas } from '../draw/charts.js';
 import { blueOrange, css } from '../draw/colormap.js';
 import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
 import { fmtInt, fmtNum, fmtP } from '../format.js';
-import { withGenerator } from '../seeds.js';
+import { streamSeed, withGenerator } from '../seeds.js';
 
 let uid = 0;
 const SIZE = 16; // elements in the experiment's input vector
@@ -48,13 +48,25 @@ function pickInput(model) {
  * `inverted`). Returns { gaps, plainGaps (RMS gap after each draw), x,
  * mean, plain, scaled ((1-p)·x) as arrays }.
  */
-function experiment(api, values, p, n, seed) {
-  return withGenerator(api, 'inverted', [seed], (generator) => api.noGrad(() => runDraws(api, generator, values, p, n)));
+function experiment(api, values, p, n, seed, Mine) {
+  return withGenerator(api, 'inverted', [seed], (generator) => api.noGrad(() => runDraws(api, generator, values, p, n, Mine, seed)));
 }
 
-function runDraws(api, generator, values, p, n) {
+/**
+ * Mine: a student's Dropout class (Build's "use my layers"), or null. With
+ * it, the first line is the running mean of the student's layer's outputs
+ * (its masks from the default generator, seeded from the `inverted` stream
+ * first) and the plain line stays the library's mask without the scaling.
+ */
+function runDraws(api, generator, values, p, n, Mine = null, seed = 0) {
   const drop = new api.Dropout(p, { generator });
+  let mine = null;
   try {
+    if (Mine) {
+      mine = new Mine(p);
+      mine.train();
+      api.manualSeed(streamSeed('inverted', seed, 1));
+    }
     return api.tidy(() => {
       const x = values ? new api.Tensor(values) : api.Tensor.rand([SIZE], { generator });
       let sum = api.Tensor.zeros([SIZE]);
@@ -66,7 +78,8 @@ function runDraws(api, generator, values, p, n) {
       for (let k = 1; k <= n; k++) {
         const last = k === n;
         const r = api.tidy(() => {
-          const y = drop.forward(x, true); // inverted: x * mask / (1-p)
+          const lib = drop.forward(x, true); // inverted: x * mask / (1-p)
+          const y = mine ? mine.forward(x) : lib; // the student's layer, when the page runs on it
           const s = sum.add(y);
           const sp = sumPlain.add(x.mul(drop.mask)); // plain: x * mask, no scaling
           const m = s.div(k);
@@ -93,6 +106,7 @@ function runDraws(api, generator, values, p, n) {
     });
   } finally {
     drop.dispose();
+    mine?.dispose?.();
   }
 }
 
@@ -139,8 +153,9 @@ export function mountInverted(host, app) {
   const source = el('p', { className: 'tt-inv-source' });
 
   const chart = el('canvas', { role: 'img', 'data-testid': 'inverted-chart', 'aria-describedby': `${id}-result` });
+  const legendFirst = document.createTextNode(' inverted dropout (×1/(1 − p))');
   const legend = el('p', { className: 'tt-inv-legend' },
-    el('span', { className: 'tt-inv-swatch tt-inv-line-inverted', 'aria-hidden': 'true' }), ' inverted dropout (×1/(1 − p))  ',
+    el('span', { className: 'tt-inv-swatch tt-inv-line-inverted', 'aria-hidden': 'true' }), legendFirst, '  ',
     el('span', { className: 'tt-inv-swatch tt-inv-line-plain', 'aria-hidden': 'true' }), ' plain dropout (mask only)');
   const chartFig = el('figure', { className: 'tt-inv-chart' },
     el('figcaption', { text: 'RMS gap between the running mean and x, after 1 … N draws' }), chart, legend);
@@ -183,10 +198,22 @@ export function mountInverted(host, app) {
     if (!last) return;
     const n = Number(nSelect.value);
     const { values, p, seed, index } = last;
-    const k = `${n}|${p}|${seed}|${size.width}|${values ? values.join(',') : 'rand'}`;
+    // Build's "use my layers": the student's Dropout makes the first line (web/views/build/use.js)
+    const Mine = app.layerImpl?.impl?.Dropout ?? null;
+    const k = `${n}|${p}|${seed}|${size.width}|${values ? values.join(',') : 'rand'}|${Mine ? `mine${app.layerImpl.version}` : 'lib'}`;
     if (k === key) return;
     key = k;
-    const r = experiment(app.api, values, p, n, seed);
+    let r;
+    try {
+      r = experiment(app.api, values, p, n, seed, Mine);
+    } catch (e) {
+      source.textContent = `Your Dropout failed in this experiment: ${String(e?.message ?? e).slice(0, 200)}`;
+      host.dataset.mine = 'error';
+      return;
+    }
+    host.dataset.mine = Mine ? 'yes' : 'no';
+    const first = Mine ? 'your Dropout' : 'inverted dropout';
+    legendFirst.textContent = Mine ? ' your Dropout' : ' inverted dropout (×1/(1 − p))';
 
     source.textContent = values
       ? `x: the first ${SIZE} non-zero values entering Dropout layer ${index} (from ${last.rows === 1 ? 'the first row' : `the first ${last.rows} rows`} of the batch); p = ${fmtP(p)} from that layer.`
@@ -202,11 +229,11 @@ export function mountInverted(host, app) {
     ], { width, height: 190, xLabel: `draws (1 … ${fmtInt(n)})` });
     const g = r.gaps[n - 1];
     const gp = r.plainGaps[n - 1];
-    chart.setAttribute('aria-label', `Line chart of the RMS gap after 1 to ${fmtInt(n)} draws: inverted dropout goes from ${fmtNum(r.gaps[0])} to ${fmtNum(g)}, plain dropout from ${fmtNum(r.plainGaps[0])} to ${fmtNum(gp)}`);
+    chart.setAttribute('aria-label', `Line chart of the RMS gap after 1 to ${fmtInt(n)} draws: ${first} goes from ${fmtNum(r.gaps[0])} to ${fmtNum(g)}, plain dropout from ${fmtNum(r.plainGaps[0])} to ${fmtNum(gp)}`);
 
     resultLead.textContent = `After ${fmtInt(n)} draw${n === 1 ? '' : 's'} the RMS gap between the running mean and x is `;
     gap.textContent = fmtNum(g);
-    resultMid.textContent = ' with inverted dropout, and ';
+    resultMid.textContent = ` with ${first}, and `;
     plainGap.textContent = fmtNum(gp);
     resultTail.textContent = p >= 1
       ? ' without the scaling: at p = 1 every element is dropped, so no scaling can bring x back.'

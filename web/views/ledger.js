@@ -48,7 +48,8 @@ export function mountLedger(host, app) {
 
   /** One measured training step per distinct shape of network (p does not change any size). */
   function measure(state) {
-    const key = JSON.stringify([state.net.map((s) => (s.kind === 'dropout' ? 'D' : s)), state.batch]);
+    const layers = app.layerImpl; // Build's "use my layers" (web/views/build/use.js)
+    const key = JSON.stringify([state.net.map((s) => (s.kind === 'dropout' ? 'D' : s)), state.batch, layers?.version ?? 0]);
     if (key !== cacheKey) {
       cacheKey = key;
       const params = state.net.filter((l) => l.kind === 'linear').reduce((n, l) => n + api.Linear.countParameters(l.in, l.out, l.bias), 0);
@@ -57,7 +58,7 @@ export function mountLedger(host, app) {
         // then the bytes follow the rule, 4 per number, and nothing is measured
         cached = params > MAX_TRAIN_PARAMS
           ? { rule: true, value: { paramBytes: 4 * params, gradBytes: 4 * params, stateBytes: { sgd: 4 * params, adam: 8 * params }, forwardBytes: null } }
-          : { value: measureTraining(api, state.net, { batch: state.batch, init: state.init }) };
+          : { value: measureTraining(api, state.net, { batch: state.batch, init: state.init, impl: layers?.impl }) };
       } catch (e) {
         cached = { error: e.message };
       }

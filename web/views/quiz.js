@@ -14,6 +14,12 @@
 // elements (out of the accessibility tree too). Without `ask` a default
 // set for the current network is asked and nothing is hidden.
 //
+// The policy is the Build checks' (web/views/build/): a wrong guess gets a
+// hint (hint(guess): it names the usual mistake when the guess is one, and
+// never gives the number), the question stays open for another try, and
+// the answer is shown only on request ("Show answer"). A teacher's
+// hints=off (web/state.js) leaves the hint out: "not yet, try again".
+//
 // The answers: the trace's parameter count and shape (model.layers[i]),
 // Dropout.survivorStats(n, p).expected, and the core's parameter count
 // times 2 bytes (float16), as the memory view counts it.
@@ -72,19 +78,40 @@ export function question(qid, model, api) {
   if (kind === 'h' || kind === 't') {
     const total = model.totals.params;
     const answer = kind === 'h' ? total * F16_BYTES : total;
+    const linears = model.layers.filter((r) => r.spec.kind === 'linear');
+    const noBias = linears.reduce((n, r) => n + r.spec.in * r.spec.out, 0);
+    const hint = (g) => {
+      const v = num(g);
+      if (kind === 'h' && v === total * 4) return 'That is float32, 4 bytes a number; float16 takes 2.';
+      if (kind === 'h' && v === total) return 'That is the number of parameters; each one takes 2 bytes at float16.';
+      if (v === noBias * (kind === 'h' ? F16_BYTES : 1) && noBias !== total) return 'You counted the weight matrices; the biases are parameters too, one per output of each Linear that has them.';
+      return kind === 'h'
+        ? 'Count the parameters first: only the Linear layers own any, in × out weights plus out biases each. Then 2 bytes for each.'
+        : 'Only the Linear layers own parameters: in × out weights each, plus one bias per output when it has a bias. Add them up.';
+    };
     return {
       id: qid,
       text: kind === 'h' ? 'How many bytes do all of the network\'s parameters take at float16 (2 bytes each)?' : 'How many parameters does the whole network have?',
       answer, shown: `${fmtInt(answer)}${kind === 'h' ? ' bytes' : ''}`,
       why: kind === 'h' ? `${fmtInt(total)} parameters × 2 bytes` : `the sum of every layer's count`,
       check: (g) => num(g) === answer,
+      hint,
     };
   }
   if (!row) return { id: qid, missing: `There is no layer ${i} in this network (it has ${model.layers.length}).` };
   const name = `layer ${i}, ${fmtLayer(row.spec)}`;
   if (kind === 'p') {
     const why = row.spec.kind === 'linear' ? `${fmtInt(row.spec.in)} × ${fmtInt(row.spec.out)} weights${row.spec.bias ? ` + ${fmtInt(row.spec.out)} biases` : ', no bias'}` : 'this layer owns no tensors';
-    return { id: qid, text: `How many parameters does ${name} have?`, answer: row.params, shown: fmtInt(row.params), why, check: (g) => num(g) === row.params };
+    const hint = (g) => {
+      if (row.spec.kind !== 'linear') return 'Parameters are the tensors a layer learns. Does this layer learn anything, or only compute a fixed function?';
+      const { in: fin, out: fout, bias } = row.spec;
+      const v = num(g);
+      if (bias && v === fin * fout) return 'That is the weight matrix alone; this Linear has a bias too, one number per output feature.';
+      if (bias && v === fin * fout + fin) return 'The bias has one number per output feature, not per input feature.';
+      if (v === fin + fout || v === fin * fout * 2) return 'The weight matrix has a number for every pair of input and output feature: multiply, do not add or double.';
+      return `A Linear(${fmtInt(fin)} → ${fmtInt(fout)}) holds a weight for every pair of input and output feature${bias ? ', plus one bias per output feature' : ' (and this one has no bias)'}.`;
+    };
+    return { id: qid, text: `How many parameters does ${name} have?`, answer: row.params, shown: fmtInt(row.params), why, check: (g) => num(g) === row.params, hint };
   }
   if (kind === 's') {
     if (!row.shape) return { id: qid, missing: `The chain breaks before or at ${name}: it has no output shape.` };
@@ -92,6 +119,12 @@ export function question(qid, model, api) {
       id: qid, text: `What is the shape of the output of ${name}? (for example 32, 256)`, answer: row.shape, shown: fmtShape(row.shape),
       why: row.spec.kind === 'linear' ? `[batch, out]` : 'the same shape as what enters it',
       check: (g) => { const v = ints(g); return v.length === row.shape.length && v.every((x, k) => x === row.shape[k]); },
+      hint: (g) => {
+        const v = ints(g);
+        if (v.length !== row.shape.length) return `The output has ${row.shape.length} dimension${row.shape.length === 1 ? '' : 's'}, like the batch that enters the network: give one number for each.`;
+        if (v[0] !== row.shape[0]) return 'Look at the first number: no layer changes the batch size.';
+        return 'A Linear changes only the last number, to its out features; ReLU, Dropout and the other activations pass on the shape they receive. Follow the chain from the input.';
+      },
     };
   }
   if (kind === 'k') {
@@ -103,6 +136,13 @@ export function question(qid, model, api) {
       id: qid, text: `How many of the ${fmtInt(n)} elements does ${name} keep, on average?`, answer: expected, shown: fmtNum(expected),
       why: `(1 − p) × ${fmtInt(n)}`,
       check: (g) => Math.abs(num(g) - expected) <= Math.max(0.5, 1e-3 * expected),
+      hint: (g) => {
+        const v = num(g);
+        const p = row.spec.p;
+        if (p !== 0.5 && Math.abs(v - p * n) <= Math.max(0.5, 1e-3 * p * n)) return 'That is how many are dropped on average: p is the probability of dropping an element, not of keeping it.';
+        if (v === n) return 'That is every element: in training each one is dropped with probability p.';
+        return 'Each element is kept with probability 1 − p, on its own. How many elements enter the layer (its input\'s shape: batch × features)? Multiply.';
+      },
     };
   }
   return { id: qid, missing: `Unknown question "${qid}".` };
@@ -149,7 +189,7 @@ export function mountQuiz(host, app) {
     teacherBoxes, el('p', {}, 'Link: ', link), tooMany);
   host.append(
     el(`h${level}`, { text: 'Predict, then check' }),
-    el('p', { className: 'tt-quiz-intro', text: 'Work the number out first, type it in, then check it against the core. The questions are about the network in the editor, so they change when it does.' }),
+    el('p', { className: 'tt-quiz-intro', text: 'Work the number out first, type it in, then check it against the core. A wrong guess gets a hint and another try; the answer shows only when you ask for it. The questions are about the network in the editor, so they change when it does.' }),
     list, revealAll, teacher,
   );
 
@@ -189,7 +229,12 @@ export function mountQuiz(host, app) {
       if (q.missing) return;
       const guess = input.value.trim();
       if (!revealed && guess === '') { result.textContent = 'Type a guess first.'; return; }
-      answered.set(qid, { guess, ok: !revealed && q.check(guess), revealed, done: true });
+      const before = answered.get(qid);
+      if (before?.done) return; // answered or shown: the result stays until the network changes
+      const ok = !revealed && q.check(guess);
+      // a wrong guess: a hint (unless the teacher's link turns hints off) and another try; the question stays open
+      const tries = (before?.tries ?? 0) + (revealed ? 0 : 1);
+      answered.set(qid, { guess, ok, revealed, tries, done: ok || revealed, wrong: !ok && !revealed });
       app.refresh();
     };
     check.addEventListener('click', () => run(false));
@@ -222,12 +267,20 @@ export function mountQuiz(host, app) {
       let text = '';
       if (!q.missing && a?.done) {
         if (a.revealed) text = `The core says ${q.shown} (${q.why}).`;
-        else text = a.ok ? `Right: ${q.shown}, as the core computes it (${q.why}).` : `Not quite: you said ${a.guess}; the core says ${q.shown} (${q.why}).`;
+        else text = `Right: ${q.shown}, as the core computes it (${q.why}).`;
+      } else if (!q.missing && a?.wrong) {
+        const tries = a.tries === 1 ? '' : ` (try ${a.tries})`;
+        text = s.hints === 'off'
+          ? `Not yet: ${a.guess} is not it${tries}. Try again, or show the answer.`
+          : `Not yet: ${a.guess} is not it${tries}. Hint: ${q.hint(a.guess)}`;
       }
       if (it.result.textContent !== text || !text) it.result.textContent = text;
-      it.result.dataset.state = !a?.done ? 'open' : a.revealed ? 'revealed' : a.ok ? 'right' : 'wrong';
+      it.result.dataset.state = a?.done ? (a.revealed ? 'revealed' : 'right') : a?.wrong ? 'wrong' : 'open';
+      it.input.readOnly = Boolean(a?.done);
+      it.check.disabled = it.check.disabled || Boolean(a?.done);
+      it.reveal.disabled = it.reveal.disabled || Boolean(a?.done);
       it.li.classList.toggle('tt-quiz-right', Boolean(a?.ok));
-      it.li.classList.toggle('tt-quiz-wrong', Boolean(a?.done && !a.ok && !a.revealed));
+      it.li.classList.toggle('tt-quiz-wrong', Boolean(a?.wrong && !a.done));
     }
     setHidden();
     teacherUpdate(m, ids);

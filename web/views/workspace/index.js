@@ -16,6 +16,7 @@ import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../../format.js';
 import { el, isEmbed } from '../../dom.js';
 import { attachHistory } from '../../history.js';
 import { className } from '../../kinds.js';
+import { layerImplOf, whoseCode } from '../build/use.js';
 
 const THUMB_ROWS = 16; // rows of the batch drawn in a thumbnail
 const THUMB_COLS = 64; // features drawn in a thumbnail
@@ -45,8 +46,10 @@ export function mountWorkspace(host, app) {
   const edit = el('a', { className: 'tt-ws-edit', href: '#editor', text: 'Edit the network' });
   const toggle = el('button', { type: 'button', className: 'tt-ws-btn tt-ws-toggle', 'data-testid': 'ws-toggle', 'aria-expanded': 'true', 'aria-controls': `${id}-chain`, text: 'Hide layers' });
   const hidden = el('a', { className: 'tt-ws-hidden', href: '#predict', 'data-testid': 'ws-hidden', text: 'some numbers hidden: answer the questions first' });
+  // Build's "use my layers": whose code runs, while a student's class does (web/views/build/use.js)
+  const whose = el('a', { className: 'tt-ws-whose', href: '#write', 'data-testid': 'ws-whose', hidden: true });
   const bar = el('div', { className: 'tt-ws-bar', 'data-testid': 'ws-bar' },
-    el('span', { className: 'tt-ws-title', text: 'Network' }), shapes, total, hidden,
+    el('span', { className: 'tt-ws-title', text: 'Network' }), shapes, total, whose, hidden,
     el('span', { className: 'tt-ws-actions' }, undo, redo, edit, toggle));
 
   const chain = el('ol', { className: 'tt-ws-chain', id: `${id}-chain`, 'data-testid': 'ws-chain', 'aria-label': 'The network, layer by layer (select one to show it in the views)' });
@@ -93,6 +96,9 @@ export function mountWorkspace(host, app) {
     shapes.textContent = widths.join(' → ');
     total.textContent = `${fmtInt(model.totals.params)} parameters`;
     total.dataset.params = String(model.totals.params);
+    const mine = Object.keys(layerImplOf(app).impl).length > 0;
+    whose.hidden = !mine;
+    if (mine) whose.textContent = `running ${whoseCode(app)}`;
     const { undo: u, redo: r } = history.size;
     undo.disabled = u === 0;
     redo.disabled = r === 0;
@@ -100,7 +106,8 @@ export function mountWorkspace(host, app) {
     model.layers.forEach((row, i) => {
       const it = items[i];
       const label = fmtLayer(row.spec);
-      it.name.textContent = `${i} ${className(row.spec.kind)}`;
+      const student = (row.spec.kind === 'linear' || row.spec.kind === 'dropout') && !(row.layer instanceof app.api[className(row.spec.kind)]);
+      it.name.textContent = `${i} ${student ? 'your ' : ''}${className(row.spec.kind)}`;
       it.shape.textContent = row.shape ? fmtShape(row.shape) : 'not run';
       it.params.textContent = row.params ? `${fmtInt(row.params)} params` : '';
       it.detail.textContent = ` (${label}), output `;
