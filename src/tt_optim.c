@@ -85,28 +85,9 @@ int tt_sgd_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *momentum_buf
     const float keep = (float)(1.0 - dampening), neg_lr = (float)-lr;
     float *p = param->data, *buf = momentum != 0 ? momentum_buf->data : NULL;
     const float *gr = grad->data;
+    /* (clang vectorises this loop itself: a hand-written f32x4 loop measured
+     * 20-25 % slower in Node, 0.083-0.135 against 0.067-0.102 ms) */
     size_t i = 0;
-#if defined(__wasm_simd128__)
-    /* The same float operations four lanes at a time (mul and add are
-     * IEEE-exact per lane, so the bits are the scalar loop's). */
-    {
-        const v128_t vwd = wasm_f32x4_splat(wd), vmom = wasm_f32x4_splat(mom);
-        const v128_t vkeep = wasm_f32x4_splat(keep), vlr = wasm_f32x4_splat(neg_lr);
-        const int has_wd = weight_decay != 0, has_mom = momentum != 0;
-        for (; i + 4 <= param->size; i += 4) {
-            v128_t g = wasm_v128_load(gr + i), pv = wasm_v128_load(p + i);
-            if (has_wd) g = wasm_f32x4_add(g, wasm_f32x4_mul(vwd, pv));
-            if (has_mom) {
-                v128_t b = first_step ? g
-                                      : wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(buf + i), vmom),
-                                                       wasm_f32x4_mul(vkeep, g));
-                wasm_v128_store(buf + i, b);
-                g = nesterov ? wasm_f32x4_add(g, wasm_f32x4_mul(vmom, b)) : b;
-            }
-            wasm_v128_store(p + i, wasm_f32x4_add(pv, wasm_f32x4_mul(vlr, g)));
-        }
-    }
-#endif
     for (; i < param->size; i++) {
         float g = gr[i];
         if (weight_decay != 0) g = g + wd * p[i];   /* grad.add(param, alpha=wd) */
