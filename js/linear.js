@@ -139,9 +139,15 @@ export class Linear extends Module {
     const w = this.#weight;
     const b = this.#bias;
     const px = ptrOf(x, 'Linear.forward: input');
-    const pw = this.#packedWeight();
     const pb = b ? ptrOf(b, 'Linear.bias') : 0;
-    const y = wrap(rt.core.linearForwardPacked(px, pw, pb, relu));
+    // One row after the weight changed (training at batch 1): repacking W
+    // would cost more than the product, so read W as stored (the same bits;
+    // the packed copy is refreshed by the next forward of more rows).
+    const p = this.#packed;
+    const stale = p !== null && (p.storage !== storageOf(w) || p.version !== storageOf(w).version);
+    const y = stale && x.size === this.#in
+      ? wrap(rt.core.linearForward(px, ptrOf(w, 'Linear.weight'), pb, relu))
+      : wrap(rt.core.linearForwardPacked(px, this.#packedWeight(), pb, relu));
     // saved: x and W for dW and dx; y for the fused ReLU's mask
     return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],
       (dy, [dx, dw, db], [sx, sw, sy]) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu));
