@@ -438,7 +438,7 @@ export function mountCost(host, app) {
   };
   const COLORS = { forward: css(viridis(0.15)), step: css(viridis(0.55)), numpy: '#c05a00', torch: '#8a2be2', lesson: '#222' };
   const figLine = fig
-    ? `Native figures: measured by this project's bench (bench/native-figures.mjs) on ${nativeFigures.date}, ${nativeFigures.machine}; ${fig.versions}, OpenBLAS kernel ${fig.openblas}, one thread.`
+    ? `Native figures: measured by this project's bench (bench/native-figures.mjs) on ${nativeFigures.date}, ${nativeFigures.machine}; ${fig.versions}, OpenBLAS kernel ${fig.openblas}, one thread${nativeFigures.runs.length > 1 ? ` (left to itself, this OpenBLAS picked its ${nativeFigures.runs[0].openblas.split(' ')[0]} kernel on that CPU, ${fmtFactor(nativeFigures.runs[1].numpyForward[2] / nativeFigures.runs[0].numpyForward[2])}× slower for NumPy at batch 32)` : ''}.`
     : `Native figures: not available (${(nativeFigures?.errors ?? ['bench/native-figures.json has no run']).join('; ')}).`;
   host.append(
     el(`h${level + 1}`, { className: 'cost-subtitle', text: 'Throughput against batch size' }),
