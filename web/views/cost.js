@@ -217,7 +217,7 @@ export async function measureThroughput(api, onProgress, isStale = () => false) 
 function drawThroughput(canvas, series, width) {
   const height = 240;
   const ctx = setupCanvas(canvas, width, height);
-  const pad = { l: 52, r: 10, t: 10, b: 30 };
+  const pad = { l: 50, r: 10, t: 10, b: 30 };
   const all = series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0);
   if (!all.length) return;
   const lo = 10 ** Math.floor(Math.log10(Math.min(...all))), hi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
@@ -233,15 +233,21 @@ function drawThroughput(canvas, series, width) {
   }
   ctx.fillText('batch size', (pad.l + width - pad.r) / 2, height - 3);
   ctx.textAlign = 'right';
+  const short = (v) => (v >= 1e6 ? `${v / 1e6}M` : v >= 1e3 ? `${v / 1e3}k` : String(v));
   for (let v = lo; v <= hi * 1.001; v *= 10) {
     ctx.beginPath(); ctx.moveTo(pad.l, Y(v)); ctx.lineTo(width - pad.r, Y(v)); ctx.stroke();
-    ctx.fillText(fmtInt(v), pad.l - 4, Y(v) + 4);
+    ctx.fillText(short(v), pad.l - 4, Y(v) + 4);
   }
+  ctx.save();
+  ctx.translate(11, (pad.t + height - pad.b) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText('samples per second', 0, 0);
+  ctx.restore();
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
-    ctx.lineWidth = s.line ? 2 : 1;
-    ctx.setLineDash(s.dash ?? []);
+    ctx.lineWidth = s.line ? 2 : 1.5;
     const pts = s.points.filter((p) => p[1] > 0);
     if (s.line) {
       ctx.beginPath();
@@ -255,7 +261,6 @@ function drawThroughput(canvas, series, width) {
       s.line ? ctx.fill() : ctx.stroke();
     }
   }
-  ctx.setLineDash([]);
 }
 
 export function mountCost(host, app) {
@@ -431,14 +436,14 @@ export function mountCost(host, app) {
     ])]),
     tpBody,
   ]);
-  const legendItem = (color, text, dash) => {
-    const key = el('span', { className: `cost-key${dash ? ' cost-key-dash' : ''}`, 'aria-hidden': 'true' });
+  const legendItem = (color, text, mark) => {
+    const key = el('span', { className: `cost-key${mark ? ` cost-key-${mark}` : ''}`, 'aria-hidden': 'true' });
     key.style.setProperty('--key', color); // CSSOM, which the page's CSP allows (a style attribute it would not)
     return el('li', {}, [key, text]);
   };
   const COLORS = { forward: css(viridis(0.15)), step: css(viridis(0.55)), numpy: '#c05a00', torch: '#8a2be2', lesson: '#222' };
   const figLine = fig
-    ? `Native figures: measured by this project's bench (bench/native-figures.mjs) on ${nativeFigures.date}, ${nativeFigures.machine}; ${fig.versions}, OpenBLAS kernel ${fig.openblas}, one thread${nativeFigures.runs.length > 1 ? ` (left to itself, this OpenBLAS picked its ${nativeFigures.runs[0].openblas.split(' ')[0]} kernel on that CPU, ${fmtFactor(nativeFigures.runs[1].numpyForward[2] / nativeFigures.runs[0].numpyForward[2])}× slower for NumPy at batch 32)` : ''}.`
+    ? `Native figures: measured by this project's bench (bench/native-figures.mjs) on ${nativeFigures.date}, ${nativeFigures.machine}; ${fig.versions}, OpenBLAS kernel ${fig.openblas}, one thread, the fastest of 15 samples${nativeFigures.runs.length > 1 ? ` (left to itself, this OpenBLAS picked its ${nativeFigures.runs[0].openblas.split(' ')[0]} kernel on that CPU, ${fmtFactor(nativeFigures.runs[1].numpyForward[2] / nativeFigures.runs[0].numpyForward[2])}× slower for NumPy at batch 32)` : ''}.`
     : `Native figures: not available (${(nativeFigures?.errors ?? ['bench/native-figures.json has no run']).join('; ')}).`;
   host.append(
     el(`h${level + 1}`, { className: 'cost-subtitle', text: 'Throughput against batch size' }),
@@ -449,9 +454,9 @@ export function mountCost(host, app) {
     el('ul', { className: 'cost-legend' }, [
       legendItem(COLORS.forward, 'forward, measured here'),
       legendItem(COLORS.step, 'training step, measured here'),
-      legendItem(COLORS.numpy, 'NumPy forward (bench)', true),
-      legendItem(COLORS.torch, 'PyTorch training step, SGD (bench)', true),
-      legendItem(COLORS.lesson, 'the lesson\'s NumPy figures'),
+      legendItem(COLORS.numpy, 'NumPy forward (bench)', 'square'),
+      legendItem(COLORS.torch, 'PyTorch training step, SGD (bench)', 'square'),
+      legendItem(COLORS.lesson, 'the lesson\'s NumPy figures', 'circle'),
     ]),
     el('p', { className: 'cost-note', 'data-testid': 'throughput-why', text: 'Why the curve has this shape: at small batches every call pays a fixed cost (the JavaScript wrapper, allocating the result, for a step also autograd\'s bookkeeping and the optimizer\'s pass over all 235,146 parameters), so samples per second grow almost in proportion to the batch; once the matrix products dominate, the arithmetic peak of this CPU caps it and the curve flattens.' }),
     el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Throughput against batch size (table)' }, [tpTable]),
@@ -471,8 +476,8 @@ export function mountCost(host, app) {
     const series = [
       { color: COLORS.forward, line: true, points: pts.map((p) => [p.batch, p.forward.perSec]) },
       { color: COLORS.step, line: true, points: pts.map((p) => [p.batch, p.step.perSec]) },
-      { color: COLORS.numpy, dash: [4, 3], line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.numpyForward[i]]) : [] },
-      { color: COLORS.torch, dash: [4, 3], line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.torchSgd[i]]) : [] },
+      { color: COLORS.numpy, line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.numpyForward[i]]) : [] },
+      { color: COLORS.torch, line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.torchSgd[i]]) : [] },
       { color: COLORS.lesson, line: false, points: LESSON_NUMPY.map((p) => [p.batch, p.perSec]) },
     ];
     drawThroughput(tpCanvas, series, width);
