@@ -271,7 +271,7 @@ async function runConverged(env, inp) {
     A.opt.paramGroups[0].lr = 0;
     B.opt.paramGroups[0].lr = 0;
     const times = await timeInterleaved({ converged: { call: () => A.stepOn(x, inp.labels) }, fresh: { call: () => B.stepOn(x, inp.labels) } });
-    return { trainSteps: steps, convergedLoss: A.stepOn(x, inp.labels), freshLoss: B.stepOn(x, inp.labels), ...times, ratio: times.converged.median_ms / times.fresh.median_ms };
+    return { trainSteps: steps, convergedLoss: A.stepOn(x, inp.labels), freshLoss: B.stepOn(x, inp.labels), ...times, ratio: times.converged.median_ms / times.fresh.median_ms, ratioFastest: times.converged.min_ms / times.fresh.min_ms };
   } finally {
     x.dispose(); A.dispose(); B.dispose();
   }
