@@ -170,6 +170,24 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
         const v128_t vk2 = wasm_f32x4_splat(k2), ve = wasm_f32x4_splat(e);
         const v128_t vbc2 = wasm_f32x4_splat(bc2_sqrt), vss = wasm_f32x4_splat(neg_step_size);
         const int has_wd = weight_decay != 0;
+#define TT_ADAM4(o)                                                                          \
+    {                                                                                            \
+        v128_t g = wasm_v128_load(gr + i + o), pv = wasm_v128_load(p + i + o);                   \
+        if (has_wd) g = wasm_f32x4_add(g, wasm_f32x4_mul(vwd, pv));                              \
+        v128_t mv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i + o), vb1),               \
+                                   wasm_f32x4_mul(vk1, g));                                      \
+        v128_t vv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i + o), vb2),               \
+                                   wasm_f32x4_mul(wasm_f32x4_mul(vk2, g), g));                   \
+        wasm_v128_store(m + i + o, mv);                                                          \
+        wasm_v128_store(v + i + o, vv);                                                          \
+        v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vv), vbc2), ve);            \
+        wasm_v128_store(p + i + o, wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mv), denom))); \
+    }
+        for (; i + 8 <= param->size; i += 8) {
+            TT_ADAM4(0)
+            TT_ADAM4(4)
+        }
+#undef TT_ADAM4
         for (; i + 4 <= param->size; i += 4) {
             v128_t g = wasm_v128_load(gr + i), pv = wasm_v128_load(p + i);
             if (has_wd) g = wasm_f32x4_add(g, wasm_f32x4_mul(vwd, pv));
