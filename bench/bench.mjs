@@ -33,6 +33,10 @@ import { ROWS } from './rows.mjs';
 import { mergeScalarTimes, runRows, workerRows } from './run.mjs';
 import { now } from './timing.mjs';
 import { runTraining } from './train.mjs';
+import { runSweep } from './batches.mjs';
+import { loadFashionTrain } from './fashion.mjs';
+import { deservedCoretype, runNativePeers } from './native-peers.mjs';
+import { runReadout } from './readout.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -95,7 +99,15 @@ async function main() {
     api, rtSimd, rtScalar, tf: tfjs.tf, ort: ort.ort, peerErrors: { tfjs: tfjs.error, ort: ort.error }, scalarVerify, ceilingCells: cc, log,
   });
 
-  const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, log });
+  const fashion = loadFashionTrain();
+  if (fashion.error) log(fashion.error);
+  const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, log, fashion });
+  const readout = await runReadout(api, log);
+  const sweep = await runSweep(api, log);
+  const nativePeers = [runNativePeers(log)];
+  const want = deservedCoretype();
+  const picked = nativePeers[0].info?.blas?.openblas_core;
+  if (want && picked && picked.toLowerCase() !== want.toLowerCase()) nativePeers.push(runNativePeers(log, { coretype: want }));
 
   log('native (tt_bench_native)...');
   for (const r of results) r.cells.native = nativeCell(api, NATIVE_BIN, ROOT, r.row, scalarVerify);
@@ -114,6 +126,9 @@ async function main() {
     ceilStart, ceilEnd, ceilings: bestCeilings(ceilStart, ceilEnd),
     results,
     training,
+    readout,
+    sweep,
+    nativePeers,
     wallSeconds: (now() - started) / 1000,
   });
   console.log(report.text);

@@ -14,6 +14,8 @@ import { setupTfjs } from './peers/tfjs.mjs';
 import { runRows, workerRows } from './run.mjs';
 import { now } from './timing.mjs';
 import { runTraining } from './train.mjs';
+import { runSweep } from './batches.mjs';
+import { runReadout } from './readout.mjs';
 
 const log = (msg) => console.log(msg); // the driver forwards the console to stderr
 
@@ -43,6 +45,17 @@ async function loadPeers() {
   return out;
 }
 
+/** The 60,000 Fashion-MNIST train images the driver serves (bench/fashion.mjs), or { error }. */
+async function loadFashion() {
+  try {
+    const [im, lb] = await Promise.all(['images', 'labels'].map((k) => fetch(`/__fashion/${k}`)));
+    if (!im.ok) return { error: await im.text() };
+    return { images: new Uint8Array(await im.arrayBuffer()), labels: new Uint8Array(await lb.arrayBuffer()), source: im.headers.get('x-source') };
+  } catch (e) {
+    return { error: `Fashion-MNIST not served: ${e.message}` };
+  }
+}
+
 globalThis.__benchWorker = (mode) => workerRows(api, mode);
 
 globalThis.__benchMain = async (scalarVerify) => {
@@ -56,7 +69,10 @@ globalThis.__benchMain = async (scalarVerify) => {
   const ceilStart = await measureCeilings(peakBytes);
   const cc = await ceilingCells(peakBytes);
   const results = await runRows({ api, rtSimd, rtScalar, tf: peers.tf, ort: peers.ort, peerErrors: peers.peerErrors, scalarVerify, ceilingCells: cc, log });
-  const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, log });
+  const fashion = await loadFashion();
+  const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, log, fashion });
+  const readout = await runReadout(api, log);
+  const sweep = await runSweep(api, log);
   if (peers.ortInfo) { // the ORT binary is fetched with the first session
     const seen = fetchedWasm('ort-wasm');
     if (seen.length) peers.ortInfo.binary = seen[seen.length - 1];
@@ -68,7 +84,7 @@ globalThis.__benchMain = async (scalarVerify) => {
     ours: { build: info.build, kernel: info.kernel, simdSupported: info.simdSupported },
     tfjs: peers.tfjsInfo ?? { error: peers.peerErrors.tfjs },
     ort: peers.ortInfo ?? { error: peers.peerErrors.ort },
-    ceilStart, ceilEnd, results, training, pageSeconds: (now() - started) / 1000,
+    ceilStart, ceilEnd, results, training, readout, sweep, pageSeconds: (now() - started) / 1000,
   };
 };
 

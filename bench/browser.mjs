@@ -18,6 +18,8 @@ import { launchChromium } from './chromium.mjs';
 import { buildReport } from './report.mjs';
 import { ROWS } from './rows.mjs';
 import { mergeScalarTimes } from './run.mjs';
+import { loadFashionTrain } from './fashion.mjs';
+import { deservedCoretype, runNativePeers } from './native-peers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -31,12 +33,21 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>tinytorch-wasm bench</
 <script type="module" src="/bench/browser-page.mjs"></script>`;
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-/** Serves PAGE at / and the files under SERVED, nothing else. */
+let fashionData;
+const fashion = () => (fashionData ??= loadFashionTrain());
+
+/** Serves PAGE at / and the files under SERVED (and the Fashion-MNIST bytes at /__fashion/), nothing else. */
 function serve() {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/') { res.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE); return; }
     if (url.pathname === '/favicon.ico') { res.writeHead(204).end(); return; }
+    if (url.pathname === '/__fashion/images' || url.pathname === '/__fashion/labels') { // the epoch's data (bench/fashion.mjs)
+      const f = fashion();
+      if (f.error) { res.writeHead(404, { 'content-type': 'text/plain' }).end(f.error); return; }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-source': f.source }).end(url.pathname.endsWith('images') ? f.images : f.labels);
+      return;
+    }
     const file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
     const rel = `/${path.relative(ROOT, file)}`;
     if (!SERVED.some((p) => rel.startsWith(p))) { res.writeHead(404).end(); return; }
@@ -84,6 +95,11 @@ try {
   const page = await openPage(browser, url);
   const main = await page.evaluate((sv) => globalThis.__benchMain(sv), scalarVerify);
   await page.close();
+  // the native column runs here, beside Chromium's figures, as in Node (same inputs, same checks)
+  const nativePeers = [runNativePeers(log)];
+  const want = deservedCoretype();
+  const picked = nativePeers[0].info?.blas?.openblas_core;
+  if (want && picked && picked.toLowerCase() !== want.toLowerCase()) nativePeers.push(runNativePeers(log, { coretype: want }));
   log('scalar public API: timing on a second page...');
   mergeScalarTimes(main.results, await scalarWorker(browser, url, 'time'));
   for (const r of main.results) r.row = ROWS.find((row) => row.id === r.row.id); // the same objects as in Node
@@ -97,6 +113,9 @@ try {
     ceilStart: main.ceilStart, ceilEnd: main.ceilEnd, ceilings: bestCeilings(main.ceilStart, main.ceilEnd),
     results: main.results,
     training: main.training,
+    readout: main.readout,
+    sweep: main.sweep,
+    nativePeers,
     wallSeconds: (performance.now() - t0) / 1000,
   });
   console.log(report.text);

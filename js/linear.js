@@ -41,6 +41,8 @@ export class Linear extends Module {
   #weight;
   #bias;
   #packed = null; // { ptr, storage, version }: W packed for the kernel, as of that storage's version
+  #lastSeen = null; // WeakRef to the weight storage of the last forward, and its version:
+  #lastSeenVersion = -1;
 
   static {
     linearForward = (layer, x, relu) => layer.#run(x, relu);
@@ -139,9 +141,23 @@ export class Linear extends Module {
     const w = this.#weight;
     const b = this.#bias;
     const px = ptrOf(x, 'Linear.forward: input');
-    const pw = this.#packedWeight();
     const pb = b ? ptrOf(b, 'Linear.bias') : 0;
-    const y = wrap(rt.core.linearForwardPacked(px, pw, pb, relu));
+    // The first forward after the weight changed (training: one forward
+    // per weight version) reads W as stored: the unpacked GEMM packs B a
+    // few panels at a time into a small buffer, where repacking would write
+    // a whole packed copy that the next update makes stale again. A second
+    // forward of the same weight repacks, and from then on the packed copy
+    // is used (inference). Both paths give the same bits.
+    const p = this.#packed;
+    const ws = storageOf(w);
+    const stale = p !== null && (p.storage !== ws || p.version !== ws.version);
+    const seen = this.#lastSeen?.deref();
+    const firstOfVersion = stale && (seen !== ws || this.#lastSeenVersion !== ws.version);
+    if (seen !== ws) this.#lastSeen = new WeakRef(ws); // weak: a replaced weight's storage may still be collected
+    this.#lastSeenVersion = ws.version;
+    const y = firstOfVersion
+      ? wrap(rt.core.linearForward(px, ptrOf(w, 'Linear.weight'), pb, relu))
+      : wrap(rt.core.linearForwardPacked(px, this.#packedWeight(), pb, relu));
     // saved: x and W for dW and dx; y for the fused ReLU's mask
     return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],
       (dy, [dx, dw, db], [sx, sw, sy]) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu));
@@ -174,6 +190,7 @@ export class Linear extends Module {
       rt.core.packedFree(this.#packed.ptr);
       this.#packed = null;
     }
+    this.#lastSeen = null;
   }
 
   _label() { return `Linear(${this.#in}→${this.#out}${this.#bias ? '' : ', no bias'})`; }

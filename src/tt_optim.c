@@ -14,6 +14,10 @@
  * step changes nothing. */
 #include "tt_internal.h"
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 static int tt_finite(double x) { return x == x && x - x == 0.0; }
 
 static int tt_same_shape(const tt_tensor *a, const tt_tensor *b) {
@@ -81,7 +85,10 @@ int tt_sgd_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *momentum_buf
     const float keep = (float)(1.0 - dampening), neg_lr = (float)-lr;
     float *p = param->data, *buf = momentum != 0 ? momentum_buf->data : NULL;
     const float *gr = grad->data;
-    for (size_t i = 0; i < param->size; i++) {
+    /* (clang vectorises this loop itself: a hand-written f32x4 loop measured
+     * 20-25 % slower in Node, 0.083-0.135 against 0.067-0.102 ms) */
+    size_t i = 0;
+    for (; i < param->size; i++) {
         float g = gr[i];
         if (weight_decay != 0) g = g + wd * p[i];   /* grad.add(param, alpha=wd) */
         if (momentum != 0) {
@@ -150,7 +157,53 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
     const float k1 = (float)(1.0 - beta1), k2 = (float)(1.0 - beta2), e = (float)eps;
     float *p = param->data, *m = exp_avg->data, *v = exp_avg_sq->data;
     const float *gr = grad->data;
-    for (size_t i = 0; i < param->size; i++) {
+    size_t i = 0;
+#if defined(__wasm_simd128__)
+    /* Four lanes at a time, the same operations in the same order: f32x4
+     * sqrt and div round like the scalar ones, so the bits are identical.
+     * The scalar loop's square root and two divisions per element were
+     * most of the step's cost (1.4 ms for the lesson MLP's 235,146
+     * parameters); this loop is memory-bound. */
+    {
+        const v128_t vwd = wasm_f32x4_splat(wd), vb1 = wasm_f32x4_splat(b1);
+        const v128_t vb2 = wasm_f32x4_splat(b2), vk1 = wasm_f32x4_splat(k1);
+        const v128_t vk2 = wasm_f32x4_splat(k2), ve = wasm_f32x4_splat(e);
+        const v128_t vbc2 = wasm_f32x4_splat(bc2_sqrt), vss = wasm_f32x4_splat(neg_step_size);
+        const int has_wd = weight_decay != 0;
+#define TT_ADAM4(o)                                                                          \
+    {                                                                                            \
+        v128_t g = wasm_v128_load(gr + i + o), pv = wasm_v128_load(p + i + o);                   \
+        if (has_wd) g = wasm_f32x4_add(g, wasm_f32x4_mul(vwd, pv));                              \
+        v128_t mv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i + o), vb1),               \
+                                   wasm_f32x4_mul(vk1, g));                                      \
+        v128_t vv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i + o), vb2),               \
+                                   wasm_f32x4_mul(wasm_f32x4_mul(vk2, g), g));                   \
+        wasm_v128_store(m + i + o, mv);                                                          \
+        wasm_v128_store(v + i + o, vv);                                                          \
+        v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vv), vbc2), ve);            \
+        wasm_v128_store(p + i + o, wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mv), denom))); \
+    }
+        for (; i + 8 <= param->size; i += 8) {
+            TT_ADAM4(0)
+            TT_ADAM4(4)
+        }
+#undef TT_ADAM4
+        for (; i + 4 <= param->size; i += 4) {
+            v128_t g = wasm_v128_load(gr + i), pv = wasm_v128_load(p + i);
+            if (has_wd) g = wasm_f32x4_add(g, wasm_f32x4_mul(vwd, pv));
+            v128_t mv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1),
+                                       wasm_f32x4_mul(vk1, g));
+            v128_t vv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2),
+                                       wasm_f32x4_mul(wasm_f32x4_mul(vk2, g), g));
+            wasm_v128_store(m + i, mv);
+            wasm_v128_store(v + i, vv);
+            v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vv), vbc2), ve);
+            pv = wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mv), denom));
+            wasm_v128_store(p + i, pv);
+        }
+    }
+#endif
+    for (; i < param->size; i++) {
         float g = gr[i];
         if (weight_decay != 0) g = g + wd * p[i];        /* grad.add(param, alpha=wd) */
         m[i] = m[i] * b1 + k1 * g;                        /* m.mul_(b1).add_(g, alpha=1-b1) */

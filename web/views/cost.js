@@ -13,6 +13,9 @@ import { layersFromSpecs } from '../layers.js';
 import { withGenerator } from '../seeds.js';
 import { fmtFactor, fmtFlops, fmtInt, fmtLayer, fmtMs, fmtPct } from '../format.js';
 import { el, isEmbed } from '../dom.js';
+import { setupCanvas } from '../draw/charts.js';
+// the bench's native figures (bench/native-figures.mjs writes it; the build bundles it)
+import nativeFigures from '../../bench/native-figures.json';
 
 const WARMUPS = 3;
 const SAMPLES = 15;
@@ -100,6 +103,152 @@ async function timeForward(api, specs, shape, onProgress) {
     x?.dispose();
     if (net) net.dispose();
     else for (const l of layers) l.dispose();
+  }
+}
+
+// ---- throughput against batch size (the lesson's Reflect question)
+
+/** The lesson MLP the curve times (the network the lesson's NumPy figures and the bench's are for). */
+export const CURVE_NET = [784, 256, 128, 10];
+export const CURVE_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const SLICE_MS = 8; // one slice of calls, then the page gets the thread back (a long task is > 50 ms)
+const CURVE_SAMPLES = 5; // slices timed per point, after one warm-up slice
+/** The lesson's NumPy figures (its Reflect question), samples per second. */
+export const LESSON_NUMPY = [{ batch: 1, perSec: 800 }, { batch: 32, perSec: 10000 }];
+
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Samples per second of the lesson MLP's forward pass (eval mode) and of
+ * its training step (forward with Dropout, cross-entropy, backward, SGD)
+ * at each batch of CURVE_BATCHES, with `api`, in slices of about SLICE_MS
+ * (each slice repeats the call until that much time has passed, then
+ * yields to the page). Returns { points: [{ batch, forward, step }] with
+ * { perSec, msPerCall, calls } each, maxSliceMs }. Everything made here is
+ * disposed here.
+ */
+export async function measureThroughput(api, onProgress, isStale = () => false) {
+  const made = [];
+  let maxSliceMs = 0;
+  let maxSliceAt = '';
+  let where = '';
+  let slices = 0;
+  let over = 0; // slices longer than a long task (50 ms): on a busy machine one call can be
+  const slice = (fn) => {
+    const t0 = performance.now();
+    let calls = 0;
+    let ms = 0;
+    do { fn(); calls++; ms = performance.now() - t0; } while (ms < SLICE_MS);
+    slices++;
+    if (ms > 50) over++;
+    if (ms > maxSliceMs) { maxSliceMs = ms; maxSliceAt = `${where}, ${calls} call${calls > 1 ? 's' : ''}`; }
+    return { calls, ms };
+  };
+  try {
+    const mk = (generator, drop) => {
+      const layers = [];
+      for (let i = 0; i + 1 < CURVE_NET.length; i++) {
+        layers.push(new api.Linear(CURVE_NET[i], CURVE_NET[i + 1], { generator }));
+        if (i + 2 < CURVE_NET.length) layers.push(new api.ReLU(), new api.Dropout(drop[i]));
+      }
+      const net = new api.Sequential(layers);
+      made.push(net);
+      return net;
+    };
+    let fwdNet, trainNet, xs;
+    withGenerator(api, 'timing', [1], (generator) => {
+      fwdNet = mk(generator, [0.5, 0.3]).eval();
+      trainNet = mk(generator, [0.5, 0.3]).train();
+      xs = api.Tensor.randn([CURVE_BATCHES[CURVE_BATCHES.length - 1], CURVE_NET[0]], { generator });
+      made.push(xs);
+    });
+    const xsData = xs.data;
+    const opt = new api.SGD(trainNet.parameters(), { lr: 0.01 });
+    const lossFn = new api.CrossEntropyLoss();
+    const points = [];
+    let done = 0;
+    for (const batch of CURVE_BATCHES) {
+      const x = new api.Tensor(xsData.subarray(0, batch * CURVE_NET[0]), { shape: [batch, CURVE_NET[0]] });
+      made.push(x);
+      const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);
+      const calls = {
+        forward: () => api.noGrad(() => fwdNet.forward(x).dispose()),
+        step: () => api.tidy(() => { opt.zeroGrad(); lossFn.forward(trainNet.forward(x), labels).backward(); opt.step(); }),
+      };
+      const point = { batch };
+      for (const [key, fn] of Object.entries(calls)) {
+        where = `${key === 'step' ? 'training step' : 'forward'} at batch ${batch}`;
+        slice(fn); // warm-up
+        await yieldToPage();
+        const rates = [];
+        let totalCalls = 0;
+        for (let s = 0; s < CURVE_SAMPLES; s++) {
+          if (isStale()) return null;
+          const r = slice(fn);
+          rates.push((r.calls * batch * 1000) / r.ms);
+          totalCalls += r.calls;
+          await yieldToPage();
+        }
+        rates.sort((a, b) => a - b);
+        const perSec = rates[rates.length >> 1];
+        point[key] = { perSec, msPerCall: (1000 * batch) / perSec, calls: totalCalls };
+        onProgress?.(++done, CURVE_BATCHES.length * 2, batch, key);
+      }
+      points.push(point);
+    }
+    return { points, maxSliceMs, maxSliceAt, slices, over };
+  } finally {
+    for (const m of made.reverse()) m.dispose();
+  }
+}
+
+/** Log-log chart of samples/s against batch size: measured lines, the lesson's and the bench's points. */
+function drawThroughput(canvas, series, width) {
+  const height = 240;
+  const ctx = setupCanvas(canvas, width, height);
+  const pad = { l: 50, r: 10, t: 10, b: 30 };
+  const all = series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0);
+  if (!all.length) return;
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...all))), hi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
+  const X = (b) => pad.l + ((width - pad.l - pad.r) * Math.log2(b)) / 8;
+  const Y = (v) => height - pad.b - ((height - pad.t - pad.b) * Math.log10(v / lo)) / Math.log10(hi / lo);
+  ctx.strokeStyle = '#ccc';
+  ctx.fillStyle = '#555';
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'center';
+  for (const b of CURVE_BATCHES) {
+    ctx.beginPath(); ctx.moveTo(X(b), pad.t); ctx.lineTo(X(b), height - pad.b); ctx.stroke();
+    ctx.fillText(String(b), X(b), height - pad.b + 13);
+  }
+  ctx.fillText('batch size', (pad.l + width - pad.r) / 2, height - 3);
+  ctx.textAlign = 'right';
+  const short = (v) => (v >= 1e6 ? `${v / 1e6}M` : v >= 1e3 ? `${v / 1e3}k` : String(v));
+  for (let v = lo; v <= hi * 1.001; v *= 10) {
+    ctx.beginPath(); ctx.moveTo(pad.l, Y(v)); ctx.lineTo(width - pad.r, Y(v)); ctx.stroke();
+    ctx.fillText(short(v), pad.l - 4, Y(v) + 4);
+  }
+  ctx.save();
+  ctx.translate(11, (pad.t + height - pad.b) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText('samples per second', 0, 0);
+  ctx.restore();
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = s.line ? 2 : 1.5;
+    const pts = s.points.filter((p) => p[1] > 0);
+    if (s.line) {
+      ctx.beginPath();
+      pts.forEach(([b, v], i) => (i ? ctx.lineTo(X(b), Y(v)) : ctx.moveTo(X(b), Y(v))));
+      ctx.stroke();
+    }
+    for (const [b, v] of pts) {
+      ctx.beginPath();
+      if (s.marker === 'square') ctx.rect(X(b) - 3.5, Y(v) - 3.5, 7, 7);
+      else ctx.arc(X(b), Y(v), s.line ? 2.5 : 4, 0, 2 * Math.PI);
+      s.line ? ctx.fill() : ctx.stroke();
+    }
   }
 }
 
@@ -257,6 +406,113 @@ export function mountCost(host, app) {
   }
 
   measureButton.addEventListener('click', () => { measure(); });
+
+  // -- throughput against batch size
+  const fig = nativeFigures?.runs?.[nativeFigures.runs.length - 1] ?? null;
+  const tpButton = el('button', { type: 'button', 'data-testid': 'measure-throughput', text: 'Measure throughput' });
+  const tpStatus = el('p', { className: 'cost-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'throughput-status', text: 'Nothing measured yet: press Measure throughput (about 2 s of work, in slices of 8 ms, so the page stays responsive).' });
+  const tpCanvas = el('canvas', { role: 'img', className: 'cost-curve', 'data-testid': 'throughput-chart', 'aria-label': 'Samples per second against batch size: not measured yet (the table below has the numbers)' });
+  const tpBody = el('tbody', { 'data-testid': 'throughput-rows' });
+  const tpTable = el('table', { className: 'cost-throughput', 'data-testid': 'throughput-table' }, [
+    el('caption', { text: 'Samples per second of the lesson MLP (784-256-128-10) against batch size' }),
+    el('thead', {}, [el('tr', {}, [
+      el('th', { scope: 'col', text: 'Batch' }),
+      el('th', { scope: 'col', text: 'Forward, here' }),
+      el('th', { scope: 'col', text: 'Training step, here' }),
+      el('th', { scope: 'col', text: 'NumPy forward (bench)' }),
+      el('th', { scope: 'col', text: 'PyTorch step, SGD (bench)' }),
+      el('th', { scope: 'col', text: 'The lesson\'s NumPy' }),
+    ])]),
+    tpBody,
+  ]);
+  const legendItem = (color, text, mark) => {
+    const key = el('span', { className: `cost-key${mark ? ` cost-key-${mark}` : ''}`, 'aria-hidden': 'true' });
+    key.style.setProperty('--key', color); // CSSOM, which the page's CSP allows (a style attribute it would not)
+    return el('li', {}, [key, text]);
+  };
+  const COLORS = { forward: css(viridis(0.15)), step: css(viridis(0.55)), numpy: '#c05a00', torch: '#8a2be2', lesson: '#222' };
+  const figLine = fig
+    ? `Native figures: measured by this project's bench (bench/native-figures.mjs) on ${nativeFigures.date}, ${nativeFigures.machine}; ${fig.versions}, OpenBLAS kernel ${fig.openblas}, one thread, the fastest of 15 samples${nativeFigures.runs.length > 1 ? ` (left to itself, this OpenBLAS picked its ${nativeFigures.runs[0].openblas.split(' ')[0]} kernel on that CPU, ${fmtFactor(nativeFigures.runs[1].numpyForward[2] / nativeFigures.runs[0].numpyForward[2])}× slower for NumPy at batch 32)` : ''}.`
+    : `Native figures: not available (${(nativeFigures?.errors ?? ['bench/native-figures.json has no run']).join('; ')}).`;
+  host.append(
+    el(`h${level + 1}`, { className: 'cost-subtitle', text: 'Throughput against batch size' }),
+    el('p', { text: 'The lesson asks how throughput changes with batch size and quotes NumPy at about 800 samples per second at batch 1 and 10,000 at batch 32. Measure the lesson\'s MLP here, in this browser: its forward pass (evaluation mode) and a training step (forward with Dropout, cross-entropy, backward, SGD) at batch sizes 1 to 256.' }),
+    el('div', { className: 'cost-measure' }, [tpButton]),
+    tpStatus,
+    tpCanvas,
+    el('ul', { className: 'cost-legend' }, [
+      legendItem(COLORS.forward, 'forward, measured here'),
+      legendItem(COLORS.step, 'training step, measured here'),
+      legendItem(COLORS.numpy, 'NumPy forward (bench)', 'square'),
+      legendItem(COLORS.torch, 'PyTorch training step, SGD (bench)', 'square'),
+      legendItem(COLORS.lesson, 'the lesson\'s NumPy figures', 'circle'),
+    ]),
+    el('p', { className: 'cost-note', 'data-testid': 'throughput-why', text: 'Why the curve has this shape: at small batches every call pays a fixed cost (the JavaScript wrapper, allocating the result, for a step also autograd\'s bookkeeping and the optimizer\'s pass over all 235,146 parameters), so samples per second grow almost in proportion to the batch; once the matrix products dominate, the arithmetic peak of this CPU caps it and the curve flattens.' }),
+    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Throughput against batch size (table)' }, [tpTable]),
+    el('p', { className: 'cost-note', 'data-testid': 'throughput-native', text: figLine }),
+  );
+
+  let tpResult = null;
+  let tpRunning = false;
+  const figAt = (key, b) => {
+    if (!fig) return null;
+    const i = fig.batches.indexOf(b);
+    return i >= 0 ? fig[key][i] : null;
+  };
+  function drawCurve() {
+    const width = Math.max(260, Math.min(640, host.clientWidth || 560));
+    const pts = tpResult?.points ?? [];
+    const series = [
+      { color: COLORS.forward, line: true, points: pts.map((p) => [p.batch, p.forward.perSec]) },
+      { color: COLORS.step, line: true, points: pts.map((p) => [p.batch, p.step.perSec]) },
+      { color: COLORS.numpy, line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.numpyForward[i]]) : [] },
+      { color: COLORS.torch, line: false, marker: 'square', points: fig ? fig.batches.map((b, i) => [b, fig.torchSgd[i]]) : [] },
+      { color: COLORS.lesson, line: false, points: LESSON_NUMPY.map((p) => [p.batch, p.perSec]) },
+    ];
+    drawThroughput(tpCanvas, series, width);
+    const rows = CURVE_BATCHES.map((b) => {
+      const p = pts.find((q) => q.batch === b);
+      const lesson = LESSON_NUMPY.find((q) => q.batch === b);
+      const n = (v) => (v == null ? '—' : fmtInt(Math.round(v)));
+      return el('tr', { 'data-batch': String(b) }, [
+        el('th', { scope: 'row', text: String(b) }),
+        el('td', { className: 'cost-num', 'data-key': 'forward', 'data-ms': p ? String(p.forward.msPerCall) : null, text: p ? `${n(p.forward.perSec)} (${fmtMs(p.forward.msPerCall)})` : '…' }),
+        el('td', { className: 'cost-num', 'data-key': 'step', 'data-ms': p ? String(p.step.msPerCall) : null, text: p ? `${n(p.step.perSec)} (${fmtMs(p.step.msPerCall)})` : '…' }),
+        el('td', { className: 'cost-num', text: n(figAt('numpyForward', b)) }),
+        el('td', { className: 'cost-num', text: n(figAt('torchSgd', b)) }),
+        el('td', { className: 'cost-num', text: lesson ? n(lesson.perSec) : '—' }),
+      ]);
+    });
+    tpBody.replaceChildren(...rows);
+    if (pts.length) {
+      const at = (b, k) => pts.find((q) => q.batch === b)?.[k].perSec;
+      tpCanvas.setAttribute('aria-label', `Samples per second against batch size, log scales: forward ${n0(at(1, 'forward'))} at batch 1, ${n0(at(32, 'forward'))} at 32, ${n0(at(256, 'forward'))} at 256; training step ${n0(at(1, 'step'))}, ${n0(at(32, 'step'))} and ${n0(at(256, 'step'))}; the table below has every value`);
+    }
+  }
+  const n0 = (v) => (v == null ? '—' : fmtInt(Math.round(v)));
+  tpButton.addEventListener('click', async () => {
+    if (tpRunning) return;
+    tpRunning = true;
+    tpButton.setAttribute('aria-disabled', 'true');
+    try {
+      const r = await measureThroughput(app.api, (i, n, b, k) => { tpStatus.textContent = `Timing ${k === 'step' ? 'the training step' : 'the forward pass'} at batch ${b} (${i} of ${n})…`; });
+      if (r) {
+        tpResult = r;
+        const info = app.api.backendInfo();
+        tpStatus.textContent = `Done (${info.build} build): each figure is the median of ${CURVE_SAMPLES} slices of at least ${SLICE_MS} ms after a warm-up slice; ${r.slices} slices, the longest ${fmtMs(r.maxSliceMs)} (${r.maxSliceAt})${r.over ? `; ${r.over} took over 50 ms, so this machine was busy or slow: one call then cannot be split` : ''}.`;
+        tpStatus.dataset.maxSliceMs = String(r.maxSliceMs);
+        tpStatus.dataset.slices = String(r.slices);
+        tpStatus.dataset.over = String(r.over);
+        drawCurve();
+      }
+    } catch (e) {
+      tpStatus.textContent = `The measurement failed: ${e.message}`;
+    } finally {
+      tpRunning = false;
+      tpButton.removeAttribute('aria-disabled');
+    }
+  });
+  drawCurve();
 
   return {
     update(model) {
