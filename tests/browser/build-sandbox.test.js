@@ -13,7 +13,7 @@
 // left behind. The page is rebuilt by this file first (never a stale build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { launch, newPage, repoRoot, serve, site, startSite } from './harness.js';
@@ -22,19 +22,19 @@ import { startJupyter } from './jupyter-server.js';
 import { pathToFileURL } from 'node:url';
 import * as api from '../../js/index.js';
 import { runLayerChecks } from '../../js/build/index.js';
+import { mistakeSource, writeMistakes } from '../fixtures/build/mistakes.mjs';
 
 const solution = readFileSync(join(repoRoot, 'examples/build/layers-solution.mjs'), 'utf8');
-const fixturesDir = join(repoRoot, 'tests/fixtures/build');
-const fixtures = existsSync(fixturesDir)
-  ? readdirSync(fixturesDir).filter((f) => f.endsWith('.mjs')).sort().map((f) => ({ name: f, source: readFileSync(join(fixturesDir, f), 'utf8') }))
-  : [];
+const mistakeFiles = writeMistakes(); // the solution with one named mistake each (tests/fixtures/build/mistakes.mjs)
+const fixtures = Object.keys(mistakeFiles).sort().map((name) => ({ name, source: mistakeSource(name) }));
+assert.ok(fixtures.length >= 12, `${fixtures.length} mistakes`);
 
 /** What each check reports, as the page reports it: "id:status[:mistake]" for every check that does not pass. */
 const failing = (rs) => rs.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.mistake ? `:${r.mistake}` : ''}`);
 // The same fixtures in Node, on the package itself: what the page must report for each
 const inNode = {};
 for (const f of fixtures) {
-  inNode[f.name] = failing(await runLayerChecks(api, await import(pathToFileURL(join(fixturesDir, f.name)).href)));
+  inNode[f.name] = failing(await runLayerChecks(api, await import(pathToFileURL(mistakeFiles[f.name]).href)));
 }
 
 let chromium;

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axePath, repoRoot, settle, startSite } from './harness.js';
+import { mistakeSource } from '../fixtures/build/mistakes.mjs';
 import { launchFirefox, newFirefoxPage, openFirefoxApp } from './firefox-harness.js';
 
 const axeSource = readFileSync(axePath, 'utf8');
@@ -88,7 +89,7 @@ test('Firefox: Check runs the checks in the sandbox; a Dropout that forgets 1/(1
   const ok = await checkInPage(page, fixture('examples/build/layers-solution.mjs'));
   console.log(`Firefox: Check on the reference solution: ${ok.summary} in ${Date.now() - t0} ms (with the sandbox's first load)`);
   assert.match(ok.summary, /^\d+ passed, 0 failed$/);
-  const bad = await checkInPage(page, fixture('tests/fixtures/build/dropout-unscaled.mjs'));
+  const bad = await checkInPage(page, mistakeSource('dropout-unscaled'));
   assert.ok(bad.items.some((i) => i.status === 'fail' && i.mistake === 'dropout-unscaled'), bad.summary);
   assert.ok(bad.items.filter((i) => i.id.startsWith('linear.')).every((i) => i.status === 'pass'), 'its Linear is right');
   await page.click('[data-testid="build-use-dropout"]');

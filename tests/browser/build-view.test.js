@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { axeViolations, chromiumSite, repoRoot, settle, site, startSite } from './harness.js';
+import { mistakeSource } from '../fixtures/build/mistakes.mjs';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
@@ -394,7 +395,7 @@ for (const width of [1280, 360]) {
     for (const [path, scope] of [['index.html#tt:solution=show', '#write'], ['embed.html?view=build&solution=show', 'main']]) {
       const { page, errors, context } = await open(`${session.base}/${path}`, { width, bypassCSP: true });
       await page.locator('[data-testid="build-solution"]').waitFor();
-      const r = await checkInPage(page, fixture('tests/fixtures/build/dropout-unscaled.mjs'));
+      const r = await checkInPage(page, mistakeSource('dropout-unscaled'));
       assert.ok(r.items.some((i) => i.status === 'fail'));
       const found = await axeOn(page, scope);
       assert.deepEqual(found, [], `${path} at ${width} px`);
@@ -465,7 +466,7 @@ test('Check in the page: the reference solution passes every check through the s
 test('Check in the page: a Dropout without 1/(1 − p) fails the checks that name the mistake, with hints (hints=off hides them); used anyway, the inverted view shows its (1 − p)·x', async () => {
   for (const hints of ['on', 'off']) {
     const { page, errors, context } = await open(`${session.base}/index.html#tt:ex=dropout${hints === 'off' ? '&hints=off' : ''}`);
-    const r = await checkInPage(page, fixture('tests/fixtures/build/dropout-unscaled.mjs'));
+    const r = await checkInPage(page, mistakeSource('dropout-unscaled'));
     const failed = r.items.filter((i) => i.status !== 'pass');
     assert.ok(failed.length > 0);
     assert.ok(r.items.every((i) => i.id.startsWith('dropout.')), 'ex=dropout runs the Dropout checks only');

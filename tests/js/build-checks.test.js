@@ -14,8 +14,10 @@ import { createRequire } from 'node:module';
 import * as api from '../../js/index.js';
 import { runLayerChecks, EXERCISES, MISTAKES, CHECK_LIST, STARTER } from '../../js/build/index.js';
 import * as solution from '../../examples/build/layers-solution.mjs';
+import { MISTAKE_EDITS, writeMistakes } from '../fixtures/build/mistakes.mjs';
 
-const fixture = (name) => import(`../fixtures/build/${name}.mjs`);
+const mistakeFiles = writeMistakes();
+const fixture = (name) => import(pathToFileURL(mistakeFiles[name]).href);
 const ALL_IDS = CHECK_LIST.map((c) => c.id);
 const failing = (results) => Object.fromEntries(results.filter((r) => r.status !== 'pass').map((r) => [r.id, r.mistake]));
 
@@ -86,6 +88,7 @@ const EXPECTED = {
 
 test('every named mistake has a fixture', () => {
   assert.deepEqual(Object.keys(EXPECTED).sort(), Object.keys(MISTAKES).sort());
+  assert.deepEqual(Object.keys(MISTAKE_EDITS).sort(), Object.keys(MISTAKES).sort());
 });
 
 for (const [name, want] of Object.entries(EXPECTED)) {

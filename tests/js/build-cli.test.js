@@ -9,11 +9,12 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeMistakes } from '../fixtures/build/mistakes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tinytorch-wasm.mjs');
 const SOLUTION = join(ROOT, 'examples/build/layers-solution.mjs');
-const FIXTURES = join(ROOT, 'tests/fixtures/build');
+const MISTAKE_FILES = writeMistakes(); // build/mistakes/<id>.mjs: the solution with one mistake each
 
 function cli(args, cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120000 });
@@ -30,7 +31,7 @@ test('the reference solution: 29 ✓ lines, "29 passed, 0 failed", exit 0', () =
 });
 
 test('a mistake: ✗ lines with expected, got, the mistake and a hint; exit 1', () => {
-  const r = cli(['check', 'layers', join(FIXTURES, 'dropout-unscaled.mjs')]);
+  const r = cli(['check', 'layers', MISTAKE_FILES['dropout-unscaled']]);
   assert.equal(r.code, 1);
   assert.equal(r.lines.at(-1), '27 passed, 2 failed');
   const scale = r.lines.find((l) => l.startsWith('✗ dropout.scale'));
@@ -39,7 +40,7 @@ test('a mistake: ✗ lines with expected, got, the mistake and a hint; exit 1', 
 });
 
 test('--json prints the results and the summary; --exercise narrows them', () => {
-  const r = cli(['check', 'layers', join(FIXTURES, 'he-init.mjs'), '--json', '--exercise', 'linear']);
+  const r = cli(['check', 'layers', MISTAKE_FILES['he-init'], '--json', '--exercise', 'linear']);
   assert.equal(r.code, 1);
   const j = JSON.parse(r.out);
   assert.equal(j.results.length, 12);
@@ -120,7 +121,7 @@ test('a student file outside the repository, no node_modules: node <package>/bin
   const dir = mkdtempSync(join(tmpdir(), 'tt-student-'));
   try {
     copyFileSync(SOLUTION, join(dir, 'my-layers.mjs'));
-    copyFileSync(join(FIXTURES, 'sequential-no-chain.mjs'), join(dir, 'chain.mjs'));
+    copyFileSync(MISTAKE_FILES['sequential-no-chain'], join(dir, 'chain.mjs'));
     const ok = cli(['check', 'layers', 'my-layers.mjs'], dir);
     assert.equal(ok.code, 0, ok.err);
     assert.equal(ok.lines.at(-1), '29 passed, 0 failed');
@@ -142,7 +143,7 @@ test('installed from the packed package: npx tinytorch-wasm check layers, and a 
     execFileSync('mkdir', [proj]);
     writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'course', version: '1.0.0', private: true, type: 'module' }));
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(dir, tgz)], { cwd: proj, encoding: 'utf8' });
-    copyFileSync(join(FIXTURES, 'bias-2d.mjs'), join(proj, 'my-layers.mjs'));
+    copyFileSync(MISTAKE_FILES['bias-2d'], join(proj, 'my-layers.mjs'));
     const r = spawnSync('npx', ['--offline', 'tinytorch-wasm', 'check', 'layers', 'my-layers.mjs'], { cwd: proj, encoding: 'utf8', timeout: 120000 });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout.trimEnd().split('\n').at(-1), '27 passed, 2 failed');
