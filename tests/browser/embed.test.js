@@ -198,9 +198,9 @@ test('the cost view measures only when asked: no timing and no scalar bundle on 
   await page.waitForTimeout(1500); // well past the old 400 ms auto-start
   assert.equal(requests.some((u) => u.includes('tinytorch-scalar.js')), false, 'the scalar bundle was fetched without a Measure');
   assert.equal(await page.locator('script[data-tt-scalar]').count(), 0);
-  assert.match(await page.locator('.cost-status').textContent(), /press Measure/);
+  assert.match(await page.locator('[data-testid="measure-status"]').textContent(), /press Measure/);
   await page.locator('[data-testid="measure"]').click();
-  await page.waitForFunction(() => /^Done/.test(document.querySelector('.cost-status').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /^Done/.test(document.querySelector('[data-testid="measure-status"]').textContent), null, { timeout: 60000 });
   assert.equal(requests.filter((u) => u.includes('tinytorch-scalar.js')).length, 1);
   assert.deepEqual(errors, []);
   await context.close();

@@ -271,7 +271,7 @@ export function mountCost(host, app) {
 
   // -- timing
   const measureButton = el('button', { type: 'button', 'data-testid': 'measure', text: 'Measure' });
-  const status = el('p', { className: 'cost-status', role: 'status', 'aria-live': 'polite', text: 'Nothing measured yet: press Measure to time this network (it also loads the scalar build, about 300 kB).' });
+  const status = el('p', { className: 'cost-status', 'data-testid': 'measure-status', role: 'status', 'aria-live': 'polite', text: 'Nothing measured yet: press Measure to time this network (it also loads the scalar build, about 300 kB).' });
   const cells = {};
   const row = (key, label) => {
     cells[key] = {
