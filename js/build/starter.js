@@ -60,7 +60,7 @@ export class Dropout extends Module {
   }
 
   forward(x) {
-    // this.training is true by default; eval() sets it false (Module does this).
+    // this.training is true by default; calling .eval() sets it false (Module does this).
     // TODO: in eval, return x unchanged (a copy: x.mul(1)).
     // TODO: in training, draw u = Tensor.rand(x.shape) (uniform in [0, 1),
     //   from the generator manualSeed() seeds), keep each element with

@@ -447,7 +447,7 @@ export function mountCost(host, app) {
       legendItem(COLORS.torch, 'PyTorch training step, SGD (bench)', 'square'),
       legendItem(COLORS.lesson, 'the lesson\'s NumPy figures', 'circle'),
     ]),
-    el('p', { className: 'cost-note', 'data-testid': 'throughput-why', text: 'Why the curve has this shape: at small batches every call pays a fixed cost (the JavaScript wrapper, allocating the result, for a step also autograd\'s bookkeeping and the optimizer\'s pass over all 235,146 parameters), so samples per second grow almost in proportion to the batch; once the matrix products dominate, the arithmetic peak of this CPU caps it and the curve flattens.' }),
+    el('p', { className: 'cost-note', 'data-testid': 'throughput-why', text: 'Why the curve has this shape: at small batches every call pays a fixed cost (the JavaScript wrapper, allocating the result, for a step also autograd\'s bookkeeping and the optimizer\'s pass over every parameter), so samples per second grow almost in proportion to the batch; once the matrix products dominate, the arithmetic peak of this CPU caps it and the curve flattens.' }),
     el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Throughput against batch size (table)' }, [tpTable]),
     el('p', { className: 'cost-note', 'data-testid': 'throughput-native', text: figLine }),
   );
