@@ -248,7 +248,8 @@ for (const engine of ENGINES) {
     }
     const b = await buildRows(page);
     console.log(`  Build: sandbox asset ${b.assetMs.toFixed(0)} ms, its engine ${b.engineMs.toFixed(0)} ms (once per page); Check -> results for the reference solution (load + ${b.count} checks, ${b.passed} passed): median ${b.checkMs.toFixed(0)} ms (${b.checks.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`    one forward pass of the default network at batch 32 (train mode): the student's Linear and Dropout ${b.forward.student.toFixed(2)} ms, the core's ${b.forward.core.toFixed(2)} ms (x${(b.forward.student / b.forward.core).toFixed(1)}); Linear layers only: ${b.forward.studentLinear.toFixed(2)} ms vs ${b.forward.coreLinear.toFixed(2)} ms (x${(b.forward.studentLinear / b.forward.coreLinear).toFixed(1)}), and ${b.forward.opsLinear.toFixed(2)} ms for the student's ops (x.matmul(W).add(b)) written in the page, no sandbox`);
+    const ratio = (a, c) => (c > 0 ? `x${(a / c).toFixed(1)}` : 'the core under the timer\'s resolution');
+    console.log(`    one forward pass of the default network at batch 32 (train mode): the student's Linear and Dropout ${b.forward.student.toFixed(2)} ms, the core's ${b.forward.core.toFixed(2)} ms (${ratio(b.forward.student, b.forward.core)}); Linear layers only: ${b.forward.studentLinear.toFixed(2)} ms vs ${b.forward.coreLinear.toFixed(2)} ms (${ratio(b.forward.studentLinear, b.forward.coreLinear)}), and ${b.forward.opsLinear.toFixed(2)} ms for the student's ops (x.matmul(W).add(b)) written in the page, no sandbox`);
     console.log(`    a plain loop of 1e6 turns in the sandbox: ${b.loop[10].toFixed(0)} ms with the interrupt check every 10 operations (the sandbox's), ${b.loop[10000].toFixed(0)} ms every 10,000 (QuickJS's default)`);
   }
   for (const [what, link] of TRAINING) {

@@ -213,9 +213,9 @@ async function inPageHostile() {
   const cases = {
     'loop at load': { source: `${head}while (true) {}` },
     'loop of slow built-ins': { source: layer('forward(x) { while (true) new Array(1e5).fill(1); }') },
-    'loop of JSON.stringify over 200,000 objects': { source: `${head}const o = Array.from({ length: 2e5 }, (_, i) => ({ i }));\nexport class L extends Module { forward(x) { while (true) JSON.stringify(o); } }`, timeForward: true },
+    'loop of JSON.stringify over 50,000 objects': { source: `${head}const o = Array.from({ length: 5e4 }, (_, i) => ({ i }));\nexport class L extends Module { forward(x) { while (true) JSON.stringify(o); } }`, timeForward: true },
     'loop of join over 1e6 strings': { source: `${head}const a = new Array(1e6).fill('ab');\nexport class L extends Module { forward(x) { while (true) a.join(','); } }`, timeForward: true },
-    'loop of indexOf over 2e6 numbers': { source: `${head}const a = new Array(2e6).fill(1.5);\nexport class L extends Module { forward(x) { while (true) a.indexOf(2); } }`, timeForward: true },
+    'loop of indexOf over 1e6 numbers': { source: `${head}const a = new Array(1e6).fill(1.5);\nexport class L extends Module { forward(x) { while (true) a.indexOf(2); } }`, timeForward: true },
     'a catastrophic regular expression': { source: layer("forward(x) { while (true) /(a+)+$/.test('a'.repeat(28) + 'b'); }") },
     'loop in a catch-all': { source: layer('forward(x) { while (true) { try { while (true) {} } catch (e) {} } }') },
     'memory bomb (arrays)': { source: layer('forward(x) { const a = []; while (true) a.push(new Array(1e5).fill(1)); }') },
@@ -437,8 +437,11 @@ for (const [browserName, open] of [['Chromium', openChromium], ['Firefox', openF
           }
           assert.match(c['loop at load'].message, /Stopped: your code ran for more than 1 s/);
           assert.equal(c['loop at load'].name, 'StudentCodeError');
-          for (const k of ['loop of slow built-ins', 'loop in a catch-all', 'loop of JSON.stringify over 200,000 objects', 'loop of join over 1e6 strings',
-            'loop of indexOf over 2e6 numbers', 'a catastrophic regular expression']) assert.match(c[k].message, /^Stopped: your code ran for more than 1 s/, k);
+          for (const k of ['loop of slow built-ins', 'loop in a catch-all', 'a catastrophic regular expression']) assert.match(c[k].message, /^Stopped: your code ran for more than 1 s/, k);
+          // over a structure that fills much of the engine's memory, the stop may also be "out of memory" (a fragmented heap)
+          for (const k of ['loop of JSON.stringify over 50,000 objects', 'loop of join over 1e6 strings', 'loop of indexOf over 1e6 numbers']) {
+            assert.match(c[k].message, /^Stopped: your code (ran for more than 1 s|ran out of memory)/, k);
+          }
           for (const k of ['memory bomb (arrays)', 'memory bomb (typed arrays)']) assert.match(c[k].message, /^Stopped: your code ran out of memory/, k);
           assert.match(c['memory bomb (strings)'].message, /^Stopped: your code ran out of memory|string too long/);
           assert.match(c['memory bomb caught'].message, /^Stopped: your code (ran out of memory|ran for more than 1 s)/);
