@@ -81,6 +81,15 @@ test('the init lab runs the student\'s Linear as one more series: the reference 
   bad.yours.forEach((v, i) => assert.ok(rel(v, bad.normal[i]) <= 1e-5, `layer ${i + 1}: yours ${v}, N(0, 1) ${bad.normal[i]}`));
   assert.match(await page.textContent('[data-testid=init-student]'), /the same line as init 'normal'/);
   assert.match(await page.textContent('.tt-view-init .init-observation'), /your Linear grows by about ×/);
+  // the lab reseeds the default generator for the student's Linear and puts it back afterwards
+  const genState = () => page.evaluate(() => Array.from(globalThis.__tinytorchApps[0].api.defaultGenerator().getState()));
+  const gen0 = await genState();
+  await page.evaluate(() => globalThis.__tinytorchApps[0].setState({ depth: 5 }));
+  await settle(page);
+  assert.equal((await labColumns(page)).yours.length, 5);
+  assert.deepEqual(await genState(), gen0);
+  await page.evaluate((depth) => globalThis.__tinytorchApps[0].setState({ depth }), DEPTH);
+  await settle(page);
 
   // unticked: exactly as before, no extra series
   await page.uncheck('[data-testid="build-use-linear"]');

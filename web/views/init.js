@@ -181,6 +181,8 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS
     const dy = withGenerator(api, 'initGrad', [seed], (generator) => api.Tensor.randn([gradBatch, width(gradDepth)], { generator }));
     const activation = new Act();
     const generator = generatorFor(api, 'initWeights', seed, 0);
+    // the student's Linear reseeds the default generator: put it back as it was afterwards
+    const savedDefault = inits.some((m) => m.student) ? api.defaultGenerator().getState() : null;
     const series = [];
     const grads = [];
     try {
@@ -241,6 +243,7 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS
       }
       return { forward: forwardDepth > 0 ? { depth: forwardDepth, inputStd, series } : null, grads: gradDepth > 0 ? grads : null };
     } finally {
+      if (savedDefault) api.defaultGenerator().setState(savedDefault);
       activation.dispose();
       generator.dispose();
     }
