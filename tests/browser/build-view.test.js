@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { axeViolations, chromiumSite, repoRoot, settle, site, startSite } from './harness.js';
 import { mistakeSource } from '../fixtures/build/mistakes.mjs';
+import { checkInPage, fixture, openEditor } from './build-helpers.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { decodeTrainingData } from '../../web/train/data.js';
@@ -221,11 +222,6 @@ test('the quiz follows the checks\' policy: a hint first, another try, the answe
   }
 });
 
-/** Scroll Build into view and wait for CodeMirror to replace the textarea. */
-async function openEditor(page) {
-  await page.locator('.tt-view-build').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('.tt-view-build')?.dataset.editor === 'codemirror', null, { timeout: 15000 });
-}
 /** The text in the Build editor (CodeMirror's document). */
 const editorText = (page) => page.evaluate(() => {
   const shell = document.querySelector('[data-testid="build-cm"]');
@@ -413,22 +409,6 @@ async function axeOn(page, selector) {
     .map((v) => `${v.id}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`), selector);
 }
 
-/** Put `text` in the Build editor and press Check; resolves when the results are in, to their summary and items. */
-async function checkInPage(page, text, timeout = 60000) {
-  await openEditor(page);
-  await page.evaluate((t) => document.querySelector('[data-testid="build-cm"]').ttEditor.setText(t), text);
-  await page.click('[data-testid="build-check"]');
-  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('.tt-build-results-box')?.dataset.state), null, { timeout });
-  return page.evaluate(() => ({
-    summary: document.querySelector('[data-testid="build-summary"]').textContent,
-    items: [...document.querySelectorAll('[data-testid="build-result"]')].map((li) => ({
-      id: li.dataset.id, status: li.dataset.status, text: li.textContent,
-      hint: li.querySelector('[data-testid="build-hint"]') ? { text: li.querySelector('[data-testid="build-hint"]').textContent, visible: li.querySelector('[data-testid="build-hint"]').checkVisibility() } : null,
-      mistake: li.querySelector('[data-testid="build-mistake"]')?.dataset.mistake ?? null,
-    })),
-  }));
-}
-const fixture = (name) => readFileSync(join(repoRoot, name), 'utf8');
 
 test('Check in the page: the reference solution passes every check through the sandbox; "use my layers" then runs its Linear and Dropout', async () => {
   const { page, errors, context } = await open(`${session.base}/index.html#tt:seed=3`);

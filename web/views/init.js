@@ -20,12 +20,27 @@
 // forward run, which fills the cache. Only without app.whenQuiet (a host
 // that does not schedule) does everything run at once, the gradient pass on
 // the forward pass's Linear layers.
+//
+// With Build's "use my layers" on for Linear (app.layerImpl, web/views/
+// build/use.js), the student's class gets one more series, "your Linear":
+// its stack is built by web/layers.js from their class and runs like the
+// others (the same input, activation, upstream gradient, caching and
+// postponing), its stds and gradient norms measured by the core. Their
+// Linear draws from the default generator, which is seeded before each
+// layer with the very seed of that layer's initWeights stream: the core's
+// default generator and a Generator are the same PCG32, so a Linear that
+// draws randn([in, out]) and scales by √(1/in) has exactly the lesson
+// init's weights (the widths are powers of two, so the scale is exact),
+// and its line lies on the lesson's. The caches are keyed by
+// app.layerImpl.version, so a new version of their code re-runs; a class
+// that throws shows its error in place of its series, the library's stay.
 
 import { drawLines } from '../draw/charts.js';
 import { viridis, css } from '../draw/colormap.js';
 import { LIMITS } from '../state.js';
 import { ELEMENTWISE_ACTIVATIONS, INITIALIZERS, INIT_WIDTHS } from '../kinds.js';
-import { generatorFor, reseed, withGenerator } from '../seeds.js';
+import { generatorFor, reseed, streamSeed, withGenerator } from '../seeds.js';
+import { layerFromSpec } from '../layers.js';
 import { fmtFactor, fmtInt, fmtNum, fmtScale } from '../format.js';
 import { el, tableRegion, viewLevel } from '../dom.js';
 
@@ -71,6 +86,31 @@ const INITS = INITIALIZERS.map((rec, i) => ({
   formula: rec.formula,
   ...LINE_STYLES[i % LINE_STYLES.length],
 }));
+
+/** The student's Linear (Build's "use my layers"), as this view names and draws it: one more series, after the initialisers. */
+const STUDENT = Object.freeze({
+  init: 'yours', label: 'your Linear', name: 'your Linear', formula: 'your code from Build', student: true, t: 0.62, dash: [7, 2, 1, 2, 1, 2],
+});
+
+/** The view's record of a series key (an initialiser's key, or STUDENT's). */
+const metaOf = (init) => (init === STUDENT.init ? STUDENT : INITS.find((m) => m.init === init));
+
+/** A short message for an error thrown by student code. */
+const errorText = (e) => `${e?.name ?? 'Error'}: ${String(e?.message ?? e).slice(0, 300)}`;
+
+/**
+ * Layer i of a stack: the library's Linear with the series' initialiser
+ * from layer i's stream, or (STUDENT) the student's class `impl` through
+ * web/layers.js, the default generator seeded with that stream's seed.
+ */
+function makeLinear(api, meta, impl, width, seed, i, generator) {
+  if (!meta.student) {
+    reseed(generator, 'initWeights', seed, i);
+    return new api.Linear(width(i), width(i + 1), { init: meta.init, generator });
+  }
+  api.manualSeed(streamSeed('initWeights', seed, i));
+  return layerFromSpec(api, { kind: 'linear', in: width(i), out: width(i + 1), bias: true }, { impl: { Linear: impl } });
+}
 
 /** The width pattern of a `widths` key (web/kinds.js INIT_WIDTHS). */
 const patternFor = (key) => INIT_WIDTHS.find((w) => w.key === key) ?? INIT_WIDTHS[0];
@@ -123,12 +163,14 @@ const linearGain = (rec, k, n) => k * weightVar(rec, k, n);
  * gradient flows down from the top), so they are measured for the depth
  * shown (gradDepth 0: no gradient pass). `inits`: the initialisers to run
  * (all by default; each one's numbers do not depend on the others, since
- * every layer's stream is reseeded). Both passes share the Linear
- * layers, so each is drawn once. Returns plain numbers only: { forward: {
- * depth, inputStd, series: [{ init, stds, nonFinite }] } | null, grads:
- * [{ init, norms, weightNorms }] | null }.
+ * every layer's stream is reseeded), STUDENT among them with `impl` the
+ * student's Linear class. Both passes share the Linear layers, so each is
+ * drawn once. Returns plain numbers only: { forward: { depth, inputStd,
+ * series: [{ init, stds, nonFinite, error? }] } | null, grads: [{ init,
+ * norms, weightNorms, error? }] | null }; `error` (the student's series
+ * only: what their code threw) comes with empty numbers.
  */
-function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS) {
+function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS, impl = null) {
   const Act = api[ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act).className];
   const width = pattern.width;
   const { batch, gradBatch } = rowsFor(pattern);
@@ -139,18 +181,21 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS
     const dy = withGenerator(api, 'initGrad', [seed], (generator) => api.Tensor.randn([gradBatch, width(gradDepth)], { generator }));
     const activation = new Act();
     const generator = generatorFor(api, 'initWeights', seed, 0);
+    // the student's Linear reseeds the default generator: put it back as it was afterwards
+    const savedDefault = inits.some((m) => m.student) ? api.defaultGenerator().getState() : null;
     const series = [];
     const grads = [];
     try {
-      for (const { init } of inits) {
+      for (const meta of inits) {
+        const { init } = meta;
         const layers = []; // the first gradDepth layers, kept for the gradient pass
         const stds = [];
         const nonFinite = [];
+        let ranForward = false;
         try {
           let h = x;
           for (let i = 0; i < Math.max(forwardDepth, gradDepth); i++) {
-            reseed(generator, 'initWeights', seed, i);
-            const linear = new api.Linear(width(i), width(i + 1), { init, generator });
+            const linear = makeLinear(api, meta, impl, width, seed, i, generator);
             if (i < gradDepth) layers.push(linear);
             try {
               if (i < forwardDepth) {
@@ -171,11 +216,12 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS
           }
           if (h !== x) h.dispose();
           if (forwardDepth > 0) series.push({ init, stds, nonFinite });
+          ranForward = true;
           if (gradDepth === 0) continue; // the forward pass only
           const probes = [];
           let g = gradInput;
-          for (const linear of layers) {
-            const probe = api.Tensor.zeros([gradBatch, linear.outFeatures], { requiresGrad: true });
+          for (const [i, linear] of layers.entries()) {
+            const probe = api.Tensor.zeros([gradBatch, width(i + 1)], { requiresGrad: true });
             probes.push(probe);
             g = activation.forward(linear.forward(g)).add(probe);
           }
@@ -185,12 +231,19 @@ function measure(api, pattern, act, seed, forwardDepth, gradDepth, inits = INITS
             norms: probes.map((t) => t.grad.stats().norm),
             weightNorms: layers.map((l) => l.weight.grad.stats().norm),
           });
+        } catch (e) {
+          if (!meta.student) throw e;
+          // the student's code threw: its series says so, the others run (tidy frees what it left)
+          const error = errorText(e);
+          if (forwardDepth > 0 && !ranForward) series.push({ init, stds: [], nonFinite: [], error });
+          if (gradDepth > 0) grads.push({ init, norms: [], weightNorms: [], error });
         } finally {
           layers.forEach((l) => l.dispose());
         }
       }
       return { forward: forwardDepth > 0 ? { depth: forwardDepth, inputStd, series } : null, grads: gradDepth > 0 ? grads : null };
     } finally {
+      if (savedDefault) api.defaultGenerator().setState(savedDefault);
       activation.dispose();
       generator.dispose();
     }
@@ -215,7 +268,7 @@ function prefix(result, n) {
   return {
     depth: n,
     inputStd: result.inputStd,
-    series: result.series.map((s) => ({ init: s.init, stds: s.stds.slice(0, n), nonFinite: s.nonFinite.slice(0, n) })),
+    series: result.series.map((s) => ({ ...s, stds: s.stds.slice(0, n), nonFinite: s.nonFinite.slice(0, n) })),
   };
 }
 
@@ -277,6 +330,31 @@ function describeFan(pattern, result, actLabel) {
   return `Fan-in against fan-average: the lesson's init, variance 1/in, makes each Linear alone keep the variance of its input (${shapes.map(([k, m], t) => `${k}→${m}: ×${fmtFactor(lg[t])}`).join(', ')}); Glorot's 2/(in+out) gives ${shapes.map(([k, m]) => `${k}→${m}`).join(' and ')} the same weight variance (${glorotStds}), so a Linear multiplies the variance by 2·in/(in+out): ${gg.map((g) => `×${fmtFactor(g)}`).join(', then ')}, ×${fmtFactor(product(gg))} per ${shapes.length === 2 ? 'pair of layers' : `${shapes.length} layers`} (std ×${fmtFactor(Math.sqrt(product(gg)))}). With ${actLabel} the chart shows it: the lesson's init ${span(result.series[i])}, Glorot ${span(result.series[j])}; at layer ${n} Glorot's std is ×${fmtFactor(measured)} the lesson's, and the Linear layers alone predict ×${fmtFactor(predicted)}.`;
 }
 
+/**
+ * The sentence on the student's series: their error, or their std at the
+ * top of the stack against the lesson's init (the same weights when their
+ * Linear draws randn([in, out]) · √(1/in)) and N(0, 1)'s.
+ */
+function describeStudent(s, result) {
+  if (s.error) return `Your Linear (from Build) raised an error on this stack, so it has no line here; the library's initialisers are shown. It said: ${s.error}`;
+  const n = result.depth;
+  const at = (key) => result.series.find((t) => t.init === key)?.stds[n - 1];
+  const lessonRec = INITS.find((m) => m.rec.name === 'lesson');
+  const naiveRec = INITS.find((m) => m.rec.name === 'naive_normal');
+  const mine = s.stds[n - 1];
+  const lesson = lessonRec ? at(lessonRec.init) : undefined;
+  const naive = naiveRec ? at(naiveRec.init) : undefined;
+  const head = `Your Linear (from Build) ran on the same input, its weights drawn from the default generator seeded with each layer's stream, the one the initialisers draw from: at layer ${n} its std is ${fmtNum(mine)}`;
+  if (!(lesson > 0) || !Number.isFinite(mine)) return `${head}.`;
+  const r = mine / lesson;
+  const against = `${head}, the lesson's init ${fmtNum(lesson)}${naive !== undefined ? ` and N(0, 1)'s ${fmtNum(naive)}` : ''}`;
+  if (Math.abs(r - 1) <= 1e-4) return `${against}: the same line as the lesson's init, since your weights are its very numbers.`;
+  // the same draws: an initialiser whose line theirs lies on (N(0, 1)'s when the scale is missing)
+  const twin = INITS.find((m) => Math.abs(at(m.init) / mine - 1) <= 1e-4);
+  if (twin) return `${against}: ×${fmtFactor(r)} the lesson's, the same line as ${twin.name} (${twin.label}), since your weights are its very numbers. Compare the scale your weights get with the lesson's √(1/in).`;
+  return `${against}: ×${fmtFactor(r)} the lesson's. The same draws, another line: compare the scale your weights get with the lesson's √(1/in).`;
+}
+
 export function mountInit(host, app) {
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const ids = `tt-init-${Math.random().toString(36).slice(2, 8)}`;
@@ -308,21 +386,30 @@ export function mountInit(host, app) {
     legend.append(el('li', {}, [sw, el('span', { text: `${meta.label}, ${meta.formula} ` }), el('code', { text: `'${meta.init}'` })]));
     return sw;
   });
+  const studentSwatch = el('canvas', { className: 'init-swatch', 'aria-hidden': 'true', width: '36', height: '12' });
+  const studentLegend = el('li', { hidden: true, 'data-testid': 'init-student-legend' }, [studentSwatch, el('span', { text: `${STUDENT.label}, ${STUDENT.formula}` })]);
+  legend.append(studentLegend);
+  swatches.push(studentSwatch);
+  const studentNote = el('p', { className: 'init-observation', 'data-testid': 'init-student', hidden: true });
   const observation = el('p', { className: 'init-observation' });
   const fan = el('p', { className: 'init-fan', 'data-testid': 'init-fan' });
   const gradCanvas = el('canvas', { role: 'img', 'data-testid': 'init-grad-chart', className: 'init-chart' });
   const gradObservation = el('p', { className: 'init-observation', 'data-testid': 'init-grad-observation' });
   const gradCaption = el('caption');
-  const gradHead = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col', text: `${m.label}: ‖∂L/∂h‖ (‖∂L/∂W‖)` }))]);
+  const gradStudentTh = el('th', { scope: 'col', hidden: true, 'data-init': STUDENT.init, text: `${STUDENT.label}: ‖∂L/∂h‖ (‖∂L/∂W‖)` });
+  const gradHead = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m) => el('th', { scope: 'col', text: `${m.label}: ‖∂L/∂h‖ (‖∂L/∂W‖)` })), gradStudentTh]);
   const gradBody = el('tbody');
   const gradTable = el('table', { className: 'init-table', 'data-testid': 'init-grad-table' }, [gradCaption, el('thead', {}, [gradHead]), gradBody]);
   const gradWrap = tableRegion(gradTable, 'Gradient norm per layer and initialiser (table)', 'init-table-wrap');
 
   const caption = el('caption');
   const scaleCells = INITS.map(() => el('span', { className: 'init-th-dist' }));
+  const studentTh = el('th', { scope: 'col', hidden: true, 'data-init': STUDENT.init }, [
+    el('span', { className: 'init-th-name', text: STUDENT.label }), ' ', el('span', { className: 'init-th-dist', text: `${STUDENT.formula}, weights drawn from each layer's stream` }),
+  ]);
   const headRow = el('tr', {}, [el('th', { scope: 'col', text: 'Layer' }), ...INITS.map((m, i) => el('th', { scope: 'col' }, [
     el('span', { className: 'init-th-name', text: m.label }), ' ', scaleCells[i],
-  ]))]);
+  ])), studentTh]);
   const tbody = el('tbody');
   const table = el('table', { className: 'init-table', 'data-testid': 'init-table' }, [caption, el('thead', {}, [headRow]), tbody]);
   const tableWrap = tableRegion(table, 'Std per layer and initialiser (table)', 'init-table-wrap');
@@ -345,6 +432,7 @@ export function mountInit(host, app) {
       el('figcaption', {}, [axisNote, legend]),
     ]),
     observation,
+    studentNote,
     fan,
     tableWrap,
     el(`h${level + 1}`, { className: 'init-title', text: 'And the gradients, after one backward pass' }),
@@ -354,11 +442,12 @@ export function mountInit(host, app) {
     gradWrap,
   );
 
-  for (let i = 0; i < INITS.length; i++) {
+  const swatchMetas = [...INITS, STUDENT];
+  for (let i = 0; i < swatchMetas.length; i++) {
     const ctx = swatches[i].getContext('2d');
-    ctx.strokeStyle = css(viridis(INITS[i].t));
+    ctx.strokeStyle = css(viridis(swatchMetas[i].t));
     ctx.lineWidth = 2.5;
-    ctx.setLineDash(INITS[i].dash);
+    ctx.setLineDash(swatchMetas[i].dash);
     ctx.beginPath();
     ctx.moveTo(1, 6);
     ctx.lineTo(35, 6);
@@ -393,20 +482,15 @@ export function mountInit(host, app) {
     return Math.max(240, Math.min(720, Math.floor(w - 4)));
   }
 
+  const lineOf = (meta, values) => ({ name: meta.label, values, color: css(viridis(meta.t)), dash: meta.dash });
+
   function drawChart(result) {
     const width = chartWidth();
     drawnWidth = width;
     if (result.grads) {
-      drawLines(gradCanvas, result.grads.map((g, i) => ({
-        name: INITS[i].label, values: g.norms, color: css(viridis(INITS[i].t)), dash: INITS[i].dash,
-      })), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})` });
+      drawLines(gradCanvas, result.grads.filter((g) => !g.error).map((g) => lineOf(metaOf(g.init), g.norms)), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})` });
     }
-    drawLines(canvas, result.series.map((s, i) => ({
-      name: INITS[i].label,
-      values: s.stds,
-      color: css(viridis(INITS[i].t)),
-      dash: INITS[i].dash,
-    })), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})`, refY: { value: 1, label: 'std 1' } });
+    drawLines(canvas, result.series.filter((s) => !s.error).map((s) => lineOf(metaOf(s.init), s.stds)), { width, height: width < 400 ? 200 : 240, logY: true, xLabel: `layer (1 to ${result.depth})`, refY: { value: 1, label: 'std 1' } });
   }
 
   function render(result, act, pattern) {
@@ -416,19 +500,26 @@ export function mountInit(host, app) {
     const { batch, gradBatch, shrink } = rowsFor(pattern);
     const [k, m] = shapesOf(pattern).reduce((a, b) => (b[0] * b[1] > a[0] * a[1] ? b : a));
     const fewer = batch < BATCH ? ` (${batch}, not ${BATCH}: a Linear(${k}, ${m}) has ${shrink} times the weights of a Linear(256, 256), so these widths get 1/${shrink} of the rows, and a layer the same work)` : '';
-    intro.textContent = `${stack} + activation, stacked, built ${INITS.length} times from the same random streams (once per initialiser) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
+    const student = result.series.find((s) => s.init === STUDENT.init) ?? null;
+    const also = student ? ', and once more from your Linear (Build\'s "use my layers")' : '';
+    const lines = `one line per initialiser${student ? ' and one for your Linear' : ''}`;
+    studentLegend.hidden = !student;
+    studentTh.hidden = !student;
+    studentTh.lastChild.textContent = student?.error ? 'it raised an error: see the text below the chart' : `${STUDENT.formula}, weights drawn from each layer's stream`;
+    intro.textContent = `${stack} + activation, stacked, built ${INITS.length} times from the same random streams (once per initialiser${also}) and fed the same ${batch} random inputs of ${w0} features${fewer}; the core measures the standard deviation after every layer.`;
     gradIntro.textContent = `The same stacks (on ${gradBatch} of the inputs), then one backward pass from the same random upstream gradient: the core's autograd carries the gradient down the stack, and the chart shows the norm of the gradient reaching each layer's output, ‖∂L/∂hᵢ‖ (the table adds each weight's gradient ‖∂L/∂Wᵢ‖, what an optimizer would step with). Read it from the right (the top of the stack) to the left (layer 1): that is the way the gradient flows.`;
     axisNote.textContent = `Std of each layer's output, log scale, for ${result.depth} layers of ${stack} + ${actLabel}; the dashed line is std 1; x: layer 1 to depth.`;
     INITS.forEach((m, i) => { scaleCells[i].textContent = `${m.formula}, weight ${scaleText(m.rec, pattern)}`; });
     drawChart(result);
-    canvas.setAttribute('aria-label', `Line chart, log scale: the std of each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser, with a dashed line at std 1. The table below lists every value.`);
+    canvas.setAttribute('aria-label', `Line chart, log scale: the std of each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, ${lines}, with a dashed line at std 1. The table below lists every value.`);
     caption.textContent = `Std of each layer's output (${stack}, after ${actLabel}); the input batch (${batch} × ${w0}) has std ${fmtNum(result.inputStd)}.`;
     const rows = [];
     for (let i = 0; i < result.depth; i++) {
       rows.push(el('tr', { 'data-layer': String(i) }, [
         el('th', { scope: 'row', text: String(i + 1) }),
         ...result.series.map((s) => {
-          const td = el('td', { 'data-init': s.init, text: fmtNum(s.stds[i]) });
+          if (s.error) return el('td', { 'data-init': s.init, text: '—' });
+          const td = el('td', { 'data-init': s.init, 'data-value': String(s.stds[i]), text: fmtNum(s.stds[i]) });
           if (s.nonFinite[i] > 0) {
             td.textContent = `${fmtNum(s.stds[i])} (${fmtInt(s.nonFinite[i])} inf/NaN)`;
             td.className = 'init-overflow';
@@ -438,8 +529,10 @@ export function mountInit(host, app) {
       ]));
     }
     tbody.replaceChildren(...rows);
-    const phrases = result.series.map((s, i) => describeSeries(INITS[i], s));
+    const phrases = result.series.map((s) => (s.error ? `${STUDENT.name} could not run (below)` : describeSeries(metaOf(s.init), s)));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
+    studentNote.hidden = !student;
+    studentNote.textContent = student ? describeStudent(student, result) : '';
     fan.textContent = describeFan(pattern, result, actLabel);
     // grads null: postponed until the page is quiet; the last ones stay, marked as such
     gradFigure.setAttribute('aria-busy', String(!result.grads));
@@ -455,13 +548,16 @@ export function mountInit(host, app) {
       return;
     }
     gradsOnScreen = { stackKey: result.stackKey, depth: result.depth };
-    gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, one line per initialiser. The table below lists every value.`);
+    gradCanvas.setAttribute('aria-label', `Line chart, log scale: the norm of the gradient reaching each layer's output over ${result.depth} layers of ${stack} + ${actLabel}, ${lines}. The table below lists every value.`);
     gradCaption.textContent = `‖∂L/∂hᵢ‖ (and ‖∂L/∂Wᵢ‖) of each layer after one backward pass (${stack}, with ${actLabel}).`;
     gradBody.replaceChildren(...Array.from({ length: result.depth }, (_, i) => el('tr', { 'data-layer': String(i) }, [
       el('th', { scope: 'row', text: String(i + 1) }),
-      ...result.grads.map((g) => el('td', { 'data-init': g.init, text: `${fmtNum(g.norms[i])} (${fmtNum(g.weightNorms[i])})` })),
+      ...result.grads.map((g) => el('td', { 'data-init': g.init, 'data-value': g.error ? null : String(g.norms[i]), text: g.error ? '—' : `${fmtNum(g.norms[i])} (${fmtNum(g.weightNorms[i])})` })),
     ])));
-    gradObservation.textContent = `Backward through ${result.depth} layers: ${result.grads.map((g, i) => describeGrads(INITS[i], g)).join('; ')}.`;
+    gradStudentTh.hidden = !result.grads.some((g) => g.init === STUDENT.init);
+    gradObservation.textContent = `Backward through ${result.depth} layers: ${result.grads.map((g) => (g.error
+      ? `${STUDENT.name} raised an error in the backward pass (${g.error})`
+      : describeGrads(metaOf(g.init), g))).join('; ')}.`;
   }
 
   if (typeof ResizeObserver === 'function') {
@@ -479,7 +575,11 @@ export function mountInit(host, app) {
       if (depthRange.value !== String(depth)) depthRange.value = String(depth);
       if (actSelect.value !== act) actSelect.value = act;
       if (widthsSelect.value !== pattern.key) widthsSelect.value = pattern.key;
-      const stackKey = `${act}|${pattern.key}|${seed}`;
+      // the student's Linear (Build's "use my layers"), keyed by its version: a new version re-runs
+      const choice = appNow.layerImpl;
+      const impl = typeof choice?.impl?.Linear === 'function' ? choice.impl.Linear : null;
+      const metas = impl ? [...INITS, STUDENT] : INITS;
+      const stackKey = `${act}|${pattern.key}|${seed}|${impl ? `student${choice.version}` : 'library'}`;
       const key = `${depth}|${stackKey}`;
       if (shown?.key === key) return; // nothing it depends on changed: no work
       const api = appNow.api;
@@ -493,12 +593,12 @@ export function mountInit(host, app) {
       let grads;
       if (cache && cache.key === stackKey && cache.result.depth >= depth) {
         forward = cache.result.depth === depth ? cache.result : prefix(cache.result, depth);
-        grads = gradDepth ? measure(api, pattern, act, seed, 0, depth).grads : null;
+        grads = gradDepth ? measure(api, pattern, act, seed, 0, depth, metas, impl).grads : null;
       } else {
         // Deeper than what is cached (the student is probably dragging depth
         // up): run the deepest stack once, so every further depth is a prefix.
         const deeper = cache && cache.key === stackKey;
-        const run = measure(api, pattern, act, seed, deeper ? hi : depth, gradDepth);
+        const run = measure(api, pattern, act, seed, deeper ? hi : depth, gradDepth, metas, impl);
         cache = { key: stackKey, result: run.forward };
         forward = run.forward.depth === depth ? run.forward : prefix(run.forward, depth);
         grads = run.grads;
@@ -513,9 +613,9 @@ export function mountInit(host, app) {
         const series = [];
         const deepest = (i) => () => {
           if (cache?.key !== stackKey || cache.result.depth >= hi) return; // superseded
-          const run = measure(api, pattern, act, seed, hi, 0, [INITS[i]]).forward;
+          const run = measure(api, pattern, act, seed, hi, 0, [metas[i]], impl).forward;
           series.push(run.series[0]);
-          if (i + 1 < INITS.length) {
+          if (i + 1 < metas.length) {
             appNow.whenQuiet('init-deepest', deepest(i + 1));
             return;
           }
@@ -530,8 +630,8 @@ export function mountInit(host, app) {
         const done = [];
         const step = (i) => () => {
           if (shown?.key !== key) return; // a later update has its own
-          done.push(measure(api, pattern, act, seed, 0, depth, [INITS[i]]).grads[0]);
-          if (i + 1 < INITS.length) {
+          done.push(measure(api, pattern, act, seed, 0, depth, [metas[i]], impl).grads[0]);
+          if (i + 1 < metas.length) {
             appNow.whenQuiet('init-grads', step(i + 1));
             return;
           }
