@@ -141,6 +141,7 @@ export class Linear extends Module {
     const w = this.#weight;
     const b = this.#bias;
     const px = ptrOf(x, 'Linear.forward: input');
+    const pw = ptrOf(w, 'Linear.weight'); // before the bias: a disposed layer names its weight
     const pb = b ? ptrOf(b, 'Linear.bias') : 0;
     // The first forward after the weight changed (training: one forward
     // per weight version) reads W as stored: the unpacked GEMM packs B a
@@ -156,7 +157,7 @@ export class Linear extends Module {
     if (seen !== ws) this.#lastSeen = new WeakRef(ws); // weak: a replaced weight's storage may still be collected
     this.#lastSeenVersion = ws.version;
     const y = firstOfVersion
-      ? wrap(rt.core.linearForward(px, ptrOf(w, 'Linear.weight'), pb, relu))
+      ? wrap(rt.core.linearForward(px, pw, pb, relu))
       : wrap(rt.core.linearForwardPacked(px, this.#packedWeight(), pb, relu));
     // saved: x and W for dW and dx; y for the fused ReLU's mask
     return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],

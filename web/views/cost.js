@@ -15,7 +15,7 @@ import { fmtFactor, fmtFlops, fmtInt, fmtLayer, fmtMs, fmtPct } from '../format.
 import { el, isEmbed } from '../dom.js';
 import { setupCanvas } from '../draw/charts.js';
 // the bench's native figures (bench/native-figures.mjs writes it; the build bundles it)
-import nativeFigures from '../../bench/native-figures.json';
+import nativeFigures from '../../bench/native-figures.json' with { type: 'json' };
 
 const WARMUPS = 3;
 const SAMPLES = 15;
