@@ -9,9 +9,9 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMistakes } from '../fixtures/build/mistakes.mjs';
+import { writeMistakes } from '../../fixtures/build/mistakes.mjs';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/tinytorch-wasm.mjs');
 const SOLUTION = join(ROOT, 'examples/build/layers-solution.mjs');
 const MISTAKE_FILES = writeMistakes(); // build/mistakes/<id>.mjs: the solution with one mistake each
