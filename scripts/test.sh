@@ -30,8 +30,10 @@ tier() {
   local name=$1 t0=$SECONDS
   shift
   echo "== $name"
-  "$@"
-  tiers+=("$(printf '%-14s %5d s' "$name" $((SECONDS - t0)))")
+  local rc=0
+  "$@" || rc=$?
+  tiers+=("$(printf '%-14s %5d s%s' "$name" $((SECONDS - t0)) "$([ $rc -eq 0 ] || echo "  FAILED (exit $rc)")")")
+  [ $rc -eq 0 ] || exit $rc
 }
 
 tier setup bash scripts/setup.sh
