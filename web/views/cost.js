@@ -12,7 +12,7 @@ import { formatNet } from '../state.js';
 import { layersFromSpecs } from '../layers.js';
 import { withGenerator } from '../seeds.js';
 import { fmtFactor, fmtFlops, fmtInt, fmtLayer, fmtMs, fmtPct } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, tableRegion, viewLevel } from '../dom.js';
 import { setupCanvas } from '../draw/charts.js';
 // the bench's native figures (bench/native-figures.mjs writes it; the build bundles it)
 import nativeFigures from '../../bench/native-figures.json' with { type: 'json' };
@@ -253,7 +253,7 @@ function drawThroughput(canvas, series, width) {
 }
 
 export function mountCost(host, app) {
-  const level = isEmbed() ? 1 : 4; // under the lesson's own h3 for this topic
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   // -- FLOPs table
   const tbody = el('tbody');
   const table = el('table', { className: 'cost-table', 'data-testid': 'cost-table' }, [
@@ -302,13 +302,13 @@ export function mountCost(host, app) {
     el(`h${level}`, { className: 'cost-title', text: 'FLOPs per layer, and the time they take here' }),
     // what Module.flops counts (js/module.js, js/linear.js; Dropout does not override it)
     el('p', { 'data-testid': 'cost-conventions', text: 'How the core counts (Module.flops): a Linear layer does 2 × rows × in × out floating-point operations, one multiply and one add each time a weight is used, so its FLOPs are 2 × its multiply-accumulates (MACs); the bias additions are not counted. torchinfo\'s "mult-adds" counts MACs, half of this figure. Every other layer counts 1 FLOP per element of its input: ReLU and the other activations, and Dropout too, even in evaluation mode, where it is the identity and passes its input through unchanged.' }),
-    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'FLOPs per layer (table)' }, [table]),
+    tableRegion(table, 'FLOPs per layer (table)'),
     totalLine,
     el(`h${level + 1}`, { className: 'cost-subtitle', text: 'Measured here: SIMD against scalar' }),
     el('p', { text: 'The same layers, rebuilt in evaluation mode, run forward on a random batch of the same shape: first with this page\'s core, then with the scalar build of the same C code (loaded when you measure).' }),
     el('div', { className: 'cost-measure' }, [measureButton]),
     status,
-    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Measured times (table)' }, [timeTable]),
+    tableRegion(timeTable, 'Measured times (table)'),
     speedupLine,
     stale,
     note,
@@ -448,7 +448,7 @@ export function mountCost(host, app) {
       legendItem(COLORS.lesson, 'the lesson\'s NumPy figures', 'circle'),
     ]),
     el('p', { className: 'cost-note', 'data-testid': 'throughput-why', text: 'Why the curve has this shape: at small batches every call pays a fixed cost (the JavaScript wrapper, allocating the result, for a step also autograd\'s bookkeeping and the optimizer\'s pass over every parameter), so samples per second grow almost in proportion to the batch; once the matrix products dominate, the arithmetic peak of this CPU caps it and the curve flattens.' }),
-    el('div', { className: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': 'Throughput against batch size (table)' }, [tpTable]),
+    tableRegion(tpTable, 'Throughput against batch size (table)'),
     el('p', { className: 'cost-note', 'data-testid': 'throughput-native', text: figLine }),
   );
 

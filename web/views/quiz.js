@@ -26,7 +26,7 @@
 
 import { parseAsk, writeHash, writeQuery } from '../state.js';
 import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../format.js';
-import { el, isEmbed } from '../dom.js';
+import { el, isEmbed, viewLevel } from '../dom.js';
 
 const F16_BYTES = 2;
 const MAX_ASK = 12; // as parseAsk accepts
@@ -177,7 +177,7 @@ let uid = 0;
 
 export function mountQuiz(host, app) {
   const id = `tt-quiz-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const list = el('ol', { className: 'tt-quiz-list', 'data-testid': 'quiz-list' });
   const revealAll = el('button', { type: 'button', 'data-testid': 'quiz-reveal-all', text: 'Show all answers' });
   const teacherBoxes = el('div', { className: 'tt-quiz-teacher-boxes' });

@@ -10,7 +10,7 @@
 // learning rate the trainer suggests (Play, Reset and the settings work as
 // before).
 
-import { el, isEmbed, watchWidth } from '../dom.js';
+import { el, viewLevel, watchWidth } from '../dom.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
 import { fmtLoss, fmtPct, fmtInt, fmtMs } from '../format.js';
@@ -42,7 +42,7 @@ function select(id, testid, options, onChange) {
 
 export function mountTraining(host, app) {
   const id = `tt-train-${++uid}`;
-  const level = isEmbed() ? 1 : 4;
+  const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
   const ctrl = trainingFor(app);
 
