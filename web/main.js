@@ -171,6 +171,12 @@ export async function createApp(root, opts = {}) {
       schedule();
       return app.weights;
     },
+    /**
+     * Functions called before every render, before the network runs (the
+     * training session follows the state and picks the weights to show):
+     * what they change is in the render that follows.
+     */
+    renderHooks: new Set(),
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script. */
@@ -249,6 +255,14 @@ export async function createApp(root, opts = {}) {
   }
 
   function render() {
+    // (still pending: a hook's setState or useWeights joins this render)
+    for (const hook of app.renderHooks) {
+      try {
+        hook(app);
+      } catch (e) {
+        app.notices.push(`${String(e?.message ?? e).slice(0, 200)}`);
+      }
+    }
     pending = false;
     const t0 = performance.now();
     const before = app.state;

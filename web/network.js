@@ -185,8 +185,9 @@ export class NetworkModel {
   /**
    * Run `input` (a Tensor, taken over by the model) through the network of
    * `state`. Returns the model the views draw:
-   *   { state, input, layers: [{ index, spec, layer, output, shape, stats,
-   *     params, bytes, flops, error }], error, totals, forwardMs, summaryText,
+   *   { state, input, layers: [{ index, spec, layer, initialLayer (the
+   *     seeded init's layer: the same as layer unless setWeights() weights
+   *     are shown), output, shape, stats, params, bytes, flops, error }], error, totals, forwardMs, summaryText,
    *     studentError (a student's class could not be built: the library's ran),
    *     sequential (the api.Sequential that ran), weightsDropped (true when
    *     weights of setWeights() no longer fit the network and were let go) }
@@ -237,7 +238,7 @@ export class NetworkModel {
       // past a broken layer nothing ran: the row still names the layer and its parameters
       const params = t ? t.params : layers[i].parameters().reduce((n, p) => n + p.size, 0);
       const row = {
-        index: i, spec, layer: layers[i], output: t?.output ?? null, shape: t?.shape ?? null, stats: null,
+        index: i, spec, layer: layers[i], initialLayer: entries[i].layer, output: t?.output ?? null, shape: t?.shape ?? null, stats: null,
         params, bytes: params * BYTES_PER_FLOAT32, flops: t?.flops ?? 0, error: t?.error ? t.error.message : null,
       };
       if (row.output) this.outputs.push(row.output);

@@ -134,6 +134,7 @@ export const STATE = [
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
   { key: 'widths', default: INIT_WIDTHS[0].key, parse: oneOf(INIT_WIDTHS.map((w) => w.key)), format: same, help: 'layer widths of the init comparison (web/kinds.js INIT_WIDTHS)' },
   ...TRAIN_STATE, // the Dropout experiment: tsize, epochs, optim, lr, cmp (web/train/settings.js)
+  { key: 'show', default: 'trained', parse: oneOf(['initial', 'trained', 'compare']), format: same, help: 'weights the views show: initial, trained (the run as built, once an epoch is trained) or compare (the comparison run)' },
   // Build (web/views/build/): a teacher's link chooses the exercise, the hints and the reference solution
   { key: 'ex', default: 'all', parse: oneOf(BUILD_EXERCISES), format: same, help: 'the Build exercise: all, linear, dropout or sequential' },
   { key: 'hints', default: 'on', parse: oneOf(['on', 'off']), format: same, help: 'hints of the Build checks and the quiz' },

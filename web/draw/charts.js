@@ -19,12 +19,17 @@ export function setupCanvas(canvas, width, height) {
   return ctx;
 }
 
-/** Vertical bars for values (e.g. histogram counts). opts: { width, height, color, labels: [left, right] } */
+/**
+ * Vertical bars for values (e.g. histogram counts). opts: { width, height,
+ * color, labels: [left, right], outline: values drawn over the bars as a
+ * dashed step line on the same scale (e.g. the same histogram at the init) }
+ */
 export function drawBars(canvas, values, opts = {}) {
   const width = opts.width ?? 280;
   const height = opts.height ?? 90;
   const ctx = setupCanvas(canvas, width, height);
-  const top = Math.max(1, ...values);
+  const outline = opts.outline ?? null;
+  const top = Math.max(1, ...values, ...(outline ?? []));
   const pad = 14;
   const bw = (width - 2) / Math.max(1, values.length);
   ctx.fillStyle = opts.color ?? css(viridis(0.35));
@@ -32,6 +37,21 @@ export function drawBars(canvas, values, opts = {}) {
     const h = ((height - pad - 2) * v) / top;
     ctx.fillRect(1 + i * bw, height - pad - h, Math.max(1, bw - 1), h);
   });
+  if (outline) {
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.25;
+    ctx.setLineDash([3, 2]);
+    ctx.beginPath();
+    outline.forEach((v, i) => {
+      const yv = height - pad - ((height - pad - 2) * v) / top;
+      if (i === 0) ctx.moveTo(1, height - pad);
+      ctx.lineTo(1 + i * bw, yv);
+      ctx.lineTo(1 + (i + 1) * bw, yv);
+    });
+    ctx.lineTo(1 + outline.length * bw, height - pad);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   ctx.fillStyle = '#333';
   if (opts.labels) {
     ctx.textAlign = 'left';

@@ -10,6 +10,7 @@ import { drawHeatmap } from '../draw/heatmap.js';
 import { drawBars } from '../draw/charts.js';
 import { fmtInt, fmtLayer, fmtNum, fmtPct, fmtShape } from '../format.js';
 import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
+import { weightsSwitch } from './weights-switch.js';
 
 let uid = 0;
 
@@ -17,6 +18,7 @@ export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
+  const weightsShown = weightsSwitch(app);
 
   const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });
   const intro = el('p', { className: 'tt-act-intro', text: 'Pick a layer to see its actual output for the current batch: one row per sample, one column per feature. All numbers below are computed by the core.' });
@@ -61,7 +63,7 @@ export function mountActivations(host, app) {
   const allTable = el('table', { className: 'tt-act-all' }, el('caption', { text: 'All layers: output statistics for this batch (from the core)' }), allHead, allBody);
   const allWrap = tableRegion(allTable, 'Statistics of every layer\'s output (table)', 'tt-act-allwrap');
 
-  host.append(title, intro, controls, status, detail, allWrap);
+  host.append(title, intro, weightsShown.element, controls, status, detail, allWrap);
 
   let optionsKey = '';
   const legendRamp = { viridis: null, diverging: null };
@@ -81,6 +83,7 @@ export function mountActivations(host, app) {
   }
 
   function update(model) {
+    weightsShown.update();
     const { layers } = model;
     const net = model.state.net;
 
@@ -154,7 +157,8 @@ export function mountActivations(host, app) {
     heat.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
     heat.style.aspectRatio = `${cols * shown} / ${tall}`;
     heat.dataset.cell = String(shown);
-    heatCaption.textContent = `Output ${fmtShape(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    const weights = model.weights && model.weights.source !== 'initial' ? `, with the ${model.weights.label}` : ', with the initial weights';
+    heatCaption.textContent = `Output ${fmtShape(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}${weights}`;
     heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmtNum(s.min)} to ${fmtNum(s.max)}; statistics in the table`);
 
     drawLegend(scale);

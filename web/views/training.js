@@ -10,7 +10,8 @@
 // learning rate the trainer suggests (Play, Reset and the settings work as
 // before).
 
-import { el, viewLevel, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
+import { weightsSwitch } from './weights-switch.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
 import { fmtLoss, fmtPct, fmtInt, fmtMs } from '../format.js';
@@ -100,7 +101,59 @@ export function mountTraining(host, app) {
     el('summary', { text: 'Every epoch as a table' }), el('div', { className: 'table-wrap' }, table));
   const source = el('p', { className: 'tt-train-source' });
 
-  host.append(title, intro, controls, buttons, progressRow, status, diverged, legend, charts, summary, details, source);
+  // what became of a run when a setting changed (kept, brought back), and the kept runs
+  const shown = weightsSwitch(app);
+  const kept = el('p', { className: 'tt-train-kept', 'data-testid': 'train-kept', role: 'status' });
+  const shelfBody = el('tbody');
+  const shelfTable = el('table', { className: 'tt-train-shelf', 'data-testid': 'train-shelf' },
+    el('caption', { text: 'Earlier runs, kept until you clear them' }),
+    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', ''].map((text) => el('th', { scope: 'col', text })))),
+    shelfBody);
+  const clear = el('button', { type: 'button', 'data-testid': 'train-clear', text: 'Clear earlier runs' });
+  clear.addEventListener('click', () => ctrl.clearShelf());
+  const shelfBox = el('section', { className: 'tt-train-shelfbox', 'data-testid': 'train-shelfbox', hidden: true },
+    tableRegion(shelfTable, 'Earlier runs (table)'), el('p', { className: 'tt-train-shelf-note' },
+      'Undo (Ctrl+Z) after a change brings the run back; so does its button. ', clear));
+
+  host.append(title, intro, controls, buttons, progressRow, status, kept, diverged, shown.element, legend, charts, summary, details, shelfBox, source);
+
+  /** "0.431 (0.402, epoch 9)": a kept run's last and lowest validation loss of run k. */
+  const lastAndBest = (history, k) => {
+    if (!history.length) return '–';
+    let b = 0;
+    history.forEach((h, e) => { if (h.runs[k].valLoss < history[b].runs[k].valLoss) b = e; });
+    return `${fmtLoss(history.at(-1).runs[k].valLoss)} (${fmtLoss(history[b].runs[k].valLoss)}, epoch ${history[b].epoch})`;
+  };
+  let shelfShown = null;
+  function drawShelf() {
+    const key = ctrl.shelf.map((e) => `${e.id}:${e.history.length}:${Boolean(e.trainer)}`).join('|');
+    shelfBox.hidden = ctrl.shelf.length === 0;
+    if (key === shelfShown) return;
+    shelfShown = key;
+    shelfBody.replaceChildren(...ctrl.shelf.map((e) => {
+      const epochs = e.history.length ? e.history.at(-1).epoch : 0;
+      const back = el('button', { type: 'button', 'data-testid': 'train-bring-back', text: e.trainer ? 'Bring back' : 'Use its settings' });
+      back.setAttribute('aria-label', `${e.trainer ? 'Bring back' : 'Use the settings of'} the run: ${e.label}`);
+      back.addEventListener('click', () => ctrl.bringBack(e.id));
+      return el('tr', { 'data-run-id': String(e.id) },
+        el('td', { className: 'tt-train-shelf-label', text: e.label }),
+        el('td', { className: 'mono', text: `${epochs} of ${e.planned}${e.diverged ? ' (diverged)' : ''}` }),
+        el('td', { className: 'mono', 'data-testid': 'shelf-val0', text: lastAndBest(e.history, 0) }),
+        el('td', { className: 'mono', text: lastAndBest(e.history, 1) }),
+        el('td', {}, back));
+    }));
+  }
+  function keptText() {
+    const ev = ctrl.event;
+    if (!ev) return '';
+    const e = ev.entry;
+    const epochs = e.history.length ? e.history.at(-1).epoch : 0;
+    const what = `${epochs} epoch${epochs === 1 ? '' : 's'}, ${e.steps} steps`;
+    if (ev.kind === 'back') return `Brought back the run (${what}): ${e.label}.`;
+    if (!ctrl.shelf.includes(e)) return '';
+    const why = { reset: 'Reset', again: 'Play again', changed: 'A setting changed', swapped: 'Another run came back' }[e.why] ?? 'A setting changed';
+    return `${why}: the previous run (${what}) is kept under "Earlier runs", with its settings. Undo (Ctrl+Z) or its "Bring back" button brings it back.`;
+  }
 
   let shownRows = 0;
   let lastTrainer = null;
@@ -128,6 +181,11 @@ export function mountTraining(host, app) {
     const t = ctrl.trainer;
     const s = ctrl.settings;
     if (s) syncControls(s);
+    shown.update();
+    drawShelf();
+    const kt = keptText();
+    if (kept.textContent !== kt) kept.textContent = kt;
+    kept.hidden = kt === '';
     const playing = ctrl.status === 'playing';
     play.textContent = playing ? 'Pause' : ctrl.status === 'done' || ctrl.status === 'diverged' ? 'Play again' : 'Play';
     play.setAttribute('aria-pressed', String(playing));
