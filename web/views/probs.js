@@ -53,8 +53,8 @@ export function mountProbs(host, app) {
     const [M, C] = out.shape;
     const ends = last?.spec.kind === 'softmax';
     const probs = ends ? out.data : api.tidy(() => api.noGrad(() => new api.Softmax(-1).forward(out).data));
-    const fashion = model.fashion;
-    const names = fashion && C === fashion.classes.length ? fashion.classes : null;
+    const images = model.images;
+    const names = images && C === images.classes.length ? images.classes : null;
     const n = Math.min(SHOWN, M);
     if (cards.length !== n) {
       cards = Array.from({ length: n }, card);
@@ -72,12 +72,12 @@ export function mountProbs(host, app) {
       const c = cards[r];
       const row = probs.subarray(r * C, (r + 1) * C);
       const best = preds[r];
-      const label = fashion ? fashion.labels[fashion.start + r] : null;
-      if (fashion && names && label === best) right++;
-      if (fashion) {
-        const px = fashion.rows * fashion.cols;
-        const start = (fashion.start + r) * px;
-        drawHeatmap(c.img, Float32Array.from(fashion.pixels.subarray(start, start + px)), fashion.rows, fashion.cols, { scale: 'viridis', min: 0, max: 255, cell: 2 });
+      const label = images ? images.labels[images.start + r] : null;
+      if (images && names && label === best) right++;
+      if (images) {
+        const px = images.rows * images.cols;
+        const start = (images.start + r) * px;
+        drawHeatmap(c.img, Float32Array.from(images.pixels.subarray(start, start + px)), images.rows, images.cols, { scale: 'viridis', min: 0, max: 255, cell: 2 });
         c.img.hidden = false;
         c.img.setAttribute('aria-label', `Image ${r}${names ? `, a ${names[label]}` : ''}`);
       } else {
@@ -85,12 +85,12 @@ export function mountProbs(host, app) {
       }
       drawBars(c.bars, Array.from(row), { width: 120, height: 56, labels: ['0', String(C - 1)] }); // bars on a 0..1 scale
       c.bars.setAttribute('aria-label', `Probabilities of image ${r} for the ${C} classes; the largest is ${classOf(best)} at ${fmtPct(row[best])}.`);
-      const truth = fashion && names ? ` True: ${names[label]}${label === best ? ' ✓' : ' ✗'}.` : '';
+      const truth = images && names ? ` True: ${names[label]}${label === best ? ' ✓' : ' ✗'}.` : '';
       c.text.textContent = `Predicted: ${classOf(best)} (${fmtPct(row[best])}).${truth}`;
       c.text.dataset.pred = String(best);
       c.text.dataset.prob = String(row[best]);
     }
-    summary.textContent = `${ends ? 'The network ends in a Softmax; its output is shown as it is.' : `Softmax of layer ${model.layers.length - 1}'s output, ${fmtInt(M)} × ${fmtInt(C)}.`} ${fashion && names ? `${right} of the first ${n} predictions are right (an untrained network guesses: about 1 in ${C}).` : ''}`;
+    summary.textContent = `${ends ? 'The network ends in a Softmax; its output is shown as it is.' : `Softmax of layer ${model.layers.length - 1}'s output, ${fmtInt(M)} × ${fmtInt(C)}.`} ${images && names ? `${right} of the first ${n} predictions are right (an untrained network guesses: about 1 in ${C}).` : ''}`;
 
     // the table: the first images, every class
     const cols = Math.min(C, 12);

@@ -95,7 +95,7 @@ export function mountWeights(host, app) {
     }
     const s = W.stats();
     const m = Math.max(Math.abs(s.min), Math.abs(s.max));
-    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). A trained network's units show strokes and shapes; these are still the random initial values${model.state.input === 'fashion' ? ', so they look like noise' : ''}.`;
+    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). A trained network's units show strokes and shapes; these are still the random initial values${model.state.input === 'data' ? ', so they look like noise' : ''}.`;
     [...imgsGrid.querySelectorAll('canvas')].forEach((canvas, j) => {
       const col = new Float32Array(SIDE * SIDE);
       for (let k = 0; k < col.length; k++) col[k] = wd[k * N + j];
