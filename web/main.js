@@ -25,14 +25,14 @@ const SCRIPT_SRC = globalThis.document?.currentScript?.src ?? globalThis.locatio
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /** The Fashion-MNIST sample shipped as assets/fashion-data.js (a classic script), decoded once. */
-function fashionData() {
+function imageSample() {
   const raw = globalThis.TT_FASHION_DATA;
   if (!raw) return null;
   if (!raw.decoded) {
     const bin = atob(raw.pixels);
     const pixels = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) pixels[i] = bin.charCodeAt(i);
-    raw.decoded = { count: raw.count, rows: raw.rows, cols: raw.cols, labels: Uint8Array.from(raw.labels), pixels, classes: FASHION_CLASSES };
+    raw.decoded = { dataset: 'fashion', name: 'Fashion-MNIST', count: raw.count, rows: raw.rows, cols: raw.cols, labels: Uint8Array.from(raw.labels), pixels, classes: FASHION_CLASSES };
   }
   return raw.decoded;
 }
@@ -42,16 +42,16 @@ export const WEIGHT_SOURCES = Object.freeze(['initial', 'trained', 'compare', 'i
 const INITIAL_WEIGHTS = Object.freeze({ source: 'initial', label: 'initial weights' });
 
 /** Index of the first image of the batch: the seed picks which slice of the sample is shown (web/seeds.js). */
-export const fashionStart = (state, data) => firstImage(state.seed, state.batch, data.count);
+export const imageStart = (state, data) => firstImage(state.seed, state.batch, data.count);
 
 /** The input batch for a state, as a Tensor [batch, features] (owned by the caller). */
 function makeInput(state) {
   const first = state.net[0];
-  const data = state.input === 'fashion' ? fashionData() : null;
+  const data = state.input === 'data' ? imageSample() : null;
   if (data) {
     const n = Math.min(state.batch, data.count);
     const px = data.rows * data.cols;
-    const start = fashionStart(state, data);
+    const start = imageStart(state, data);
     const bytes = data.pixels.subarray(start * px, (start + n) * px);
     // pixels 0..255 become [0, 1] by the core's division
     return api.tidy(() => new api.Tensor(Float32Array.from(bytes), { shape: [n, px] }).div(255));
@@ -125,7 +125,8 @@ export async function createApp(root, opts = {}) {
     state: parsed.state,
     notices: [...parsed.notices],
     model: null,
-    fashion: fashionData(),
+    /** The dataset's sample shown as the input batch (model.images without `start`), or null. */
+    images: imageSample(),
     views: [],
     /** What one state may cost (web/budget.js); a state over it is refused with a notice. */
     budget: { ...BUDGET },
@@ -235,7 +236,7 @@ export async function createApp(root, opts = {}) {
 
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
-    const refusal = overBudget(estimateWork(api, state, { fashion: Boolean(app.fashion) }), app.budget);
+    const refusal = overBudget(estimateWork(api, state, { images: Boolean(app.images) }), app.budget);
     if (refusal) {
       const fallback = accepted ?? defaults();
       app.notices.push(`${refusal} ${accepted ? 'The previous network is still shown.' : 'The lesson\'s default network is shown instead.'}`);
@@ -276,7 +277,7 @@ export async function createApp(root, opts = {}) {
       app.state = app.model.state; // refused: the views and the URL show what runs
       if (opts.syncHash) scheduleHash();
     }
-    app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
+    app.model.images = app.state.input === 'data' && app.images ? { ...app.images, start: imageStart(app.state, app.images) } : null;
     const t1 = performance.now();
     performance.measure('tt-forward', { start: t0, end: t1 });
     viewScheduler.render(); // the views on screen; the others when they scroll in or the page is quiet

@@ -1,6 +1,6 @@
 // What the network says about each image: the softmax of its last output
 // (api.Softmax, run by the core on a copy inside tidy), the predicted class
-// (the largest probability) and, for Fashion-MNIST, the true label; then
+// (the largest probability) and, for the dataset's images, the true label; then
 // the confusion between classes on held-out test images: the page's
 // network run by the core (its Sequential, in evaluation mode) on up to
 // CONFUSION_ROWS test images, each counted at (true class, predicted
@@ -23,15 +23,15 @@ const CHUNK = 250;
 /**
  * The test images the confusion counts: the training data's test set once
  * it is loaded (the images the runs are validated on), else the page's own
- * sample. { count, rows, cols, pixels, labels, what } or null.
+ * sample. { count, rows, cols, pixels, labels, classes, what } or null.
  */
 export function confusionImages(app) {
   const d = app.training?.data;
   if (d?.test) {
-    return { count: Math.min(CONFUSION_ROWS, d.test.count), rows: d.rows, cols: d.cols, pixels: d.test.pixels, labels: d.test.labels, what: 'test images (the runs\' validation images, never trained on)' };
+    return { count: Math.min(CONFUSION_ROWS, d.test.count), rows: d.rows, cols: d.cols, pixels: d.test.pixels, labels: d.test.labels, classes: Array.isArray(d.classes) ? d.classes : app.images?.classes, what: 'test images (the runs\' validation images, never trained on)' };
   }
-  const f = app.fashion;
-  if (f) return { count: Math.min(CONFUSION_ROWS, f.count), rows: f.rows, cols: f.cols, pixels: f.pixels, labels: f.labels, what: 'images of the page\'s sample' };
+  const f = app.images;
+  if (f) return { count: Math.min(CONFUSION_ROWS, f.count), rows: f.rows, cols: f.cols, pixels: f.pixels, labels: f.labels, classes: f.classes, what: 'images of the page\'s sample' };
   return null;
 }
 
@@ -154,8 +154,9 @@ export function mountProbs(host, app) {
     if (conf.done < data.count) app.whenQuiet('probs-confusion', () => countMore(names, model, current));
   }
 
-  function updateConfusion(model, C, names) {
+  function updateConfusion(model, C) {
     const data = confusionImages(app);
+    const names = data?.classes?.length === C ? data.classes : null;
     const first = model.state.net.find((s) => s.kind === 'linear');
     const fits = data && names && model.sequential && !model.error && first && first.in === data.rows * data.cols;
     confBox.hidden = !fits;
@@ -193,8 +194,8 @@ export function mountProbs(host, app) {
     const [M, C] = out.shape;
     const ends = last?.spec.kind === 'softmax';
     const probs = ends ? out.data : api.tidy(() => api.noGrad(() => new api.Softmax(-1).forward(out).data));
-    const fashion = model.fashion;
-    const names = fashion && C === fashion.classes.length ? fashion.classes : null;
+    const images = model.images;
+    const names = images && C === images.classes.length ? images.classes : null;
     const n = Math.min(SHOWN, M);
     if (cards.length !== n) {
       cards = Array.from({ length: n }, card);
@@ -212,12 +213,12 @@ export function mountProbs(host, app) {
       const c = cards[r];
       const row = probs.subarray(r * C, (r + 1) * C);
       const best = preds[r];
-      const label = fashion ? fashion.labels[fashion.start + r] : null;
-      if (fashion && names && label === best) right++;
-      if (fashion) {
-        const px = fashion.rows * fashion.cols;
-        const start = (fashion.start + r) * px;
-        drawHeatmap(c.img, Float32Array.from(fashion.pixels.subarray(start, start + px)), fashion.rows, fashion.cols, { scale: 'viridis', min: 0, max: 255, cell: 2 });
+      const label = images ? images.labels[images.start + r] : null;
+      if (images && names && label === best) right++;
+      if (images) {
+        const px = images.rows * images.cols;
+        const start = (images.start + r) * px;
+        drawHeatmap(c.img, Float32Array.from(images.pixels.subarray(start, start + px)), images.rows, images.cols, { scale: 'viridis', min: 0, max: 255, cell: 2 });
         c.img.hidden = false;
         c.img.setAttribute('aria-label', `Image ${r}${names ? `, a ${names[label]}` : ''}`);
       } else {
@@ -225,14 +226,14 @@ export function mountProbs(host, app) {
       }
       drawBars(c.bars, Array.from(row), { width: 120, height: 56, labels: ['0', String(C - 1)] }); // bars on a 0..1 scale
       c.bars.setAttribute('aria-label', `Probabilities of image ${r} for the ${C} classes; the largest is ${classOf(best)} at ${fmtPct(row[best])}.`);
-      const truth = fashion && names ? ` True: ${names[label]}${label === best ? ' ✓' : ' ✗'}.` : '';
+      const truth = images && names ? ` True: ${names[label]}${label === best ? ' ✓' : ' ✗'}.` : '';
       c.text.textContent = `Predicted: ${classOf(best)} (${fmtPct(row[best])}).${truth}`;
       c.text.dataset.pred = String(best);
       c.text.dataset.prob = String(row[best]);
     }
     const trained = (model.weights?.source ?? 'initial') !== 'initial';
     const guess = trained ? '' : ` (an untrained network guesses: about 1 in ${C})`;
-    summary.textContent = `${ends ? 'The network ends in a Softmax; its output is shown as it is.' : `Softmax of layer ${model.layers.length - 1}'s output, ${fmtInt(M)} × ${fmtInt(C)}.`} ${fashion && names ? `${right} of the first ${n} predictions are right${guess}.` : ''}`;
+    summary.textContent = `${ends ? 'The network ends in a Softmax; its output is shown as it is.' : `Softmax of layer ${model.layers.length - 1}'s output, ${fmtInt(M)} × ${fmtInt(C)}.`} ${images && names ? `${right} of the first ${n} predictions are right${guess}.` : ''}`;
     summary.dataset.right = String(right);
 
     // the table: the first images, every class
@@ -243,9 +244,7 @@ export function mountProbs(host, app) {
       ...Array.from({ length: cols }, (_, k) => el('td', { className: 'mono', text: fmtPct(probs[r * C + k]) })),
       el('td', { text: classOf(preds[r]) }))));
 
-    // the confusion counts test images whatever the input batch is
-    const classes = (fashion ?? app.fashion)?.classes;
-    updateConfusion(model, C, classes && classes.length === C ? classes : null);
+    updateConfusion(model, C); // test images, whatever the input batch is
   }
 
   return { update };
