@@ -60,11 +60,20 @@ test('after a run the predictions, weights and activations views show the traine
   const { page, errors, context } = await open(`${session.base}/embed.html?view=training,probs,weights,activations&tsize=100&epochs=2&mode=eval`);
   const before = await snapshot(page);
   assert.equal(before.source, 'initial');
+  // the empty loss chart before the first epoch: no axis labels made of nothing (it read "0.000001 / 5.2e-7")
+  assert.equal(await page.getAttribute('[data-testid="loss-canvas"]', 'data-ticks'), '');
+  assert.equal(await page.isHidden('[data-testid="train-effect"]'), true);
   await page.click('[data-testid="train-play"]');
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
   await settle(page);
   const after = await snapshot(page);
   assert.equal(after.source, 'trained');
+  // the loss axis on 1-2-5 ticks from 0; the validation panel on its own range; the difference stated from the history
+  assert.match(await page.getAttribute('[data-testid="loss-canvas"]', 'data-ticks'), /^0 0\.5 1 1\.5 2( 2\.5)?$/);
+  const H = await page.evaluate(() => globalThis.__tinytorchApps[0].training.trainer.history.at(-1).runs.map((r) => r.valLoss));
+  const valTicks = (await page.getAttribute('[data-testid="val-canvas"]', 'data-ticks')).split(' ').map(Number);
+  assert.ok(valTicks[0] <= Math.min(...H) && valTicks.at(-1) >= Math.max(...H) && valTicks[0] > 0, `validation axis ${valTicks}`);
+  assert.match(await page.textContent('[data-testid="train-effect"]'), new RegExp(`validation loss: ${H[0].toFixed(3)} as built .*; ${H[1].toFixed(3)} without Dropout .* is ${Math.abs(H[1] - H[0]).toFixed(3)} lower`));
   assert.match(await page.textContent('[data-testid="show-note"]'), /trained weights of the network as built \(epoch 2\)/);
   // every view changed
   assert.notDeepEqual(after.preds, before.preds);

@@ -61,6 +61,44 @@ export function drawBars(canvas, values, opts = {}) {
   }
 }
 
+/**
+ * The ticks of a linear axis that must show [min, max]: a step of 1, 2 or
+ * 5 times a power of ten giving at most maxTicks ticks, the axis widened
+ * to the nearest multiples of it (so 0 .. 2.31 reads 0, 0.5, ... 2.5 and
+ * 0.16 .. 0.43 reads 0.15 .. 0.45). Labels are the tick values written
+ * without float noise (0.3, not 0.30000000000000004). min === max (one
+ * value) widens by 1 % of it, or to 0 .. 1 for zero. Returns { lo, hi,
+ * step, ticks: [{ value, label }] }.
+ */
+export function linearTicks(min, max, maxTicks = 6) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new RangeError(`linearTicks: min and max must be finite, got ${min} and ${max}`);
+  if (min > max) [min, max] = [max, min];
+  if (min === max) {
+    const d = Math.abs(min) * 0.01 || 1;
+    if (min === 0) max = 1;
+    else { min -= d; max += d; }
+  }
+  const n = Math.max(2, maxTicks);
+  const raw = (max - min) / (n - 1);
+  const k = Math.floor(Math.log10(raw));
+  let step = 0;
+  let digits = 0;
+  for (const [m, e] of [[1, k], [2, k], [5, k], [1, k + 1], [2, k + 1], [5, k + 1]]) {
+    step = Number(`${m}e${e}`);
+    digits = Math.max(0, -e);
+    if (Math.ceil(max / step - 1e-9) - Math.floor(min / step + 1e-9) + 1 <= n) break;
+  }
+  // the axis from the multiple of step at or below min to the one at or above max
+  const first = Math.floor(min / step + 1e-9);
+  const last = Math.ceil(max / step - 1e-9);
+  const ticks = [];
+  for (let i = first; i <= last; i++) {
+    const value = Number((i * step).toFixed(digits));
+    ticks.push({ value, label: String(value) });
+  }
+  return { lo: ticks[0].value, hi: ticks.at(-1).value, step, ticks };
+}
+
 /** A tick value m·10^k (m = 1, 2 or 5) as the axis writes it: 0.01, 0.2, 1, 50, 100 for k in -2..2, else 1e-3, 5e12. */
 function logTickLabel(m, k) {
   return k >= -2 && k <= 2 ? String(Number(`${m}e${k}`)) : `${m}e${k}`;

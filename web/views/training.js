@@ -35,6 +35,29 @@ export function divergedText(t, d) {
   return `Diverged: ${which} loss is ${d.loss} from step ${d.step} (epoch ${d.epoch}): ${why}${next}${epochs}`;
 }
 
+/**
+ * The measured difference the experiment is about, from the history (the
+ * core's losses; this only subtracts): the two runs' validation losses
+ * after the last epoch and at their lowest. '' before the first trained epoch.
+ */
+export function effectText(t) {
+  const H = t.history;
+  if (H.length < 2 || t.runs.length < 2) return '';
+  const last = H.at(-1);
+  const [a, b] = [0, 1].map((k) => last.runs[k].valLoss);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return '';
+  const lowest = (k) => Math.min(...H.map((h) => h.runs[k].valLoss));
+  const [la, lb] = [lowest(0), lowest(1)];
+  const hasDrop = t.config.net.some((s) => s.kind === 'dropout');
+  const diff = b - a; // positive: the network as built has the lower validation loss
+  const runText = (k, v) => `${fmtLoss(v)} ${t.runs[k].label}`;
+  const head = `Measured after epoch ${last.epoch}, validation loss: ${runText(0, a)}; ${runText(1, b)}.`;
+  if (!hasDrop) return `${head} The network has no Dropout, so the two runs are the same network.`;
+  const lower = diff > 0 ? 0 : 1;
+  const verdict = diff === 0 ? 'The two are equal.' : `The run ${t.runs[lower].label} is ${fmtLoss(Math.abs(diff))} lower (${fmtPct(Math.abs(diff), Math.max(a, b))} of the higher).`;
+  return `${head} ${verdict} Lowest along the way: ${fmtLoss(la)} and ${fmtLoss(lb)}.`;
+}
+
 function select(id, testid, options, onChange) {
   const s = el('select', { id, 'data-testid': testid }, options.map(([value, text]) => el('option', { value: String(value), text })));
   s.addEventListener('change', () => onChange(s.value));
@@ -90,7 +113,11 @@ export function mountTraining(host, app) {
   const accCanvas = el('canvas', { role: 'img', 'data-testid': 'acc-canvas', 'aria-describedby': `${id}-summary` });
   const lossFig = el('figure', { className: 'tt-train-figure' }, el('figcaption', { text: 'Loss (cross-entropy; lower is better)' }), lossCanvas);
   const accFig = el('figure', { className: 'tt-train-figure' }, el('figcaption', { text: 'Accuracy' }), accCanvas);
-  const charts = el('div', { className: 'tt-train-charts' }, lossFig, accFig);
+  const valCanvas = el('canvas', { role: 'img', 'data-testid': 'val-canvas', 'aria-describedby': `${id}-effect` });
+  const valCaption = el('figcaption', { text: 'Validation loss only, on its own scale: where the two runs part' });
+  const valFig = el('figure', { className: 'tt-train-figure' }, valCaption, valCanvas);
+  const charts = el('div', { className: 'tt-train-charts' }, lossFig, valFig, accFig);
+  const effect = el('p', { id: `${id}-effect`, className: 'tt-train-effect', 'data-testid': 'train-effect' });
 
   const summary = el('div', { id: `${id}-summary`, className: 'tt-train-summary', 'data-testid': 'train-summary' });
   const tableBody = el('tbody', {});
@@ -115,7 +142,7 @@ export function mountTraining(host, app) {
     tableRegion(shelfTable, 'Earlier runs (table)'), el('p', { className: 'tt-train-shelf-note' },
       'Undo (Ctrl+Z) after a change brings the run back; so does its button. ', clear));
 
-  host.append(title, intro, controls, buttons, progressRow, status, kept, diverged, shown.element, legend, charts, summary, details, shelfBox, source);
+  host.append(title, intro, controls, buttons, progressRow, status, kept, diverged, shown.element, legend, charts, effect, summary, details, shelfBox, source);
 
   /** "0.431 (0.402, epoch 9)": a kept run's last and lowest validation loss of run k. */
   const lastAndBest = (history, k) => {
@@ -246,8 +273,16 @@ export function mountTraining(host, app) {
       const lossRuns = runs('Loss');
       // where the loss stopped being a number, on the epoch axis
       const marker = d ? { epoch: d.step / t.stepsPerEpoch, label: `${d.loss} at step ${d.step}` } : null;
-      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker }));
-      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker }));
+      const empty = 'no epoch measured yet';
+      // the validation panel's axis spans the last two thirds of the epochs measured (the first ones fall fast and would flatten the rest)
+      const valFrom = Math.max(1, Math.floor((H.length - 1) / 3));
+      valCaption.textContent = `Validation loss only, on its own scale${H.length > 2 ? ` from epoch ${valFrom}` : ''}: where the two runs part`;
+      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker, empty }));
+      valCanvas.dataset.points = String(drawCurves(valCanvas, lossRuns.map((r) => ({ ...r, train: [] })), { width: w, height: 210, epochs: c.epochs, marker, empty, fit: true, fitFrom: valFrom, gap: false }));
+      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker, empty }));
+      const fx = effectText(t);
+      effect.textContent = fx;
+      effect.hidden = fx === '';
       lossCanvas.dataset.divergedAt = d ? String(d.step) : '';
       lossCanvas.dataset.epochs = String(H.length);
 
@@ -255,10 +290,12 @@ export function mountTraining(host, app) {
       if (!last) {
         summary.replaceChildren(el('p', { text: 'No epoch measured yet.' }));
         lossCanvas.setAttribute('aria-label', 'Loss curves: no epoch measured yet');
+        valCanvas.setAttribute('aria-label', 'Validation loss curves: no epoch measured yet');
         accCanvas.setAttribute('aria-label', 'Accuracy curves: no epoch measured yet');
       } else {
         const describe = (k, what, fmt) => `${t.runs[k].label}: training ${fmt(last.runs[k][`train${what}`])}, validation ${fmt(last.runs[k][`val${what}`])}`;
         lossCanvas.setAttribute('aria-label', `Loss curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Loss', fmtLoss)}. ${describe(1, 'Loss', fmtLoss)}.`);
+        valCanvas.setAttribute('aria-label', `Validation loss of both runs over ${last.epoch} of ${c.epochs} epochs, the axis from ${valCanvas.dataset.ticks.split(' ')[0]} to ${valCanvas.dataset.ticks.split(' ').at(-1)}: ${t.runs.map((r, k) => `${r.label} ${fmtLoss(last.runs[k].valLoss)}`).join(', ')}.`);
         accCanvas.setAttribute('aria-label', `Accuracy curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Acc', fmtAcc)}. ${describe(1, 'Acc', fmtAcc)}.`);
         const best = (k) => {
           let b = 0;
