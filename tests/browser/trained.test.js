@@ -153,3 +153,61 @@ test('a Dropout p dragged during a run keeps the run beside the new one; undo (C
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the init lab says why (with the factors the core measured), and "Train the classifier with N(0, 1)" starts a real run with that init', async () => {
+  const { fmtFactor, fmtNum } = await import('../../web/format.js');
+  const { page, errors, context } = await open(`${session.base}/embed.html?view=init`);
+  // the lesson's init and He's columns of the table: the factor per layer, as the text gives it
+  const cols = await page.evaluate(() => {
+    const col = (init) => [...document.querySelectorAll(`[data-testid="init-table"] td[data-init="${init}"]`)].map((td) => Number(td.dataset.value));
+    const w = (init) => [...document.querySelectorAll(`[data-testid="init-grad-table"] td[data-init="${init}"]`)].map((td) => Number(/\(([^)]*)\)/.exec(td.textContent)[1].replace(/,/g, '')));
+    return { lesson: col('xavier'), he: col('he_normal'), wLesson: w('xavier') };
+  });
+  const factor = (v) => (v.at(-1) / v[0]) ** (1 / (v.length - 1));
+  const why = await page.textContent('[data-testid="init-why"]');
+  assert.match(why, /ReLU zeroes the negative half/);
+  assert.ok(why.includes(`the lesson's init ×${fmtFactor(factor(cols.lesson))} per layer, He's ×${fmtFactor(factor(cols.he))}`), why);
+  assert.ok(Math.abs(factor(cols.lesson) - Math.SQRT1_2) < 0.05, `lesson factor ${factor(cols.lesson)}`);
+  const gradWhy = await page.textContent('[data-testid="init-grad-why"]');
+  assert.match(gradWhy, /the activation that enters the layer times the gradient that reaches it/);
+  assert.match(gradWhy, /weight gradients stay nearly flat/);
+  assert.ok(gradWhy.includes(`‖∂L/∂W‖, from ${fmtNum(cols.wLesson.at(-1))}`), gradWhy);
+  // a real run: the init set, a training view mounted, the trainer built with N(0, 1) and playing
+  await page.click('[data-testid="init-train-normal"]');
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.trainer?.history.length >= 2, null, { timeout: 60000 });
+  const run = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    return { init: app.state.init, config: app.training.trainer.config.init, view: Boolean(document.querySelector('.tt-view-training')), loss0: app.training.trainer.history[0].runs[0].trainLoss };
+  });
+  assert.deepEqual([run.init, run.config, run.view], ['normal', 'normal', true]);
+  assert.ok(run.loss0 > 10, `N(0, 1) starts far from chance (ln 10 ≈ 2.3): ${run.loss0}`);
+  await page.click('[data-testid="train-play"]'); // pause
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('prose numbers come from the core; a broken chain shows no stale Dropout mask; the ShapeError names Linear, not a kernel', async () => {
+  const { fmtNum } = await import('../../web/format.js');
+  const { page, errors, context } = await open(`${session.base}/index.html`);
+  // the "training versus evaluation" box no longer writes a mean; the activations view does, from the model
+  const box = await page.evaluate(() => [...document.querySelectorAll('h4')].find((h) => /training versus evaluation/i.test(h.textContent)).nextElementSibling.textContent);
+  assert.doesNotMatch(box.replaceAll('p=0.5', ''), /\d\.\d/);
+  const means = await page.evaluate(() => globalThis.__tinytorchApps[0].model.layers.map((r) => r.stats?.mean));
+  const text = await page.textContent('[data-testid="act-dropout-means"]');
+  assert.ok(text.includes(`Layer 2, Dropout(p=0.5): output mean ${fmtNum(means[2])} against ${fmtNum(means[1])} for its input`), text);
+  // break the chain before a Dropout that ran: its thumbnail shows no mask, every later layer "not run"
+  await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    app.setState({ net: app.state.net.map((l, i) => (i === 0 ? { ...l, out: 200 } : l)) });
+  });
+  await settle(page);
+  const thumbs = await page.locator('[data-testid="ws-thumb"]').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label')));
+  assert.match(thumbs[3], /no output/);
+  assert.match(thumbs[5], /no output/, `the Dropout after the break: ${thumbs[5]}`);
+  const err = await page.evaluate(() => globalThis.__tinytorchApps[0].model.error);
+  assert.equal(err.name, 'ShapeError');
+  assert.equal(err.message, 'Linear(256→128): input [32,200] must end in in_features = 256 (the weight is [256,128]); got 200');
+  assert.ok(!(await page.textContent('body')).includes('linear_packed'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

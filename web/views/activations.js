@@ -63,7 +63,9 @@ export function mountActivations(host, app) {
   const allTable = el('table', { className: 'tt-act-all' }, el('caption', { text: 'All layers: output statistics for this batch (from the core)' }), allHead, allBody);
   const allWrap = tableRegion(allTable, 'Statistics of every layer\'s output (table)', 'tt-act-allwrap');
 
-  host.append(title, intro, weightsShown.element, controls, status, detail, allWrap);
+  // each Dropout's output mean against its input's: equal in expectation (the box "training versus evaluation" points here)
+  const dropMeans = el('p', { className: 'tt-act-dropmeans', 'data-testid': 'act-dropout-means' });
+  host.append(title, intro, weightsShown.element, controls, status, detail, allWrap, dropMeans);
 
   let optionsKey = '';
   const legendRamp = { viridis: null, diverging: null };
@@ -107,6 +109,16 @@ export function mountActivations(host, app) {
         el('td', { className: 'mono', text: s ? fmtPct(s.zeros, s.count) : '–' }));
       return tr;
     }));
+
+    const pairs = layers.filter((r) => r.spec.kind === 'dropout' && r.index > 0 && r.stats && layers[r.index - 1].stats);
+    dropMeans.textContent = pairs.map((r) => {
+      const before = layers[r.index - 1];
+      const diff = r.stats.mean - before.stats.mean;
+      return `Layer ${r.index}, ${fmtLayer(r.spec)}: output mean ${fmtNum(r.stats.mean)} against ${fmtNum(before.stats.mean)} for its input (layer ${before.index}, ${fmtLayer(before.spec)}), ${diff === 0 ? 'the same' : `a difference of ${fmtNum(Math.abs(diff))}`}, with ${fmtPct(r.stats.zeros, r.stats.count)} zeros against ${fmtPct(before.stats.zeros, before.stats.count)}.`;
+    }).join(' ') + (pairs.length ? (model.state.mode === 'train'
+      ? ' In training, Dropout keeps each element with probability 1 − p and multiplies the survivors by 1/(1 − p), so the means agree in expectation; what is left is the randomness of this batch\'s mask.'
+      : ' In evaluation mode Dropout passes its input through: the means are equal.') : '');
+    dropMeans.hidden = pairs.length === 0;
 
     if (net.length === 0) {
       status.textContent = 'The network has no layers yet: add one in the editor.';
