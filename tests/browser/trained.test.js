@@ -6,7 +6,7 @@
 // run keeps the run, and undo brings it back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumSite, settle } from './harness.js';
+import { axeViolations, chromiumSite, settle } from './harness.js';
 
 const session = chromiumSite({ file: 'assets/fashion-train.js' });
 const { open } = session;
@@ -210,4 +210,22 @@ test('prose numbers come from the core; a broken chain shows no stale Dropout ma
   assert.ok(!(await page.textContent('body')).includes('linear_packed'));
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('axe-core finds nothing in the switch, the confusion matrix, the kept runs and the init lab\'s new text, at 1200 and 360 px', async () => {
+  for (const width of [1200, 360]) {
+    const { page, errors, context } = await open(`${session.base}/embed.html?view=training,probs,weights,activations,init&tsize=100&epochs=1`, { bypassCSP: true, width });
+    await page.click('[data-testid="train-play"]');
+    await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
+    await page.selectOption('[data-testid="train-cmp"]', '0.1'); // the finished run goes to the shelf (once the setting settles)
+    await page.waitForFunction(() => globalThis.__tinytorchApps[0].training.shelf.length === 1, null, { timeout: 5000 });
+    await settle(page);
+    assert.equal(await page.locator('[data-testid="train-shelf"] tbody tr').count(), 1);
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    assert.deepEqual(await axeViolations(page), [], `at ${width}px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `scrolls sideways by ${overflow}px at ${width}px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });

@@ -116,7 +116,8 @@ export class TrainingController {
 
   /** Before every render of the page (web/main.js renderHooks): follow the state, show the weights it asks for. */
   follow() {
-    this.sync(this.app.state);
+    // (only once a training view has synced: the weights switch alone builds no networks)
+    if (this.key) this.sync(this.app.state);
     this.showWeights();
   }
 

@@ -134,7 +134,7 @@ export function mountTraining(host, app) {
   const shelfBody = el('tbody');
   const shelfTable = el('table', { className: 'tt-train-shelf', 'data-testid': 'train-shelf' },
     el('caption', { text: 'Earlier runs, kept until you clear them' }),
-    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', ''].map((text) => el('th', { scope: 'col', text })))),
+    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', 'run'].map((text) => el('th', { scope: 'col', text })))),
     shelfBody);
   const clear = el('button', { type: 'button', 'data-testid': 'train-clear', text: 'Clear earlier runs' });
   clear.addEventListener('click', () => ctrl.clearShelf());
