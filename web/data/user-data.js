@@ -158,7 +158,7 @@ export function parseCsv(text, options = {}) {
 }
 
 function readIdx(bytes, what, wantDims) {
-  if (bytes.length < 4 + 4 * wantDims) throw new DataError(`The ${what} file is ${bytes.length} bytes: too short for an IDX header.`);
+  if (bytes.length < 4) throw new DataError(`The ${what} file is ${bytes.length} bytes: too short for an IDX header.`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = dv.getUint32(0, false);
   if (magic >>> 16 !== 0 || ((magic >> 8) & 0xff) !== 0x08) {
@@ -166,6 +166,7 @@ function readIdx(bytes, what, wantDims) {
   }
   const dims = magic & 0xff;
   if (dims !== wantDims) throw new DataError(`The ${what} file has ${dims} dimension${dims === 1 ? '' : 's'}; want ${wantDims} (${wantDims === 3 ? 'images: count, rows, cols' : 'labels: count'}).`);
+  if (bytes.length < 4 + 4 * dims) throw new DataError(`The ${what} file is ${bytes.length} bytes: too short for an IDX header of ${dims} dimensions.`);
   const shape = Array.from({ length: dims }, (_, i) => dv.getUint32(4 + 4 * i, false));
   const start = 4 + 4 * dims;
   const need = shape.reduce((a, b) => a * b, 1);
