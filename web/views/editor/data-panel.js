@@ -9,7 +9,7 @@
 
 import { el } from '../../dom.js';
 import { DATASETS } from '../../data/datasets.js';
-import { parseCsv, parseIdx, prepare, NORMALISATIONS, DataError } from '../../data/user-data.js';
+import { parseCsv, parseIdx, prepare, DataError } from '../../data/user-data.js';
 import { gunzip } from '../../data/packed-images.js';
 import { select } from './fields.js';
 
@@ -53,10 +53,10 @@ let uid = 0;
 export function mountDataPanel(id, app, say) {
   const pid = `${id}-data-${++uid}`;
   const dataset = select({ id: `${pid}-set`, 'data-testid': 'dataset' },
-    [...Object.values(DATASETS).map((d) => [d.key, d.key === 'mnist' ? `${d.name} (the lesson's)` : `${d.name} (harder)`]), ['own', 'your data (load a file below)']]);
+    [...Object.values(DATASETS).map((d) => [d.key, d.key === 'mnist' ? d.name : `${d.name} (harder)`]), ['own', 'your data']]);
   const ownOption = dataset.querySelector('option[value="own"]');
   const file = el('input', { type: 'file', id: `${pid}-file`, multiple: true, accept: '.csv,.txt,.tsv,.gz,.idx,.idx1-ubyte,.idx3-ubyte,application/octet-stream,text/csv', 'data-testid': 'data-file', 'aria-describedby': `${pid}-help` });
-  const norm = select({ id: `${pid}-norm`, 'data-testid': 'data-norm' }, Object.entries(NORMALISATIONS).map(([k, text]) => [k, text]));
+  const norm = select({ id: `${pid}-norm`, 'data-testid': 'data-norm' }, [['minmax', 'min-max to [0, 1]'], ['standard', 'standardise (mean 0, std 1)'], ['255', 'divide by 255'], ['none', 'none (as in the file)']]);
   const help = el('p', { id: `${pid}-help`, className: 'tt-ed-data-help', text: 'A CSV: one row per sample, numeric feature columns and a label column of class numbers 0, 1, 2, … (named label, class, target or y in a header row, else the last column); a header row is optional. Or two IDX files at once: images (idx3 ubyte) and labels (idx1 ubyte), gzipped or not. The file stays on this machine; 20 % of the rows are held out.' });
   const summary = el('p', { className: 'tt-ed-data-summary', 'data-testid': 'data-summary', role: 'status' });
   const error = el('p', { className: 'tt-ed-data-error', 'data-testid': 'data-error', role: 'alert', hidden: true });
