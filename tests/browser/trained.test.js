@@ -130,6 +130,9 @@ test('a Dropout p dragged during a run keeps the run beside the new one; undo (C
   assert.notEqual(kept.status, 'playing');
   assert.match(await page.textContent('[data-testid="train-kept"]'), /kept under "Earlier runs"/);
   assert.equal(await page.locator('[data-testid="train-shelf"] tbody tr').count(), 1);
+  // the kept run's validation curve stays on the validation panel, in grey, beside the new run
+  assert.equal(await page.getAttribute('[data-testid="val-canvas"]', 'data-kept'), '1');
+  assert.equal(Number(await page.getAttribute('[data-testid="val-canvas"]', 'data-points')), kept.shelf[0].epochs);
   // undo: the old p, and the old run itself
   await page.focus('[data-testid="train-step"]'); // keys go to the app's root (the embed's main)
   await page.keyboard.press('Control+z');
