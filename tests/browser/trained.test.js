@@ -92,6 +92,21 @@ test('after a run the predictions, weights and activations views show the traine
   assert.match(await page.textContent('[data-testid="pr-conf-text"]'), new RegExp(`on 1,000 test images.*: ${right} right`));
   const layerMeans = await page.evaluate(() => globalThis.__tinytorchApps[0].model.layers.map((r) => r.stats.mean));
   assert.deepEqual(layerMeans, ref.acts);
+  // the two gaps are hatched in each run's own colour (stripes at alpha 0.55), not filled translucent so they blend to brown
+  const stripes = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="acc-canvas"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const n = { orange: 0, blue: 0, translucent: 0 };
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] >= 125 && d[i + 3] <= 155) {
+        if (Math.abs(d[i] - 230) < 20 && Math.abs(d[i + 1] - 97) < 20 && d[i + 2] < 30) n.orange++;
+        if (Math.abs(d[i] - 33) < 20 && Math.abs(d[i + 1] - 102) < 20 && Math.abs(d[i + 2] - 172) < 20) n.blue++;
+      }
+      if (d[i + 3] >= 36 && d[i + 3] <= 46) n.translucent++; // the old fill's alpha 0.16
+    }
+    return n;
+  });
+  assert.ok(stripes.orange > 30 && stripes.blue > 30, `hatch stripes ${JSON.stringify(stripes)}`);
   // the weights view draws the init beside: dashed outline counts present, init std = the initial weights'
   assert.ok(await page.locator('[data-testid="wt-hist"][data-init-counts]').count() >= 3);
   // the switch: back to the initial weights (the views as before), then the comparison run
