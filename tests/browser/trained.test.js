@@ -123,6 +123,16 @@ test('after a run the predictions, weights and activations views show the traine
   assert.equal(cmp.source, 'compare');
   assert.deepEqual(cmp.stds, (await trainerForward(page, 1)).stds);
   assert.match(await page.evaluate(() => location.search + globalThis.__tinytorchApps[0].state.show), /compare$/);
+  // Play again: a fresh run from the same settings (the finished one kept beside it)
+  const first = await page.evaluate(() => globalThis.__tinytorchApps[0].training.trainer.history.at(-1).runs[0].valLoss);
+  await page.click('[data-testid="train-play"]');
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training.shelf.length === 1, null, { timeout: 5000 });
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
+  const again = await page.evaluate(() => {
+    const c = globalThis.__tinytorchApps[0].training;
+    return { why: c.shelf[0].why, epochs: c.trainer.history.length, last: c.trainer.history.at(-1).runs[0].valLoss, kept: c.shelf[0].history.length };
+  });
+  assert.deepEqual(again, { why: 'again', epochs: 3, last: first, kept: 3 }); // the same seed: the same numbers
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -168,6 +178,15 @@ test('a Dropout p dragged during a run keeps the run beside the new one; undo (C
   await page.click('[data-testid="train-play"]');
   await page.waitForFunction((n) => globalThis.__tinytorchApps[0].training.trainer.history.length > n, back.epochs, { timeout: 30000 });
   await page.click('[data-testid="train-play"]');
+  // Reset starts a fresh run (the one it replaces is kept, not brought straight back)
+  await page.click('[data-testid="train-reset"]');
+  await settle(page);
+  const reset = await page.evaluate(() => {
+    const c = globalThis.__tinytorchApps[0].training;
+    return { steps: c.trainer.stepsDone, status: c.status, shelf: c.shelf.map((e) => e.why) };
+  });
+  assert.deepEqual(reset, { steps: 0, status: 'idle', shelf: ['reset'] });
+  assert.match(await page.textContent('[data-testid="train-kept"]'), /^Reset: the previous run/);
   assert.deepEqual(errors, []);
   await context.close();
 });

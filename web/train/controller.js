@@ -317,7 +317,8 @@ export class TrainingController {
     this.#park(why);
     this.error = null;
     this.stopAt = null;
-    const back = this.#unpark();
+    // a kept run comes back when the settings come back to its own (not on Reset or Play again: those want a fresh run)
+    const back = why === 'changed' ? this.#unpark() : null;
     if (back) {
       this.#adopt(back);
       this.notify();
