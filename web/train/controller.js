@@ -128,10 +128,10 @@ export class TrainingController {
     this.listeners = new Set();
     this.frame = this.frame.bind(this);
     this.scheduled = false;
-    this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, epochs, why }
+    this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, why, runLabels, planned, steps, diverged }
     this.snapshot = null; // { trainer, epoch, runs: [{ key, label, dict }] }: the current trainer's weights at its last measured epoch
     this.event = null; // the last thing done to a run the student should hear about: { kind: 'kept'|'back', entry }
-    this.shown = { key: '', show: null }; // what app.useWeights was last given (showWeights)
+    this.shown = { key: '', show: app.state?.show ?? 'trained' }; // what app.useWeights was last given (showWeights)
     this.weightsError = null;
     app.renderHooks?.add(() => this.follow());
   }
