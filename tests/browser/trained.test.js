@@ -107,6 +107,20 @@ test('after a run the predictions, weights and activations views show the traine
     return n;
   });
   assert.ok(stripes.orange > 30 && stripes.blue > 30, `hatch stripes ${JSON.stringify(stripes)}`);
+  // the unit images: the change since the init, W − W₀ by the core, for unit 0 as the trainer's weights give it
+  assert.equal(await page.getAttribute('[data-testid="wt-images"]', 'data-delta'), 'true');
+  const deltaStd = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    const { api } = app;
+    const W = app.training.trainer.runs[0].net.namedParameters()[0][1].data;
+    const W0 = app.model.layers[0].initialLayer.weight.data;
+    const N = app.model.layers[0].spec.out;
+    const col = new Float32Array(784);
+    for (let k = 0; k < 784; k++) col[k] = W[k * N] - W0[k * N];
+    return api.tidy(() => new api.Tensor(col, { shape: [784] }).stats().std);
+  });
+  const { fmtNum: fmt } = await import('../../web/format.js');
+  assert.match(await page.locator('[data-testid="wt-unit"]').first().getAttribute('aria-label'), new RegExp(`^Change since the init of the weights into unit 0 .*std ${fmt(deltaStd).replace('.', '\\.')}\\.$`));
   // the weights view draws the init beside: dashed outline counts present, init std = the initial weights'
   assert.ok(await page.locator('[data-testid="wt-hist"][data-init-counts]').count() >= 3);
   // the switch: back to the initial weights (the views as before), then the comparison run

@@ -85,7 +85,8 @@ export function mountProbs(host, app) {
   const confCaption = el('caption', { text: 'Confusion matrix: rows are the true class, columns the predicted class' });
   const confTable = el('table', { className: 'tt-pr-conf-table', 'data-testid': 'pr-conf-table' }, confCaption, confHead, confBody);
   const confBox = el('section', { className: 'tt-pr-confbox', 'data-testid': 'pr-confbox' },
-    confTitle, confText, el('figure', { className: 'tt-pr-conf-fig' }, confCanvas),
+    confTitle, confText, el('figure', { className: 'tt-pr-conf-fig' }, confCanvas,
+      el('figcaption', { className: 'tt-pr-conf-key', text: 'Rows: the true class (first at the top); columns: the predicted class (first at the left). Colour: the share of the row\'s images (dark: none, yellow: all), so the diagonal is what the network gets right.' })),
     el('details', { className: 'tt-pr-details' }, el('summary', { text: 'The confusion matrix as a table' }), tableRegion(confTable, 'Confusion matrix (table)')));
 
   host.append(
@@ -122,7 +123,7 @@ export function mountProbs(host, app) {
     for (let t = 0; t < C; t++) for (let p = 0; p < C; p++) if (t !== p && (!worst || counts[t * C + p] > counts[worst.t * C + worst.p])) worst = { t, p };
     const w = model.weights ?? app.weights;
     confText.textContent = `The network with the ${w?.label ?? 'initial weights'}, run by the core in evaluation mode on ${fmtInt(done)} ${data.what}: ${fmtInt(right)} right (${fmtPct(right, done)}).`
-      + (worst && counts[worst.t * C + worst.p] > 0 ? ` The most frequent mistake: ${fmtInt(counts[worst.t * C + worst.p])} ${classOf(worst.t)} taken for ${classOf(worst.p)}.` : '');
+      + (worst && counts[worst.t * C + worst.p] > 0 ? ` The most frequent mistake: ${fmtInt(counts[worst.t * C + worst.p])} images of ${classOf(worst.t)} taken for ${classOf(worst.p)}.` : '');
     confText.dataset.correct = String(right);
     // each row as a share of its class, so rare and common classes read alike
     const shares = new Float32Array(C * C);
