@@ -226,9 +226,7 @@ function entriesOf(dict, what) {
 }
 
 const dtypeOf = (data) => {
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Float32Array) return 'float32';
-  if (ArrayBuffer.isView(data)) return describe(data).replace(/^an? /, '');
+  if (data instanceof Float64Array) return 'a Float64Array (float64)';
   return describe(data);
 };
 

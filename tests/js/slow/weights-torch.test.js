@@ -163,7 +163,11 @@ sd = m.state_dict()
 write_safetensors(d + '/torch.safetensors', sd)
 np.savez(d + '/torch.npz', **{k: v.numpy() for k, v in sd.items()})
 np.savez(d + '/check.npz', x=x.numpy(), y=y.numpy())
+np.savez(d + '/fortran.npz', w=np.asfortranarray(np.arange(6, dtype='<f4').reshape(2, 3)))
 `, dir);
+    // np.save writes a transposed (column-major) array in fortran order: read back row-major
+    const fort = loadNpz(readFileSync(join(dir, 'fortran.npz'))).get('w');
+    assert.deepEqual(fort, { dtype: 'F32', shape: [2, 3], data: Float32Array.from([0, 1, 2, 3, 4, 5]) });
     const check = loadNpz(readFileSync(join(dir, 'check.npz')));
     const x = new Tensor(check.get('x').data, { shape: check.get('x').shape });
     const want = check.get('y').data;
