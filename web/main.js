@@ -37,6 +37,10 @@ function fashionData() {
   return raw.decoded;
 }
 
+/** Where the weights the views show come from (app.weights.source). */
+export const WEIGHT_SOURCES = Object.freeze(['initial', 'trained', 'compare', 'imported']);
+const INITIAL_WEIGHTS = Object.freeze({ source: 'initial', label: 'initial weights' });
+
 /** Index of the first image of the batch: the seed picks which slice of the sample is shown (web/seeds.js). */
 export const fashionStart = (state, data) => firstImage(state.seed, state.batch, data.count);
 
@@ -131,6 +135,42 @@ export async function createApp(root, opts = {}) {
       if (opts.syncHash) scheduleHash();
       schedule();
     },
+    /**
+     * Which weights the page's network shows: { source: 'initial' | 'trained'
+     * | 'compare' | 'imported', label, epoch? } (web/network.js setWeights).
+     */
+    weights: INITIAL_WEIGHTS,
+    /**
+     * Show other weights than the seeded init in every view: `dict` maps the
+     * network's parameter names (Sequential.namedParameters(): "0.weight",
+     * "0.bias", ...) to { shape, data: Float32Array } (copied; checked against
+     * the current network: a TypeError, RangeError or ShapeError names what
+     * does not fit, and nothing changes). null: back to the initial weights.
+     * meta: { source ('trained', 'compare' or 'imported'), label, epoch }.
+     * The weights stay while the network's Linears keep their shapes (Dropout's
+     * p and the activations may change); an edit that changes them goes back
+     * to the init, with a notice. Returns app.weights.
+     */
+    useWeights(dict, meta = {}) {
+      if (dict === null || dict === undefined) {
+        model.setWeights(null);
+        app.weights = INITIAL_WEIGHTS;
+      } else {
+        const source = meta?.source ?? 'imported';
+        if (!WEIGHT_SOURCES.includes(source) || source === 'initial') {
+          throw new RangeError(`useWeights: source must be one of ${WEIGHT_SOURCES.filter((s) => s !== 'initial').join(', ')}, got ${JSON.stringify(source)}`);
+        }
+        if (meta.epoch !== undefined && !(Number.isInteger(meta.epoch) && meta.epoch >= 0)) {
+          throw new RangeError(`useWeights: epoch must be a non-negative integer, got ${meta.epoch}`);
+        }
+        model.setWeights(dict, app.state, app.layerImpl);
+        const w = { source, label: String(meta.label ?? source).slice(0, 200) };
+        if (meta.epoch !== undefined) w.epoch = meta.epoch;
+        app.weights = Object.freeze(w);
+      }
+      schedule();
+      return app.weights;
+    },
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script. */
@@ -213,6 +253,11 @@ export async function createApp(root, opts = {}) {
     const t0 = performance.now();
     const before = app.state;
     app.model = run(app.state);
+    if (app.model.weightsDropped && app.weights.source !== 'initial') {
+      app.notices.push(`The ${app.weights.label} do not fit the edited network (a Linear's size changed): the views show the initial weights.`);
+      app.weights = INITIAL_WEIGHTS;
+    }
+    app.model.weights = app.weights;
     if (app.model.state !== before) {
       app.state = app.model.state; // refused: the views and the URL show what runs
       if (opts.syncHash) scheduleHash();
