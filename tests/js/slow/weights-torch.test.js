@@ -19,6 +19,7 @@ import {
   Tensor, Linear, ReLU, Dropout, Sequential, CrossEntropyLoss, SGD, Generator, tidy, noGrad,
   saveSafetensors, loadSafetensors, saveNpz, loadNpz, fromTorchStateDict,
 } from '../../../js/index.js';
+import { toPyTorch, torchLoadCode, weightsFileBase } from '../../../web/export.js';
 
 const PY = '/usr/bin/python3';
 const probe = spawnSync(PY, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
@@ -88,7 +89,7 @@ function maxDiff(a, b) {
   return m;
 }
 
-test('a network trained here, exported as safetensors and .npz, gives the same logits in PyTorch', { skip }, () => {
+test('a network trained here, exported as safetensors and .npz, gives the same logits in PyTorch', { skip }, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tt-weights-'));
   try {
     const net = lessonNet(new Generator(2024));
@@ -137,6 +138,7 @@ print(json.dumps({k: list(v.shape) for k, v in sd.items()}))
     for (const [fmt, v] of theirs) {
       assert.deepEqual(v.shape, [N, 10], fmt);
       const d = maxDiff(logits, v.data);
+      t.diagnostic(`${fmt}: largest |logit difference| ${d.toExponential(2)}`);
       assert.ok(d <= TOL, `${fmt}: PyTorch's logits differ by ${d} (tolerance ${TOL})`);
     }
     inputs.dispose();
@@ -148,7 +150,7 @@ print(json.dumps({k: list(v.shape) for k, v in sd.items()}))
   }
 });
 
-test('weights made in PyTorch (torch.manual_seed), saved by Python in both formats, give PyTorch\'s logits here', { skip }, () => {
+test('weights made in PyTorch (torch.manual_seed), saved by Python in both formats, give PyTorch\'s logits here', { skip }, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tt-weights-'));
   try {
     python(String.raw`
@@ -181,10 +183,50 @@ np.savez(d + '/fortran.npz', w=np.asfortranarray(np.arange(6, dtype='<f4').resha
       net.loadStateDict(fromTorchStateDict(net, dict));
       const got = tidy(() => noGrad(() => net.forward(x).data));
       const d = maxDiff(got, want);
+      t.diagnostic(`${file}: largest |logit difference| ${d.toExponential(2)}`);
       assert.ok(d <= TOL, `${file}: logits differ from PyTorch's by ${d} (tolerance ${TOL})`);
       net.dispose();
     }
     x.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the page\'s PyTorch code and its weight-loading lines run in PyTorch and give this library\'s logits', { skip }, (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-weights-'));
+  try {
+    const spec = [
+      { kind: 'linear', in: 784, out: 256, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.5 },
+      { kind: 'linear', in: 256, out: 128, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.3 },
+      { kind: 'linear', in: 128, out: 10, bias: false },
+    ];
+    const g = new Generator(31);
+    const net = new Sequential(new Linear(784, 256, { generator: g }), new ReLU(), new Dropout(0.5),
+      new Linear(256, 128, { generator: g }), new ReLU(), new Dropout(0.3), new Linear(128, 10, { generator: g, bias: false }));
+    const base = weightsFileBase(spec);
+    assert.equal(base, 'tinytorch-784-256-128-10');
+    writeFileSync(join(dir, `${base}.safetensors`), saveSafetensors(net));
+    writeFileSync(join(dir, `${base}.npz`), saveNpz(net));
+    let code = toPyTorch({ net: spec, init: 'xavier', batch: 100, mode: 'eval' }) + torchLoadCode({ net: spec });
+    // Debian has no safetensors package: run the .npz lines the code offers for that case instead
+    const st = spawnSync(PY, ['-c', 'import safetensors'], { encoding: 'utf8' }).status === 0;
+    if (!st) {
+      code = code.replace(/^from safetensors.*\n^model\.load_state_dict\(load_file.*\n/m, '').replace(/^# (import numpy as np|model\.load_state_dict\(\{k)/gm, '$1');
+      t.diagnostic('the safetensors package is missing: ran the .npz alternative of the generated code');
+    }
+    assert.match(code, st ? /load_file\("tinytorch-784-256-128-10\.safetensors"\)/ : /^model\.load_state_dict\(\{k: torch\.from_numpy/m);
+    code += "\nnp.savez('out.npz', x=x.numpy(), logits=logits.numpy())\n";
+    const r = spawnSync(PY, ['-c', `import numpy as np\n${code}`], { cwd: dir, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    assert.equal(r.status, 0, `the generated code failed in Python:\n${r.stderr}\n${code}`);
+    const out = loadNpz(readFileSync(join(dir, 'out.npz')));
+    const x = new Tensor(out.get('x').data, { shape: out.get('x').shape });
+    const ours = tidy(() => noGrad(() => net.eval().forward(x).data));
+    const d = maxDiff(ours, out.get('logits').data);
+    t.diagnostic(`generated code: largest |logit difference| ${d.toExponential(2)}`);
+    assert.ok(d <= TOL, `logits differ by ${d}`);
+    x.dispose();
+    net.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
