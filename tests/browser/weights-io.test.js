@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { chromiumSite, settle } from './harness.js';
+import { axeViolations, chromiumSite, settle } from './harness.js';
 import { Generator, Linear, ReLU, Dropout, Sequential, saveSafetensors, saveNpz, loadSafetensors, loadNpz } from '../../js/index.js';
 
 const session = chromiumSite();
@@ -46,7 +46,7 @@ async function download(page, kind) {
 
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-test('import a PyTorch-layout file, export it again, import that: the same predictions; a bad file changes nothing', async () => {
+test('import a PyTorch-layout file, export it again, import that: the same predictions; a bad file changes nothing', async (t) => {
   const { page, errors, context } = await session.open(`${session.base}/index.html#net=L784-256,R,D0.5,L256-128,R,D0.3,L128-10`, { width: 1280, height: 900 });
   try {
     await page.evaluate(() => document.querySelector('.tt-view-code').scrollIntoView({ block: 'center', behavior: 'instant' }));
@@ -99,15 +99,38 @@ test('import a PyTorch-layout file, export it again, import that: the same predi
     for (const [name, bytes, re] of bad) {
       await upload(page, name, bytes);
       const msg = await page.textContent('.tt-view-code [data-testid="weights-error"]');
+      t.diagnostic(msg);
       assert.match(msg, re, name);
       assert.match(msg, /The weights shown before stay/);
       const now = await logits(page);
       assert.deepEqual(now.data, imported.data, `${name}: the predictions did not change`);
       assert.equal(now.weights.label, npz.name);
     }
+    assert.doesNotMatch(await page.textContent('.tt-view-code [data-testid="weights-error"]'), /loadSafetensors|\?\./);
     net.dispose();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test('the weights part of the code view is keyboard-usable and axe clean at 1280 and 360 px', async () => {
+  for (const width of [1280, 360]) {
+    const { page, errors, context } = await session.open(`${session.base}/index.html`, { width, height: 900, bypassCSP: true });
+    try {
+      await page.evaluate(() => document.querySelector('.tt-view-code').scrollIntoView({ block: 'center', behavior: 'instant' }));
+      await settle(page);
+      // Tab reaches the file input from the (focusable, scrollable) load code before it
+      await page.focus('.tt-view-code pre[aria-label="Code that loads the weight files"]');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'weights-file', `${width}px`);
+      const label = await page.evaluate(() => document.activeElement.labels?.[0]?.textContent);
+      assert.match(label, /Load weights/);
+      const violations = (await axeViolations(page)).filter((v) => v.includes('tt-view-code') || v.includes('weights'));
+      assert.deepEqual(violations, [], `${width}px`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   }
 });

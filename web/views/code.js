@@ -121,7 +121,9 @@ export function mountCode(host, app) {
       app.useWeights(Object.fromEntries(ours), { source: 'imported', label: f.name });
       status.textContent = `Loaded ${ours.size} tensors from ${f.name} (${zip ? '.npz' : 'safetensors'}): every view shows these weights.`;
     } catch (e) {
-      error.textContent = `${f.name} was not loaded: ${e.message}. The weights shown before stay.`;
+      // the message without the API function's name (the student did not call it), ending in one full stop
+      const msg = String(e?.message ?? e).replace(/^(fromTorchStateDict|loadSafetensors|loadNpz|useWeights): /, '').replace(/[.?!]?$/, (m) => m || '.');
+      error.textContent = `${f.name} was not loaded: ${msg} The weights shown before stay.`;
     } finally {
       file.value = ''; // the same file again is a new change
     }
