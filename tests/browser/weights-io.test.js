@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { axeViolations, chromiumSite, settle } from './harness.js';
-import { Generator, Linear, ReLU, Dropout, Sequential, saveSafetensors, saveNpz, loadSafetensors, loadNpz } from '../../js/index.js';
+import { Generator, Linear, ReLU, Dropout, Sequential, saveSafetensors, saveNpz, loadSafetensors, loadNpz, torchStateDict } from '../../js/index.js';
 
 const session = chromiumSite();
 
@@ -95,6 +95,7 @@ test('import a PyTorch-layout file, export it again, import that: the same predi
       ['wrong-shape.safetensors', saveSafetensors(new Sequential(new Linear(784, 10))), /missing keys? .*"3\.weight"|expected shape/],
       ['transposed.npz', saveNpz(new Map([...net.stateDict()].map(([k, v]) => [k, v]))), /"0\.weight": expected shape \[256,784\].*got \[784,256\]/],
       ['garbage.safetensors', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 9]), /safetensors/],
+      ['huge.npz', saveNpz(new Map([...torchStateDict(net), ['extra', { shape: [1 << 19], data: new Float32Array(1 << 19) }]])), /the file is .*MB, but this network's weights are .*as float32/],
     ];
     for (const [name, bytes, re] of bad) {
       await upload(page, name, bytes);
@@ -107,6 +108,13 @@ test('import a PyTorch-layout file, export it again, import that: the same predi
       assert.equal(now.weights.label, npz.name);
     }
     assert.doesNotMatch(await page.textContent('.tt-view-code [data-testid="weights-error"]'), /loadSafetensors|\?\./);
+
+    // NaN weights load (PyTorch saves them too) and say so; nothing breaks
+    const withNaN = torchStateDict(net);
+    withNaN.get('6.bias').data[3] = NaN;
+    await upload(page, 'nan.npz', saveNpz(withNaN));
+    assert.match(await page.textContent('.tt-view-code [data-testid="weights-status"]'), /1 of the values are NaN or infinite/);
+    assert.ok((await logits(page)).data.some((v) => Number.isNaN(v)), 'the NaN reaches the logits, as in PyTorch');
     net.dispose();
     assert.deepEqual(errors, []);
   } finally {

@@ -12,10 +12,12 @@
 // shapes or the dtype, and the weights shown before stay).
 
 import { EXPORTS, LOAD_CODE, weightsFileBase } from '../export.js';
-import { fmtInt } from '../format.js';
+import { fmtBytes, fmtInt } from '../format.js';
 import { el, viewLevel } from '../dom.js';
 
 let uid = 0;
+/** Room for a file's header and names beyond the float32 values (safetensors JSON, .npz's zip and .npy headers). */
+const MAX_HEADER_BYTES = 1 << 20;
 
 export function mountCode(host, app) {
   const id = `tt-code-${++uid}`;
@@ -101,7 +103,8 @@ export function mountCode(host, app) {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    dlNote.textContent = `Saved ${name}: ${fmtInt(bytes.length)} bytes, ${fmtInt(last.totals?.params ?? 0)} float32 parameters, PyTorch's names and layout (each nn.Linear weight [out, in]).`;
+    // no parameter count here: a teacher's ask= may hide it (views/quiz.js)
+    dlNote.textContent = `Saved ${name}: float32, PyTorch's names and layout (each nn.Linear weight [out, in]).`;
   }
   dlSt.addEventListener('click', () => download('safetensors'));
   dlNpz.addEventListener('click', () => download('npz'));
@@ -112,14 +115,23 @@ export function mountCode(host, app) {
     error.textContent = '';
     if (!f) return;
     try {
-      const bytes = new Uint8Array(await f.arrayBuffer());
       const api = app.api;
+      const seq = app.model?.sequential;
+      if (!seq) throw new Error('the page\'s network is not built yet; try again in a moment');
+      // a file much larger than this network's weights is not for it: refused before it is read into memory
+      const need = seq.parameters().reduce((n, p) => n + p.size, 0) * 4;
+      if (f.size > need + MAX_HEADER_BYTES) {
+        throw new RangeError(`the file is ${fmtBytes(f.size)}, but this network's weights are ${fmtBytes(need)} as float32: it holds another network (or not float32 values)`);
+      }
+      const bytes = new Uint8Array(await f.arrayBuffer());
       const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
       const dict = zip ? api.loadNpz(bytes) : api.loadSafetensors(bytes);
-      if (!app.model?.sequential) throw new Error('the page\'s network is not built yet; try again in a moment');
-      const ours = api.fromTorchStateDict(app.model.sequential, dict); // checked: names, shapes, float32; transposed to [in, out]
+      if (app.model?.sequential !== seq) throw new Error('the network changed while the file was read; load it again');
+      const ours = api.fromTorchStateDict(seq, dict); // checked: names, shapes, float32; transposed to [in, out]
+      let nonFinite = 0;
+      for (const { data } of ours.values()) for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) nonFinite++;
       app.useWeights(Object.fromEntries(ours), { source: 'imported', label: f.name });
-      status.textContent = `Loaded ${ours.size} tensors from ${f.name} (${zip ? '.npz' : 'safetensors'}): every view shows these weights.`;
+      status.textContent = `Loaded ${ours.size} tensors from ${f.name} (${zip ? '.npz' : 'safetensors'}): every view shows these weights.${nonFinite ? ` ${fmtInt(nonFinite)} of the values are NaN or infinite (as they were saved): the outputs they reach are too.` : ''}`;
     } catch (e) {
       // the message without the API function's name (the student did not call it), ending in one full stop
       const msg = String(e?.message ?? e).replace(/^(fromTorchStateDict|loadSafetensors|loadNpz|useWeights): /, '').replace(/[.?!]?$/, (m) => m || '.');
