@@ -225,6 +225,11 @@ function entriesOf(dict, what) {
   throw new TypeError(`${what}: the state dict must be a Map or a plain object from names to tensors, got ${describe(dict)}`);
 }
 
+/** A Tensor by its brand (this copy's or another's); runs no caller code that can throw out. */
+export function isBranded(v) {
+  try { return v !== null && typeof v === 'object' && v[Symbol.for('tinytorch-wasm.Tensor')] === true; } catch { return false; }
+}
+
 const dtypeOf = (data) => {
   if (data instanceof Float64Array) return 'a Float64Array (float64)';
   return describe(data);
@@ -238,8 +243,8 @@ const dtypeOf = (data) => {
 function valuesFor(v, shape, what) {
   let gotShape;
   let data;
-  if (isTensor(v)) {
-    tensorArg(v, what);
+  if (isTensor(v) || isBranded(v)) {
+    tensorArg(v, what); // a Tensor of another copy of the package is refused by name
     gotShape = shapeOf(v);
     data = null;
   } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {

@@ -22,15 +22,18 @@
 // model.load_state_dict() takes the file as is; fromTorchStateDict(module,
 // dict) checks a PyTorch state dict against the module and transposes back.
 
-import { Module } from './module.js';
+import { Module, isBranded } from './module.js';
 import { Linear } from './linear.js';
 import { isTensor, shapeOf, storageOf, tensorArg } from './tensor.js';
 import { isPlainObject, readOptions, checkBool } from './checks.js';
 import { ShapeError, describe, fmtShape } from './errors.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+// made on first use: a context without TextEncoder (the page's sandboxes) can still import the package
+let encoder = null;
+const utf8 = { encode: (s) => (encoder ??= new TextEncoder()).encode(s) };
+let strictDecoder = null;
+const utf8Strict = { decode: (b) => (strictDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(b) };
 
 // ---------------------------------------------------------------- state dicts
 
@@ -117,7 +120,7 @@ export function fromTorchStateDict(module, dict, opts) {
     const theirs = isW ? [ours[1], ours[0]] : ours;
     let shape;
     let data;
-    if (isTensor(v)) {
+    if (isTensor(v) || isBranded(v)) {
       tensorArg(v, key);
       shape = shapeOf(v);
       data = storageOf(v).read(v.size);
@@ -153,7 +156,7 @@ function entriesToWrite(source, what) {
   return entries.map(([name, v]) => {
     if (typeof name !== 'string' || name === '') throw new TypeError(`${what}: every name must be a non-empty string, got ${describe(name)}`);
     const key = `${what}: ${JSON.stringify(name)}`;
-    if (isTensor(v)) {
+    if (isTensor(v) || isBranded(v)) {
       tensorArg(v, key);
       return [name, { dtype: 'F32', shape: shapeOf(v), data: storageOf(v).read(v.size) }];
     }

@@ -8,6 +8,9 @@ import {
   saveSafetensors, loadSafetensors, saveNpz, loadNpz, torchStateDict, fromTorchStateDict,
 } from '../../js/index.js';
 import { assertClose, noLeak } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 
 const net3 = (seed = 1) => {
   const g = new Generator(seed);
@@ -232,4 +235,19 @@ test('.npz: numpy\'s layout, a round trip, fortran order, and clear refusals', (
   assert.throws(() => loadNpz(new Uint8Array(100)), (e) => e instanceof RangeError && /not a \.npz file/.test(e.message));
   assert.throws(() => loadNpz(bytes.subarray(0, bytes.length - 30)), RangeError);
   assert.throws(() => loadNpz(42), TypeError);
+});
+
+test('a Tensor of another copy of the package is refused by name, in a state dict and in a file writer', async () => {
+  // a second, independent instance: the site's classic scalar bundle in a fresh context (as bad-input.test.js)
+  const sandbox = { atob, TextDecoder, WebAssembly, performance, console, setTimeout, URL, URLSearchParams, structuredClone };
+  sandbox.globalThis = sandbox;
+  runInNewContext(readFileSync(fileURLToPath(new URL('../../dist/site/assets/tinytorch-scalar.js', import.meta.url)), 'utf8'), sandbox);
+  const other = await sandbox.TINYTORCH_SCALAR;
+  const foreign = new other.Tensor([1, 2, 3]);
+  const lin = new Linear(2, 3);
+  assert.throws(() => lin.loadStateDict({ bias: foreign }, { strict: false }), (e) => e instanceof TypeError && /"bias" is a Tensor from another instance/.test(e.message));
+  assert.throws(() => saveSafetensors({ b: foreign }), (e) => e instanceof TypeError && /another instance/.test(e.message));
+  assert.throws(() => fromTorchStateDict(lin, { weight: foreign, bias: foreign }), (e) => e instanceof TypeError && /another instance/.test(e.message));
+  foreign.dispose();
+  lin.dispose();
 });
