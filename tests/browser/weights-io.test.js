@@ -134,6 +134,11 @@ test('the weights part of the code view is keyboard-usable and axe clean at 1280
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'weights-file', `${width}px`);
       const label = await page.evaluate(() => document.activeElement.labels?.[0]?.textContent);
       assert.match(label, /Load weights/);
+      const overflow = await page.evaluate(() => {
+        const v = document.querySelector('.tt-view-code .tt-weights');
+        return [...v.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > v.getBoundingClientRect().right + 1).map((e) => e.dataset.testid || e.localName);
+      });
+      assert.deepEqual(overflow, [], `${width}px: nothing in the weights part sticks out of it`);
       const violations = (await axeViolations(page)).filter((v) => v.includes('tt-view-code') || v.includes('weights'));
       assert.deepEqual(violations, [], `${width}px`);
       assert.deepEqual(errors, []);
