@@ -16,6 +16,7 @@ export { Linear } from './linear.js';
 export { Dropout } from './dropout.js';
 export { ReLU, Sigmoid, Tanh, GELU, Softmax } from './activations.js';
 export { Sequential } from './sequential.js';
+export { saveSafetensors, loadSafetensors, saveNpz, loadNpz, torchStateDict, fromTorchStateDict } from './serialize.js';
 export { CrossEntropyLoss, MSELoss, accuracy } from './losses.js';
 export { Optimizer, SGD, Adam } from './optim.js';
 export { Generator, manualSeed, defaultGenerator } from './generator.js';

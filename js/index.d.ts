@@ -163,7 +163,39 @@ export class Module {
   dispose(): void;
   /** FLOPs of one forward pass on this input shape (Linear: 2·M·K·N; element-wise: one per element). */
   flops(inputShape: Shape): number;
+  /**
+   * PyTorch's state_dict(): name -> Tensor in namedParameters() order, this library's layout (Linear weight [in, out]).
+   * Each value is a detached handle on the parameter's memory (it follows later in-place updates; clone() to snapshot);
+   * the handles are the caller's to dispose (disposing one never frees the parameter).
+   */
+  stateDict(): Map<string, Tensor>;
+  /**
+   * PyTorch's load_state_dict(): copy each value into the parameter of that name, in place (optimizers keep working;
+   * versions bumped, so a Linear repacks). All or nothing: RangeError for missing/unexpected names (strict),
+   * ShapeError for a shape, TypeError for a value that is not float32, each naming the key.
+   */
+  loadStateDict(dict: StateDict, opts?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] };
 }
+
+/** Plain float32 values with their shape, as the file readers return them (dtype 'F32'). */
+export interface ArrayEntry { dtype?: string; shape: Shape; data: Float32Array }
+/** What loadStateDict takes: a Map or a plain object from parameter name to a Tensor or an ArrayEntry. */
+export type StateDict = Map<string, Tensor | ArrayEntry> | Record<string, Tensor | ArrayEntry>;
+/** One tensor read from a file: data is a Float32Array for F32, the dtype's typed array (raw bits for F16/BF16/F8) otherwise. */
+export interface FileEntry { dtype: string; shape: Shape; data: Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | BigInt64Array | BigUint64Array }
+
+/** The module's parameters as PyTorch's state_dict of the same network holds them: copies, Linear weights transposed to [out, in]. */
+export function torchStateDict(module: Module): Map<string, { dtype: 'F32'; shape: Shape; data: Float32Array }>;
+/** A PyTorch state dict checked against the module (names, float32, PyTorch shapes) and turned into this library's layout, for loadStateDict. */
+export function fromTorchStateDict(module: Module, dict: Map<string, FileEntry | Tensor> | Record<string, FileEntry | Tensor>, opts?: { strict?: boolean }): Map<string, { dtype: 'F32'; shape: Shape; data: Float32Array }>;
+/** A safetensors file: a Module in PyTorch's names and layout (metadata format "pt"), or a dict written as given. */
+export function saveSafetensors(source: Module | StateDict, opts?: { metadata?: Record<string, string> }): Uint8Array;
+/** Read a safetensors file (strict: header, offsets, dtypes checked); the header's __metadata__ is `.metadata`. */
+export function loadSafetensors(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Map<string, FileEntry> & { metadata: Record<string, string> | null };
+/** A .npz file (numpy.savez: stored zip of .npy float32 arrays): a Module in PyTorch's names and layout, or a dict as given. */
+export function saveNpz(source: Module | StateDict): Uint8Array;
+/** Read a .npz file (numpy.savez; savez_compressed is refused with a message). */
+export function loadNpz(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Map<string, FileEntry>;
 
 /** Initialiser names for Linear. */
 export type Init =

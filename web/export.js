@@ -190,3 +190,82 @@ export const EXPORTS = Object.freeze({
   pytorch: { label: 'PyTorch', make: toPyTorch },
   keras: { label: 'Keras', make: toKeras },
 });
+
+// ------------------------------------------------------------ weights
+
+/**
+ * The file name (without extension) of the page network's weights:
+ * "tinytorch-784-256-128-10" from the Linears' widths.
+ */
+export function weightsFileBase(net) {
+  const widths = [];
+  for (const s of net) {
+    if (s.kind !== 'linear') continue;
+    if (!widths.length) widths.push(s.in);
+    widths.push(s.out);
+  }
+  return `tinytorch-${widths.length ? widths.join('-') : 'network'}`;
+}
+
+/** The Linears of a network with their index in the Sequential (the names' prefix). */
+const linearsOf = (net) => net.map((s, i) => [s, i]).filter(([s]) => s.kind === 'linear');
+
+/**
+ * PyTorch lines that load the page's weight files into the `model` of
+ * toPyTorch: safetensors (needs the `safetensors` package) or .npz (NumPy
+ * only). The files hold PyTorch's names and layout.
+ */
+export function torchLoadCode({ net }, base = weightsFileBase(net)) {
+  const shapes = linearsOf(net).map(([s, i]) => `"${i}.weight" [${s.out}, ${s.in}]${s.bias ? `, "${i}.bias" [${s.out}]` : ''}`);
+  return [
+    `# The page's weights: ${base}.safetensors or ${base}.npz, float32 with PyTorch's`,
+    '# names and layout (an nn.Linear weight is [out, in]: the page\'s [in, out], transposed):',
+    ...shapes.map((s) => `#   ${s}`),
+    'from safetensors.torch import load_file  # pip install safetensors',
+    `model.load_state_dict(load_file("${base}.safetensors"))`,
+    '# without the safetensors package (Debian has none), the .npz needs NumPy only:',
+    '# import numpy as np',
+    `# model.load_state_dict({k: torch.from_numpy(v) for k, v in np.load("${base}.npz").items()})`,
+    '',
+    'model.eval()  # predictions: Dropout passes its input through',
+    'with torch.no_grad():',
+    '    logits = model(x)',
+  ].join('\n') + '\n';
+}
+
+/**
+ * Keras lines that set the page's weights (the .npz: NumPy only) on the
+ * `model` of toKeras: a Dense kernel is [in, out], the transpose of the
+ * file's PyTorch layout.
+ */
+export function kerasLoadCode({ net }, base = weightsFileBase(net)) {
+  const lines = [
+    `# The page's weights: ${base}.npz (float32, PyTorch's names and layout).`,
+    '# A Dense kernel is [in, out]: the transpose of the file\'s [out, in] weights.',
+    'import numpy as np',
+    `w = np.load("${base}.npz")`,
+    'dense = [layer for layer in model.layers if isinstance(layer, layers.Dense)]',
+  ];
+  linearsOf(net).forEach(([s, i], k) => {
+    lines.push(`dense[${k}].set_weights([w["${i}.weight"].T${s.bias ? `, w["${i}.bias"]` : ''}])  # kernel [${s.in}, ${s.out}]${s.bias ? `, bias [${s.out}]` : ''}`);
+  });
+  lines.push('', 'logits = model(x, training=False)');
+  return `${lines.join('\n')}\n`;
+}
+
+/** tinytorch-wasm lines that load the same files into the `model` of toTinyTorch (Node). */
+export function tinyTorchLoadCode({ net }, base = weightsFileBase(net)) {
+  return [
+    "import { loadSafetensors, loadNpz, fromTorchStateDict } from 'tinytorch-wasm';",
+    "import { readFileSync } from 'node:fs';",
+    '',
+    `// ${base}.safetensors holds PyTorch's names and layout; fromTorchStateDict checks`,
+    '// every name, shape and dtype against the model and transposes each Linear weight back to [in, out].',
+    `model.loadStateDict(fromTorchStateDict(model, loadSafetensors(readFileSync('${base}.safetensors'))));`,
+    `// or: fromTorchStateDict(model, loadNpz(readFileSync('${base}.npz')))`,
+    'model.eval();',
+  ].join('\n') + '\n';
+}
+
+/** The weight-loading code by the name the code view offers the network's code under. */
+export const LOAD_CODE = Object.freeze({ tinytorch: tinyTorchLoadCode, pytorch: torchLoadCode, keras: kerasLoadCode });

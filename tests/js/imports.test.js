@@ -19,7 +19,7 @@ const LEVELS = [
   ['tensor.js'],
   ['autograd.js'],
   ['ops.js'],
-  ['module.js', 'activations.js', 'linear.js', 'dropout.js', 'losses.js', 'sequential.js', 'optim.js'], // layers
+  ['module.js', 'activations.js', 'linear.js', 'dropout.js', 'losses.js', 'sequential.js', 'optim.js', 'serialize.js'], // layers (serialize.js: weights to files)
   ['api.js'],
   ['index.js'],
 ];

@@ -140,3 +140,20 @@ test('tinytorch-wasm: the code runs in the core and gives the core\'s parameter 
     model.dispose();
   }
 });
+
+test('the weight-loading code names every parameter with PyTorch\'s shapes and transposes for Keras', async () => {
+  const { torchLoadCode, kerasLoadCode, tinyTorchLoadCode, weightsFileBase, LOAD_CODE } = await import('../../web/export.js');
+  const net = [{ kind: 'linear', in: 784, out: 64, bias: true }, { kind: 'relu' }, { kind: 'dropout', p: 0.2 }, { kind: 'linear', in: 64, out: 10, bias: false }];
+  assert.equal(weightsFileBase(net), 'tinytorch-784-64-10');
+  assert.equal(weightsFileBase([{ kind: 'relu' }]), 'tinytorch-network');
+  const torch = torchLoadCode({ net });
+  assert.match(torch, /"0\.weight" \[64, 784\], "0\.bias" \[64\]/);
+  assert.match(torch, /"3\.weight" \[10, 64\]\n/);
+  assert.match(torch, /^model\.load_state_dict\(load_file\("tinytorch-784-64-10\.safetensors"\)\)$/m);
+  assert.match(torch, /np\.load\("tinytorch-784-64-10\.npz"\)/);
+  const keras = kerasLoadCode({ net });
+  assert.match(keras, /^dense\[0\]\.set_weights\(\[w\["0\.weight"\]\.T, w\["0\.bias"\]\]\)  # kernel \[784, 64\], bias \[64\]$/m);
+  assert.match(keras, /^dense\[1\]\.set_weights\(\[w\["3\.weight"\]\.T\]\)  # kernel \[64, 10\]$/m);
+  assert.match(tinyTorchLoadCode({ net }), /fromTorchStateDict\(model, loadSafetensors\(readFileSync\('tinytorch-784-64-10\.safetensors'\)\)\)/);
+  assert.deepEqual(Object.keys(LOAD_CODE).sort(), ['keras', 'pytorch', 'tinytorch']);
+});

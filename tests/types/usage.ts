@@ -52,3 +52,15 @@ const acc: number = noGrad(() => accuracy(lin2.eval().forward(Tensor.ones(2, 4))
 const adam = new Adam([{ params: lin2.parameters(), lr: 0.01 }], { betas: [0.9, 0.99] });
 const mse = new MSELoss().forward(Tensor.ones(2), Tensor.zeros(2));
 void [g, acc, adam, mse];
+
+// Weights out and in: a state dict, safetensors and .npz (js/serialize.js).
+import { saveSafetensors, loadSafetensors, saveNpz, loadNpz, torchStateDict, fromTorchStateDict } from 'tinytorch-wasm';
+const sd: Map<string, Tensor> = lin2.stateDict();
+const res: { missingKeys: string[]; unexpectedKeys: string[] } = lin2.loadStateDict(sd, { strict: true });
+const st: Uint8Array = saveSafetensors(lin2, { metadata: { epoch: '3' } });
+const fromFile = loadSafetensors(st);
+const meta: Record<string, string> | null = fromFile.metadata;
+lin2.loadStateDict(fromTorchStateDict(lin2, fromFile));
+const npz: Uint8Array = saveNpz(torchStateDict(lin2));
+lin2.loadStateDict({ bias: { shape: [3], data: new Float32Array(3) } }, { strict: false });
+void [res, meta, loadNpz(npz)];
