@@ -80,6 +80,29 @@ if (data.status !== 0) {
   process.exit(1);
 }
 
+// The AnyWidget front-end module (web/widget.js): one ES module with the API,
+// the views, both wasm builds, assets/view.css and the image sample inlined,
+// for notebooks (anywidget), Jupyter Book 2 ({anywidget}) and
+// <script type="module"> (an anywidget cannot ship a separate .wasm).
+const fashionText = readFileSync(join(out, 'assets/fashion-data.js'), 'utf8');
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: [join(root, 'web/widget.js')],
+  outfile: join(out, 'assets/tinytorch-widget.mjs'),
+  define: { TT_WIDGET_BUILD: 'true' },
+  plugins: [{
+    name: 'tt-widget-assets',
+    setup(b) {
+      b.onResolve({ filter: /^tt:/ }, (a) => ({ path: a.path, namespace: 'tt-widget' }));
+      b.onLoad({ filter: /.*/, namespace: 'tt-widget' }, (a) => ({
+        contents: a.path === 'tt:view-css' ? `export default ${JSON.stringify(viewCssText)};` : fashionText,
+        loader: 'js',
+      }));
+    },
+  }],
+});
+
 // The training images of the Dropout experiment (the training view loads
 // them on its first Play): the first 3,000 training and 1,000 test images,
 // about 4 MB as a script; the raw .u8 files the script also writes stay in
@@ -118,6 +141,7 @@ const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
   `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `widget module: tinytorch-widget.mjs ${kB(size('assets/tinytorch-widget.mjs'))} (${kB(gz('assets/tinytorch-widget.mjs'))} gzipped), ` +
   `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
 
 // Written last: scripts/site-freshness.mjs compares the sources with it.
