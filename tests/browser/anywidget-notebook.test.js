@@ -21,7 +21,7 @@ const nb = JSON.parse(readFileSync(join(repoRoot, 'site/lesson.ipynb'), 'utf8'))
 const text = (s) => (Array.isArray(s) ? s.join('') : s);
 
 function python(code) {
-  const r = spawnSync(PY, ['-c', code], { cwd: join(repoRoot, 'site'), encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(PY, ['-c', code], { cwd: join(repoRoot, 'site'), encoding: 'utf8', timeout: 30000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
