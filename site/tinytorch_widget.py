@@ -85,8 +85,8 @@ if anywidget is not None:
             """The network shown now (the student's edits included), as layer specs."""
             return parse_net(_state_dict(self.state).get("net", DEFAULT_NET))
 
-        def get(self, key, default=None):
-            """One key of the state as its URL text (``w.get("batch")`` -> ``"8"``), or ``default``."""
+        def value(self, key, default=None):
+            """One key of the state as its URL text (``w.value("batch")`` -> ``"8"``), or ``default``."""
             return _state_dict(self.state).get(key, default)
 
 else:

@@ -84,3 +84,26 @@ test('the notebook\'s outputs in Chromium: every frame takes the height of its c
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('LayersWidget\'s traits, module path and read-back, with anywidget stubbed by traitlets.HasTraits (no live kernel)', () => {
+  const r = spawnSync(PY, ['-c', `import json, sys, types, traitlets
+aw = types.ModuleType("anywidget")
+class AnyWidget(traitlets.HasTraits):
+    pass
+aw.AnyWidget = AnyWidget
+sys.modules["anywidget"] = aw
+import tinytorch_widget as t
+w = t.LayersWidget(view="editor,dropout", state="batch=8")
+synced = sorted(n for n, tr in w.traits().items() if tr.metadata.get("sync"))
+before = w.net
+w.state = "net=L784-32,D0.25,L32-10&batch=3"  # what the browser writes back after an edit
+print(json.dumps({"synced": synced, "esm": str(t.LayersWidget._esm), "exists": t.LayersWidget._esm.is_file(), "before": len(before), "after": w.net, "batch": w.value("batch")}))`], { cwd: site, encoding: 'utf8', timeout: 30000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.synced, ['assets', 'group', 'state', 'theme', 'view']);
+  assert.equal(out.esm, join(site, 'assets/tinytorch-widget.mjs'), 'dist/site/tinytorch_widget.py finds the module next to it');
+  assert.equal(out.exists, true);
+  assert.equal(out.before, 7, 'no net in the state: the lesson\'s default network');
+  assert.deepEqual(out.after, parseNet('L784-32,D0.25,L32-10'));
+  assert.equal(out.batch, '3');
+});
