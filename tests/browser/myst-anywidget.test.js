@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage, settle, site, startSite } from './harness.js';
+import { axeViolations, launch, newPage, settle, site, startSite } from './harness.js';
 import { launchFirefox, newFirefoxPage } from './firefox-harness.js';
 
 let server;
@@ -103,6 +103,16 @@ test('Chromium: the {anywidget} page built by mystmd, rendered by @myst-theme/an
     const freed = await page.evaluate(unmountAll);
     check('chromium', start, linked, narrow, freed, errors);
     await context.close();
+    // axe-core, into the widgets' shadow roots, at a desktop and a phone width
+    for (const width of [1280, 360]) {
+      const axeContext = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+      const axePage = await newPage(axeContext, []);
+      await axePage.goto(PAGE());
+      await axePage.waitForFunction(widgetsReady, null, { timeout: 30000 });
+      await settle(axePage);
+      assert.deepEqual(await axeViolations(axePage), [], `axe at ${width} px`);
+      await axeContext.close();
+    }
   } finally {
     await browser.close();
   }
