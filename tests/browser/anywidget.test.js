@@ -192,6 +192,11 @@ test('widgets with one group keep one network: an edit in the editor widget redr
     for (const el of els) await settled(el);
     await settled(els[1]);
     out.after = { editor: apps[0].state.net.length, masks: apps[1].state.net.length, panels: [panels(1), panels(2)], modelState: masks.get('state') === editor.get('state'), same: apps[0].model.layers.length === apps[1].model.layers.length };
+    // one network: the same weights, masks and outputs, layer by layer (each widget runs its own copy)
+    out.identical = apps[0].model.layers.every((row, i) => {
+      const a = row.output?.data; const b = apps[1].model.layers[i].output?.data;
+      return a && b && a.length === b.length && a.every((v, j) => Object.is(v, b[j]));
+    });
     // a widget joining the group later starts from the group's network, not its own state
     const late = scripted({ view: 'dropout', group: 'g', state: 'batch=1' });
     const el4 = main.appendChild(document.createElement('div'));
@@ -204,6 +209,7 @@ test('widgets with one group keep one network: an edit in the editor widget redr
   });
   assert.deepEqual(r.start, [4, 1, 1]);
   assert.deepEqual(r.after, { editor: 5, masks: 5, panels: [2, 1], modelState: true, same: true });
+  assert.equal(r.identical, true, 'the two widgets of the group compute bit-identical outputs, masks included');
   assert.deepEqual(r.late, { batch: 4, layers: 5 });
   assert.equal(r.left, 0);
   assert.deepEqual(errors, []);
