@@ -125,6 +125,11 @@ test('the module follows the AnyWidget contract: default export with render; mou
     model.set('view', 'dropuot');
     app = await settled(el);
     out.unknown = root.querySelector('[data-notices]').textContent;
+    // the theme: the host's model can switch it; the views' dark colours follow
+    const widgetHost = el.querySelector('.tinytorch-widget');
+    const light = getComputedStyle(widgetHost).color;
+    model.set('theme', 'dark');
+    out.theme = { light, dark: getComputedStyle(widgetHost).color, attr: widgetHost.getAttribute('theme') };
     cleanup();
     out.afterCleanup = { tensors: mod.api.memoryInfo().tensors - globalThis.__aw.baseline, listeners: model.count(), children: el.childElementCount, apps: (globalThis.__tinytorchApps ?? []).length };
     return out;
@@ -143,6 +148,8 @@ test('the module follows the AnyWidget contract: default export with render; mou
   assert.ok(r.afterEdit.saves >= 1);
   assert.deepEqual(r.afterView, { views: ['memory'], batch: 2 });
   assert.match(r.unknown, new RegExp(`no view called "dropuot"\\. The views are: ${Object.keys(VIEWS).join(', ')}\\.`));
+  assert.deepEqual(r.theme, { light: r.theme.light, dark: 'rgb(230, 230, 234)', attr: 'dark' });
+  assert.notEqual(r.theme.light, r.theme.dark);
   assert.deepEqual(r.afterCleanup, { tensors: 0, listeners: 0, children: 0, apps: 0 });
   assert.deepEqual(errors, []);
   await context.close();
