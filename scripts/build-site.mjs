@@ -3,7 +3,8 @@
 // wasm builds inlined). Everything is a classic <script src> or a file a
 // page links, so the site works from any static host, from file://, from
 // Jupyter's /files/ route and inside a sandboxed iframe (no ES modules, no
-// fetch, no workers, no storage), under a strict CSP (no inline code).
+// fetch, no workers, no storage), under a strict CSP (no inline code). The
+// one ES module, assets/tinytorch-widget.mjs, is for anywidget hosts.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
