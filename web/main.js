@@ -170,8 +170,8 @@ export async function createApp(root, opts = {}) {
     renderHooks: new Set(),
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
-    /** URL of a file in the assets folder next to this script. */
-    assetUrl: (file) => new URL(file, SCRIPT_SRC).href,
+    /** URL of a file in the assets folder next to this script (opts.assetBase: another folder, e.g. for the widget module). */
+    assetUrl: (file) => new URL(file, opts.assetBase ?? SCRIPT_SRC).href,
     /**
      * A promise that resolves once the pending render (if any) has run and
      * every view shows the current model, off-screen ones included.
@@ -183,6 +183,7 @@ export async function createApp(root, opts = {}) {
           viewScheduler.flush();
           ok();
         };
+        if (disposed) { ok(); return; }
         check();
       });
     },
@@ -197,6 +198,33 @@ export async function createApp(root, opts = {}) {
       schedule();
     },
   };
+  /**
+   * Stop and free everything: the training session, each view's own
+   * resources (a view's optional dispose()), the observers and timers, the
+   * network's tensors. The app renders nothing afterwards (the widget's
+   * cleanup: web/widget.js).
+   */
+  app.dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    clearTimeout(hashTimer);
+    const t = app.training; // web/train/controller.js: stop it without telling its (gone) views
+    if (t) {
+      t.request++;
+      t.listeners.clear();
+      t.status = 'idle';
+      clearTimeout(t.rebuildTimer);
+      t.trainer?.dispose();
+      t.trainer = null;
+    }
+    for (const v of app.views) v.dispose?.();
+    viewScheduler.dispose();
+    model.dispose();
+    app.model = null;
+    const list = globalThis.__tinytorchApps ?? [];
+    if (list.includes(app)) list.splice(list.indexOf(app), 1);
+  };
+  let disposed = false;
   // A handle for the browser tests and for curious students' devtools.
   (globalThis.__tinytorchApps ??= []).push(app);
   const model = new NetworkModel(api);
@@ -265,6 +293,7 @@ export async function createApp(root, opts = {}) {
       }
     }
     pending = false;
+    if (disposed) return;
     const t0 = performance.now();
     const before = app.state;
     app.model = run(app.state);
@@ -286,6 +315,7 @@ export async function createApp(root, opts = {}) {
     // One measure per render (forward pass + the views on screen), for bench/page.mjs.
     performance.measure('tt-render', { start: t0, end: performance.now() });
     markComplete();
+    opts.onRender?.(app); // the widget writes the state back to its host's model
   }
 
   // The URL follows the state, but at most every 200 ms: replaceState costs
@@ -306,7 +336,7 @@ export async function createApp(root, opts = {}) {
   }
 
   function schedule() {
-    if (pending) return;
+    if (pending || disposed) return;
     pending = true;
     raf(render);
   }
@@ -417,7 +447,10 @@ function defineElement() {
     }
   });
 }
-defineElement();
+// The widget module (web/widget.js, built with TT_WIDGET_BUILD defined) uses
+// createApp only: no <tt-view> element and no autostart from it.
+const WIDGET_BUILD = typeof TT_WIDGET_BUILD !== 'undefined' && TT_WIDGET_BUILD; // eslint-disable-line no-undef
+if (!WIDGET_BUILD) defineElement();
 
 export { api, defaults, LIMITS };
 
@@ -458,4 +491,4 @@ function autostart() {
     });
   }
 }
-if (globalThis.document) autostart();
+if (globalThis.document && !WIDGET_BUILD) autostart();

@@ -4,12 +4,20 @@
 // fetches every route of the site from it and writes static HTML. It renders
 // the node types the example uses, text always escaped; a `raw` node with
 // lang html (the {raw} html directive) is the page author's own markup and
-// goes in as written. No inline script or style, so the built page runs
-// under the lesson's strict Content-Security-Policy.
+// goes in as written. An `anywidget` node (the {anywidget} directive) becomes
+// a <div data-anywidget> holding the node as JSON, which npm's
+// @myst-theme/anywidget renders in the browser (client/anywidget-host.mjs,
+// bundled as public/anywidget-host.js). No inline script or style, so the
+// built page runs under the lesson's strict Content-Security-Policy.
 import { createServer } from 'node:http';
 
 const cdn = `http://localhost:${process.env.CONTENT_CDN_PORT}`;
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+// the path from the page being rendered to the site's root ('' or '../'...)
+let prefix = '';
+// mystmd writes a widget's module and stylesheet into build/ and names them "/<file>"
+const builtAsset = (url) => (typeof url === 'string' && /^\/[^/]/.test(url) ? `${prefix}build${url}` : url);
 
 function render(node) {
   const kids = () => (node.children ?? []).map(render).join('');
@@ -29,13 +37,17 @@ function render(node) {
     case 'break': return '<br>';
     case 'blockquote': return `<blockquote>${kids()}</blockquote>\n`;
     case 'raw': return node.lang === 'html' ? `${node.value}\n` : kids();
+    case 'anywidget': return `<div class="tt-anywidget" data-anywidget="${esc(JSON.stringify({ ...node, esm: builtAsset(node.esm), css: builtAsset(node.css) }))}"></div>\n`;
     case 'iframe': return `<iframe src="${esc(node.src)}" title="${esc(node.title ?? '')}" width="${esc(node.width ?? '100%')}"></iframe>\n`;
     default: return kids();
   }
 }
 
-function page(json) {
+function page(json, slug) {
   const title = json.frontmatter?.title ?? 'Untitled';
+  prefix = slug === 'index' ? '' : '../'.repeat(slug.split('/').length);
+  const body = render(json.mdast);
+  const widgets = body.includes('data-anywidget') ? `\n<script src="${prefix}anywidget-host.js" defer></script>` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -43,12 +55,12 @@ function page(json) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="myst-example.css">
+<link rel="stylesheet" href="${prefix}myst-example.css">${widgets}
 </head>
 <body>
 <main>
 <h1>${esc(title)}</h1>
-${render(json.mdast)}</main>
+${body}</main>
 <footer><p>Built by mystmd (MyST-MD, the engine of Jupyter Book 2) with a small offline theme.</p></footer>
 </body>
 </html>
@@ -61,13 +73,13 @@ const server = createServer(async (req, res) => {
   try {
     const path = new URL(req.url, 'http://x').pathname;
     if (path in TEXT) { res.end(TEXT[path]); return; }
-    const slug = path === '/' ? 'index' : path.replace(/^\//, '').replace(/\.json$/, '');
+    const slug = path === '/' ? 'index' : path.replace(/^\//, '').replace(/\/$/, '').replace(/\.json$/, '');
     const r = await fetch(`${cdn}/content/${slug}.json`);
     if (!r.ok) { res.writeHead(404).end(); return; }
     const json = await r.json();
     if (path.endsWith('.json')) { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(json)); return; }
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(page(json));
+    res.end(page(json, slug));
   } catch (e) {
     res.writeHead(500).end(String(e.message));
   }
