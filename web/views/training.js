@@ -10,7 +10,7 @@
 // learning rate the trainer suggests (Play, Reset and the settings work as
 // before).
 
-import { el, viewLevel, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
 import { fmtLoss, fmtPct, fmtInt, fmtMs } from '../format.js';
@@ -97,7 +97,7 @@ export function mountTraining(host, app) {
   const table = el('table', { className: 'tt-train-table', 'data-testid': 'train-table' },
     el('caption', { text: 'Loss and accuracy after every epoch' }), el('thead', {}, tableHead), tableBody);
   const details = el('details', { className: 'tt-train-details' },
-    el('summary', { text: 'Every epoch as a table' }), el('div', { className: 'table-wrap' }, table));
+    el('summary', { text: 'Every epoch as a table' }), tableRegion(table, 'Loss and accuracy after every epoch (table)'));
   const source = el('p', { className: 'tt-train-source' });
 
   host.append(title, intro, controls, buttons, progressRow, status, diverged, legend, charts, summary, details, source);
