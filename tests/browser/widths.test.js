@@ -10,7 +10,7 @@
 // out of its box, no short label wrapped one word per line. Once as the
 // one-view embed (embed.html, assets/style.css) and once as a <tt-view>
 // (a shadow root with assets/view.css). The training views are measured
-// before Play.
+// before Play. Then the lesson page itself at 390, 760 and 1,120 px windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -172,6 +172,22 @@ test('a <tt-view> with every view (shadow root, assets/view.css) fits 360 and 76
   assert.equal(await page.evaluate(() => document.querySelector('tt-view').shadowRoot.querySelectorAll('.tt-view').length), NAMES.length);
   const all = {};
   for (const w of [360, 760]) all[w] = await measureAt(page, w, 'document.querySelector("tt-view").shadowRoot');
+  assertNoProblems(all);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the lesson page (site/index.html): every view fits at 390, 760 and 1,120 px windows, and the page never scrolls sideways', async () => {
+  const { page, errors, context } = await session.open(`${session.base}/index.html`);
+  await page.evaluate(() => { for (const d of document.querySelectorAll('.tt-view details')) d.open = true; });
+  const all = {};
+  for (const width of [390, 760, 1120]) {
+    await page.setViewportSize({ width, height: WINDOW.height });
+    const problems = await measureAt(page, width, 'document');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (wide > 0) problems.push(`page: scrolls ${wide} px sideways`);
+    all[width] = problems;
+  }
   assertNoProblems(all);
   assert.deepEqual(errors, []);
   await context.close();
