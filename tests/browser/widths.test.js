@@ -10,12 +10,14 @@
 // out of its box, no short label wrapped one word per line. Once as the
 // one-view embed (embed.html, assets/style.css) and once as a <tt-view>
 // (a shadow root with assets/view.css). The training views are measured
-// before Play. Then the lesson page itself at 390, 760 and 1,120 px windows.
+// before Play. Then the lesson page itself at 390, 760 and 1,120 px windows,
+// and the embed in Debian's Firefox ESR at 360 and 760 px columns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { CSP } from '../../scripts/serve.mjs';
 import { chromiumSite, repoRoot, settle } from './harness.js';
+import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
 
 const WIDTHS = [360, 560, 760, 960, 1280];
 const WINDOW = { width: 1400, height: 900 };
@@ -191,4 +193,26 @@ test('the lesson page (site/index.html): every view fits at 390, 760 and 1,120 p
   assertNoProblems(all);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('Firefox ESR: the one-view embed with every view fits 360 and 760 px columns', async () => {
+  const browser = await launchFirefox();
+  try {
+    const { page, errors, context } = await openFirefoxApp(browser, `${session.base}/embed.html?${NAMES.map((n) => `view=${n}`).join('&')}`, WINDOW);
+    const mounted = await page.evaluate(() => {
+      const main = document.querySelector('main');
+      main.dataset.widthBox = '';
+      Object.assign(main.style, { padding: '0', margin: '0', maxWidth: 'none' });
+      for (const d of main.querySelectorAll('details')) d.open = true;
+      return globalThis.__tinytorchApps[0].views.map((v) => v.name);
+    });
+    assert.deepEqual(mounted, NAMES);
+    const all = {};
+    for (const w of [360, 760]) all[w] = await measureAt(page, w, 'document');
+    assertNoProblems(all);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
 });
