@@ -175,6 +175,22 @@ test('a <tt-view> with every view (shadow root, assets/view.css) fits 360 and 76
   const all = {};
   for (const w of [360, 760]) all[w] = await measureAt(page, w, 'document.querySelector("tt-view").shadowRoot');
   assertNoProblems(all);
+  // a host that sizes the element to its content (a flex row, an inline-block) gets a readable view,
+  // not a 0 px one (a size container's content does not size it: web/style.css)
+  const sized = await page.evaluate(async () => {
+    const row = Object.assign(document.createElement('div'), { className: 'row' });
+    row.style.display = 'flex';
+    const inline = document.createElement('div');
+    inline.style.display = 'inline-block';
+    row.append(document.createElement('tt-view'), Object.assign(document.createElement('p'), { textContent: 'the host\'s text beside it' }));
+    inline.append(document.createElement('tt-view'));
+    for (const v of [row.firstChild, inline.firstChild]) v.setAttribute('view', 'shapes');
+    document.querySelector('main').append(row, inline);
+    while (globalThis.__tinytorchApps.length < 3 || !globalThis.__tinytorchApps.every((a) => a.model)) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(globalThis.__tinytorchApps.map((a) => a.settled()));
+    return [row.firstChild.getBoundingClientRect().width, inline.firstChild.getBoundingClientRect().width];
+  });
+  for (const w of sized) assert.ok(w >= 600 && w <= 1400, `a <tt-view> sized by its content is ${w} px wide`);
   assert.deepEqual(errors, []);
   await context.close();
 });
