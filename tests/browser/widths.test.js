@@ -113,7 +113,7 @@ function measure(root) {
   return problems;
 }
 
-/** Put the views under `root` (a selector, or 'tt-view' for its shadow root) in a `width` px column and measure them. */
+/** Set every [data-width-box] to `width` px, let the views re-render, and measure the views under `where` (a JS expression: document, or a <tt-view>'s shadow root). */
 async function measureAt(page, width, where) {
   await page.evaluate((w) => {
     for (const box of document.querySelectorAll('[data-width-box]')) box.style.width = `${w}px`;
