@@ -66,5 +66,46 @@ export function dataTable({ caption, columns = [], label, className, testid } = 
  * the view's own class to the region.
  */
 export function tableRegion(table, label, className) {
-  return el('div', { className: className ? `table-wrap ${className}` : 'table-wrap', role: 'region', tabindex: '0', 'aria-label': label }, table);
+  return scrollRegion(table, label, className ? `table-wrap ${className}` : 'table-wrap');
+}
+
+/**
+ * `child` inside a focusable, labelled region that scrolls sideways when
+ * the child is wider than the view's column, and says so (scrollCue).
+ */
+export function scrollRegion(child, label, className) {
+  return scrollCue(el('div', { className, role: 'region', tabindex: '0', 'aria-label': label }, child));
+}
+
+let cueObserver = null;
+/** Set a scroll region's data-scrolls ("right", "both", "left") from its scroll position, or remove it when it fits. */
+function updateCue(region) {
+  const max = region.scrollWidth - region.clientWidth;
+  const side = max <= 1 ? null : region.scrollLeft <= 1 ? 'right' : region.scrollLeft >= max - 1 ? 'left' : 'both';
+  if (side === null) region.removeAttribute('data-scrolls');
+  else if (region.dataset.scrolls !== side) region.dataset.scrolls = side;
+}
+
+/**
+ * Make a scroll region say that it scrolls: while its content is wider
+ * than it, data-scrolls="right|both|left" says where more is, and
+ * style.css draws the cue (a "scroll →" line and an edge shadow). Kept up
+ * to date by one shared ResizeObserver (the region and its first child)
+ * and the region's scroll events. Returns the region. A view that builds
+ * its own scroll region (a <pre>, a canvas box) calls this once.
+ */
+export function scrollCue(region) {
+  if (!globalThis.ResizeObserver) return region;
+  cueObserver ??= new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const region = e.target.matches('[data-scroll-cue]') ? e.target : e.target.parentElement?.closest('[data-scroll-cue]');
+      if (region) updateCue(region);
+    }
+  });
+  if (region.hasAttribute('data-scroll-cue')) return region;
+  region.setAttribute('data-scroll-cue', '');
+  cueObserver.observe(region);
+  if (region.firstElementChild) cueObserver.observe(region.firstElementChild);
+  region.addEventListener('scroll', () => updateCue(region), { passive: true });
+  return region;
 }

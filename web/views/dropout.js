@@ -10,7 +10,7 @@
 
 import { drawHeatmap } from '../draw/heatmap.js';
 import { LIMITS } from '../state.js';
-import { el, viewLevel, watchWidth } from '../dom.js';
+import { el, scrollCue, viewLevel, watchWidth } from '../dom.js';
 import { fmtInt, fmtNum, fmtP, fmtPFixed, fmtPct, fmtShape } from '../format.js';
 
 let uid = 0;
@@ -68,7 +68,7 @@ export function mountDropout(host, app) {
       el('span', { className: 'tt-drop-swatch tt-drop-kept', 'aria-hidden': 'true' }), ' kept (mask 1)  ',
       el('span', { className: 'tt-drop-swatch tt-drop-dropped', 'aria-hidden': 'true' }), ' dropped (mask 0)');
     // named here, not by its caption: a hidden caption (the shape) would still name it
-    const wrap = el('div', { className: 'tt-drop-canvas-wrap' }, canvas);
+    const wrap = scrollCue(el('div', { className: 'tt-drop-canvas-wrap' }, canvas));
     const figure = el('figure', { className: 'tt-drop-figure', 'aria-label': `The Dropout mask of layer ${i}` }, caption, wrap, key);
 
     // the count is what changes on a slider step or a resample: announced (not the whole panel)

@@ -7,7 +7,7 @@
 import { viridis, css } from '../draw/colormap.js';
 import { className } from '../kinds.js';
 import { fmtFactor, fmtInt, fmtLayer, fmtPct, honestBytes } from '../format.js';
-import { dataTable, el, viewLevel } from '../dom.js';
+import { dataTable, el, scrollCue, viewLevel } from '../dom.js';
 
 export function mountMemory(host, app) {
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
@@ -56,7 +56,7 @@ export function mountMemory(host, app) {
     el(`h${level + 1}`, { className: 'mem-subtitle', text: 'Summary (as Keras and torchinfo print it)' }),
     el('div', { className: 'mem-copy' }, [copyButton, copyStatus]),
     noSummary,
-    pre,
+    scrollCue(pre),
   );
 
   let statusTimer = 0;

@@ -130,7 +130,7 @@ export function mountTraining(host, app) {
   const table = el('table', { className: 'tt-train-table', 'data-testid': 'train-table' },
     el('caption', { text: 'Loss and accuracy after every epoch' }), el('thead', {}, tableHead), tableBody);
   const details = el('details', { className: 'tt-train-details' },
-    el('summary', { text: 'Every epoch as a table' }), el('div', { className: 'table-wrap' }, table));
+    el('summary', { text: 'Every epoch as a table' }), tableRegion(table, 'Loss and accuracy after every epoch (table)'));
   const source = el('p', { className: 'tt-train-source' });
 
   // what became of a run when a setting changed (kept, brought back), and the kept runs

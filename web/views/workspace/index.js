@@ -13,7 +13,7 @@
 
 import { drawHeatmap } from '../../draw/heatmap.js';
 import { fmtInt, fmtLayer, fmtNum, fmtShape } from '../../format.js';
-import { el, isEmbed } from '../../dom.js';
+import { el, isEmbed, scrollRegion } from '../../dom.js';
 import { attachHistory } from '../../history.js';
 import { className } from '../../kinds.js';
 import { layerImplOf, whoseCode } from '../build/use.js';
@@ -60,7 +60,7 @@ export function mountWorkspace(host, app) {
     toggle.textContent = hide ? 'Show layers' : 'Hide layers';
   });
   if (isEmbed()) host.append(el('h1', { text: 'The network, layer by layer' })); // on its own, the view needs the page's title
-  host.append(el('div', { className: 'tt-ws', role: 'region', 'aria-label': 'Network diagram' }, bar, chain));
+  host.append(el('div', { className: 'tt-ws', role: 'region', 'aria-label': 'Network diagram' }, bar, scrollRegion(chain, 'The network, layer by layer (scrolls sideways when wider than the column)', 'tt-ws-chainbox')));
 
   let items = []; // { li, button, canvas, kind }
   let structure = null;
