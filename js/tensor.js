@@ -628,7 +628,40 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')]() { return this.toString(); }
 
   get [BRAND]() { return true; }
+
+  /**
+   * Copy the elements (row-major) into `out`, a Float32Array the caller
+   * owns, from index `offset` on, and return `out`: a memcpy, with no
+   * fresh array (what `.data` must make, and what costs most of reading a
+   * result: the engine's fresh memory). Reuse one array across calls (a
+   * view that redraws every frame). RangeError if `out` has fewer than
+   * `offset + size` elements.
+   */
+  copyTo(out, offset = 0) {
+    // phase 1: the arguments, read through the typed-array intrinsics (a
+    // subclass's getters or set() never run)
+    if (TA_TAG.call(out) !== 'Float32Array') throw new TypeError(`copyTo: out must be a Float32Array, got ${describe(out)}`);
+    const len = TA_LENGTH.call(out);
+    checkInt(offset, 'copyTo: offset', 0, Math.max(len, 0));
+    tensorArg(this, 'copyTo: tensor');
+    const n = this.#size;
+    if (len - offset < n) {
+      throw new RangeError(`copyTo: out has ${len} elements, too few for the ${n} values of a tensor of shape ${fmtShape(this.#shape)} from offset ${offset}`);
+    }
+    // phase 2: one copy, from wasm memory (or from the spilled JS copy)
+    const s = this.#storage;
+    if (n === 0) return out;
+    if (s.host !== null) F32_SET.call(out, s.host.subarray(0, n), offset);
+    else s.runtime.copyF32(s.data, n, out, offset);
+    return out;
+  }
 }
+
+// The typed-array intrinsics copyTo reads its argument with.
+const TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype);
+const TA_TAG = Object.getOwnPropertyDescriptor(TYPED_ARRAY, Symbol.toStringTag).get; // undefined for a non-typed array
+const TA_LENGTH = Object.getOwnPropertyDescriptor(TYPED_ARRAY, 'length').get;
+const F32_SET = TYPED_ARRAY.set;
 
 function statsOf(t) {
   const p = ptrOf(t, 'stats: tensor');
