@@ -247,7 +247,7 @@ int tt_linear_forward_packed(tt_tensor **out, const tt_tensor *x, const tt_packe
 static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                                const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
                                tt_packed *pw, int packed, const tt_tensor *y, int fused_relu,
-                               const char *op) {
+                               int assign, const char *op) {
     char s1[TT_SHAPE_STR_LEN], s2[TT_SHAPE_STR_LEN];
     TT_CHECK(dy, op, "dy");
     TT_CHECK(x, op, "input");
@@ -335,9 +335,13 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
         for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = y->data[i] > 0.0f ? dy->data[i] : 0.0f;
         g = gm;
     }
-    if (dx && !packed) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, 1, 0);
-    if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, 1, 0);
-    if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, 1, 0);
+    /* An assigned GEMM output starts from the accumulators' +0 and adds
+     * the products in the same order, and an accumulator is never -0
+     * (+0 + -0 is +0): the bits of 0 + the sum. */
+    int acc_dx = !(assign & TT_ASSIGN_DX), acc_dw = !(assign & TT_ASSIGN_DWEIGHT);
+    if (dx && !packed) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, acc_dx, 0);
+    if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, acc_dx, 0);
+    if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, acc_dw, 0);
     if (need_sums) {
         float *sums = tmp->data + (need_mask ? m * (size_t)n : 0);
         for (int j = 0; j < n; j++) sums[j] = 0.0f;
@@ -352,7 +356,10 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
                 for (int j = 0; j < n; j++) sums[j] = sums[j] + (yi[j] > 0.0f ? gi[j] : 0.0f);
             }
         }
-        for (int j = 0; j < n; j++) dbias->data[j] = dbias->data[j] + sums[j];
+        if (assign & TT_ASSIGN_DBIAS) /* a sum from +0 is never -0: the bits of 0 + sums */
+            memcpy(dbias->data, sums, (size_t)n * sizeof(float));
+        else
+            for (int j = 0; j < n; j++) dbias->data[j] = dbias->data[j] + sums[j];
     }
     tt_tensor_free(tmp);
     return TT_OK;
@@ -361,13 +368,20 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
 int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, const tt_tensor *dy,
                        const tt_tensor *x, const tt_tensor *weight, const tt_tensor *y,
                        int fused_relu) {
-    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu,
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu, 0,
+                               "linear_backward");
+}
+
+int tt_linear_backward_ex(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                          const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
+                          const tt_tensor *y, int fused_relu, int assign) {
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu, assign,
                                "linear_backward");
 }
 
 int tt_linear_backward_packed(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                               const tt_tensor *dy, const tt_tensor *x, tt_packed *w,
                               const tt_tensor *y, int fused_relu) {
-    return tt_linear_backward_(dx, dweight, dbias, dy, x, NULL, w, 1, y, fused_relu,
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, NULL, w, 1, y, fused_relu, 0,
                                "linear_backward_packed");
 }
