@@ -330,9 +330,31 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
         if (st != TT_OK) return st;
     }
     const float *g = dy->data;
+    float *restrict sums = need_sums ? tmp->data + (need_mask ? m * (size_t)n : 0) : NULL;
+    int summed = 0;
     if (need_mask) {
-        float *gm = tmp->data;
-        for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = y->data[i] > 0.0f ? dy->data[i] : 0.0f;
+        /* Pointers in locals: through y->data, a store to gm could alias
+         * the struct, and clang left the loop scalar. With dbias, the
+         * column sums are taken in the same pass (each column over rows in
+         * order, as below). */
+        float *restrict gm = tmp->data;
+        const float *restrict yd = y->data;
+        const float *restrict dd = dy->data;
+        if (need_sums) {
+            for (int j = 0; j < n; j++) sums[j] = 0.0f;
+            for (size_t i = 0; i < m; i++) {
+                const float *restrict yi = yd + i * n, *restrict gi = dd + i * n;
+                float *restrict mi = gm + i * n;
+                for (int j = 0; j < n; j++) {
+                    float v = yi[j] > 0.0f ? gi[j] : 0.0f;
+                    mi[j] = v;
+                    sums[j] = sums[j] + v;
+                }
+            }
+            summed = 1;
+        } else {
+            for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = yd[i] > 0.0f ? dd[i] : 0.0f;
+        }
         g = gm;
     }
     /* An assigned GEMM output starts from the accumulators' +0 and adds
@@ -343,14 +365,16 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
     if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, acc_dx, 0);
     if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, acc_dw, 0);
     if (need_sums) {
-        float *sums = tmp->data + (need_mask ? m * (size_t)n : 0);
-        for (int j = 0; j < n; j++) sums[j] = 0.0f;
-        if (need_mask || !fused_relu) { /* g is the (masked) dy: a plain add per column */
+        if (summed) {
+            /* taken with the mask above */
+        } else if (!fused_relu) {
+            for (int j = 0; j < n; j++) sums[j] = 0.0f; /* g is the (masked) dy: a plain add per column */
             for (size_t i = 0; i < m; i++) { /* row by row: each column still in row order */
                 const float *gi = g + i * n;
                 for (int j = 0; j < n; j++) sums[j] = sums[j] + gi[j];
             }
         } else { /* fused, dbias only: mask while summing */
+            for (int j = 0; j < n; j++) sums[j] = 0.0f;
             for (size_t i = 0; i < m; i++) {
                 const float *gi = dy->data + i * n, *yi = y->data + i * n;
                 for (int j = 0; j < n; j++) sums[j] = sums[j] + (yi[j] > 0.0f ? gi[j] : 0.0f);
