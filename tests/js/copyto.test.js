@@ -94,3 +94,22 @@ test('copyTo refuses a wrong array, a bad offset, a short array and a disposed t
   t.dispose();
   assert.throws(() => t.copyTo(out), { name: 'TypeError', message: /copyTo: tensor is a disposed Tensor/ });
 });
+
+test('new Tensor(Float32Array) copies the values once (no intermediate array), from a view at an offset too, and runs no getter of the caller', () => {
+  const buf = new Float32Array([9, 1.5, -0, NaN, 4, 9]);
+  const view = buf.subarray(1, 5);
+  const t = new Tensor(view, { shape: [2, 2] });
+  buf[2] = 77; // the tensor holds a copy
+  assert.deepEqual(bits(t.data), bits(new Float32Array([1.5, -0, NaN, 4])));
+  t.dispose();
+  let ran = 0;
+  const sly = new Float32Array([1, 2, 3]);
+  Object.defineProperty(sly, 'length', { get() { ran++; return 1e6; } });
+  Object.defineProperty(sly, 'buffer', { get() { ran++; return new ArrayBuffer(8); } });
+  const u = new Tensor(sly);
+  assert.equal(ran, 0);
+  assert.deepEqual([...u.data], [1, 2, 3]);
+  assert.deepEqual(u.shape, [3]);
+  u.dispose();
+  assert.throws(() => new Tensor(new Float32Array(5), { shape: [2, 2] }), { name: 'RangeError', message: /5 values do not fill shape \[2,2\]/ });
+});
