@@ -345,7 +345,19 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
             for (size_t i = 0; i < m; i++) {
                 const float *restrict yi = yd + i * n, *restrict gi = dd + i * n;
                 float *restrict mi = gm + i * n;
-                for (int j = 0; j < n; j++) {
+                int j = 0;
+#if defined(__wasm_simd128__)
+                /* y > 0 ? g : +0 as an AND with the compare's lanes (a NaN y
+                 * compares false: +0, as the scalar select); clang did not
+                 * vectorise the select */
+                for (; j + 4 <= n; j += 4) {
+                    v128_t keep = wasm_f32x4_gt(wasm_v128_load(yi + j), wasm_f32x4_splat(0.0f));
+                    v128_t v = wasm_v128_and(wasm_v128_load(gi + j), keep);
+                    wasm_v128_store(mi + j, v);
+                    wasm_v128_store(sums + j, wasm_f32x4_add(wasm_v128_load(sums + j), v));
+                }
+#endif
+                for (; j < n; j++) {
                     float v = yi[j] > 0.0f ? gi[j] : 0.0f;
                     mi[j] = v;
                     sums[j] = sums[j] + v;
@@ -353,7 +365,13 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
             }
             summed = 1;
         } else {
-            for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = yd[i] > 0.0f ? dd[i] : 0.0f;
+            size_t i = 0, mn = m * (size_t)n;
+#if defined(__wasm_simd128__)
+            for (; i + 4 <= mn; i += 4)
+                wasm_v128_store(gm + i, wasm_v128_and(wasm_v128_load(dd + i),
+                                                      wasm_f32x4_gt(wasm_v128_load(yd + i), wasm_f32x4_splat(0.0f))));
+#endif
+            for (; i < mn; i++) gm[i] = yd[i] > 0.0f ? dd[i] : 0.0f;
         }
         g = gm;
     }
