@@ -666,7 +666,7 @@ export class Tensor {
 
 /** A Float32Array (by its intrinsic tag: no caller getter runs) whose buffer is not wasm memory. */
 function isPlainF32(v) {
-  return TA_TAG.call(v) === 'Float32Array' && TA_LENGTH.call(v) > 0 && TA_BUFFER.call(v) !== rt.memory.buffer;
+  return TA_TAG.call(v) === 'Float32Array' && TA_LENGTH.call(v) > 0 && TA_BUFFER.call(v) !== rt?.memory.buffer;
 }
 
 // The typed-array intrinsics copyTo reads its argument with.
