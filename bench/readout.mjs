@@ -3,7 +3,8 @@
 // memcpy of its bytes (Float32Array.set of a 512 kB array into one made
 // once) and against making a new zeroed Float32Array of that
 // size (the engine's price for handing out a fresh buffer, which .data
-// must do: the caller owns the copy). No Node APIs.
+// must do: the caller owns the copy), and t.copyTo(out) into an array made
+// once, the API for a reader that reads every frame. No Node APIs.
 
 import { timeInterleaved } from './timing.mjs';
 
@@ -15,16 +16,19 @@ export async function runReadout(api, log = () => {}) {
   const src = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
   const t = new api.Tensor(src, { shape: READ_SHAPE });
   const dst = new Float32Array(n);
+  const out = new Float32Array(n);
   try {
     // check: .data and toArray() give back what went in
     const d = t.data;
     const a = t.toArray();
-    const ok = d.length === n && d.every((v, i) => v === src[i]) && a.length === READ_SHAPE[0] && a[127][1023] === src[n - 1];
+    const c = t.copyTo(new Float32Array(n));
+    const ok = c.every((v, i) => v === src[i]) && d.length === n && d.every((v, i) => v === src[i]) && a.length === READ_SHAPE[0] && a[127][1023] === src[n - 1];
     let sink = 0;
     const memcpy = () => { dst.set(d); sink += dst[0]; };
     const times = await timeInterleaved({
       data: { call: () => { sink += t.data[0]; } },
       toArray: { call: () => { sink += t.toArray()[0][0]; } },
+      copyTo: { call: () => { sink += t.copyTo(out)[0]; } },
       memcpy: { call: memcpy },
       alloc: { call: () => { sink += new Float32Array(n)[0]; } },
     });

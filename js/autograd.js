@@ -49,7 +49,7 @@ export function noGrad(fn) {
 export function isGradEnabled() { return gradEnabled; }
 
 class Node {
-  constructor(name, out, edges, saved, backwardFn) {
+  constructor(name, out, edges, saved, backwardFn, assigns) {
     this.name = name;
     this.out = out; // the tensor this node made (until backward ran or it was released)
     this.outShape = [...shapeOf(out)];
@@ -57,6 +57,7 @@ class Node {
     this.saved = saved; // Storages this node's backward reads
     this.versions = saved.map((s) => s.version);
     this.backwardFn = backwardFn;
+    this.assigns = assigns; // backwardFn assigns the gradient buffers its 4th argument names
     this.refs = 1; // the tensor it made
     this.freed = false; // saved tensors released (after backward)
   }
@@ -92,9 +93,12 @@ export function releaseNode(root) {
  * reads. backwardFn(dy, d, s) gets the upstream gradient's pointer, one
  * gradient pointer per input (0 when that input needs none; never the same
  * pointer twice) to accumulate into, and the saved tensors' pointers.
- * Returns out.
+ * With `assigns`, backwardFn takes a fourth argument, a bitmask (bit i for
+ * input i) of the buffers it is the first to write: those are allocated
+ * without zeroing, and it must assign every element of each (the bits of
+ * adding to zeros). Returns out.
  */
-export function record(name, out, inputs, saved, backwardFn) {
+export function record(name, out, inputs, saved, backwardFn, assigns = false) {
   if (!gradEnabled) return out;
   let any = false;
   for (const t of inputs) if (t !== null && requiresGradOf(t)) any = true;
@@ -106,7 +110,7 @@ export function record(name, out, inputs, saved, backwardFn) {
     n.refs++;
     return n;
   });
-  const node = new Node(name, out, edges, saved.map((t) => storageOf(t).retain()), backwardFn);
+  const node = new Node(name, out, edges, saved.map((t) => storageOf(t).retain()), backwardFn, assigns);
   setNode(out, node);
   return out;
 }
@@ -150,16 +154,21 @@ export function backward(root, grad) {
   }
   // phase 2: every gradient into buffers this call owns
   const owned = new Set(); // every buffer allocated below and not yet handed on
-  const alloc = (dims) => {
-    const p = zerosLike(dims);
+  // empty: for a node that assigns its buffer in full (its first writer), no zero-fill
+  const alloc = (dims, empty = false) => {
+    const p = empty ? rt.core.tensorEmpty(dims) : zerosLike(dims);
     owned.add(p);
     return p;
   };
+  let fresh = 0; // the current node's buffers allocated empty (bit per input)
   const leafGrads = new Map(); // leaf Tensor -> pointer of d(root)/d(leaf)
-  const leafGrad = (leaf) => {
+  const leafGrad = (leaf, empty, bit) => {
     if (storageOf(leaf) === null) return 0; // disposed since: it gets nothing
     let p = leafGrads.get(leaf);
-    if (p === undefined) leafGrads.set(leaf, (p = alloc(shapeOf(leaf))));
+    if (p === undefined) {
+      leafGrads.set(leaf, (p = alloc(shapeOf(leaf), empty)));
+      if (empty) fresh |= bit;
+    }
     return p;
   };
   try {
@@ -181,13 +190,19 @@ export function backward(root, grad) {
         if (dy === undefined) continue;
         const d = [];
         const repeats = []; // [own buffer, the buffer it adds to]: an input that appears twice
-        for (const e of node.edges) {
+        const empty = node.assigns;
+        fresh = 0;
+        for (let i = 0; i < node.edges.length; i++) {
+          const e = node.edges[i];
           let p = 0;
           if (e instanceof Node) {
             p = grads.get(e);
-            if (p === undefined) grads.set(e, (p = alloc(e.outShape)));
+            if (p === undefined) {
+              grads.set(e, (p = alloc(e.outShape, empty)));
+              if (empty) fresh |= 1 << i;
+            }
           } else if (e !== null) {
-            p = leafGrad(e);
+            p = leafGrad(e, empty, 1 << i);
           }
           if (p !== 0 && d.includes(p)) {
             const own = alloc(e instanceof Node ? e.outShape : shapeOf(e));
@@ -196,7 +211,8 @@ export function backward(root, grad) {
           }
           d.push(p);
         }
-        node.backwardFn(dy, d, node.saved.map(savedPtr));
+        if (empty) node.backwardFn(dy, d, node.saved.map(savedPtr), fresh);
+        else node.backwardFn(dy, d, node.saved.map(savedPtr));
         for (const [own, into] of repeats) {
           rt.core.accumulate(into, own);
           rt.core.tensorFree(own);

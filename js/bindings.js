@@ -29,6 +29,8 @@ export const EXPORTS = Object.freeze([
   'tt_activation_backward', 'tt_linear_backward', 'tt_dropout_backward',
   'tt_cross_entropy_forward', 'tt_cross_entropy_backward', 'tt_mse_forward', 'tt_mse_backward',
   'tt_sgd_step', 'tt_adam_step',
+  // issue 25: gradient buffers a backward assigns instead of accumulating into zeros
+  'tt_tensor_empty', 'tt_linear_backward_ex', 'tt_dropout_backward_ex',
 ]);
 
 /** Words in one generator state (tt_generator_get_state). */
@@ -140,8 +142,12 @@ export function bindCore(runtime) {
     transposeBackward: (da, dy, dim0, dim1) => check(ex.tt_tensor_transpose_backward(da, dy, dim0, dim1)),
     reduceBackward: (da, dy, a, op, axis, keepdims) => check(ex.tt_tensor_reduce_backward(da, dy, a, op, axis === null ? 1 : 0, axis ?? 0, keepdims ? 1 : 0)),
     activationBackward: (dx, dy, x, y, kind, axis) => check(ex.tt_activation_backward(dx, dy, x, y, kind, axis)),
-    linearBackward: (dx, dw, db, dy, x, w, y, relu) => check(ex.tt_linear_backward(dx, dw, db, dy, x, w, y, relu ? 1 : 0)),
-    dropoutBackward: (dx, dy, mask, p) => check(ex.tt_dropout_backward(dx, dy, mask, p)),
+    // assign: a bitmask of the gradients the call assigns (=) instead of adding to
+    // (1 dx, 2 dweight, 4 dbias: TT_ASSIGN_* in src/tt.h), each a tensorEmpty buffer
+    linearBackward: (dx, dw, db, dy, x, w, y, relu, assign = 0) => check(ex.tt_linear_backward_ex(dx, dw, db, dy, x, w, y, relu ? 1 : 0, assign)),
+    dropoutBackward: (dx, dy, mask, p, assign = 0) => check(ex.tt_dropout_backward_ex(dx, dy, mask, p, assign)),
+    /** A tensor whose values are whatever the memory held: only for a buffer a backward assigns in full. */
+    tensorEmpty: (d) => out(ex.tt_tensor_empty(slot, d.length, d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0)),
     crossEntropy: (logits, targets) => out(ex.tt_cross_entropy_forward(slot, logits, targets)),
     crossEntropyBackward: (dlogits, dloss, logits, targets) => check(ex.tt_cross_entropy_backward(dlogits, dloss, logits, targets)),
     mse: (pred, target) => out(ex.tt_mse_forward(slot, pred, target)),

@@ -26,6 +26,7 @@ function decodeBase64(b64) {
 }
 
 const decoder = new TextDecoder();
+const F32_SET = Object.getPrototypeOf(Int8Array.prototype).set; // copyF32: never a subclass's set()
 let nextRuntimeId = 1;
 
 export class Runtime {
@@ -49,6 +50,8 @@ export class Runtime {
   writeF32(ptr, values) { new Float32Array(this.memory.buffer, ptr, values.length).set(values); }
   /** A Float32Array copy of `length` floats at ptr. */
   readF32(ptr, length) { return new Float32Array(this.memory.buffer, ptr, length).slice(); }
+  /** Copy `length` floats at ptr into out (a Float32Array) from index offset: Tensor.copyTo. */
+  copyF32(ptr, length, out, offset) { F32_SET.call(out, new Float32Array(this.memory.buffer, ptr, length), offset); }
   readF64(ptr, length) { return new Float64Array(this.memory.buffer, ptr, length).slice(); }
   readU32(ptr, length) { return new Uint32Array(this.memory.buffer, ptr, length).slice(); }
   writeU32(ptr, values) { new Uint32Array(this.memory.buffer, ptr, values.length).set(values); }

@@ -92,7 +92,7 @@ export class Dropout extends Module {
     }
     this.#mask?.dispose();
     this.#mask = mask;
-    return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm]) => rt.core.dropoutBackward(dx, dy, sm, p));
+    return record('DropoutBackward', y, [x], [mask], (dy, [dx], [sm], fresh) => rt.core.dropoutBackward(dx, dy, sm, p, fresh), true);
   }
 
   // A given mask: every element 0 or 1 (checked one by one: summary

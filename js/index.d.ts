@@ -95,6 +95,12 @@ export class Tensor {
   detach(): Tensor;
   /** The elements as nested arrays (a number for rank 0). */
   toArray(): NestedArray;
+  /**
+   * Copy the elements (row-major) into `out` from index `offset` (default 0)
+   * and return `out`: a memcpy into an array the caller reuses, where `data`
+   * must make a fresh array each time. RangeError if `out` is too short.
+   */
+  copyTo(out: Float32Array, offset?: number): Float32Array;
   /** The value of a one-element tensor. */
   item(): number;
   /** An independent copy. */

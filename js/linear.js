@@ -166,7 +166,7 @@ export class Linear extends Module {
       : wrap(rt.core.linearForwardPacked(px, this.#packedWeight(), pb, relu));
     // saved: x and W for dW and dx; y for the fused ReLU's mask
     return record(relu ? 'LinearReluBackward' : 'LinearBackward', y, [x, w, b], relu ? [x, w, y] : [x, w],
-      (dy, [dx, dw, db], [sx, sw, sy]) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu));
+      (dy, [dx, dw, db], [sx, sw, sy], fresh) => rt.core.linearBackward(dx, dw, db, dy, sx, sw, relu ? sy : 0, relu, fresh), true);
   }
 
   _ownParameters() { return this.#bias ? [['weight', this.#weight], ['bias', this.#bias]] : [['weight', this.#weight]]; }

@@ -140,6 +140,11 @@ typedef struct tt_tensor {
  * outside 0..4, or an element count whose byte size does not fit in memory
  * are rejected. */
 TT_API int tt_tensor_new(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3);
+/* tt_tensor_new without the zeroing: the values are whatever the memory
+ * held, for a buffer the caller writes in full before anything reads it
+ * (autograd's gradient buffers, handed to a backward that assigns: see
+ * TT_ASSIGN_* below). */
+TT_API int tt_tensor_empty(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3);
 TT_API void tt_tensor_free(tt_tensor *t);
 TT_API int tt_tensor_copy(tt_tensor **out, const tt_tensor *t);
 
@@ -291,6 +296,20 @@ TT_API int tt_linear_forward(tt_tensor **out, const tt_tensor *x, const tt_tenso
 TT_API int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                               const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
                               const tt_tensor *y, int fused_relu);
+/* Which gradients a backward assigns (=) instead of accumulating (+=): a
+ * bitmask, one bit per gradient buffer. An assigned buffer's old values
+ * are never read and every element is written, so it may come from
+ * tt_tensor_empty; the bits are those of accumulating into zeros (each
+ * assigned value is computed as 0 + the value where that differs: -0).
+ * Accumulating into a zero-filled buffer was 3-7 % of a training step. */
+#define TT_ASSIGN_DX 1
+#define TT_ASSIGN_DWEIGHT 2
+#define TT_ASSIGN_DBIAS 4
+/* tt_linear_backward, with the gradients named in `assign` (TT_ASSIGN_*)
+ * assigned. */
+TT_API int tt_linear_backward_ex(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                                 const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
+                                 const tt_tensor *y, int fused_relu, int assign);
 
 /* ---- packed weights --------------------------------------------------- */
 
@@ -349,6 +368,11 @@ TT_API int tt_dropout_forward(tt_tensor **out, tt_tensor *mask, const tt_tensor 
  * evaluation forward is the identity: its gradient is dy.) */
 TT_API int tt_dropout_backward(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *mask,
                                double p);
+/* tt_dropout_backward that assigns dx (assign = TT_ASSIGN_DX) instead:
+ * dx = 0 + (dy * mask) * scale where mask is not 0, +0 elsewhere (and for
+ * p = 1), the bits of accumulating into zeros. */
+TT_API int tt_dropout_backward_ex(tt_tensor *dx, const tt_tensor *dy, const tt_tensor *mask,
+                                  double p, int assign);
 
 /* ---- losses ---------------------------------------------------------- */
 

@@ -247,7 +247,7 @@ int tt_linear_forward_packed(tt_tensor **out, const tt_tensor *x, const tt_packe
 static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                                const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
                                tt_packed *pw, int packed, const tt_tensor *y, int fused_relu,
-                               const char *op) {
+                               int assign, const char *op) {
     char s1[TT_SHAPE_STR_LEN], s2[TT_SHAPE_STR_LEN];
     TT_CHECK(dy, op, "dy");
     TT_CHECK(x, op, "input");
@@ -330,29 +330,78 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
         if (st != TT_OK) return st;
     }
     const float *g = dy->data;
+    float *restrict sums = need_sums ? tmp->data + (need_mask ? m * (size_t)n : 0) : NULL;
+    int summed = 0;
     if (need_mask) {
-        float *gm = tmp->data;
-        for (size_t i = 0; i < m * (size_t)n; i++) gm[i] = y->data[i] > 0.0f ? dy->data[i] : 0.0f;
+        /* Pointers in locals: through y->data, a store to gm could alias
+         * the struct, and clang left the loop scalar. With dbias, the
+         * column sums are taken in the same pass (each column over rows in
+         * order, as below). */
+        float *restrict gm = tmp->data;
+        const float *restrict yd = y->data;
+        const float *restrict dd = dy->data;
+        if (need_sums) {
+            for (int j = 0; j < n; j++) sums[j] = 0.0f;
+            for (size_t i = 0; i < m; i++) {
+                const float *restrict yi = yd + i * n, *restrict gi = dd + i * n;
+                float *restrict mi = gm + i * n;
+                int j = 0;
+#if defined(__wasm_simd128__)
+                /* y > 0 ? g : +0 as an AND with the compare's lanes (a NaN y
+                 * compares false: +0, as the scalar select); clang did not
+                 * vectorise the select */
+                for (; j + 4 <= n; j += 4) {
+                    v128_t keep = wasm_f32x4_gt(wasm_v128_load(yi + j), wasm_f32x4_splat(0.0f));
+                    v128_t v = wasm_v128_and(wasm_v128_load(gi + j), keep);
+                    wasm_v128_store(mi + j, v);
+                    wasm_v128_store(sums + j, wasm_f32x4_add(wasm_v128_load(sums + j), v));
+                }
+#endif
+                for (; j < n; j++) {
+                    float v = yi[j] > 0.0f ? gi[j] : 0.0f;
+                    mi[j] = v;
+                    sums[j] = sums[j] + v;
+                }
+            }
+            summed = 1;
+        } else {
+            size_t i = 0, mn = m * (size_t)n;
+#if defined(__wasm_simd128__)
+            for (; i + 4 <= mn; i += 4)
+                wasm_v128_store(gm + i, wasm_v128_and(wasm_v128_load(dd + i),
+                                                      wasm_f32x4_gt(wasm_v128_load(yd + i), wasm_f32x4_splat(0.0f))));
+#endif
+            for (; i < mn; i++) gm[i] = yd[i] > 0.0f ? dd[i] : 0.0f;
+        }
         g = gm;
     }
-    if (dx && !packed) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, 1, 0);
-    if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, 1, 0);
-    if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, 1, 0);
+    /* An assigned GEMM output starts from the accumulators' +0 and adds
+     * the products in the same order, and an accumulator is never -0
+     * (+0 + -0 is +0): the bits of 0 + the sum. */
+    int acc_dx = !(assign & TT_ASSIGN_DX), acc_dw = !(assign & TT_ASSIGN_DWEIGHT);
+    if (dx && !packed) tt_f32_gemm_ex(dx->data, g, weight->data, NULL, (int)m, n, k, 0, 1, acc_dx, 0);
+    if (dx && packed) tt_f32_gemm_prepacked(dx->data, g, pw->wt, NULL, (int)m, n, k, 0, acc_dx, 0);
+    if (dweight) tt_f32_gemm_ex(dweight->data, x->data, g, NULL, k, (int)m, n, 1, 0, acc_dw, 0);
     if (need_sums) {
-        float *sums = tmp->data + (need_mask ? m * (size_t)n : 0);
-        for (int j = 0; j < n; j++) sums[j] = 0.0f;
-        if (need_mask || !fused_relu) { /* g is the (masked) dy: a plain add per column */
+        if (summed) {
+            /* taken with the mask above */
+        } else if (!fused_relu) {
+            for (int j = 0; j < n; j++) sums[j] = 0.0f; /* g is the (masked) dy: a plain add per column */
             for (size_t i = 0; i < m; i++) { /* row by row: each column still in row order */
                 const float *gi = g + i * n;
                 for (int j = 0; j < n; j++) sums[j] = sums[j] + gi[j];
             }
         } else { /* fused, dbias only: mask while summing */
+            for (int j = 0; j < n; j++) sums[j] = 0.0f;
             for (size_t i = 0; i < m; i++) {
                 const float *gi = dy->data + i * n, *yi = y->data + i * n;
                 for (int j = 0; j < n; j++) sums[j] = sums[j] + (yi[j] > 0.0f ? gi[j] : 0.0f);
             }
         }
-        for (int j = 0; j < n; j++) dbias->data[j] = dbias->data[j] + sums[j];
+        if (assign & TT_ASSIGN_DBIAS) /* a sum from +0 is never -0: the bits of 0 + sums */
+            memcpy(dbias->data, sums, (size_t)n * sizeof(float));
+        else
+            for (int j = 0; j < n; j++) dbias->data[j] = dbias->data[j] + sums[j];
     }
     tt_tensor_free(tmp);
     return TT_OK;
@@ -361,13 +410,20 @@ static int tt_linear_backward_(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbi
 int tt_linear_backward(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias, const tt_tensor *dy,
                        const tt_tensor *x, const tt_tensor *weight, const tt_tensor *y,
                        int fused_relu) {
-    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu,
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu, 0,
+                               "linear_backward");
+}
+
+int tt_linear_backward_ex(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
+                          const tt_tensor *dy, const tt_tensor *x, const tt_tensor *weight,
+                          const tt_tensor *y, int fused_relu, int assign) {
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, weight, NULL, 0, y, fused_relu, assign,
                                "linear_backward");
 }
 
 int tt_linear_backward_packed(tt_tensor *dx, tt_tensor *dweight, tt_tensor *dbias,
                               const tt_tensor *dy, const tt_tensor *x, tt_packed *w,
                               const tt_tensor *y, int fused_relu) {
-    return tt_linear_backward_(dx, dweight, dbias, dy, x, NULL, w, 1, y, fused_relu,
+    return tt_linear_backward_(dx, dweight, dbias, dy, x, NULL, w, 1, y, fused_relu, 0,
                                "linear_backward_packed");
 }

@@ -30,9 +30,19 @@ double tt_exp(double x) {
     kd = kd < 0 ? (double)(long long)(kd - 0.5) : (double)(long long)(kd + 0.5);
     int k = (int)kd;
     double r = (x - kd * TT_LN2_HI) - kd * TT_LN2_LO;
-    /* Horner from the highest term: 1 + r(1 + r/2(1 + r/3(...))) */
-    double p = 1.0;
-    for (int i = 13; i >= 1; i--) p = 1.0 + p * r / (double)i;
+    /* sum of r^i / i! for i = 0..13, the coefficients as double constants
+     * and the polynomial by Estrin's scheme (as tt_log): the Horner chain
+     * 1 + r(1 + r/2(1 + r/3(...))) had 13 dependent divisions, 1.8 % of a
+     * training step at batch 64 (cross-entropy's exps). */
+    static const double c[14] = {
+        1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+        1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double q0 = (c[0] + r * c[1]) + r2 * (c[2] + r * c[3]);
+    double q1 = (c[4] + r * c[5]) + r2 * (c[6] + r * c[7]);
+    double q2 = (c[8] + r * c[9]) + r2 * (c[10] + r * c[11]);
+    double q3 = c[12] + r * c[13];
+    double p = (q0 + r4 * q1) + r8 * (q2 + r4 * q3);
     if (k < -1000) return p * tt_pow2i(k + 600) * tt_pow2i(-600);
     if (k > 1000) return p * tt_pow2i(k - 100) * tt_pow2i(100);
     return p * tt_pow2i(k);

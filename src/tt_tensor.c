@@ -134,6 +134,12 @@ int tt_tensor_new(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3) {
     return tt_tensor_alloc(out, ndim, dims, "tensor_new");
 }
 
+int tt_tensor_empty(tt_tensor **out, int ndim, int d0, int d1, int d2, int d3) {
+    if (!out) return tt_fail(TT_ERR_STATE, "tensor_empty: out is NULL");
+    int32_t dims[TT_MAX_DIMS] = {d0, d1, d2, d3};
+    return tt_tensor_alloc_uninit(out, ndim, dims, "tensor_empty");
+}
+
 void tt_tensor_free(tt_tensor *t) {
     if (!t) return;
     if (t->magic != TT_TENSOR_MAGIC) { /* freed already (or not a tensor): leave it alone */

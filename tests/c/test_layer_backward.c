@@ -237,6 +237,44 @@ static void check_dropout(void) {
     tt_tensor_free(x), tt_tensor_free(mask), tt_tensor_free(dx), tt_tensor_free(small);
 }
 
+/* tt_linear_backward_ex / tt_dropout_backward_ex with TT_ASSIGN_*: each
+ * assigned gradient, written into a buffer full of NaN (tt_tensor_empty's
+ * memory may hold anything), has the bits of the accumulating call on a
+ * zero-filled buffer (dy holds -0s: 0 + -0 is +0), for every subset of
+ * gradients, with and without the fused ReLU, M = 0 included. */
+static void check_assign(int m, int k, int n, int relu) {
+    tt_tensor *x = rnd(2, m, k, 0, 0), *w = rnd(2, k, n, 0, 0), *dy = rnd(2, m, n, 0, 0), *y = NULL;
+    for (size_t i = 0; i < dy->size; i += 3) dy->data[i] = -0.0f;
+    CHECK_OK(tt_linear_forward(&y, x, w, NULL, relu));
+    for (int mask = 0; mask < 8; mask++) {
+        tt_tensor *z[3] = {NULL, NULL, NULL}, *e[3] = {NULL, NULL, NULL};
+        int32_t dims[3][2] = {{m, k}, {k, n}, {n, 0}};
+        for (int g = 0; g < 3; g++) {
+            CHECK_OK(tt_tensor_new(&z[g], g == 2 ? 1 : 2, dims[g][0], dims[g][1], 0, 0));
+            CHECK_OK(tt_tensor_empty(&e[g], g == 2 ? 1 : 2, dims[g][0], dims[g][1], 0, 0));
+            for (size_t i = 0; i < e[g]->size; i++) e[g]->data[i] = (mask >> g) & 1 ? NAN : 0.0f;
+        }
+        CHECK_OK(tt_linear_backward(z[0], z[1], z[2], dy, x, w, y, relu));
+        CHECK_OK(tt_linear_backward_ex(e[0], e[1], e[2], dy, x, w, y, relu, mask));
+        for (int g = 0; g < 3; g++) CHECK(memcmp(z[g]->data, e[g]->data, z[g]->size * 4) == 0);
+        for (int g = 0; g < 3; g++) tt_tensor_free(z[g]), tt_tensor_free(e[g]);
+    }
+    for (int drop = 0; drop <= 2; drop++) { /* p = 0.5, 0, 1 */
+        double p = drop == 0 ? 0.5 : drop == 1 ? 0.0 : 1.0;
+        tt_tensor *mk = NULL, *yd = NULL, *z = NULL, *e = NULL;
+        CHECK_OK(tt_tensor_new(&mk, 2, m, n, 0, 0));
+        CHECK_OK(tt_dropout_forward(&yd, mk, dy, p, 1, NULL));
+        CHECK_OK(tt_tensor_new(&z, 2, m, n, 0, 0));
+        CHECK_OK(tt_tensor_empty(&e, 2, m, n, 0, 0));
+        for (size_t i = 0; i < e->size; i++) e->data[i] = NAN;
+        CHECK_OK(tt_dropout_backward(z, dy, mk, p));
+        CHECK_OK(tt_dropout_backward_ex(e, dy, mk, p, TT_ASSIGN_DX));
+        CHECK(memcmp(z->data, e->data, z->size * 4) == 0);
+        tt_tensor_free(mk), tt_tensor_free(yd), tt_tensor_free(z), tt_tensor_free(e);
+    }
+    tt_tensor_free(x), tt_tensor_free(w), tt_tensor_free(dy), tt_tensor_free(y);
+}
+
 int main(void) {
     tt_manual_seed(3, 0);
     /* every form of matmul: 1-D on either side, 2-D, batched, broadcast */
@@ -310,6 +348,12 @@ int main(void) {
     for (size_t i = 0; i < sizeof all2 / sizeof *all2; i++) tt_tensor_free(all2[i]);
 
     check_dropout();
+    for (int relu = 0; relu <= 1; relu++) {
+        check_assign(64, 33, 19, relu); /* tiles and tails */
+        check_assign(1, 9, 10, relu);   /* one row */
+        check_assign(5, 1, 3, relu);    /* dW of one row: the row kernel */
+        check_assign(0, 7, 4, relu);    /* M = 0: zeros assigned */
+    }
     CHECK(tt_mem_tensors() == 0);
     TT_TEST_MAIN_END();
 }

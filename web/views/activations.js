@@ -19,6 +19,7 @@ export function mountActivations(host, app) {
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
   const weightsShown = weightsSwitch(app);
+  let heatValues = new Float32Array(0); // the heatmap's values (Tensor.copyTo: no fresh array per render)
 
   const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });
   const intro = el('p', { className: 'tt-act-intro', text: 'Pick a layer to see its actual output for the current batch: one row per sample, one column per feature. All numbers below are computed by the core.' });
@@ -163,7 +164,8 @@ export function mountActivations(host, app) {
     const avail = Math.max(120, Math.min(1100, (size.width || 720) - 4));
     const fit = Math.min(12, avail / Math.max(1, cols), 400 / Math.max(1, rows));
     const shown = fit >= 3 ? Math.floor(fit) : fit;
-    drawHeatmap(heat, out.data, rows, cols, { scale, min: lo, max: hi, cell: 1 });
+    if (heatValues.length !== out.size) heatValues = new Float32Array(out.size); // one array, refilled every render
+    drawHeatmap(heat, out.copyTo(heatValues), rows, cols, { scale, min: lo, max: hi, cell: 1 });
     // a batch of one or two rows still gets a visible strip: taller cells, by CSS only
     const tall = Math.max(rows * shown, Math.min(24, rows * 12));
     heat.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
