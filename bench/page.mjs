@@ -14,7 +14,8 @@
 // Pause takes to answer (from the click event's timestamp to its handler,
 // which must wait for the slice in progress; Firefox stamps a driven click
 // when it is dispatched, so there the longest slice is the bound). Run after scripts/build.sh:
-// node bench/page.mjs (--training: only the training part). The Build step's
+// node bench/page.mjs (--training: only the training part; --mnist: only
+// the Use step's default MNIST run, timed from Play to done). The Build step's
 // rows (buildRows): the sandbox's load, Check -> results, and a forward pass
 // through student layers against the core's own.
 import { readFileSync, statSync } from 'node:fs';
@@ -132,6 +133,31 @@ async function timeTraining(page, engine) {
 }
 
 const onlyTraining = process.argv.includes('--training');
+const onlyMnist = process.argv.includes('--mnist');
+
+/**
+ * The Use step's default run, as a student starts it: the page at its
+ * defaults (MNIST digits, the lesson network, Adam 1e-3, batch 32, 8,000
+ * training images, 10 epochs, the built network and its comparison run),
+ * Play pressed once, timed from the click until the controller says done
+ * (the images' load included). Reports both runs' held-out accuracy and
+ * validation loss on the 2,000 test digits, as the core computed them.
+ */
+async function mnistRun(page) {
+  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.training);
+  const t0 = Date.now();
+  await page.click('[data-testid="train-play"]');
+  await page.waitForFunction(() => ['done', 'diverged', 'error'].includes(globalThis.__tinytorchApps[0].training.status), null, { timeout: 30 * 60_000, polling: 500 });
+  const ms = Date.now() - t0;
+  const r = await page.evaluate(() => {
+    const c = globalThis.__tinytorchApps[0].training;
+    const t = c.trainer;
+    const last = t.history.at(-1);
+    return { status: c.status, epochs: last.epoch, steps: t.stepsDone, trainSize: t.config.trainSize, batch: t.config.batch, valSize: t.config.valSize,
+      runs: t.runs.map((run, k) => ({ label: run.label, valAcc: last.runs[k].valAcc, valLoss: last.runs[k].valLoss })) };
+  });
+  return { ms, ...r };
+}
 
 /**
  * The Build step (web/build/, assets/tinytorch-sandbox.js): loading the
@@ -218,6 +244,15 @@ for (const engine of ENGINES) {
   const browser = await engine.launch();
   const viewport = { width: 1200, height: 900 };
   console.log(`${engine.name} ${await engine.version(browser)}`);
+  if (onlyMnist) {
+    const mp = await engine.newPage(browser, viewport);
+    await mp.goto(url);
+    const r = await mnistRun(mp);
+    console.log(`  the default MNIST run (${r.status}): ${r.epochs} epochs of ${r.trainSize} digits at batch ${r.batch}, two networks, ${(r.ms / 1000).toFixed(1)} s from Play (images' load included); on ${r.valSize} held-out digits: ${r.runs.map((x) => `${x.label}: accuracy ${(100 * x.valAcc).toFixed(2)} %, validation loss ${x.valLoss.toFixed(4)}`).join('; ')}`);
+    await mp.close();
+    await browser.close();
+    continue;
+  }
   if (!onlyTraining) {
     const loads = [];
     const completes = []; // every view, below the fold too, up to date (idle catch-up)
