@@ -144,10 +144,12 @@ const onlyMnist = process.argv.includes('--mnist');
  * validation loss on the 2,000 test digits, as the core computed them.
  */
 async function mnistRun(page) {
-  await page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.training);
+  // a polling loop rather than waitForFunction, whose arguments differ between the two drivers
+  const poll = async (fn, ms) => { for (;;) { if (await page.evaluate(fn)) return; await new Promise((r) => setTimeout(r, ms)); } };
+  await poll(() => Boolean(globalThis.__tinytorchApps?.[0]?.training), 100);
   const t0 = Date.now();
   await page.click('[data-testid="train-play"]');
-  await page.waitForFunction(() => ['done', 'diverged', 'error'].includes(globalThis.__tinytorchApps[0].training.status), null, { timeout: 30 * 60_000, polling: 500 });
+  await poll(() => ['done', 'diverged', 'error'].includes(globalThis.__tinytorchApps[0].training.status), 250);
   const ms = Date.now() - t0;
   const r = await page.evaluate(() => {
     const c = globalThis.__tinytorchApps[0].training;

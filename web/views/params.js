@@ -80,7 +80,7 @@ export function mountParams(host, app) {
     total.textContent = `${rows.length} tensors, ${fmtInt(count)} numbers in all: the optimizer (${t.config.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'}) updates each of them on every step.`;
     status.textContent = t.stepsDone === 0
       ? 'No step yet: the gradients appear after the first backward pass (press Play, here or in the training view).'
-      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.`;
+      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.${rows[0]?.statsStep && rows[0].statsStep !== t.stepsDone ? ` The gradient and update norms are from step ${fmtInt(rows[0].statsStep)}: while training runs they are measured about twice a second and at the end of every epoch (measuring them costs more than the step).` : ''}`;
   }
 
   ctrl.subscribe(draw);
