@@ -19,6 +19,7 @@ import { mountTraining } from './training.js';
 import { mountParams } from './params.js';
 import { mountLedger } from './ledger.js';
 import { mountBuild } from './build/index.js';
+import { mountDraw } from './draw/index.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -40,4 +41,5 @@ export const VIEWS = {
   params: mountParams,
   ledger: mountLedger,
   build: mountBuild,
+  draw: mountDraw,
 };
