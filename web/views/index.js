@@ -20,6 +20,7 @@ import { mountParams } from './params.js';
 import { mountLedger } from './ledger.js';
 import { mountBuild } from './build/index.js';
 import { mountDraw } from './draw/index.js';
+import { mountBreakit } from './breakit/index.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -42,4 +43,5 @@ export const VIEWS = {
   ledger: mountLedger,
   build: mountBuild,
   draw: mountDraw,
+  breakit: mountBreakit,
 };

@@ -1,0 +1,130 @@
+// "Break it, on purpose" (web/views/breakit/) in Debian's Chromium: one
+// click runs the five mistakes on fresh short runs, in slices between
+// frames; every figure the page keeps is the one the same experiments give
+// in Node on the same data (the core is bit-identical in both), each shows
+// its effect (Dropout on at evaluation: a spread below the eval accuracy;
+// N(0, 1): a loss in the thousands; all zeros: identical hidden units; no
+// bias: a uniform answer on a blank image; a learning rate ten times too
+// high: a worse step), the text states those numbers, a settings change
+// clears them, and axe-core finds nothing at 1280 and 360 px.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { axeViolations, chromiumSite, settle, site } from './harness.js';
+import * as api from '../../js/index.js';
+import { decodeTrainingData } from '../../web/train/data.js';
+import { BreakSession } from '../../web/views/breakit/experiments.js';
+import { readHash } from '../../web/state.js';
+import { fmtPct, fmtLoss, fmtInt } from '../../web/format.js';
+
+const session = chromiumSite({ file: 'assets/fashion-train.js' });
+const KEYS = ['dropout-eval', 'normal-init', 'zeros', 'no-bias', 'lr10'];
+
+/** The data the page loads, decoded as the page decodes it. */
+function siteData() {
+  const context = vm.createContext({ globalThis: {}, atob });
+  vm.runInContext(readFileSync(join(site, 'assets/fashion-train.js'), 'utf8'), context);
+  return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
+}
+
+/** The five experiments run in Node, as the page runs them (same state, same data). */
+async function nodeResults(hash) {
+  await api.init();
+  const s = new BreakSession(api, readHash(hash).state, siteData());
+  try {
+    for (const key of KEYS) for (const _ of s.run(key)); // eslint-disable-line no-unused-vars
+    return JSON.parse(JSON.stringify(s.results));
+  } finally {
+    s.dispose();
+  }
+}
+
+test('each break-it experiment shows its measured effect, the core\'s numbers, and keeps the page responsive', async () => {
+  const hash = '';
+  const want = nodeResults(hash);
+  const { page, errors, context } = await session.open(`${session.base}/embed.html?view=breakit`, { bypassCSP: true });
+  // the frames keep coming while the experiments run (slices between animation frames)
+  await page.evaluate(() => {
+    globalThis.__gaps = [];
+    let last = performance.now();
+    const tick = () => { const t = performance.now(); globalThis.__gaps.push(t - last); last = t; if (!globalThis.__stopGaps) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await page.click('[data-testid="bk-all"]');
+  await page.waitForFunction((n) => { const v = document.querySelector('.tt-view-breakit').ttBreakit; return !v.busy && Object.keys(v.results).length === n; }, KEYS.length, { timeout: 300000 });
+  const gaps = await page.evaluate(() => { globalThis.__stopGaps = true; const g = globalThis.__gaps.slice().sort((a, b) => a - b); return { frames: g.length, median: g[g.length >> 1], max: g.at(-1) }; });
+  const got = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('.tt-view-breakit').ttBreakit.results)));
+  // the page's figures are the core's: the same experiments in Node give the same numbers, bit for bit
+  assert.deepEqual(got, await want);
+  console.log(`# frames while running: ${gaps.frames}, median gap ${gaps.median.toFixed(1)} ms, longest ${gaps.max.toFixed(0)} ms`);
+  assert.ok(gaps.frames > 50, `the page kept drawing frames (${gaps.frames})`);
+
+  // Dropout on at evaluation: 20 different accuracies, below the eval one on average
+  const d = got['dropout-eval'];
+  assert.equal(d.passes.length, 20);
+  assert.ok(d.max > d.min, 'the passes disagree');
+  assert.ok(d.mean < d.evalAcc, `mean of the passes ${d.mean} vs eval ${d.evalAcc}`);
+  assert.ok(d.changed > 0);
+  const dText = await page.textContent('[data-testid="bk-dropout-summary"]');
+  for (const v of [fmtPct(d.evalAcc), fmtPct(d.min), fmtPct(d.max), fmtPct(d.mean), fmtInt(d.changed)]) assert.ok(dText.includes(v), `${v} in "${dText}"`);
+  assert.equal(await page.locator('[data-testid="bk-dropout-table"] tbody tr').count(), 20);
+
+  // N(0, 1): the loss before training is in the thousands, the spread grows layer after layer
+  const n = got['normal-init'];
+  assert.ok(n.broken.start.valLoss > 100 * n.base.start.valLoss, `${n.broken.start.valLoss} vs ${n.base.start.valLoss}`);
+  assert.ok(n.broken.init.stats.at(-1).std > 100 * n.base.init.stats.at(-1).std);
+  const nText = await page.textContent('[data-testid="bk-normal-summary"]');
+  assert.ok(nText.includes(fmtLoss(n.broken.start.valLoss)) && nText.includes(fmtLoss(n.base.start.valLoss)), nText);
+
+  // all zeros: every hidden unit identical (weights and outputs), and nothing learnt: the loss stays at ln 10
+  const z = got.zeros;
+  const hidden = z.broken.spread.slice(0, -1);
+  assert.ok(hidden.length >= 1);
+  for (const s of hidden) {
+    assert.equal(s.weight, 0, `layer ${s.index}: units differ`);
+    assert.equal(s.output, 0);
+  }
+  for (const s of z.base.spread) assert.ok(s.weight > 0.01, 'done right, the units differ');
+  assert.ok(Math.abs(z.broken.final.valLoss - Math.log(10)) < 0.02, `loss ${z.broken.final.valLoss}`);
+  assert.ok(z.broken.final.valAcc < 0.2);
+  assert.equal(await page.locator('[data-testid="bk-zeros-table"] tbody tr').count(), z.broken.spread.length);
+
+  // no bias: fewer parameters, and a blank image gets 1/10 for every class
+  const b = got['no-bias'];
+  assert.equal(b.base.params - b.broken.params, 256 + 128 + 10);
+  for (const v of b.broken.blank) assert.ok(Math.abs(v - 0.1) < 1e-7, `blank image: ${v}`);
+  assert.ok(Math.max(...b.base.blank) - Math.min(...b.base.blank) > 0.005, 'with biases a blank image is not uniform');
+  assert.match(await page.textContent('[data-testid="bk-nobias-summary"]'), /gives every class 10\.0% to 10\.0%/);
+
+  // ten times the learning rate: its worst step is worse than the page rate's, and the chart marks it
+  const l = got.lr10;
+  assert.equal(l.broken.lr, l.base.lr * 10);
+  const worst = (s) => Math.max(...s.filter(Number.isFinite));
+  assert.ok(l.broken.diverged || worst(l.broken.steps) > worst(l.base.steps) * 1.2, `${worst(l.broken.steps)} vs ${worst(l.base.steps)}`);
+  assert.match(await page.getAttribute('[data-testid="bk-lr-chart"]', 'aria-label'), /Training loss per step/);
+  assert.ok(await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="bk-lr-chart"]');
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] < 80 && px[i + 2] < 80 && px[i + 3] > 200) red++;
+    return red > 50;
+  }), 'the red series and its mark are drawn');
+
+  // axe at 1280 and 360 px, results shown
+  assert.deepEqual(await axeViolations(page), []);
+  await page.setViewportSize({ width: 360, height: 900 });
+  await settle(page);
+  assert.deepEqual(await axeViolations(page), []);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 360`);
+
+  // a setting the results depend on changes: they go
+  await page.evaluate(() => globalThis.__tinytorchApps[0].setState({ seed: 7 }));
+  await settle(page);
+  assert.equal(await page.locator('[data-testid="bk-result-zeros"] > *').count(), 0);
+  assert.match(await page.textContent('[data-testid="bk-status"]'), /settings changed/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
