@@ -141,6 +141,11 @@ export class Linear extends Module {
     const w = this.#weight;
     const b = this.#bias;
     const px = ptrOf(x, 'Linear.forward: input');
+    // the layer's own words for the commonest mistake (the core's names its kernel)
+    const xs = shapeOf(x);
+    if (xs.length === 0 || xs[xs.length - 1] !== this.#in) {
+      throw new ShapeError(`${this._label()}: input ${fmtShape(xs)} must end in in_features = ${this.#in} (the weight is ${fmtShape([this.#in, this.#out])}); got ${xs.length ? xs[xs.length - 1] : 'a scalar'}`);
+    }
     const pw = ptrOf(w, 'Linear.weight'); // before the bias: a disposed layer names its weight
     const pb = b ? ptrOf(b, 'Linear.bias') : 0;
     // The first forward after the weight changed (training: one forward

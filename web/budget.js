@@ -24,9 +24,9 @@ export const BUDGET = Object.freeze({
  * estimate follows the specs as written, so a network that does not chain
  * is over-estimated, never under-estimated.
  */
-export function estimateWork(api, state, { fashion = true } = {}) {
+export function estimateWork(api, state, { images = true } = {}) {
   const first = state.net[0];
-  const features = state.input === 'fashion' && fashion ? 784 : (first?.kind === 'linear' ? first.in : 784);
+  const features = state.input === 'data' && images ? 784 : (first?.kind === 'linear' ? first.in : 784);
   const batch = state.batch;
   let width = features;
   let params = 0;

@@ -15,7 +15,8 @@
 
 import { readHash } from './state.js';
 
-const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act', 'widths'];
+// (the Dropout experiment's settings too: undoing a change brings its kept run back, web/train/controller.js)
+const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act', 'widths', 'tsize', 'epochs', 'optim', 'lr', 'cmp'];
 const MAX_ENTRIES = 200;
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);

@@ -25,29 +25,33 @@ const SCRIPT_SRC = globalThis.document?.currentScript?.src ?? globalThis.locatio
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /** The Fashion-MNIST sample shipped as assets/fashion-data.js (a classic script), decoded once. */
-function fashionData() {
+function imageSample() {
   const raw = globalThis.TT_FASHION_DATA;
   if (!raw) return null;
   if (!raw.decoded) {
     const bin = atob(raw.pixels);
     const pixels = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) pixels[i] = bin.charCodeAt(i);
-    raw.decoded = { count: raw.count, rows: raw.rows, cols: raw.cols, labels: Uint8Array.from(raw.labels), pixels, classes: FASHION_CLASSES };
+    raw.decoded = { dataset: 'fashion', name: 'Fashion-MNIST', count: raw.count, rows: raw.rows, cols: raw.cols, labels: Uint8Array.from(raw.labels), pixels, classes: FASHION_CLASSES };
   }
   return raw.decoded;
 }
 
+/** Where the weights the views show come from (app.weights.source). */
+export const WEIGHT_SOURCES = Object.freeze(['initial', 'trained', 'compare', 'imported']);
+const INITIAL_WEIGHTS = Object.freeze({ source: 'initial', label: 'initial weights' });
+
 /** Index of the first image of the batch: the seed picks which slice of the sample is shown (web/seeds.js). */
-export const fashionStart = (state, data) => firstImage(state.seed, state.batch, data.count);
+export const imageStart = (state, data) => firstImage(state.seed, state.batch, data.count);
 
 /** The input batch for a state, as a Tensor [batch, features] (owned by the caller). */
 function makeInput(state) {
   const first = state.net[0];
-  const data = state.input === 'fashion' ? fashionData() : null;
+  const data = state.input === 'data' ? imageSample() : null;
   if (data) {
     const n = Math.min(state.batch, data.count);
     const px = data.rows * data.cols;
-    const start = fashionStart(state, data);
+    const start = imageStart(state, data);
     const bytes = data.pixels.subarray(start * px, (start + n) * px);
     // pixels 0..255 become [0, 1] by the core's division
     return api.tidy(() => new api.Tensor(Float32Array.from(bytes), { shape: [n, px] }).div(255));
@@ -121,7 +125,8 @@ export async function createApp(root, opts = {}) {
     state: parsed.state,
     notices: [...parsed.notices],
     model: null,
-    fashion: fashionData(),
+    /** The dataset's sample shown as the input batch (model.images without `start`), or null. */
+    images: imageSample(),
     views: [],
     /** What one state may cost (web/budget.js); a state over it is refused with a notice. */
     budget: { ...BUDGET },
@@ -131,6 +136,48 @@ export async function createApp(root, opts = {}) {
       if (opts.syncHash) scheduleHash();
       schedule();
     },
+    /**
+     * Which weights the page's network shows: { source: 'initial' | 'trained'
+     * | 'compare' | 'imported', label, epoch? } (web/network.js setWeights).
+     */
+    weights: INITIAL_WEIGHTS,
+    /**
+     * Show other weights than the seeded init in every view: `dict` maps the
+     * network's parameter names (Sequential.namedParameters(): "0.weight",
+     * "0.bias", ...) to { shape, data: Float32Array } (copied; checked against
+     * the current network: a TypeError, RangeError or ShapeError names what
+     * does not fit, and nothing changes). null: back to the initial weights.
+     * meta: { source ('trained', 'compare' or 'imported'), label, epoch }.
+     * The weights stay while the network's Linears keep their shapes (Dropout's
+     * p and the activations may change); an edit that changes them goes back
+     * to the init, with a notice. Returns app.weights.
+     */
+    useWeights(dict, meta = {}) {
+      if (dict === null || dict === undefined) {
+        model.setWeights(null);
+        app.weights = INITIAL_WEIGHTS;
+      } else {
+        const source = meta?.source ?? 'imported';
+        if (!WEIGHT_SOURCES.includes(source) || source === 'initial') {
+          throw new RangeError(`useWeights: source must be one of ${WEIGHT_SOURCES.filter((s) => s !== 'initial').join(', ')}, got ${JSON.stringify(source)}`);
+        }
+        if (meta.epoch !== undefined && !(Number.isInteger(meta.epoch) && meta.epoch >= 0)) {
+          throw new RangeError(`useWeights: epoch must be a non-negative integer, got ${meta.epoch}`);
+        }
+        model.setWeights(dict, app.state, app.layerImpl);
+        const w = { source, label: String(meta.label ?? source).slice(0, 200) };
+        if (meta.epoch !== undefined) w.epoch = meta.epoch;
+        app.weights = Object.freeze(w);
+      }
+      schedule();
+      return app.weights;
+    },
+    /**
+     * Functions called before every render, before the network runs (the
+     * training session follows the state and picks the weights to show):
+     * what they change is in the render that follows.
+     */
+    renderHooks: new Set(),
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script. */
@@ -189,7 +236,7 @@ export async function createApp(root, opts = {}) {
 
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
-    const refusal = overBudget(estimateWork(api, state, { fashion: Boolean(app.fashion) }), app.budget);
+    const refusal = overBudget(estimateWork(api, state, { images: Boolean(app.images) }), app.budget);
     if (refusal) {
       const fallback = accepted ?? defaults();
       app.notices.push(`${refusal} ${accepted ? 'The previous network is still shown.' : 'The lesson\'s default network is shown instead.'}`);
@@ -209,15 +256,28 @@ export async function createApp(root, opts = {}) {
   }
 
   function render() {
+    // (still pending: a hook's setState or useWeights joins this render)
+    for (const hook of app.renderHooks) {
+      try {
+        hook(app);
+      } catch (e) {
+        app.notices.push(`${String(e?.message ?? e).slice(0, 200)}`);
+      }
+    }
     pending = false;
     const t0 = performance.now();
     const before = app.state;
     app.model = run(app.state);
+    if (app.model.weightsDropped && app.weights.source !== 'initial') {
+      app.notices.push(`The ${app.weights.label} do not fit the edited network (a Linear's size changed): the views show the initial weights.`);
+      app.weights = INITIAL_WEIGHTS;
+    }
+    app.model.weights = app.weights;
     if (app.model.state !== before) {
       app.state = app.model.state; // refused: the views and the URL show what runs
       if (opts.syncHash) scheduleHash();
     }
-    app.model.fashion = app.state.input === 'fashion' && app.fashion ? { ...app.fashion, start: fashionStart(app.state, app.fashion) } : null;
+    app.model.images = app.state.input === 'data' && app.images ? { ...app.images, start: imageStart(app.state, app.images) } : null;
     const t1 = performance.now();
     performance.measure('tt-forward', { start: t0, end: t1 });
     viewScheduler.render(); // the views on screen; the others when they scroll in or the page is quiet

@@ -85,6 +85,11 @@ const oneOf = (values) => (text) => {
 };
 const intIn = (lo, hi) => (text) => parseInt10(text, lo, hi);
 
+/** What enters the network: 'data' (the chosen dataset's sample) or 'random'; links made before datasets could be chosen say 'fashion'. */
+export function parseInput(text) {
+  return text === 'fashion' ? 'data' : oneOf(['data', 'random'])(text);
+}
+
 /**
  * An initialiser name: any key or alias Linear's `init` option accepts
  * (js/enums.js INITIALIZERS), read as its key, so 'lecun_normal' and
@@ -124,7 +129,7 @@ export const STATE = [
   { key: 'net', default: DEFAULT_NET, parse: parseNet, format: formatNet, help: 'the network' },
   { key: 'batch', default: 32, parse: intIn(1, LIMITS.batch), format: same, help: 'rows of the input batch' },
   { key: 'mode', default: 'train', parse: oneOf(['train', 'eval']), format: same, help: 'Dropout active or not' },
-  { key: 'input', default: 'fashion', parse: oneOf(['fashion', 'random']), format: same, help: 'what enters the network' },
+  { key: 'input', default: 'data', parse: parseInput, format: same, help: 'what enters the network: the dataset\'s images (data) or random normal values' },
   { key: 'seed', default: 42, parse: intIn(0, LIMITS.seed), format: same, help: 'seed of every random stream (web/seeds.js)' },
   { key: 'draw', default: 0, parse: intIn(0, LIMITS.seed), format: same, help: 'dropout masks resampled this many times' },
   { key: 'init', default: INITIALIZERS[0].key, parse: parseInit, format: same, help: 'initialiser of the network' },
@@ -134,6 +139,7 @@ export const STATE = [
   { key: 'act', default: 'relu', parse: oneOf(ELEMENTWISE_ACTIVATIONS.map((a) => a.name)), format: same, help: 'activation of the init comparison' },
   { key: 'widths', default: INIT_WIDTHS[0].key, parse: oneOf(INIT_WIDTHS.map((w) => w.key)), format: same, help: 'layer widths of the init comparison (web/kinds.js INIT_WIDTHS)' },
   ...TRAIN_STATE, // the Dropout experiment: tsize, epochs, optim, lr, cmp (web/train/settings.js)
+  { key: 'show', default: 'trained', parse: oneOf(['initial', 'trained', 'compare']), format: same, help: 'weights the views show: initial, trained (the run as built, once an epoch is trained) or compare (the comparison run)' },
   // Build (web/views/build/): a teacher's link chooses the exercise, the hints and the reference solution
   { key: 'ex', default: 'all', parse: oneOf(BUILD_EXERCISES), format: same, help: 'the Build exercise: all, linear, dropout or sequential' },
   { key: 'hints', default: 'on', parse: oneOf(['on', 'off']), format: same, help: 'hints of the Build checks and the quiz' },

@@ -137,3 +137,16 @@ test('bad constructor arguments and inputs', () => noLeak(() => {
   x.dispose();
   layer.dispose();
 }));
+
+test('a wrong input width is a ShapeError in Linear\'s words: the layer, the input shape, in_features and the weight (not the kernel\'s name)', () => noLeak(() => {
+  const layer = new Linear(784, 10);
+  try {
+    const check = (x, got) => assert.throws(() => layer.forward(x), (e) => e instanceof ShapeError
+      && e.message === `Linear(784→10): input ${JSON.stringify(x.shape).replaceAll(' ', '')} must end in in_features = 784 (the weight is [784,10]); got ${got}` && !/linear_packed|linear:/.test(e.message));
+    tidy(() => check(Tensor.zeros(2, 100), 100));
+    // the packed path too (a second forward of the same weight uses the packed copy)
+    tidy(() => { layer.forward(Tensor.zeros(1, 784)); layer.forward(Tensor.zeros(1, 784)); check(Tensor.zeros(3, 783), 783); });
+  } finally {
+    layer.dispose();
+  }
+}));

@@ -19,12 +19,17 @@ export function setupCanvas(canvas, width, height) {
   return ctx;
 }
 
-/** Vertical bars for values (e.g. histogram counts). opts: { width, height, color, labels: [left, right] } */
+/**
+ * Vertical bars for values (e.g. histogram counts). opts: { width, height,
+ * color, labels: [left, right], outline: values drawn over the bars as a
+ * dashed step line on the same scale (e.g. the same histogram at the init) }
+ */
 export function drawBars(canvas, values, opts = {}) {
   const width = opts.width ?? 280;
   const height = opts.height ?? 90;
   const ctx = setupCanvas(canvas, width, height);
-  const top = Math.max(1, ...values);
+  const outline = opts.outline ?? null;
+  const top = Math.max(1, ...values, ...(outline ?? []));
   const pad = 14;
   const bw = (width - 2) / Math.max(1, values.length);
   ctx.fillStyle = opts.color ?? css(viridis(0.35));
@@ -32,6 +37,21 @@ export function drawBars(canvas, values, opts = {}) {
     const h = ((height - pad - 2) * v) / top;
     ctx.fillRect(1 + i * bw, height - pad - h, Math.max(1, bw - 1), h);
   });
+  if (outline) {
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.25;
+    ctx.setLineDash([3, 2]);
+    ctx.beginPath();
+    outline.forEach((v, i) => {
+      const yv = height - pad - ((height - pad - 2) * v) / top;
+      if (i === 0) ctx.moveTo(1, height - pad);
+      ctx.lineTo(1 + i * bw, yv);
+      ctx.lineTo(1 + (i + 1) * bw, yv);
+    });
+    ctx.lineTo(1 + outline.length * bw, height - pad);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   ctx.fillStyle = '#333';
   if (opts.labels) {
     ctx.textAlign = 'left';
@@ -39,6 +59,44 @@ export function drawBars(canvas, values, opts = {}) {
     ctx.textAlign = 'right';
     ctx.fillText(opts.labels[1], width - 1, height - 2);
   }
+}
+
+/**
+ * The ticks of a linear axis that must show [min, max]: a step of 1, 2 or
+ * 5 times a power of ten giving at most maxTicks ticks, the axis widened
+ * to the nearest multiples of it (so 0 .. 2.31 reads 0, 0.5, ... 2.5 and
+ * 0.16 .. 0.43 reads 0.15 .. 0.45). Labels are the tick values written
+ * without float noise (0.3, not 0.30000000000000004). min === max (one
+ * value) widens by 1 % of it, or to 0 .. 1 for zero. Returns { lo, hi,
+ * step, ticks: [{ value, label }] }.
+ */
+export function linearTicks(min, max, maxTicks = 6) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new RangeError(`linearTicks: min and max must be finite, got ${min} and ${max}`);
+  if (min > max) [min, max] = [max, min];
+  if (min === max) {
+    const d = Math.abs(min) * 0.01 || 1;
+    if (min === 0) max = 1;
+    else { min -= d; max += d; }
+  }
+  const n = Math.max(2, maxTicks);
+  const raw = (max - min) / (n - 1);
+  const k = Math.floor(Math.log10(raw));
+  let step = 0;
+  let digits = 0;
+  for (const [m, e] of [[1, k], [2, k], [5, k], [1, k + 1], [2, k + 1], [5, k + 1]]) {
+    step = Number(`${m}e${e}`);
+    digits = Math.max(0, -e);
+    if (Math.ceil(max / step - 1e-9) - Math.floor(min / step + 1e-9) + 1 <= n) break;
+  }
+  // the axis from the multiple of step at or below min to the one at or above max
+  const first = Math.floor(min / step + 1e-9);
+  const last = Math.ceil(max / step - 1e-9);
+  const ticks = [];
+  for (let i = first; i <= last; i++) {
+    const value = Number((i * step).toFixed(digits));
+    ticks.push({ value, label: String(value) });
+  }
+  return { lo: ticks[0].value, hi: ticks.at(-1).value, step, ticks };
 }
 
 /** A tick value m·10^k (m = 1, 2 or 5) as the axis writes it: 0.01, 0.2, 1, 50, 100 for k in -2..2, else 1e-3, 5e12. */

@@ -12,6 +12,21 @@
 // like Play after the end. Each Play, Step and Reset is a new request: one
 // that waits for the data is dropped if another came meanwhile, so Reset
 // pressed while the images load is not overridden by the pending Play.
+//
+// A run is never thrown away silently. When a setting changes (a Dropout p
+// dragged during a run, a new learning rate) or Reset is pressed, a run
+// that has taken a step is kept on the shelf (`shelf`, newest first, with
+// its settings named): its curves stay comparable until the student clears
+// them, and going back to its settings (undo: web/history.js tracks the
+// training settings too, or its "Bring back" button) brings the run itself
+// back, paused where it was. The last KEEP_ALIVE runs keep their networks
+// (they can go on training); older ones keep their history and their last
+// weights, up to KEEP_RUNS runs.
+//
+// The trained network is the page's network: when an epoch ends, both
+// runs' weights are copied (`snapshot`), and the views show the run the
+// state's `show` key asks for (app.useWeights, web/network.js), the initial
+// weights until an epoch is trained.
 
 import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
 import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
@@ -38,6 +53,42 @@ export function trainSettings(state) {
 
 const keyOf = (s) => JSON.stringify(s);
 
+/** Runs kept with their networks (they can be brought back and train on), and runs kept at all. */
+export const KEEP_ALIVE = 2;
+export const KEEP_RUNS = 6;
+
+/** A copy of a network's parameters as app.useWeights takes them: { name: { shape, data } }. */
+export function weightsOf(net) {
+  return Object.fromEntries(net.namedParameters().map(([name, p]) => [name, { shape: p.shape, data: p.data }]));
+}
+
+/** The settings of a run in words, for the shelf: what differs between runs is named. */
+export function describeSettings(s) {
+  const drops = s.net.filter((l) => l.kind === 'dropout').map((l) => l.p);
+  const widths = s.net.filter((l) => l.kind === 'linear').map((l) => l.out);
+  const opt = OPTIMIZERS[s.optimizer]?.label ?? s.optimizer;
+  return [
+    drops.length ? `Dropout p = ${drops.join(', ')}` : 'no Dropout',
+    `compared with p = ${s.compareP}`,
+    `widths ${[s.net.find((l) => l.kind === 'linear')?.in, ...widths].join('-')}`,
+    `${s.trainSize} images`, `${s.epochs} epochs`, `${opt}, lr ${s.lr}`, `batch ${s.batch}`, `init ${s.init}`, `seed ${s.seed}`,
+  ].join(' · ');
+}
+
+/** The page state that gives these trainer settings (the inverse of trainSettings). */
+export function stateOfSettings(s) {
+  return {
+    net: structuredClone(s.net), seed: s.seed, init: s.init, batch: s.batch, tsize: s.trainSize, epochs: s.epochs,
+    optim: s.optimizer, lr: s.lr === OPTIMIZERS[s.optimizer]?.lr ? null : s.lr, cmp: s.compareP,
+  };
+}
+
+/** Does a trainer hold work worth keeping (a step taken)? */
+const worthKeeping = (t) => Boolean(t && t.stepsDone > 0);
+
+let shelfIds = 0;
+let snapshotIds = 0;
+
 /** How long a setting must stay unchanged (ms) before an idle session rebuilds its networks. */
 const REBUILD_DELAY_MS = 150;
 
@@ -55,6 +106,146 @@ export class TrainingController {
     this.listeners = new Set();
     this.frame = this.frame.bind(this);
     this.scheduled = false;
+    this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, epochs, why }
+    this.snapshot = null; // { trainer, epoch, runs: [{ key, label, dict }] }: the current trainer's weights at its last measured epoch
+    this.event = null; // the last thing done to a run the student should hear about: { kind: 'kept'|'back', entry }
+    this.shown = { key: '', show: null }; // what app.useWeights was last given (showWeights)
+    this.weightsError = null;
+    app.renderHooks?.add(() => this.follow());
+  }
+
+  /** Before every render of the page (web/main.js renderHooks): follow the state, show the weights it asks for. */
+  follow() {
+    this.sync(this.app.state);
+    this.showWeights();
+  }
+
+  /**
+   * Copy both runs' weights (when an epoch was measured since the last
+   * copy): a copy, so training on never changes what the views show.
+   */
+  takeSnapshot() {
+    const t = this.trainer;
+    if (!t || !t.history.length) return false;
+    const epoch = t.history.at(-1).epoch;
+    if (this.snapshot?.trainer === t && this.snapshot.epoch === epoch) return false;
+    this.snapshot = { id: ++snapshotIds, trainer: t, epoch, runs: t.runs.map((r) => ({ key: r.key, label: r.label, dict: weightsOf(r.net) })) };
+    return true;
+  }
+
+  /**
+   * Make the page's network show what the state's `show` asks for: the
+   * current run's weights (as built, or the comparison run) at its last
+   * measured epoch, or the initial weights (also before any epoch is
+   * trained). Imported weights (app.weights.source 'imported') stay until
+   * the student picks on the switch (force).
+   */
+  showWeights(force = false) {
+    const { app } = this;
+    if (!app.useWeights) return;
+    const show = app.state.show ?? 'trained';
+    const snap = this.snapshot?.trainer === this.trainer ? this.snapshot : null;
+    const run = show === 'initial' || !snap || snap.epoch < 1 ? null : snap.runs[show === 'compare' ? 1 : 0];
+    const key = run ? `${show}:${snap.id}` : 'initial';
+    const source = app.weights?.source ?? 'initial';
+    if (!force) {
+      if (source === 'imported' && this.shown.show === show) return;
+      if (key === this.shown.key && (this.weightsError || source === (run ? show : 'initial'))) return;
+    }
+    this.shown = { key, show };
+    this.weightsError = null;
+    if (!run) {
+      if (source !== 'initial') app.useWeights(null);
+      return;
+    }
+    try {
+      const which = run.key === 'built' ? 'the network as built' : 'the comparison run';
+      app.useWeights(run.dict, { source: show, label: `trained weights of ${which} (epoch ${snap.epoch})`, epoch: snap.epoch });
+    } catch (e) {
+      // the run's network no longer fits the page's (a Linear edited: a new run is about to be built)
+      this.weightsError = e.message;
+      if (source !== 'initial') app.useWeights(null);
+    }
+  }
+
+  /** Put the current trainer on the shelf if it did any work; else free it. */
+  #park(why) {
+    const t = this.trainer;
+    this.trainer = null;
+    if (!t) return;
+    if (!worthKeeping(t)) {
+      t.dispose();
+      return;
+    }
+    if (t.history.length) this.takeSnapshot();
+    const snap = this.snapshot?.trainer === t ? this.snapshot : null;
+    const entry = {
+      id: ++shelfIds, key: t.shelfKey, settings: t.shelfSettings, label: describeSettings(t.shelfSettings),
+      trainer: t, history: t.history, snapshot: snap, why, runLabels: t.runs.map((r) => r.label),
+      planned: t.config.epochs, steps: t.stepsDone, diverged: t.diverged,
+    };
+    this.shelf.unshift(entry);
+    this.#trimShelf();
+    this.event = { kind: 'kept', entry };
+  }
+
+  #trimShelf() {
+    this.shelf.forEach((e, i) => {
+      if (i >= KEEP_ALIVE && e.trainer) {
+        e.trainer.dispose();
+        e.trainer = null;
+      }
+    });
+    while (this.shelf.length > KEEP_RUNS) this.shelf.pop();
+  }
+
+  /** Take a kept run (with its networks) off the shelf for the current key, if there is one. */
+  #unpark() {
+    const i = this.shelf.findIndex((e) => e.key === this.key && e.trainer);
+    if (i < 0) return null;
+    const [entry] = this.shelf.splice(i, 1);
+    return entry;
+  }
+
+  /** Forget the kept runs (the shelf's Clear button). */
+  clearShelf() {
+    for (const e of this.shelf) e.trainer?.dispose();
+    this.shelf = [];
+    this.event = null;
+    this.notify();
+  }
+
+  /**
+   * Bring a kept run back: its settings become the page's (one undo step),
+   * and the run itself, if its networks were kept, becomes the current run.
+   */
+  bringBack(id) {
+    const entry = this.shelf.find((e) => e.id === id);
+    if (!entry) return false;
+    const patch = stateOfSettings(entry.settings);
+    const key = `${keyOf(entry.settings)}|layers:${this.app.layerImpl?.version ?? 0}`;
+    if (key === this.key) {
+      // the same settings as now (a Reset, then Bring back): swap
+      if (!entry.trainer) return false;
+      this.shelf.splice(this.shelf.indexOf(entry), 1);
+      this.#park('swapped');
+      this.#adopt(entry);
+      this.notify();
+      this.app.refresh?.();
+      return true;
+    }
+    this.app.setState(patch);
+    return true;
+  }
+
+  #adopt(entry) {
+    this.trainer = entry.trainer;
+    this.snapshot = entry.snapshot;
+    this.error = null;
+    const t = this.trainer;
+    if (this.data && !t.data) t.setData(this.data);
+    this.status = t.diverged ? 'diverged' : t.done ? 'done' : 'paused';
+    this.event = { kind: 'back', entry };
   }
 
   subscribe(fn) {
@@ -99,15 +290,22 @@ export class TrainingController {
     this.rebuild();
   }
 
-  rebuild() {
-    const wasPlaying = this.status === 'playing';
-    this.trainer?.dispose();
-    this.trainer = null;
+  rebuild(why = 'changed') {
+    this.#park(why);
     this.error = null;
+    this.stopAt = null;
+    const back = this.#unpark();
+    if (back) {
+      this.#adopt(back);
+      this.notify();
+      return;
+    }
     try {
       this.trainer = new PageTrainer(this.app.api, this.settings);
+      this.trainer.shelfKey = this.key;
+      this.trainer.shelfSettings = this.settings;
       if (this.data) this.trainer.setData(this.data);
-      this.status = wasPlaying ? 'paused' : 'idle';
+      this.status = 'idle';
     } catch (e) {
       this.error = e.message;
       this.status = 'error';
@@ -157,7 +355,7 @@ export class TrainingController {
     this.flushRebuild();
     if (!this.trainer) return;
     if (!(await this.#dataFor(request))) return;
-    if (this.trainer.done || this.trainer.diverged) this.rebuild(); // Play after the end or a divergence starts again
+    if (this.trainer.done || this.trainer.diverged) this.rebuild('again'); // Play after the end or a divergence starts again (the finished run is kept)
     this.status = 'playing';
     this.notify();
     this.schedule();
@@ -188,7 +386,7 @@ export class TrainingController {
     this.rebuildTimer = null;
     this.status = 'idle';
     this.stopAt = null;
-    this.rebuild();
+    this.rebuild('reset');
   }
 
   schedule() {
@@ -210,6 +408,8 @@ export class TrainingController {
       this.notify();
       return;
     }
+    // an epoch measured: copy the weights, and the views show them (one page render per epoch, not per slice)
+    if (this.takeSnapshot()) this.showWeights();
     if (t.diverged) this.status = 'diverged';
     else if (t.done) this.status = 'done';
     else if (this.stopAt && t.history.length >= this.stopAt) {

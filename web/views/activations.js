@@ -10,6 +10,7 @@ import { drawHeatmap } from '../draw/heatmap.js';
 import { drawBars } from '../draw/charts.js';
 import { fmtInt, fmtLayer, fmtNum, fmtPct, fmtShape } from '../format.js';
 import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
+import { weightsSwitch } from './weights-switch.js';
 
 let uid = 0;
 
@@ -17,6 +18,7 @@ export function mountActivations(host, app) {
   const id = `tt-act-${++uid}`;
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const size = watchWidth(host, app);
+  const weightsShown = weightsSwitch(app);
 
   const title = el(`h${level}`, { text: 'Activations: what a layer outputs' });
   const intro = el('p', { className: 'tt-act-intro', text: 'Pick a layer to see its actual output for the current batch: one row per sample, one column per feature. All numbers below are computed by the core.' });
@@ -61,7 +63,9 @@ export function mountActivations(host, app) {
   const allTable = el('table', { className: 'tt-act-all' }, el('caption', { text: 'All layers: output statistics for this batch (from the core)' }), allHead, allBody);
   const allWrap = tableRegion(allTable, 'Statistics of every layer\'s output (table)', 'tt-act-allwrap');
 
-  host.append(title, intro, controls, status, detail, allWrap);
+  // each Dropout's output mean against its input's: equal in expectation (the box "training versus evaluation" points here)
+  const dropMeans = el('p', { className: 'tt-act-dropmeans', 'data-testid': 'act-dropout-means' });
+  host.append(title, intro, weightsShown.element, controls, status, detail, allWrap, dropMeans);
 
   let optionsKey = '';
   const legendRamp = { viridis: null, diverging: null };
@@ -81,6 +85,7 @@ export function mountActivations(host, app) {
   }
 
   function update(model) {
+    weightsShown.update();
     const { layers } = model;
     const net = model.state.net;
 
@@ -104,6 +109,16 @@ export function mountActivations(host, app) {
         el('td', { className: 'mono', text: s ? fmtPct(s.zeros, s.count) : '–' }));
       return tr;
     }));
+
+    const pairs = layers.filter((r) => r.spec.kind === 'dropout' && r.index > 0 && r.stats && layers[r.index - 1].stats);
+    dropMeans.textContent = pairs.map((r) => {
+      const before = layers[r.index - 1];
+      const diff = r.stats.mean - before.stats.mean;
+      return `Layer ${r.index}, ${fmtLayer(r.spec)}: output mean ${fmtNum(r.stats.mean)} against ${fmtNum(before.stats.mean)} for its input (layer ${before.index}, ${fmtLayer(before.spec)}), ${diff === 0 ? 'the same' : `a difference of ${fmtNum(Math.abs(diff))}`}, with ${fmtPct(r.stats.zeros, r.stats.count)} zeros against ${fmtPct(before.stats.zeros, before.stats.count)}.`;
+    }).join(' ') + (pairs.length ? (model.state.mode === 'train'
+      ? ' In training, Dropout keeps each element with probability 1 − p and multiplies the survivors by 1/(1 − p), so the means agree in expectation; what is left is the randomness of this batch\'s mask.'
+      : ' In evaluation mode Dropout passes its input through: the means are equal.') : '');
+    dropMeans.hidden = pairs.length === 0;
 
     if (net.length === 0) {
       status.textContent = 'The network has no layers yet: add one in the editor.';
@@ -154,7 +169,8 @@ export function mountActivations(host, app) {
     heat.style.width = `${Math.max(1, Math.round(cols * shown))}px`;
     heat.style.aspectRatio = `${cols * shown} / ${tall}`;
     heat.dataset.cell = String(shown);
-    heatCaption.textContent = `Output ${fmtShape(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}`;
+    const weights = model.weights && model.weights.source !== 'initial' ? `, with the ${model.weights.label}` : ', with the initial weights';
+    heatCaption.textContent = `Output ${fmtShape(shape)} of layer ${i} (${name}): ${fmtInt(rows)} ${rows === 1 ? 'row (sample' : 'rows (samples'}${shape.length > 2 ? ', leading dims flattened' : ''}) × ${fmtInt(cols)} ${cols === 1 ? 'column (feature)' : 'columns (features)'}${weights}`;
     heat.setAttribute('aria-label', `Heatmap of layer ${i}'s output, ${fmtInt(rows)} rows by ${fmtInt(cols)} columns, values from ${fmtNum(s.min)} to ${fmtNum(s.max)}; statistics in the table`);
 
     drawLegend(scale);

@@ -43,6 +43,7 @@ import { generatorFor, reseed, streamSeed, withGenerator } from '../seeds.js';
 import { layerFromSpec } from '../layers.js';
 import { fmtFactor, fmtInt, fmtNum, fmtScale } from '../format.js';
 import { el, tableRegion, viewLevel } from '../dom.js';
+import { trainingFor } from '../train/controller.js';
 
 const BATCH = 64; // rows of the input batch the forward stds are measured on (256-wide layers)
 const GRAD_BATCH = 16; // its first rows, which the gradient pass uses (it runs on every depth change)
@@ -355,6 +356,61 @@ function describeStudent(s, result) {
   return `${against}: ×${fmtFactor(r)} the lesson's. The same draws, another line: compare the scale your weights get with the lesson's √(1/in).`;
 }
 
+/** The geometric-mean factor per layer of a series' std over its finite layers (null if none). */
+function perLayer(s) {
+  if (!s || s.error) return null;
+  const bad = s.nonFinite.findIndex((c, i) => c > 0 || !Number.isFinite(s.stds[i]));
+  const last = bad >= 0 ? bad - 1 : s.stds.length - 1;
+  if (last < 1 || !(s.stds[0] > 0) || !(s.stds[last] > 0)) return null;
+  return (s.stds[last] / s.stds[0]) ** (1 / last);
+}
+
+/**
+ * Why the lesson's init shrinks and He's stays flat with this activation:
+ * the variance argument, with the factors per layer the core measured.
+ */
+export function describeWhy(result, act) {
+  const at = (name) => result.series.find((s) => INITS.find((m) => m.init === s.init)?.rec.name === name);
+  const lesson = perLayer(at('lesson'));
+  const he = perLayer(at('he_normal'));
+  if (lesson === null || he === null) return '';
+  const measured = `measured here: the lesson's init ×${fmtFactor(lesson)} per layer, He's ×${fmtFactor(he)}`;
+  const base = 'Why: a Linear whose weights have variance 1/in (the lesson\'s scale) sums in products, each of variance 1/in times its input\'s second moment, so the Linear alone passes the variance on unchanged.';
+  if (act === 'relu') {
+    return `${base} For a linear layer that is the whole story, and tanh is close to linear for small inputs, so the lesson's scale keeps them steady. ReLU zeroes the negative half of its input and takes half of the second moment with it: each Linear + ReLU multiplies the variance by ½ and the std by √½ ≈ 0.71 (${measured}). He's scale, variance 2/in, doubles the weights' variance to pay the ReLU back, so its line stays flat.`;
+  }
+  if (act === 'tanh') {
+    return `${base} Tanh is close to the identity for small inputs (its slope at 0 is 1), so the lesson's scale keeps the std nearly steady, shrinking slowly where tanh flattens large values; He's doubled variance is meant for ReLU, which halves it, and with tanh it ${he > lesson ? 'keeps the std higher, in the range where tanh saturates' : 'does not keep it higher'} (${measured}).`;
+  }
+  return `${base} ReLU would halve the second moment at every layer (the std ×√½ ≈ 0.71), which He's variance 2/in pays back; ${ELEMENTWISE_ACTIVATIONS.find((a) => a.name === act)?.className ?? act} changes it by its own factor (${measured}).`;
+}
+
+/**
+ * Why ‖∂L/∂W‖ hardly changes from layer to layer while ‖∂L/∂h‖ shrinks on
+ * the way down: ∂L/∂Wᵢ = hᵢ₋₁ᵀ ∂L/∂zᵢ multiplies the activation entering
+ * the layer by the gradient reaching it, and they change in opposite
+ * directions. With the numbers the core measured for the lesson's init.
+ */
+export function describeGradWhy(result) {
+  const i = INITS.findIndex((m) => m.rec.name === 'lesson');
+  const g = result.grads?.find((x) => x.init === INITS[i]?.init);
+  const s = result.series.find((x) => x.init === INITS[i]?.init);
+  const n = Math.min(g?.norms.length ?? 0, s?.stds.length ?? 0);
+  if (!g || g.error || !s || n < 2) return '';
+  const top = n - 1;
+  const hIn = [result.inputStd, s.stds[top - 1]]; // std of the activation entering layer 1 and layer n
+  const ra = hIn[0] / hIn[1];
+  const rg = g.norms[0] / g.norms[top];
+  const rw = g.weightNorms[0] / g.weightNorms[top];
+  if (![ra, rg, rw].every((r) => Number.isFinite(r) && r > 0)) return '';
+  const head = `Why ‖∂L/∂W‖ and ‖∂L/∂h‖ differ: a layer's weight gradient is ∂L/∂Wᵢ = hᵢ₋₁ᵀ · ∂L/∂zᵢ, the activation that enters the layer times the gradient that reaches it. From layer ${n} down to layer 1, with the lesson's init, the activation entering the layer goes from std ${fmtNum(hIn[1])} to ${fmtNum(hIn[0])} (×${fmtFactor(ra)}), the gradient reaching it from ${fmtNum(g.norms[top])} to ${fmtNum(g.norms[0])} (×${fmtFactor(rg)}), and their product, ‖∂L/∂W‖, from ${fmtNum(g.weightNorms[top])} to ${fmtNum(g.weightNorms[0])} (×${fmtFactor(rw)}).`;
+  const flat = Math.abs(Math.log(rw)) < 0.5 * Math.abs(Math.log(rg));
+  if (rg < 0.9 && ra > 1.1 && flat) {
+    return `${head} The two change in opposite directions (the forward pass shrank the activations on the way up by about the factor the backward pass shrinks the gradient on the way down), so the weight gradients stay nearly flat: the gradient that vanishes is the one passed down to earlier layers, while each layer's own step is hardly smaller for it.`;
+  }
+  return head;
+}
+
 export function mountInit(host, app) {
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const ids = `tt-init-${Math.random().toString(36).slice(2, 8)}`;
@@ -392,6 +448,22 @@ export function mountInit(host, app) {
   swatches.push(studentSwatch);
   const studentNote = el('p', { className: 'init-observation', 'data-testid': 'init-student', hidden: true });
   const observation = el('p', { className: 'init-observation' });
+  const why = el('p', { className: 'init-why', 'data-testid': 'init-why' });
+  const gradWhy = el('p', { className: 'init-why', 'data-testid': 'init-grad-why' });
+  // a real run with N(0, 1): the editor's network, that init, the training view's Play
+  const trainNormal = el('button', { type: 'button', 'data-testid': 'init-train-normal', text: 'Train the classifier with N(0, 1) weights' });
+  const trainNote = el('span', { className: 'init-train-note', 'data-testid': 'init-train-note' });
+  trainNormal.addEventListener('click', () => {
+    if (!app.views.some((v) => v.name === 'training')) app.mountViews(['training']); // an embed without it gets one, below
+    app.setState({ init: 'normal' });
+    const ctrl = trainingFor(app);
+    ctrl.sync(app.state);
+    ctrl.play();
+    trainNote.textContent = ' Training with init = N(0, 1): see "Does Dropout help?" (undo, Ctrl+Z, goes back to the previous init).';
+    const view = app.root.querySelector?.('.tt-view-training') ?? null;
+    view?.scrollIntoView?.({ block: 'start' });
+  });
+  const trainRow = el('p', { className: 'init-train' }, trainNormal, trainNote);
   const fan = el('p', { className: 'init-fan', 'data-testid': 'init-fan' });
   const gradCanvas = el('canvas', { role: 'img', 'data-testid': 'init-grad-chart', className: 'init-chart' });
   const gradObservation = el('p', { className: 'init-observation', 'data-testid': 'init-grad-observation' });
@@ -432,6 +504,8 @@ export function mountInit(host, app) {
       el('figcaption', {}, [axisNote, legend]),
     ]),
     observation,
+    why,
+    trainRow,
     studentNote,
     fan,
     tableWrap,
@@ -439,6 +513,7 @@ export function mountInit(host, app) {
     gradIntro,
     gradFigure,
     gradObservation,
+    gradWhy,
     gradWrap,
   );
 
@@ -531,6 +606,8 @@ export function mountInit(host, app) {
     tbody.replaceChildren(...rows);
     const phrases = result.series.map((s) => (s.error ? `${STUDENT.name} could not run (below)` : describeSeries(metaOf(s.init), s)));
     observation.textContent = `With ${actLabel} over ${result.depth} layers: ${phrases.join('; ')}.`;
+    why.textContent = describeWhy(result, act);
+    why.hidden = why.textContent === '';
     studentNote.hidden = !student;
     studentNote.textContent = student ? describeStudent(student, result) : '';
     fan.textContent = describeFan(pattern, result, actLabel);
@@ -555,6 +632,8 @@ export function mountInit(host, app) {
       ...result.grads.map((g) => el('td', { 'data-init': g.init, 'data-value': g.error ? null : String(g.norms[i]), text: g.error ? '—' : `${fmtNum(g.norms[i])} (${fmtNum(g.weightNorms[i])})` })),
     ])));
     gradStudentTh.hidden = !result.grads.some((g) => g.init === STUDENT.init);
+    gradWhy.textContent = describeGradWhy(result);
+    gradWhy.hidden = gradWhy.textContent === '';
     gradObservation.textContent = `Backward through ${result.depth} layers: ${result.grads.map((g) => (g.error
       ? `${STUDENT.name} raised an error in the backward pass (${g.error})`
       : describeGrads(metaOf(g.init), g))).join('; ')}.`;

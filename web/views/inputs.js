@@ -90,7 +90,7 @@ export function mountInputs(host, app) {
     }
     ctx.putImageData(img, 0, 0);
 
-    const start = f.start; // first image of the batch (main.js fashionStart)
+    const start = f.start; // first image of the batch (main.js imageStart)
     const names = Array.from({ length: n }, (_, k) => f.classes[f.labels[start + k]] ?? '?');
     labels.replaceChildren(...names.map((name, k) => el('li', {}, el('span', { className: 'mono tt-in-k', text: `${k}` }), ' ', name)));
     const shown = n < rows ? `the first ${n} of the ${rows} images` : `all ${rows} image${rows === 1 ? '' : 's'}`;
@@ -119,7 +119,7 @@ export function mountInputs(host, app) {
     const shape = input.shape;
     const rows = shape[0];
     const cols = shape.length > 1 ? shape.at(-1) : 1;
-    const fashion = model.fashion && cols === model.fashion.rows * model.fashion.cols ? model.fashion : null;
+    const fashion = model.images && cols === model.images.rows * model.images.cols ? model.images : null;
     const key = `${fashion ? 'fashion' : 'random'}|${shape.join('x')}|${model.state.seed}|${model.state.draw}`;
     if (key === drawnKey) return;
     drawnKey = key;
@@ -129,12 +129,12 @@ export function mountInputs(host, app) {
     randomBox.hidden = !!fashion;
     if (fashion) {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per image. One row is one image: ${fashion.rows}×${fashion.cols} = ${cols} pixel values, flattened into ${cols} features.`;
-      note.textContent = `Fashion-MNIST test images (a sample of ${fashion.count}); the seed picks which ones. Pixels 0–255 are divided by 255 in the core, so every value is in [0, 1].`;
+      note.textContent = `${fashion.name} test images (a sample of ${fashion.count}); the seed picks which ones. Pixels 0–255 are divided by 255 in the core, so every value is in [0, 1].`;
       drawFashion(model, fashion, rows, cols);
     } else {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per sample. One row is one input of ${cols} features (for images, one image = 784 features).`;
-      note.textContent = model.state.input === 'fashion'
-        ? 'The Fashion-MNIST sample is not loaded here, so the batch is random normal values instead.'
+      note.textContent = model.state.input === 'data'
+        ? 'The dataset\'s sample is not loaded here, so the batch is random normal values instead.'
         : 'Random normal values (mean 0, std 1), drawn by the core from the page seed\'s input stream: change the seed for another batch.';
       drawRandom(model, rows, cols, s);
     }

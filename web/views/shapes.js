@@ -80,7 +80,7 @@ export function mountShapes(host, app) {
     }
 
     const inShape = model.input ? fmtShape(model.input.shape) : '–';
-    const inWhat = state.input === 'fashion' && model.fashion ? 'Fashion-MNIST batch' : 'random normal batch';
+    const inWhat = state.input === 'data' && model.images ? `${model.images.name} batch` : 'random normal batch';
     const inKey = `${inWhat}|${inShape}`;
     if (inKey !== shownInput) {
       shownInput = inKey;

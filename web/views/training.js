@@ -10,7 +10,8 @@
 // learning rate the trainer suggests (Play, Reset and the settings work as
 // before).
 
-import { el, viewLevel, watchWidth } from '../dom.js';
+import { el, tableRegion, viewLevel, watchWidth } from '../dom.js';
+import { weightsSwitch } from './weights-switch.js';
 import { blueOrange } from '../draw/colormap.js';
 import { drawCurves } from '../train/curves.js';
 import { fmtLoss, fmtPct, fmtInt, fmtMs } from '../format.js';
@@ -32,6 +33,29 @@ export function divergedText(t, d) {
     ? ` Try ${d.suggestion}, ${Math.round(d.lr / d.suggestion)} times smaller (or change the optimizer), then Play again.`
     : ' It is already the smallest rate on offer: try Adam, a smaller batch or fewer layers, then Play again.';
   return `Diverged: ${which} loss is ${d.loss} from step ${d.step} (epoch ${d.epoch}): ${why}${next}${epochs}`;
+}
+
+/**
+ * The measured difference the experiment is about, from the history (the
+ * core's losses; this only subtracts): the two runs' validation losses
+ * after the last epoch and at their lowest. '' before the first trained epoch.
+ */
+export function effectText(t) {
+  const H = t.history;
+  if (H.length < 2 || t.runs.length < 2) return '';
+  const last = H.at(-1);
+  const [a, b] = [0, 1].map((k) => last.runs[k].valLoss);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return '';
+  const lowest = (k) => Math.min(...H.map((h) => h.runs[k].valLoss));
+  const [la, lb] = [lowest(0), lowest(1)];
+  const hasDrop = t.config.net.some((s) => s.kind === 'dropout');
+  const diff = b - a; // positive: the network as built has the lower validation loss
+  const runText = (k, v) => `${fmtLoss(v)} ${t.runs[k].label}`;
+  const head = `Measured after epoch ${last.epoch}, validation loss: ${runText(0, a)}; ${runText(1, b)}.`;
+  if (!hasDrop) return `${head} The network has no Dropout, so the two runs are the same network.`;
+  const lower = diff > 0 ? 0 : 1;
+  const verdict = diff === 0 ? 'The two are equal.' : `The run ${t.runs[lower].label} is ${fmtLoss(Math.abs(diff))} lower (${fmtPct(Math.abs(diff), Math.max(a, b))} of the higher).`;
+  return `${head} ${verdict} Lowest along the way: ${fmtLoss(la)} and ${fmtLoss(lb)}.`;
 }
 
 function select(id, testid, options, onChange) {
@@ -89,7 +113,11 @@ export function mountTraining(host, app) {
   const accCanvas = el('canvas', { role: 'img', 'data-testid': 'acc-canvas', 'aria-describedby': `${id}-summary` });
   const lossFig = el('figure', { className: 'tt-train-figure' }, el('figcaption', { text: 'Loss (cross-entropy; lower is better)' }), lossCanvas);
   const accFig = el('figure', { className: 'tt-train-figure' }, el('figcaption', { text: 'Accuracy' }), accCanvas);
-  const charts = el('div', { className: 'tt-train-charts' }, lossFig, accFig);
+  const valCanvas = el('canvas', { role: 'img', 'data-testid': 'val-canvas', 'aria-describedby': `${id}-effect` });
+  const valCaption = el('figcaption', { text: 'Validation loss only, on its own scale: where the two runs part' });
+  const valFig = el('figure', { className: 'tt-train-figure' }, valCaption, valCanvas);
+  const charts = el('div', { className: 'tt-train-charts' }, lossFig, valFig, accFig);
+  const effect = el('p', { id: `${id}-effect`, className: 'tt-train-effect', 'data-testid': 'train-effect' });
 
   const summary = el('div', { id: `${id}-summary`, className: 'tt-train-summary', 'data-testid': 'train-summary' });
   const tableBody = el('tbody', {});
@@ -100,7 +128,59 @@ export function mountTraining(host, app) {
     el('summary', { text: 'Every epoch as a table' }), el('div', { className: 'table-wrap' }, table));
   const source = el('p', { className: 'tt-train-source' });
 
-  host.append(title, intro, controls, buttons, progressRow, status, diverged, legend, charts, summary, details, source);
+  // what became of a run when a setting changed (kept, brought back), and the kept runs
+  const shown = weightsSwitch(app);
+  const kept = el('p', { className: 'tt-train-kept', 'data-testid': 'train-kept', role: 'status' });
+  const shelfBody = el('tbody');
+  const shelfTable = el('table', { className: 'tt-train-shelf', 'data-testid': 'train-shelf' },
+    el('caption', { text: 'Earlier runs, kept until you clear them' }),
+    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', ''].map((text) => el('th', { scope: 'col', text })))),
+    shelfBody);
+  const clear = el('button', { type: 'button', 'data-testid': 'train-clear', text: 'Clear earlier runs' });
+  clear.addEventListener('click', () => ctrl.clearShelf());
+  const shelfBox = el('section', { className: 'tt-train-shelfbox', 'data-testid': 'train-shelfbox', hidden: true },
+    tableRegion(shelfTable, 'Earlier runs (table)'), el('p', { className: 'tt-train-shelf-note' },
+      'Undo (Ctrl+Z) after a change brings the run back; so does its button. ', clear));
+
+  host.append(title, intro, controls, buttons, progressRow, status, kept, diverged, shown.element, legend, charts, effect, summary, details, shelfBox, source);
+
+  /** "0.431 (0.402, epoch 9)": a kept run's last and lowest validation loss of run k. */
+  const lastAndBest = (history, k) => {
+    if (!history.length) return '–';
+    let b = 0;
+    history.forEach((h, e) => { if (h.runs[k].valLoss < history[b].runs[k].valLoss) b = e; });
+    return `${fmtLoss(history.at(-1).runs[k].valLoss)} (${fmtLoss(history[b].runs[k].valLoss)}, epoch ${history[b].epoch})`;
+  };
+  let shelfShown = null;
+  function drawShelf() {
+    const key = ctrl.shelf.map((e) => `${e.id}:${e.history.length}:${Boolean(e.trainer)}`).join('|');
+    shelfBox.hidden = ctrl.shelf.length === 0;
+    if (key === shelfShown) return;
+    shelfShown = key;
+    shelfBody.replaceChildren(...ctrl.shelf.map((e) => {
+      const epochs = e.history.length ? e.history.at(-1).epoch : 0;
+      const back = el('button', { type: 'button', 'data-testid': 'train-bring-back', text: e.trainer ? 'Bring back' : 'Use its settings' });
+      back.setAttribute('aria-label', `${e.trainer ? 'Bring back' : 'Use the settings of'} the run: ${e.label}`);
+      back.addEventListener('click', () => ctrl.bringBack(e.id));
+      return el('tr', { 'data-run-id': String(e.id) },
+        el('td', { className: 'tt-train-shelf-label', text: e.label }),
+        el('td', { className: 'mono', text: `${epochs} of ${e.planned}${e.diverged ? ' (diverged)' : ''}` }),
+        el('td', { className: 'mono', 'data-testid': 'shelf-val0', text: lastAndBest(e.history, 0) }),
+        el('td', { className: 'mono', text: lastAndBest(e.history, 1) }),
+        el('td', {}, back));
+    }));
+  }
+  function keptText() {
+    const ev = ctrl.event;
+    if (!ev) return '';
+    const e = ev.entry;
+    const epochs = e.history.length ? e.history.at(-1).epoch : 0;
+    const what = `${epochs} epoch${epochs === 1 ? '' : 's'}, ${e.steps} steps`;
+    if (ev.kind === 'back') return `Brought back the run (${what}): ${e.label}.`;
+    if (!ctrl.shelf.includes(e)) return '';
+    const why = { reset: 'Reset', again: 'Play again', changed: 'A setting changed', swapped: 'Another run came back' }[e.why] ?? 'A setting changed';
+    return `${why}: the previous run (${what}) is kept under "Earlier runs", with its settings. Undo (Ctrl+Z) or its "Bring back" button brings it back.`;
+  }
 
   let shownRows = 0;
   let lastTrainer = null;
@@ -128,6 +208,11 @@ export function mountTraining(host, app) {
     const t = ctrl.trainer;
     const s = ctrl.settings;
     if (s) syncControls(s);
+    shown.update();
+    drawShelf();
+    const kt = keptText();
+    if (kept.textContent !== kt) kept.textContent = kt;
+    kept.hidden = kt === '';
     const playing = ctrl.status === 'playing';
     play.textContent = playing ? 'Pause' : ctrl.status === 'done' || ctrl.status === 'diverged' ? 'Play again' : 'Play';
     play.setAttribute('aria-pressed', String(playing));
@@ -188,8 +273,16 @@ export function mountTraining(host, app) {
       const lossRuns = runs('Loss');
       // where the loss stopped being a number, on the epoch axis
       const marker = d ? { epoch: d.step / t.stepsPerEpoch, label: `${d.loss} at step ${d.step}` } : null;
-      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker }));
-      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker }));
+      const empty = 'no epoch measured yet';
+      // the validation panel's axis spans the last two thirds of the epochs measured (the first ones fall fast and would flatten the rest)
+      const valFrom = Math.max(1, Math.floor((H.length - 1) / 3));
+      valCaption.textContent = `Validation loss only, on its own scale${H.length > 2 ? ` from epoch ${valFrom}` : ''}: where the two runs part`;
+      lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker, empty }));
+      valCanvas.dataset.points = String(drawCurves(valCanvas, lossRuns.map((r) => ({ ...r, train: [] })), { width: w, height: 210, epochs: c.epochs, marker, empty, fit: true, fitFrom: valFrom, gap: false }));
+      accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker, empty }));
+      const fx = effectText(t);
+      effect.textContent = fx;
+      effect.hidden = fx === '';
       lossCanvas.dataset.divergedAt = d ? String(d.step) : '';
       lossCanvas.dataset.epochs = String(H.length);
 
@@ -197,10 +290,12 @@ export function mountTraining(host, app) {
       if (!last) {
         summary.replaceChildren(el('p', { text: 'No epoch measured yet.' }));
         lossCanvas.setAttribute('aria-label', 'Loss curves: no epoch measured yet');
+        valCanvas.setAttribute('aria-label', 'Validation loss curves: no epoch measured yet');
         accCanvas.setAttribute('aria-label', 'Accuracy curves: no epoch measured yet');
       } else {
         const describe = (k, what, fmt) => `${t.runs[k].label}: training ${fmt(last.runs[k][`train${what}`])}, validation ${fmt(last.runs[k][`val${what}`])}`;
         lossCanvas.setAttribute('aria-label', `Loss curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Loss', fmtLoss)}. ${describe(1, 'Loss', fmtLoss)}.`);
+        valCanvas.setAttribute('aria-label', `Validation loss of both runs over ${last.epoch} of ${c.epochs} epochs, the axis from ${valCanvas.dataset.ticks.split(' ')[0]} to ${valCanvas.dataset.ticks.split(' ').at(-1)}: ${t.runs.map((r, k) => `${r.label} ${fmtLoss(last.runs[k].valLoss)}`).join(', ')}.`);
         accCanvas.setAttribute('aria-label', `Accuracy curves over ${last.epoch} of ${c.epochs} epochs. ${describe(0, 'Acc', fmtAcc)}. ${describe(1, 'Acc', fmtAcc)}.`);
         const best = (k) => {
           let b = 0;

@@ -4,11 +4,16 @@
 // and, when the first Linear reads 28 × 28 images, its first units' weights
 // drawn as 28 × 28 images: the pattern each unit responds to. With N(0, 1)
 // the histograms are 28 times wider than with the lesson's std 1/28.
+// With trained (or imported) weights shown (the "Weights shown" switch),
+// each histogram has the same layer's initial weights drawn over it as a
+// dashed outline, on one range, so the spread moving away from the init
+// shows; the unit images become the features the units learned.
 
 import { drawBars } from '../draw/charts.js';
 import { drawHeatmap } from '../draw/heatmap.js';
 import { fmtInt, fmtLayer, fmtNum, fmtScale } from '../format.js';
 import { el, viewLevel } from '../dom.js';
+import { weightsSwitch } from './weights-switch.js';
 
 const BINS = 30;
 const UNITS = 12; // first-layer units drawn as images
@@ -20,6 +25,7 @@ export function mountWeights(host, app) {
   const id = `tt-wt-${++uid}`;
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
   const { api } = app;
+  const shown = weightsSwitch(app);
 
   const list = el('div', { className: 'tt-wt-list' });
   const imgsBox = el('figure', { className: 'tt-wt-images', 'data-testid': 'wt-images' });
@@ -30,7 +36,7 @@ export function mountWeights(host, app) {
   host.append(
     el(`h${level}`, { text: 'The weights: their spread, and the first layer as images' }),
     el('p', { className: 'tt-wt-intro', text: 'Each histogram counts one Linear layer\'s weights (30 equal bins, from the core). Compare its measured standard deviation with the one the initialiser aims for: √(1/in) for the lesson\'s init, 1 for N(0, 1).' }),
-    none, list, imgsBox,
+    shown.element, none, list, imgsBox,
   );
 
   let cards = [];
@@ -46,6 +52,7 @@ export function mountWeights(host, app) {
   }
 
   function update(model) {
+    shown.update();
     const linears = model.layers.filter((r) => r.spec.kind === 'linear');
     const key = linears.map((r) => r.index).join(',');
     if (key !== structure) {
@@ -58,23 +65,43 @@ export function mountWeights(host, app) {
     linears.forEach((row, n) => {
       const c = cards[n];
       const W = row.layer.weight;
-      // the page never writes a layer's weights in place: a new tensor is a new draw
-      if (c.shownW === W && c.shownInit === model.state.init) return;
-      c.shownW = W;
-      c.shownInit = model.state.init;
+      const W0 = row.initialLayer?.weight ?? W;
+      // the page never writes a layer's weights in place: a new tensor is a new draw (or new trained weights)
+      if (c.shownW === W && c.shownW0 === W0 && c.shownInit === model.state.init) return;
+      Object.assign(c, { shownW: W, shownW0: W0, shownInit: model.state.init });
       const s = W.stats();
-      const { counts, edges } = W.histogram(BINS);
       const aim = rec ? fmtScale(rec.scale(row.spec.in, row.spec.out)) : '';
       c.title.textContent = `Layer ${row.index}: ${fmtLayer(row.spec)}, W ${fmtInt(row.spec.in)} × ${fmtInt(row.spec.out)}`;
-      drawBars(c.canvas, counts, { width: 260, height: 80, labels: [fmtNum(edges[0]), fmtNum(edges[edges.length - 1])] });
-      c.canvas.setAttribute('aria-label', `Histogram of layer ${row.index}'s ${fmtInt(s.count)} weights from ${fmtNum(edges[0])} to ${fmtNum(edges[edges.length - 1])}; the tallest bin holds ${fmtInt(Math.max(...counts))}.`);
-      c.stats.textContent = `std ${fmtNum(s.std)} (measured), ${aim} (the initialiser's aim); mean ${fmtNum(s.mean)}, min ${fmtNum(s.min)}, max ${fmtNum(s.max)}`;
       c.stats.dataset.std = String(s.std);
+      if (W0 === W) {
+        const { counts, edges } = W.histogram(BINS);
+        drawBars(c.canvas, counts, { width: 260, height: 80, labels: [fmtNum(edges[0]), fmtNum(edges[edges.length - 1])] });
+        c.canvas.setAttribute('aria-label', `Histogram of layer ${row.index}'s ${fmtInt(s.count)} weights from ${fmtNum(edges[0])} to ${fmtNum(edges[edges.length - 1])}; the tallest bin holds ${fmtInt(Math.max(...counts))}.`);
+        c.stats.textContent = `std ${fmtNum(s.std)} (measured), ${aim} (the initialiser's aim); mean ${fmtNum(s.mean)}, min ${fmtNum(s.min)}, max ${fmtNum(s.max)}`;
+        delete c.stats.dataset.initStd;
+        c.canvas.dataset.counts = counts.join(',');
+        delete c.canvas.dataset.initCounts;
+        return;
+      }
+      // trained beside the init: one range for both, the init as a dashed outline
+      const s0 = W0.stats();
+      const lo = Math.min(s.min, s0.min);
+      const hi = Math.max(s.max, s0.max);
+      const range = Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? { min: lo, max: hi } : undefined;
+      const { counts, edges } = W.histogram(BINS, range);
+      const init = W0.histogram(BINS, range ?? { min: edges[0], max: edges[edges.length - 1] });
+      drawBars(c.canvas, counts, { width: 260, height: 80, labels: [fmtNum(edges[0]), fmtNum(edges[edges.length - 1])], outline: init.counts });
+      const what = model.weights?.source === 'imported' ? 'imported' : 'trained';
+      c.canvas.setAttribute('aria-label', `Histogram of layer ${row.index}'s ${fmtInt(s.count)} ${what} weights from ${fmtNum(edges[0])} to ${fmtNum(edges[edges.length - 1])} (bars), with the initial weights on the same bins (dashed outline); the tallest bin holds ${fmtInt(Math.max(...counts))} ${what}, ${fmtInt(Math.max(...init.counts))} at the init.`);
+      c.stats.textContent = `${what}: std ${fmtNum(s.std)}, mean ${fmtNum(s.mean)}, min ${fmtNum(s.min)}, max ${fmtNum(s.max)} · at the init (dashed): std ${fmtNum(s0.std)}, ${aim} the initialiser's aim`;
+      c.stats.dataset.initStd = String(s0.std);
+      c.canvas.dataset.counts = counts.join(',');
+      c.canvas.dataset.initCounts = init.counts.join(',');
     });
     drawImages(linears[0], model);
   }
 
-  const imagesOf = { W: null, input: null }; // what the unit images show now
+  const imagesOf = { W: null, weights: null }; // what the unit images show now
 
   /** The first Linear's first units as 28 × 28 images, when it reads 784 = 28 × 28 features. */
   function drawImages(first, model) {
@@ -84,8 +111,8 @@ export function mountWeights(host, app) {
     }
     imgsBox.hidden = false;
     const W = first.layer.weight;
-    if (W === imagesOf.W && model.state.input === imagesOf.input) return; // same weights: same images
-    Object.assign(imagesOf, { W, input: model.state.input });
+    if (W === imagesOf.W && model.weights === imagesOf.weights) return; // same weights: same images
+    Object.assign(imagesOf, { W, weights: model.weights });
     const N = first.spec.out;
     const wd = W.data;
     const units = Math.min(UNITS, N);
@@ -95,7 +122,12 @@ export function mountWeights(host, app) {
     }
     const s = W.stats();
     const m = Math.max(Math.abs(s.min), Math.abs(s.max));
-    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). A trained network's units show strokes and shapes; these are still the random initial values${model.state.input === 'fashion' ? ', so they look like noise' : ''}.`;
+    const w = model.weights ?? { source: 'initial' };
+    const now = w.source === 'initial'
+      ? `A trained network's units show strokes and shapes; these are still the random initial values, so they look like noise.`
+      : `These are the ${w.label}: where training found pixels that tell the classes apart, a unit's weights grew into strokes and shapes (orange: ink there raises the unit's output, blue: lowers it).`;
+    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). ${now}`;
+    imgsBox.dataset.source = w.source;
     [...imgsGrid.querySelectorAll('canvas')].forEach((canvas, j) => {
       const col = new Float32Array(SIDE * SIDE);
       for (let k = 0; k < col.length; k++) col[k] = wd[k * N + j];

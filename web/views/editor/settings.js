@@ -19,7 +19,7 @@ const initOption = (rec) => [rec.key, `${rec.key}: ${rec.label}, ${rec.formula}`
 export function mountSettings(id, app, say) {
   const batch = el('input', { type: 'number', id: `${id}-batch`, min: 1, max: LIMITS.batch, step: 1, inputmode: 'numeric', 'data-testid': 'batch' });
   const mode = select({ id: `${id}-mode`, 'data-testid': 'mode' }, [['train', 'train (Dropout active)'], ['eval', 'eval (Dropout passes through)']]);
-  const input = select({ id: `${id}-input`, 'data-testid': 'input' }, [['fashion', 'Fashion-MNIST images'], ['random', 'random normal']]);
+  const input = select({ id: `${id}-input`, 'data-testid': 'input' }, [['data', 'the dataset\'s images'], ['random', 'random normal']]);
   const seed = el('input', { type: 'number', id: `${id}-seed`, min: 0, max: SEED_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'seed' });
   const initNote = el('p', { className: 'tt-ed-init-note', id: `${id}-init-note`, 'data-testid': 'init-note' });
   const init = select({ id: `${id}-init`, 'data-testid': 'init', 'aria-describedby': initNote.id }, INITIALIZERS.map(initOption));

@@ -123,7 +123,8 @@ export function mountWorkspace(host, app) {
   function drawThumb(it, row, model) {
     const { canvas } = it;
     const out = row.output;
-    const mask = row.spec.kind === 'dropout' && model.state.mode === 'train' ? row.layer.mask : null;
+    // (a Dropout that did not run this time, the chain broken before it, keeps the mask of its last run: not shown)
+    const mask = out && row.spec.kind === 'dropout' && model.state.mode === 'train' ? row.layer.mask : null;
     const src = mask ?? out;
     // a mask's label counts its kept cells: the thumbnail goes while a survivors question is open
     if (mask) canvas.setAttribute('data-answer', 'survivors');
