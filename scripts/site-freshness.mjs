@@ -46,7 +46,7 @@ export function staleParts(root = repoRoot) {
   const wasm = Math.min(mtimeOf(r('js/wasm/tt-simd.js')), mtimeOf(r('js/wasm/tt-scalar.js')));
   if (wasm < core.mtime) out.push({ what: 'core', because: `${core.path.slice(root.length)} is newer than js/wasm/`, fix: 'bash scripts/build.sh serve' });
   const page = mtimeOf(r('dist/site/.built')); // build-site.mjs writes it last
-  const sources = newestMtime([r('web'), r('js'), r('site'), r('scripts/build-site.mjs'), r('scripts/make-fashion-data.py')], new Set(['sphinx-example', 'myst-example']));
+  const sources = newestMtime([r('web'), r('js'), r('site'), r('scripts/build-site.mjs'), r('scripts/make-fashion-data.py'), r('scripts/make-mnist-data.mjs')], new Set(['sphinx-example', 'myst-example']));
   if (page < sources.mtime) out.push({ what: 'site', because: page < 0 ? 'dist/site is not built' : `${sources.path.slice(root.length)} is newer than dist/site`, fix: 'node scripts/build-site.mjs' });
   for (const [what, dir] of [['sphinx', 'sphinx-example'], ['myst', 'myst-example']]) {
     const built = mtimeOf(r('dist/site', dir, 'index.html'));

@@ -19,14 +19,14 @@ export const BUDGET = Object.freeze({
 
 /**
  * Estimate a state's work without building anything: { params, bytes,
- * flops, features }. `features` is the input's width (784 for the images,
- * else the first Linear's `in`, as the page's input batch is made). The
+ * flops, features }. `features` is the input's width (the dataset's
+ * features, 784 for the images, else the first Linear's `in`, as the page's input batch is made). The
  * estimate follows the specs as written, so a network that does not chain
  * is over-estimated, never under-estimated.
  */
-export function estimateWork(api, state, { images = true } = {}) {
+export function estimateWork(api, state, { features: dataFeatures = 784 } = {}) {
   const first = state.net[0];
-  const features = state.input === 'data' && images ? 784 : (first?.kind === 'linear' ? first.in : 784);
+  const features = state.input === 'data' && dataFeatures ? dataFeatures : (first?.kind === 'linear' ? first.in : 784);
   const batch = state.batch;
   let width = features;
   let params = 0;

@@ -16,26 +16,14 @@ import { BUDGET, estimateWork, overBudget } from './budget.js';
 import { NetworkModel } from './network.js';
 import { fashionStart as firstImage, withGenerator } from './seeds.js';
 import { VIEWS } from './views/index.js';
+import { DATASETS } from './data/datasets.js';
+import { sampleOf, loadSample } from './data/samples.js';
 import { createViewScheduler } from './lazy-views.js';
 
 // Where this bundle was loaded from, so assets next to it (the scalar
 // bundle) resolve on any host, from file://, and on third-party pages.
 const SCRIPT_SRC = globalThis.document?.currentScript?.src ?? globalThis.location?.href ?? '';
 
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-
-/** The Fashion-MNIST sample shipped as assets/fashion-data.js (a classic script), decoded once. */
-function imageSample() {
-  const raw = globalThis.TT_FASHION_DATA;
-  if (!raw) return null;
-  if (!raw.decoded) {
-    const bin = atob(raw.pixels);
-    const pixels = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) pixels[i] = bin.charCodeAt(i);
-    raw.decoded = { dataset: 'fashion', name: 'Fashion-MNIST', count: raw.count, rows: raw.rows, cols: raw.cols, labels: Uint8Array.from(raw.labels), pixels, classes: FASHION_CLASSES };
-  }
-  return raw.decoded;
-}
 
 /** Where the weights the views show come from (app.weights.source). */
 export const WEIGHT_SOURCES = Object.freeze(['initial', 'trained', 'compare', 'imported']);
@@ -45,16 +33,16 @@ const INITIAL_WEIGHTS = Object.freeze({ source: 'initial', label: 'initial weigh
 export const imageStart = (state, data) => firstImage(state.seed, state.batch, data.count);
 
 /** The input batch for a state, as a Tensor [batch, features] (owned by the caller). */
-function makeInput(state) {
+function makeInput(state, data) {
   const first = state.net[0];
-  const data = state.input === 'data' ? imageSample() : null;
-  if (data) {
+  if (state.input === 'data' && data) {
     const n = Math.min(state.batch, data.count);
-    const px = data.rows * data.cols;
+    const px = data.features;
     const start = imageStart(state, data);
-    const bytes = data.pixels.subarray(start * px, (start + n) * px);
-    // pixels 0..255 become [0, 1] by the core's division
-    return api.tidy(() => new api.Tensor(Float32Array.from(bytes), { shape: [n, px] }).div(255));
+    const values = data.pixels.subarray(start * px, (start + n) * px);
+    // pixels 0..255 become [0, 1] by the core's division; the student's data is normalised already (scale 1)
+    if (data.scale === 1) return new api.Tensor(Float32Array.from(values), { shape: [n, px] });
+    return api.tidy(() => new api.Tensor(Float32Array.from(values), { shape: [n, px] }).div(data.scale));
   }
   const features = first?.kind === 'linear' ? first.in : 784;
   return withGenerator(api, 'input', [state.seed], (generator) => api.Tensor.randn([state.batch, features], { generator }));
@@ -125,8 +113,10 @@ export async function createApp(root, opts = {}) {
     state: parsed.state,
     notices: [...parsed.notices],
     model: null,
-    /** The dataset's sample shown as the input batch (model.images without `start`), or null. */
-    images: imageSample(),
+    /** The student's own data (web/data/user-data.js: { summary, sample, train, test, ... }), in memory only, or null. */
+    userData: null,
+    /** The chosen dataset's sample shown as the input batch (model.images without `start`), or null. */
+    get images() { return sampleOf(app.state.data, app.userData); },
     views: [],
     /** What one state may cost (web/budget.js); a state over it is refused with a notice. */
     budget: { ...BUDGET },
@@ -236,14 +226,24 @@ export async function createApp(root, opts = {}) {
 
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
-    const refusal = overBudget(estimateWork(api, state, { images: Boolean(app.images) }), app.budget);
+    if (state.data === 'own' && !app.userData) {
+      // a link cannot carry the student's file: data=own with nothing loaded falls back to the default
+      app.notices.push('The link asks for your own data, which stays on the machine where it was loaded and is not in the link; the MNIST digits are used instead. Load a file in the editor\'s settings.');
+      return run({ ...state, data: 'mnist' });
+    }
+    const images = sampleOf(state.data, app.userData);
+    if (!images && state.input === 'data' && Object.hasOwn(DATASETS, state.data)) {
+      // a host page without the dataset's <script>: load it, and render again
+      loadSample(state.data, app.assetUrl).then((s) => { if (s) schedule(); });
+    }
+    const refusal = overBudget(estimateWork(api, state, { features: images ? images.features : null }), app.budget);
     if (refusal) {
       const fallback = accepted ?? defaults();
       app.notices.push(`${refusal} ${accepted ? 'The previous network is still shown.' : 'The lesson\'s default network is shown instead.'}`);
       return run(fallback);
     }
     try {
-      const input = makeInput(state);
+      const input = makeInput(state, images);
       // app.layerImpl: the student's Linear / Dropout when Build's "use my layers" is on (web/views/build/use.js)
       const result = model.run(state, input, app.layerImpl); // its summaryText is made when a view first reads it
       accepted = state;

@@ -8,6 +8,7 @@
 import { KINDS, ELEMENTWISE_ACTIVATIONS, INITIALIZERS, INIT_WIDTHS, initializerFor } from './kinds.js';
 import { fmtP } from './format.js';
 import { TRAIN_STATE } from './train/settings.js';
+import { DATA_KEYS } from './data/datasets.js';
 
 /** Limits that keep a crafted link from asking for unbounded work or memory. */
 export const LIMITS = Object.freeze({
@@ -130,6 +131,7 @@ export const STATE = [
   { key: 'batch', default: 32, parse: intIn(1, LIMITS.batch), format: same, help: 'rows of the input batch' },
   { key: 'mode', default: 'train', parse: oneOf(['train', 'eval']), format: same, help: 'Dropout active or not' },
   { key: 'input', default: 'data', parse: parseInput, format: same, help: 'what enters the network: the dataset\'s images (data) or random normal values' },
+  { key: 'data', default: 'mnist', parse: oneOf(DATA_KEYS), format: same, help: 'the dataset: mnist (digits), fashion (Fashion-MNIST) or own (the student\'s file, while one is loaded: web/data/)' },
   { key: 'seed', default: 42, parse: intIn(0, LIMITS.seed), format: same, help: 'seed of every random stream (web/seeds.js)' },
   { key: 'draw', default: 0, parse: intIn(0, LIMITS.seed), format: same, help: 'dropout masks resampled this many times' },
   { key: 'init', default: INITIALIZERS[0].key, parse: parseInit, format: same, help: 'initialiser of the network' },

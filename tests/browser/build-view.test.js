@@ -7,13 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import vm from 'node:vm';
 import { axeViolations, chromiumSite, repoRoot, settle, site, startSite } from './harness.js';
 import { mistakeSource } from '../fixtures/build/mistakes.mjs';
 import { checkInPage, fixture, openEditor } from './build-helpers.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
-import { decodeTrainingData } from '../../web/train/data.js';
+import { siteTrainingData } from '../js/page-data.js';
 import { trainSettings } from '../../web/train/controller.js';
 import { readHash } from '../../web/state.js';
 
@@ -149,12 +148,8 @@ test('a student\'s Dropout without 1/(1 − p) drives the network and the invert
   await context.close();
 });
 
-/** The data the page loads, decoded as the page decodes it. */
-function siteData() {
-  const context = vm.createContext({ globalThis: {}, atob });
-  vm.runInContext(readFileSync(join(site, 'assets/fashion-train.js'), 'utf8'), context);
-  return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
-}
+/** The data the page loads (MNIST, the default dataset), decoded as the page decodes it. */
+const siteData = () => siteTrainingData(site);
 
 test('a training run on the student\'s Linear and Dropout, checked and loaded in the sandbox: the same curves as the engine in Node with the same module', async () => {
   const hash = 'tsize=100&epochs=2&seed=5';

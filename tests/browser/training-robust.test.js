@@ -16,11 +16,11 @@ import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
 const bundle = readFileSync(join(site, 'assets/tinytorch-page.js'), 'utf8');
 assert.ok(bundle.includes('train-diverged'), 'dist/site is older than web/views/training.js: run scripts/build.sh serve');
 
-const session = chromiumSite({ file: 'assets/fashion-train.js' });
+const session = chromiumSite({ file: 'assets/mnist-train.js' });
 let firefox;
 let ffServer;
 before(async () => {
-  ffServer = await startSite('assets/fashion-train.js');
+  ffServer = await startSite('assets/mnist-train.js');
   firefox = await launchFirefox();
 });
 after(async () => {
@@ -121,7 +121,7 @@ async function resetDuringLoad(page, errors, engine) {
     const append = document.head.append.bind(document.head);
     const held = [];
     document.head.append = (...nodes) => {
-      if (nodes.some((n) => n.src?.includes('fashion-train'))) held.push(nodes);
+      if (nodes.some((n) => n.src?.includes('mnist-train'))) held.push(nodes);
       else append(...nodes);
     };
     globalThis.__releaseImages = () => { document.head.append = append; held.forEach((nodes) => append(...nodes)); return held.length; };

@@ -6,27 +6,21 @@
 // live in the URL; axe-core finds nothing on the three views.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import vm from 'node:vm';
 import { axeViolations, chromiumSite, site, startSite } from './harness.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
-import { decodeTrainingData } from '../../web/train/data.js';
+import { siteTrainingData } from '../js/page-data.js';
 import { trainSettings } from '../../web/train/controller.js';
 import { readHash } from '../../web/state.js';
 
-const session = chromiumSite({ file: 'assets/fashion-train.js' });
+const session = chromiumSite({ file: 'assets/mnist-train.js' });
 let jupyter; // dist/site as Jupyter Server's /files/ serves it: sandboxed, opaque origin
-before(async () => { jupyter = await startSite('assets/fashion-train.js', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" }); });
+before(async () => { jupyter = await startSite('assets/mnist-train.js', { 'content-security-policy': "frame-ancestors 'self'; sandbox allow-scripts" }); });
 after(async () => { await jupyter?.close(); });
 
-/** The data the page loads, decoded as the page decodes it. */
-function siteData() {
-  const context = vm.createContext({ globalThis: {}, atob });
-  vm.runInContext(readFileSync(join(site, 'assets/fashion-train.js'), 'utf8'), context);
-  return decodeTrainingData(context.globalThis.TT_FASHION_TRAIN);
-}
+/** The data the page loads (MNIST, the default dataset), decoded as the page decodes it. */
+const siteData = () => siteTrainingData(site);
 
 const { open } = session;
 
@@ -52,7 +46,7 @@ const countColour = (page, testid, [r, g, b]) => page.evaluate(({ testid, r, g, 
 test('from file://: the training view runs the link\'s settings and draws the curves of that real run', async () => {
   const hash = 'tsize=100&epochs=3&seed=7';
   const { page, errors, context } = await open(`file://${site}/embed.html?view=training&${hash}`);
-  assert.equal(await page.textContent('[data-testid="train-status"]'), 'Press Play to load the Fashion-MNIST training images and start.');
+  assert.equal(await page.textContent('[data-testid="train-status"]'), 'Press Play to load the MNIST digits training images and start.');
   const run = await playToEnd(page);
   assert.equal(run.config.trainSize, 100);
   assert.equal(run.config.epochs, 3);

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import * as api from '../../js/index.js';
 import { PageTrainer, comparisonSpecs, normFromStats, MAX_TRAIN_PARAMS, suggestLearningRate } from '../../web/train/trainer.js';
 import { TRAIN_UNIT_FLOPS, trainingStepFlops, overTrainingBudget, forwardFlopsPerRow } from '../../web/budget.js';
-import { decodeTrainingData } from '../../web/train/data.js';
+import { packImages, unpackImages } from '../../web/data/packed-images.js';
 import { savedForBackward, measureTraining } from '../../web/train/ledger.js';
 import { NET, pageData } from './page-data.js';
 
@@ -28,7 +28,10 @@ test('the page data script holds the first images of Debian\'s Fashion-MNIST fil
   assert.deepEqual(DATA.train.pixels, new Uint8Array(trainPx));
   assert.deepEqual(DATA.train.labels, new Uint8Array(trainLab));
   assert.deepEqual(DATA.test.labels, new Uint8Array(testLab));
-  assert.throws(() => decodeTrainingData({ rows: 28, cols: 28, trainCount: 2, trainPixels: 'AAAA', trainLabels: 'AAA=', testCount: 0, testPixels: '', testLabels: '' }), RangeError);
+  // the packed form the page loads gives the same bytes back, and a truncated file is refused
+  const packed = packImages({ rows: 28, cols: 28 }, [{ name: 'train', count: 300, pixels: DATA.train.pixels, labels: DATA.train.labels }]);
+  assert.deepEqual(unpackImages(packed).sets.train.pixels, DATA.train.pixels);
+  assert.throws(() => unpackImages(packed.subarray(0, packed.length - 1)), /truncated/);
 });
 
 test('another seed gives other curves; the comparison at the built p gives the built run', () => {

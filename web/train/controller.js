@@ -30,20 +30,39 @@
 
 import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
 import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
-import { loadTrainingData, TRAIN_SCRIPT } from './data.js';
+import { loadTrainingData, trainFiles } from './data.js';
+import { DATASETS, TRAIN_COUNT, TEST_COUNT } from '../data/datasets.js';
 
 /** Milliseconds of training per animation frame. */
 export const FRAME_BUDGET_MS = 10;
 
+/**
+ * The dataset a state trains on: { key, name, features, classes, trainCount,
+ * testCount, version } (`own`: the student's data, app.userData).
+ */
+export function datasetFor(state, own = null) {
+  const key = state.data ?? 'mnist';
+  if (key === 'own' && own) return { key, name: own.name, features: own.features, classes: own.classes.length, trainCount: own.train.count, testCount: own.test.count, version: own.version };
+  const d = DATASETS[key] ?? DATASETS.mnist;
+  return { key: d.key, name: d.name, features: 784, classes: d.classes.length, trainCount: TRAIN_COUNT, testCount: TEST_COUNT, version: 0 };
+}
+
 /** The trainer settings for a page state; keys missing from the state take the defaults. */
-export function trainSettings(state) {
+export function trainSettings(state, own = null) {
   const optimizer = state.optim ?? TRAIN_DEFAULTS.optimizer;
+  const data = datasetFor(state, own);
   return {
+    dataset: data.key,
+    dataVersion: data.version,
+    dataName: data.name,
+    features: data.features,
+    classes: data.classes,
+    valSize: Math.min(data.testCount, TEST_COUNT),
     net: state.net,
     seed: state.seed ?? TRAIN_DEFAULTS.seed,
     init: state.init ?? TRAIN_DEFAULTS.init,
     batch: state.batch ?? TRAIN_DEFAULTS.batch,
-    trainSize: state.tsize ?? TRAIN_DEFAULTS.trainSize,
+    trainSize: Math.min(state.tsize ?? TRAIN_DEFAULTS.trainSize, data.trainCount),
     epochs: state.epochs ?? TRAIN_DEFAULTS.epochs,
     optimizer,
     lr: state.lr ?? OPTIMIZERS[optimizer]?.lr ?? TRAIN_DEFAULTS.lr,
@@ -259,7 +278,7 @@ export class TrainingController {
 
   /** Follow the page state: a new trainer when a setting that shapes the run changed. */
   sync(state) {
-    const settings = trainSettings(state);
+    const settings = trainSettings(state, this.app.userData);
     // the student's classes when Build's "use my layers" is on (web/views/build/use.js): a new choice, new networks
     const layers = this.app.layerImpl;
     const key = `${keyOf(settings)}|layers:${layers?.version ?? 0}`;
@@ -304,7 +323,7 @@ export class TrainingController {
       this.trainer = new PageTrainer(this.app.api, this.settings);
       this.trainer.shelfKey = this.key;
       this.trainer.shelfSettings = this.settings;
-      if (this.data) this.trainer.setData(this.data);
+      if (this.data && this.#dataMatches()) this.trainer.setData(this.data);
       this.status = 'idle';
     } catch (e) {
       this.error = e.message;
@@ -313,22 +332,36 @@ export class TrainingController {
     this.notify();
   }
 
+  /** Whether the loaded data is the one the settings train on (the dataset, and which file of the student's). */
+  #dataMatches() {
+    const s = this.settings;
+    return this.data?.dataset === s?.dataset && (this.data.version ?? 0) === (s.dataVersion ?? 0);
+  }
+
   async ensureData() {
-    if (this.data) return true;
+    if (this.data && this.#dataMatches()) return true;
+    const key = this.settings?.dataset ?? 'mnist';
+    if (key === 'own') {
+      // the student's data is in memory (web/data/user-data.js): nothing to load
+      this.data = this.app.userData;
+      if (this.data && this.trainer && !this.trainer.data) this.trainer.setData(this.data);
+      return Boolean(this.data);
+    }
+    this.data = null;
     this.status = 'loading';
     this.notify();
     try {
-      this.loading ??= loadTrainingData(this.app.assetUrl(TRAIN_SCRIPT));
+      this.loading = loadTrainingData(key, this.app.assetUrl);
       this.data = await this.loading;
     } catch (e) {
       this.loading = null;
-      this.error = `${e.message}. The training data (${TRAIN_SCRIPT}) is made by scripts/build.sh next to the page's script.`;
+      this.error = `${e.message}. The training data (${trainFiles(key).bin}, or ${trainFiles(key).script} where fetch is refused) is made by scripts/build.sh next to the page's script.`;
       this.status = 'error';
       this.notify();
       return false;
     }
     try {
-      if (this.trainer && !this.trainer.data) this.trainer.setData(this.data);
+      if (this.trainer && !this.trainer.data && this.#dataMatches()) this.trainer.setData(this.data);
     } catch (e) {
       this.error = e.message;
       this.status = 'error';

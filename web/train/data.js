@@ -1,84 +1,108 @@
-// The training data of the page: Fashion-MNIST images and labels, shipped
-// as assets/fashion-train.js (a classic script that sets
-// globalThis.TT_FASHION_TRAIN, written by scripts/make-fashion-data.py
-// --train) and loaded with a <script src> the first time training starts:
-// a script element works from file:// and in sandboxed iframes, where
-// fetch() is refused.
+// The training data of the page's built-in datasets (web/data/datasets.js):
+// MNIST digits and Fashion-MNIST, each as the build writes it
+// (scripts/make-mnist-data.mjs, scripts/build-site.mjs):
+//   <train>.bin  the training and held-out images, packed
+//                (web/data/packed-images.js) and gzip-compressed
+//   <train>.js   the same bytes as base64 in a classic script that sets
+//                globalThis.TT_TRAIN_DATA[<key>]
+// loaded the first time training starts. Where fetch works (http(s) pages
+// of the same origin, Jupyter's /files/) the page fetches the .bin; where it
+// is refused (file://, a sandboxed iframe's opaque origin) it adds the
+// script with a <script src>, which works there. Either way the bytes are
+// gunzipped by the browser's DecompressionStream.
 //
 // The engine takes the data in one plain form, whatever its source:
-//   { rows, cols, classes, source,
+//   { dataset, name, rows, cols, classes, source, selection, scale (255: pixels are 0..255),
 //     train: { count, pixels: Uint8Array [count*rows*cols], labels: Uint8Array [count] },
 //     test:  { the same } }
-// (the Node test builds it from Debian's dataset files directly).
+// The student's own data (web/data/user-data.js) comes in the same form,
+// with Float32Array values already normalised and scale 1.
 
-export const TRAIN_SCRIPT = 'fashion-train.js';
+import { DATASETS } from '../data/datasets.js';
+import { unpackImages, bytesFromBase64, gunzip } from '../data/packed-images.js';
 
-function bytesFromBase64(text) {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+/** The files of a built-in dataset's training data: { bin, script }. */
+export function trainFiles(key) {
+  const d = DATASETS[key];
+  if (!d) throw new RangeError(`training data: "${key}" is not a built-in dataset (${Object.keys(DATASETS).join(', ')})`);
+  return { bin: `${d.train}.bin`, script: `${d.train}.js` };
 }
 
-/** TT_FASHION_TRAIN (base64 fields) -> the engine's form; checks the sizes agree. */
-export function decodeTrainingData(raw) {
-  if (!raw || typeof raw !== 'object') throw new TypeError('training data: expected the TT_FASHION_TRAIN object');
-  const px = raw.rows * raw.cols;
-  const set = (count, pixels, labels, what) => {
-    const p = bytesFromBase64(pixels);
-    const l = bytesFromBase64(labels);
-    if (p.length !== count * px || l.length !== count) {
-      throw new RangeError(`training data: the ${what} set says ${count} images but holds ${p.length} pixel bytes and ${l.length} labels (want ${count * px} and ${count})`);
-    }
-    return { count, pixels: p, labels: l };
-  };
+/** gzip bytes of packed images -> the engine's form; checks the sets are there. */
+export async function decodeTrainingBytes(key, gz) {
+  const u = unpackImages(await gunzip(gz));
+  for (const name of ['train', 'test']) {
+    if (!u.sets[name]) throw new RangeError(`training data of ${key}: no ${name} set in the file`);
+  }
   return {
-    rows: raw.rows,
-    cols: raw.cols,
-    classes: raw.classes,
-    source: raw.source,
-    selection: raw.selection,
-    train: set(raw.trainCount, raw.trainPixels, raw.trainLabels, 'train'),
-    test: set(raw.testCount, raw.testPixels, raw.testLabels, 'test'),
+    dataset: key,
+    name: u.name,
+    rows: u.rows,
+    cols: u.cols,
+    classes: u.classes,
+    source: u.source,
+    licence: u.licence,
+    selection: u.selection,
+    scale: 255,
+    train: u.sets.train,
+    test: u.sets.test,
   };
 }
 
-let pending = null;
+/** Whether this page may fetch its own assets: not from file://, not from an opaque (sandboxed) origin. */
+export function canFetch(loc = globalThis.location, origin = globalThis.origin) {
+  if (typeof fetch !== 'function' || typeof DecompressionStream !== 'function') return false;
+  if (!loc || loc.protocol === 'file:') return false;
+  return origin !== 'null';
+}
 
-/**
- * The decoded training data, loading `url` (assets/fashion-train.js) as a
- * classic script the first time. Resolves to the engine's form; rejects
- * with an Error naming the URL if the script cannot be loaded.
- */
-export function loadTrainingData(url) {
-  const ready = () => {
-    const raw = globalThis.TT_FASHION_TRAIN;
-    if (!raw.decoded) raw.decoded = decodeTrainingData(raw);
-    return raw.decoded;
-  };
-  if (globalThis.TT_FASHION_TRAIN) return Promise.resolve(ready());
-  if (pending) return pending;
-  pending = new Promise((resolve, reject) => {
+function loadScript(url) {
+  return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = url;
     script.async = true;
-    script.onload = () => {
-      if (globalThis.TT_FASHION_TRAIN) {
-        try {
-          resolve(ready());
-        } catch (e) {
-          reject(e);
-        }
-      } else {
-        reject(new Error(`${url} loaded but did not define the training data`));
-      }
-    };
+    script.onload = () => resolve();
     script.onerror = () => {
-      pending = null; // a later Play may try again
       script.remove();
       reject(new Error(`could not load the training data from ${url}`));
     };
     document.head.append(script);
   });
-  return pending;
+}
+
+const pending = new Map(); // key -> promise of the engine's form
+
+/**
+ * The decoded training data of dataset `key` ('mnist', 'fashion'), loaded
+ * the first time; `assetUrl(file)` resolves a file next to the page's
+ * script. Resolves to the engine's form and says how it came
+ * (`via`: 'fetch' or 'script'); rejects with an Error naming the file.
+ */
+export function loadTrainingData(key, assetUrl) {
+  if (pending.has(key)) return pending.get(key);
+  const files = trainFiles(key);
+  const fromScript = async () => {
+    const have = () => globalThis.TT_TRAIN_DATA?.[key];
+    if (!have()) await loadScript(assetUrl(files.script));
+    if (!have()) throw new Error(`${files.script} loaded but did not define the training data of ${key}`);
+    return { ...(await decodeTrainingBytes(key, bytesFromBase64(have()))), via: 'script' };
+  };
+  const fromFetch = async () => {
+    const url = assetUrl(files.bin);
+    let bytes;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      return fromScript(); // refused (a CSP, a proxy): the script still works
+    }
+    return { ...(await decodeTrainingBytes(key, bytes)), via: 'fetch' };
+  };
+  const promise = (globalThis.TT_TRAIN_DATA?.[key] || !canFetch() ? fromScript() : fromFetch()).catch((e) => {
+    pending.delete(key); // a later Play may try again
+    throw e;
+  });
+  pending.set(key, promise);
+  return promise;
 }

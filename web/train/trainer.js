@@ -175,12 +175,12 @@ export class PageTrainer {
         net.eval();
         out = api.tidy(() => api.noGrad(() => net.forward(api.Tensor.zeros([1, c.features])).shape));
       } catch (e) {
-        throw new RangeError(`the network does not take ${c.features} features (one per pixel of a ${Math.sqrt(c.features)}×${Math.sqrt(c.features)} image): ${e.message}`);
+        throw new RangeError(`the network does not take ${c.features} features (${c.dataName ? `the inputs of ${c.dataName}` : 'the inputs'}${c.features === 784 ? ', one per pixel of a 28×28 image' : ''}): ${e.message}`);
       } finally {
         net.train();
       }
       if (out.length !== 2 || out[1] !== c.classes) {
-        throw new RangeError(`the network ends in ${out.at(-1)} features; classifying Fashion-MNIST needs ${c.classes}, one per class.`);
+        throw new RangeError(`the network ends in ${out.at(-1)} features; classifying ${c.dataName ?? 'the data'} needs ${c.classes}, one per class.`);
       }
       run.named = net.namedParameters();
       const params = run.named.map(([, p]) => p);
@@ -215,7 +215,8 @@ export class PageTrainer {
     if (px !== c.features) throw new RangeError(`PageTrainer.setData: images have ${px} pixels, the network takes ${c.features}`);
     if (data.train.count < c.trainSize) throw new RangeError(`PageTrainer.setData: ${data.train.count} training images, ${c.trainSize} asked for`);
     if (data.test.count < c.valSize) throw new RangeError(`PageTrainer.setData: ${data.test.count} test images, ${c.valSize} asked for`);
-    const scaled = (pixels, n) => api.tidy(() => new api.Tensor(Float32Array.from(pixels.subarray(0, n * px)), { shape: [n, px] }).div(255).data);
+    const scale = data.scale ?? 255; // 255: grey levels; 1: the student's data, normalised already
+    const scaled = (pixels, n) => api.tidy(() => new api.Tensor(Float32Array.from(pixels.subarray(0, n * px)), { shape: [n, px] }).div(scale).data);
     const n = c.trainSize;
     const x = scaled(data.train.pixels, n); // Float32Array [n * px], from the core's division
     const labels = Int32Array.from(data.train.labels.subarray(0, n));

@@ -119,8 +119,8 @@ export function mountInputs(host, app) {
     const shape = input.shape;
     const rows = shape[0];
     const cols = shape.length > 1 ? shape.at(-1) : 1;
-    const fashion = model.images && cols === model.images.rows * model.images.cols ? model.images : null;
-    const key = `${fashion ? 'fashion' : 'random'}|${shape.join('x')}|${model.state.seed}|${model.state.draw}`;
+    const fashion = model.images?.image && cols === model.images.rows * model.images.cols ? model.images : null;
+    const key = `${fashion ? fashion.dataset : model.images ? 'own' : 'random'}|${shape.join('x')}|${model.state.seed}|${model.state.draw}`;
     if (key === drawnKey) return;
     drawnKey = key;
 
@@ -129,11 +129,15 @@ export function mountInputs(host, app) {
     randomBox.hidden = !!fashion;
     if (fashion) {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per image. One row is one image: ${fashion.rows}×${fashion.cols} = ${cols} pixel values, flattened into ${cols} features.`;
-      note.textContent = `${fashion.name} test images (a sample of ${fashion.count}); the seed picks which ones. Pixels 0–255 are divided by 255 in the core, so every value is in [0, 1].`;
+      note.textContent = fashion.dataset === 'own'
+        ? `Your images, held-out rows (${fashion.count} of them); the seed picks which ones. ${fashion.normalisation}.`
+        : `${fashion.name} held-out images (a sample of ${fashion.count}); the seed picks which ones. Pixels 0–255 are divided by 255 in the core, so every value is in [0, 1].`;
       drawFashion(model, fashion, rows, cols);
     } else {
       shapeLine.textContent = `Shape ${fmtShape(shape)}: ${rows} row${rows === 1 ? '' : 's'}, one per sample. One row is one input of ${cols} features (for images, one image = 784 features).`;
-      note.textContent = model.state.input === 'data'
+      note.textContent = model.images
+        ? `Your data: ${model.images.count} held-out rows of ${cols} features (the seed picks which ones), ${model.images.normalisation}.`
+        : model.state.input === 'data'
         ? 'The dataset\'s sample is not loaded here, so the batch is random normal values instead.'
         : 'Random normal values (mean 0, std 1), drawn by the core from the page seed\'s input stream: change the seed for another batch.';
       drawRandom(model, rows, cols, s);

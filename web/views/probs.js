@@ -215,10 +215,10 @@ export function mountProbs(host, app) {
       const best = preds[r];
       const label = images ? images.labels[images.start + r] : null;
       if (images && names && label === best) right++;
-      if (images) {
+      if (images?.image) {
         const px = images.rows * images.cols;
         const start = (images.start + r) * px;
-        drawHeatmap(c.img, Float32Array.from(images.pixels.subarray(start, start + px)), images.rows, images.cols, { scale: 'viridis', min: 0, max: 255, cell: 2 });
+        drawHeatmap(c.img, Float32Array.from(images.pixels.subarray(start, start + px)), images.rows, images.cols, { scale: 'viridis', min: 0, max: images.scale === 1 ? 1 : 255, cell: 2 });
         c.img.hidden = false;
         c.img.setAttribute('aria-label', `Image ${r}${names ? `, a ${names[label]}` : ''}`);
       } else {

@@ -249,7 +249,7 @@ export function mountTraining(host, app) {
     }
     const c = t.config;
     const statusText = {
-      idle: t.data ? 'Ready: press Play.' : 'Press Play to load the Fashion-MNIST training images and start.',
+      idle: t.data ? 'Ready: press Play.' : `Press Play to load the ${c.dataName ?? 'training'} training images and start.`,
       loading: 'Loading the training images…',
       playing: 'Training…',
       paused: 'Paused.',
@@ -324,8 +324,8 @@ export function mountTraining(host, app) {
         ...h.runs.flatMap((m) => [fmtLoss(m.trainLoss), fmtLoss(m.valLoss), fmtAcc(m.trainAcc), fmtAcc(m.valAcc)].map((text) => el('td', { className: 'mono', text })))));
     }
     source.textContent = t.data
-      ? `Measured in evaluation mode (Dropout off) after every epoch, on the first ${fmtInt(t.data.evalTrain)} training images and ${fmtInt(c.valSize)} Fashion-MNIST test images the networks never train on; every loss and accuracy is the core's. Training time so far: ${fmtMs(t.trainMs)}.`
-      : `Data: the first ${fmtInt(c.trainSize)} images of the Fashion-MNIST training set (Zalando SE, MIT licence), validated on ${fmtInt(c.valSize)} test images; loaded when you press Play.`;
+      ? `Measured in evaluation mode (Dropout off) after every epoch, on the first ${fmtInt(t.data.evalTrain)} training images and ${fmtInt(c.valSize)} held-out ${c.dataName ?? ''} images the networks never train on; every loss and accuracy is the core's. Training time so far: ${fmtMs(t.trainMs)}.`
+      : `Data: ${fmtInt(c.trainSize)} training images of ${c.dataName ?? 'the dataset'} (site/docs/data.md: the split and the licences), validated on ${fmtInt(c.valSize)} held-out images; loaded when you press Play.`;
   }
 
   ctrl.subscribe(draw);

@@ -1,7 +1,7 @@
 // The editor's batch-wide settings: batch size, train/eval, input, seed,
 // initialiser (its list, labels and formulas from js/enums.js INITIALIZERS,
 // with the chosen one's note and weight scale below it) and the reset
-// button. A control is written only when the state's value differs from
+// button; the data panel (data-panel.js: the dataset, your own file). A control is written only when the state's value differs from
 // what it shows, so a field being typed in is never overwritten.
 
 import { DEFAULT_NET, LIMITS } from '../../state.js';
@@ -9,6 +9,7 @@ import { INITIALIZERS, initializerFor } from '../../kinds.js';
 import { fmtLayer, fmtScale } from '../../format.js';
 import { el } from '../../dom.js';
 import { readInt, select } from './fields.js';
+import { mountDataPanel } from './data-panel.js';
 
 const SEED_MAX = LIMITS.seed;
 
@@ -24,12 +25,13 @@ export function mountSettings(id, app, say) {
   const initNote = el('p', { className: 'tt-ed-init-note', id: `${id}-init-note`, 'data-testid': 'init-note' });
   const init = select({ id: `${id}-init`, 'data-testid': 'init', 'aria-describedby': initNote.id }, INITIALIZERS.map(initOption));
   const reset = el('button', { type: 'button', 'data-testid': 'reset', text: 'Reset to the lesson’s network' });
+  const dataPanel = mountDataPanel(id, app, say);
   const field = (label, control) => el('div', { className: 'tt-ed-field' }, el('label', { for: control.id, text: label }), control);
   const element = el('fieldset', { className: 'tt-ed-settings' },
     el('legend', { text: 'Batch and settings' }),
     field('Batch size', batch), field('Mode', mode), field('Input', input), field('Seed', seed), field('Initialiser', init),
     el('div', { className: 'tt-ed-field tt-ed-reset' }, reset),
-    initNote);
+    initNote, dataPanel.element);
 
   const shown = {};
   function sync(key, value, write) {
@@ -78,6 +80,7 @@ export function mountSettings(id, app, say) {
     sync('mode', state.mode, (v) => { mode.value = v; });
     sync('input', state.input, (v) => { input.value = v; });
     sync('init', state.init, (v) => { init.value = v; });
+    dataPanel.update(state);
     const note = noteFor(state);
     if (initNote.textContent !== note) initNote.textContent = note;
   }
