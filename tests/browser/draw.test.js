@@ -10,8 +10,13 @@
 // without a pointer; axe-core finds nothing at 1280 and 360 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, chromiumSite, settle } from './harness.js';
+import { axeViolations, chromiumSite, settle, site } from './harness.js';
 import { preprocess } from '../../web/views/draw/preprocess.js';
+import * as api from '../../js/index.js';
+import { PageTrainer } from '../../web/train/trainer.js';
+import { trainSettings, weightsOf } from '../../web/train/controller.js';
+import { readHash } from '../../web/state.js';
+import { siteTrainingData } from '../js/page-data.js';
 
 const session = chromiumSite();
 const PAD = 224;
@@ -176,6 +181,39 @@ test('the keyboard path: the cursor paints, a test image can be put on the pad, 
   await page.click('[data-testid="dr-clear"]');
   await frames(page);
   assert.equal(preprocess(Float32Array.from(await padInk(page)), PAD, PAD), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('with trained weights (app.useWeights, source "trained"): the pad reads a drawn 7 as a 7, with the core\'s probabilities for the trained layers', async () => {
+  // the page's network trained in Node on the site's MNIST digits: 3,000 images, 3 epochs
+  await api.init();
+  const t = new PageTrainer(api, { ...trainSettings(readHash('').state), trainSize: 3000, epochs: 3, valSize: 500 });
+  let dict;
+  try {
+    t.setData(siteTrainingData(site));
+    t.runToEnd();
+    assert.ok(t.history.at(-1).runs[0].valAcc > 0.85, `trained: ${t.history.at(-1).runs[0].valAcc}`);
+    dict = Object.fromEntries(Object.entries(weightsOf(t.runs[0].net)).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }]));
+  } finally {
+    t.dispose();
+  }
+  const { page, errors, context } = await session.open(`${session.base}/embed.html?view=draw&mode=eval`);
+  await drawPath(page, SEVEN);
+  const untrained = await shown(page);
+  await page.evaluate((dict) => {
+    const app = globalThis.__tinytorchApps[0];
+    const d = Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
+    app.useWeights(d, { source: 'trained', label: 'trained in Node' });
+  }, dict);
+  await settle(page);
+  const got = await shown(page);
+  const prep = preprocess(Float32Array.from(await padInk(page)), PAD, PAD);
+  const want = await coreProbs(page, Array.from(prep.input));
+  assert.deepEqual(got.probs, want.map((v) => Math.fround(v)));
+  assert.notDeepEqual(got.probs, untrained.probs);
+  assert.equal(got.pred, 7, `the drawn 7 is read as ${got.pred} (${got.text})`);
+  assert.ok(want[7] > 0.5, `p(7) = ${want[7]}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -20,7 +20,7 @@
 //   lr10          the learning rate ten times the page's
 
 import { PageTrainer } from '../../train/trainer.js';
-import { trainSettings } from '../../train/controller.js';
+import { trainSettings, datasetFor, OPTIMIZERS } from '../../train/controller.js';
 import { generatorFor } from '../../seeds.js';
 
 /** The short run every experiment trains (unless the page has a trained network for dropout-eval). */
@@ -28,15 +28,20 @@ export const SHORT = Object.freeze({ trainSize: 1000, valSize: 500, evalTrainMax
 /** Passes of the Dropout-on-at-evaluation experiment. */
 export const PASSES = 20;
 
-/** The baseline's trainer settings for a page state. */
-export function baseConfig(state) {
-  return { ...trainSettings(state), ...SHORT, compareP: 0 };
+/** The baseline's trainer settings for a page state (own: the student's data, web/data/user-data.js). */
+export function baseConfig(state, own = null) {
+  const s = trainSettings(state, own);
+  return {
+    ...s, ...SHORT, compareP: 0,
+    trainSize: Math.min(SHORT.trainSize, datasetFor(state, own).trainCount),
+    valSize: Math.min(SHORT.valSize, s.valSize ?? SHORT.valSize),
+  };
 }
 
 /** What a result depends on: when it changes, the results go. */
-export function settingsKey(state, weights = null) {
-  const s = trainSettings(state);
-  return JSON.stringify({ net: s.net, seed: s.seed, init: s.init, batch: s.batch, optimizer: s.optimizer, lr: s.lr, weights: weights?.version ?? weights?.label ?? null });
+export function settingsKey(state, own = null) {
+  const s = trainSettings(state, own);
+  return JSON.stringify({ net: s.net, seed: s.seed, init: s.init, batch: s.batch, optimizer: s.optimizer, lr: s.lr, dataset: s.dataset, dataVersion: s.dataVersion });
 }
 
 /** A Linear whose weights start at zero (and its bias, as every Linear's), for the all-zeros mistake. */
@@ -49,12 +54,18 @@ function zeroLinear(api) {
   };
 }
 
+/** The baseline of the learning-rate experiment for `optimizer`: the page's rate if the page trains with it, else the optimizer's default rate. */
+export function lrBase(base, optimizer) {
+  return optimizer === base.optimizer ? base : { ...base, optimizer, lr: OPTIMIZERS[optimizer].lr };
+}
+
 /** Each experiment's trainer config, from the baseline's. */
 export const CONFIGS = {
   'normal-init': (api, base) => ({ ...base, init: 'normal' }),
   zeros: (api, base) => ({ ...base, impl: { Linear: zeroLinear(api) } }),
   'no-bias': (api, base) => ({ ...base, net: base.net.map((s) => (s.kind === 'linear' ? { ...s, bias: false } : s)) }),
-  lr10: (api, base, factor = 10) => ({ ...base, lr: base.lr * factor }),
+  lr10: (api, base, factor = 10, optimizer = base.optimizer) => ({ ...lrBase(base, optimizer), lr: lrBase(base, optimizer).lr * factor }),
+  'lr10-base': (api, base, factor, optimizer = base.optimizer) => lrBase(base, optimizer),
 };
 
 /**
@@ -272,8 +283,9 @@ export const EXPERIMENTS = {
       let layers;
       let specs;
       let source;
+      let label = null;
       if (ctx.trained) {
-        ({ layers, specs } = ctx.trained);
+        ({ layers, specs, label } = ctx.trained);
         source = 'trained';
       } else {
         const base = yield* ctx.base();
@@ -282,12 +294,12 @@ export const EXPERIMENTS = {
         source = 'fresh';
       }
       const hasDropout = specs.some((s) => s.kind === 'dropout' && s.p > 0);
-      if (!hasDropout) return { source, hasDropout };
+      if (!hasDropout) return { source, label, hasDropout };
       const chunks = yield* ctx.valChunks();
       const r = yield* dropoutAtEval(api, layers, specs, chunks, ctx.state.seed ?? 0);
       const accs = r.passes.map((p) => p.acc);
       const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
-      return { source, hasDropout, ...r, min: Math.min(...accs), max: Math.max(...accs), mean };
+      return { source, label, hasDropout, ...r, min: Math.min(...accs), max: Math.max(...accs), mean };
     },
   },
   'normal-init': {
@@ -320,10 +332,15 @@ export const EXPERIMENTS = {
   },
   lr10: {
     *run(ctx) {
-      const base = yield* ctx.base();
+      // SGD by default: Adam bounds each weight's step to about lr, so ten times its rate still trains this network
+      let base = yield* ctx.base();
+      if (ctx.optimizer !== base.config.optimizer) {
+        base = ctx.job('lr10-base');
+        yield* train(base);
+      }
       const job = ctx.job('lr10');
       yield* train(job);
-      return { factor: ctx.factor, base: summary(base), broken: summary(job) };
+      return { factor: ctx.factor, optimizer: ctx.optimizer, pageOptimizer: ctx.pageOptimizer, base: summary(base), broken: summary(job) };
     },
   },
 };
@@ -344,18 +361,20 @@ function summary(job) {
  * returns the experiment's generator; the caller drives it.
  */
 export class BreakSession {
-  constructor(api, state, data, trained = null) {
+  constructor(api, state, data, trained = null, own = null) {
     this.api = api;
     this.state = state;
+    this.own = own;
     this.data = data;
     this.trained = trained; // { layers, specs } of the page's trained network, or null
     this.baseJob = null;
     this.jobs = new Map();
     this.results = {};
     this.factor = 10; // the learning rate's multiple in lr10
+    this.optimizer = 'sgd'; // and its optimizer
   }
 
-  get config() { return baseConfig(this.state); }
+  get config() { return baseConfig(this.state, this.own); }
 
   /** The baseline: the page's settings, done right; its layers' output spread measured at init. */
   makeBase() {
@@ -367,16 +386,18 @@ export class BreakSession {
     return {
       api: this.api,
       state: this.state,
-      trained: this.trained,
+      get trained() { return self.trained; },
       *base() {
         self.baseJob ??= self.makeBase();
         yield* train(self.baseJob);
         return self.baseJob;
       },
       factor: this.factor,
+      optimizer: this.optimizer,
+      pageOptimizer: this.config.optimizer,
       job(key, setup) {
         self.jobs.get(key)?.dispose();
-        const j = new TrainJob(self.api, CONFIGS[key](self.api, self.config, self.factor), self.data, setup);
+        const j = new TrainJob(self.api, CONFIGS[key](self.api, self.config, self.factor, self.optimizer), self.data, setup);
         self.jobs.set(key, j);
         return j;
       },

@@ -6,8 +6,8 @@
 // optimizer, learning rate, or the page's weights).
 
 import { BreakSession, EXPERIMENTS, PASSES, SHORT, settingsKey } from './experiments.js';
-import { loadTrainingData, TRAIN_SCRIPT } from '../../train/data.js';
-import { FRAME_BUDGET_MS } from '../../train/controller.js';
+import { loadTrainingData, trainFiles } from '../../train/data.js';
+import { FRAME_BUDGET_MS, trainSettings } from '../../train/controller.js';
 import { el, viewLevel } from '../../dom.js';
 import { fmtInt, fmtLoss, fmtNum, fmtPct } from '../../format.js';
 import { css, viridis } from '../../draw/colormap.js';
@@ -51,9 +51,10 @@ export function mountBreakit(host, app) {
     const extra = [];
     if (key === 'lr10') {
       const factor = el('select', { 'data-testid': 'bk-factor' }, el('option', { value: '10', text: '× 10' }), el('option', { value: '100', text: '× 100' }));
-      factor.addEventListener('change', () => { session.factor = Number(factor.value); });
-      extra.push(el('label', { className: 'tt-bk-factor' }, 'learning rate ', factor));
+      const optim = el('select', { 'data-testid': 'bk-optim' }, el('option', { value: 'sgd', text: 'SGD with momentum' }), el('option', { value: 'adam', text: 'Adam' }));
+      extra.push(el('label', { className: 'tt-bk-factor' }, 'learning rate ', factor), el('label', { className: 'tt-bk-factor' }, 'with ', optim));
       cards.factor = factor;
+      cards.optim = optim;
     }
     button.addEventListener('click', () => enqueue([key]));
     cards[key] = { button, state, result };
@@ -73,6 +74,7 @@ export function mountBreakit(host, app) {
   let session = null;
   let sessionKey = '';
   let data = null;
+  let loading = false;
   let queue = [];
   let current = null; // { key, gen }
   let frame = 0;
@@ -82,7 +84,7 @@ export function mountBreakit(host, app) {
 
   function trainedNetwork() {
     if (app.weights?.source !== 'trained' || !model || model.error) return null;
-    return { layers: model.layers.map((r) => r.layer), specs: model.layers.map((r) => r.spec) };
+    return { layers: model.layers.map((r) => r.layer), specs: model.layers.map((r) => r.spec), label: app.weights.label };
   }
 
   function enqueue(keys) {
@@ -92,13 +94,29 @@ export function mountBreakit(host, app) {
   }
 
   async function start() {
-    if (current || frame) return;
-    if (!data) {
-      status.textContent = 'Loading the training images…';
-      try {
-        data = await loadTrainingData(app.assetUrl(TRAIN_SCRIPT));
-      } catch (e) {
-        status.textContent = `${e.message}. The training data (${TRAIN_SCRIPT}) is made by scripts/build.sh next to the page's script.`;
+    if (current || frame || loading) return;
+    const dataset = trainSettings(app.state, app.userData).dataset;
+    if (!data || data.dataset !== dataset) {
+      session?.dispose();
+      session = null;
+      if (dataset === 'own') {
+        data = app.userData;
+      } else {
+        status.textContent = 'Loading the training images…';
+        loading = true;
+        try {
+          data = await loadTrainingData(dataset, app.assetUrl);
+        } catch (e) {
+          status.textContent = `${e.message}. The training data (${trainFiles(dataset).bin}) is made by scripts/build.sh next to the page's script.`;
+          queue = [];
+          for (const k of ORDER) if (cards[k].state.textContent === 'Waiting…') cards[k].state.textContent = '';
+          return;
+        } finally {
+          loading = false;
+        }
+      }
+      if (!data) {
+        status.textContent = 'There is no data to train on: choose a dataset in the editor.';
         queue = [];
         return;
       }
@@ -116,9 +134,11 @@ export function mountBreakit(host, app) {
       return;
     }
     if (!session) {
-      session = new BreakSession(api, app.state, data, trainedNetwork());
-      session.factor = Number(cards.factor.value);
+      session = new BreakSession(api, app.state, data, trainedNetwork(), app.userData);
     }
+    session.factor = Number(cards.factor.value);
+    session.optimizer = cards.optim.value;
+    session.trained = trainedNetwork(); // the page's trained network as it is now (dropout-eval uses it)
     current = { key, gen: session.run(key), t0: performance.now() };
     exposed.busy = true;
     cards[key].state.textContent = 'Running…';
@@ -189,7 +209,7 @@ export function mountBreakit(host, app) {
     el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c, i) => (i === 0 ? el('th', { scope: 'row', text: c }) : el('td', { className: 'mono', text: c }))))))));
   const p = (text, testid) => el('p', { text, 'data-testid': testid });
-  const runName = (r) => (r === 'trained' ? 'your trained network' : `a fresh run (${fmtInt(SHORT.trainSize)} images, ${SHORT.epochs} epochs)`);
+  const runName = (r) => (r.source === 'trained' ? `the page's network (${r.label ?? 'trained'})` : `a fresh run (${fmtInt(session?.config.trainSize ?? SHORT.trainSize)} images, ${SHORT.epochs} epochs)`);
   const lossText = (v) => (Number.isFinite(v) ? fmtLoss(v) : fmtNum(v));
 
   function show(key, r) {
@@ -199,7 +219,7 @@ export function mountBreakit(host, app) {
       if (!r.hasDropout) {
         parts.push(p('The page\'s network has no Dropout with p > 0, so evaluation mode changes nothing here. Add a Dropout layer in the editor and run it again.'));
       } else {
-        parts.push(p(`On ${fmtInt(r.rows)} test images, ${runName(r.source)} gets ${fmtPct(r.evalAcc)} right in eval mode (loss ${fmtLoss(r.evalLoss)}), the same on every pass. With Dropout left on, ${PASSES} passes got ${fmtPct(r.min)} to ${fmtPct(r.max)} right (mean ${fmtPct(r.mean)}): each pass is a different thinned network, and ${fmtInt(r.changed)} of the ${fmtInt(r.rows)} images got a different class in at least one pass.`, 'bk-dropout-summary'));
+        parts.push(p(`On ${fmtInt(r.rows)} test images, ${runName(r)} gets ${fmtPct(r.evalAcc)} right in eval mode (loss ${fmtLoss(r.evalLoss)}), the same on every pass. With Dropout left on, ${PASSES} passes got ${fmtPct(r.min)} to ${fmtPct(r.max)} right (mean ${fmtPct(r.mean)}): each pass is a different thinned network, and ${fmtInt(r.changed)} of the ${fmtInt(r.rows)} images got a different class in at least one pass.`, 'bk-dropout-summary'));
         parts.push(p('Why: in training, Dropout zeroes units at random and scales the survivors by 1/(1 − p), so the average signal is right but each pass is noisy; the network was never meant to be used that way. model.eval() turns every Dropout into the identity, so the answer is deterministic and uses every unit.'));
         parts.push(table(`Accuracy of each pass with Dropout on (eval mode: ${fmtPct(r.evalAcc)})`, ['pass', 'accuracy', 'loss'],
           r.passes.map((q, k) => [String(k + 1), fmtPct(q.acc), fmtLoss(q.loss)]), 'bk-dropout-table'));
@@ -238,8 +258,9 @@ export function mountBreakit(host, app) {
         { name: `lr ${fmtNum(h.lr)}`, values: h.steps, color: 'rgb(214 39 40)' },
       ], mark, h.diverged ? `NaN at step ${h.diverged.step}` : `worst: step ${wh + 1}`);
       canvas.setAttribute('aria-label', `Training loss per step: at lr ${fmtNum(b.lr)} it starts at ${lossText(b.steps[0])} and ends at ${lossText(b.steps.at(-1))}; at lr ${fmtNum(h.lr)} it ${h.diverged ? `became ${fmtNum(h.diverged.loss)} at step ${h.diverged.step}` : `peaked at ${lossText(h.steps[wh])} at step ${wh + 1} and ended at ${lossText(h.steps.at(-1))}`}.`);
-      parts.push(p(`${b.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'} at lr ${fmtNum(h.lr)} (${r.factor} × ${fmtNum(b.lr)}): ${h.diverged ? `the loss became ${fmtNum(h.diverged.loss)} at step ${fmtInt(h.diverged.step)} (epoch ${h.diverged.epoch}), and training stops there.` : `the training loss jumped to ${lossText(h.steps[wh])} at step ${wh + 1} (the marked point; at lr ${fmtNum(b.lr)} its worst step was ${lossText(b.steps[wb])}), and after ${SHORT.epochs} epochs the test loss is ${lossText(h.final.valLoss)} with ${fmtPct(h.final.valAcc)} right, against ${lossText(b.final.valLoss)} and ${fmtPct(b.final.valAcc)}.`}`, 'bk-lr-summary'));
-      parts.push(p('Why: a step moves each weight by about lr times its gradient. Too large a step jumps past the valley the loss is in, to a place where the loss is higher; the next, steeper gradient makes an even larger jump, and the loss can grow without bound (inf, then NaN). Adam scales each step to about lr whatever the gradient, so it stumbles rather than explodes at ten times its rate; try × 100, or SGD.'));
+      const optName = (o) => (o === 'adam' ? 'Adam' : 'SGD with momentum');
+      parts.push(p(`${optName(r.optimizer)} at lr ${fmtNum(h.lr)}, ${r.factor} times ${fmtNum(b.lr)}${r.optimizer === r.pageOptimizer ? ' (the page\'s rate)' : ` (its default rate; the page trains with ${optName(r.pageOptimizer)})`}: ${h.diverged ? `the loss became ${fmtNum(h.diverged.loss)} at step ${fmtInt(h.diverged.step)} (epoch ${h.diverged.epoch}), and training stops there.` : `the training loss jumped to ${lossText(h.steps[wh])} at step ${wh + 1} (the marked point; at lr ${fmtNum(b.lr)} its worst step was ${lossText(b.steps[wb])}). After ${SHORT.epochs} epochs the test loss is ${lossText(h.final.valLoss)} with ${fmtPct(h.final.valAcc)} right, against ${lossText(b.final.valLoss)} and ${fmtPct(b.final.valAcc)}.`}`, 'bk-lr-summary'));
+      parts.push(p('Why: a step moves each weight by lr times its gradient (with momentum, by more). Too large a step jumps past the valley the loss is in, to where the loss is higher and the gradient steeper; ReLU units pushed far negative stop answering for good, and the network can end up guessing, or the loss grows without bound (inf, then NaN). Adam scales each weight\'s step to about lr whatever the gradient, so ten times its default rate still trains this network: try Adam at × 100.'));
       parts.push(el('figure', { className: 'tt-bk-figure' }, canvas, el('figcaption', { text: 'Training loss at every step (log scale), the page\'s rate and the mistake; the red mark is the worst step, or where the loss stopped being a number.' })));
     }
     box.replaceChildren(...parts);
@@ -263,7 +284,7 @@ export function mountBreakit(host, app) {
 
   function update(m) {
     model = m;
-    const key = settingsKey(m.state, app.weights ?? null);
+    const key = settingsKey(m.state, app.userData);
     if (key !== sessionKey) {
       const had = Boolean(session) || Object.keys(exposed.results).length > 0 || Boolean(current);
       sessionKey = key;

@@ -36,9 +36,10 @@ const CELL = PAD / CELLS;
 const STROKE = 18; // pen width in pad pixels: about 2 px once a 160 px digit is scaled to 20
 export const PASSES = 20; // train-mode passes of the flicker panel
 
-/** The images and class names the page has (the app's sample of the dataset), or null. */
+/** The page's sample of its dataset (web/data/samples.js) when it is 28 × 28 images, or null. */
 function sampleOf(model, app) {
-  return model?.fashion ?? app.fashion ?? null;
+  const s = model?.images ?? app.images ?? null;
+  return s && s.image && s.rows === FIELD && s.cols === FIELD ? s : null;
 }
 
 function classNames(model, app, classes) {
@@ -88,13 +89,14 @@ export function mountDraw(host, app) {
   const acts = el('div', { className: 'tt-dr-acts', 'data-testid': 'dr-acts' });
   const live = el('p', { className: 'tt-dr-live', role: 'status', 'aria-live': 'polite', 'data-testid': 'dr-live' });
   const note = el('p', { className: 'tt-dr-note', hidden: true, 'data-testid': 'dr-note' });
+  const weightsLine = el('p', { className: 'tt-dr-weights', 'data-testid': 'dr-weights' });
 
   host.append(
     el(`h${level}`, { text: 'Draw a digit' }),
     el('p', { className: 'tt-dr-intro', text: 'Draw on the pad and watch the page\'s network read it. Your drawing is prepared the way MNIST\'s digits were: the box around the ink is scaled to fit 20 × 20 pixels (keeping its shape; pixels on an edge get grey levels), then moved so that its centre of mass sits at the centre of a 28 × 28 image. Those 784 values are the input.' }),
     el('div', { className: 'tt-dr-layout' },
       el('div', { className: 'tt-dr-left' }, padBox, help, live, el('div', { className: 'tt-dr-tools' }, clear, pickLabel), modeBox, steps, stepText),
-      el('div', { className: 'tt-dr-right' }, note, pred, bars, el('details', { className: 'tt-dr-details' }, el('summary', { text: 'Every probability as a table' }), el('div', { className: 'table-wrap' }, probTable)),
+      el('div', { className: 'tt-dr-right' }, weightsLine, note, pred, bars, el('details', { className: 'tt-dr-details' }, el('summary', { text: 'Every probability as a table' }), el('div', { className: 'table-wrap' }, probTable)),
         el(`h${level + 1}`, { text: 'Dropout: train mode against eval' }), flicker, el('div', { className: 'table-wrap' }, flickerTable),
         el(`h${level + 1}`, { text: 'What each layer makes of it' }), acts)),
   );
@@ -218,7 +220,7 @@ export function mountDraw(host, app) {
   let pickKey = '';
   function fillPick() {
     const data = sampleOf(model, app);
-    const key = data ? `${data.count}:${data.classes?.join()}` : '';
+    const key = data ? `${data.dataset}:${data.count}:${data.classes?.join()}` : '';
     if (key === pickKey) return;
     pickKey = key;
     const n = data ? Math.min(data.count, 40) : 0;
@@ -238,7 +240,7 @@ export function mountDraw(host, app) {
       for (let x = 0; x < data.cols; x++) {
         const v = data.pixels[i * px + y * data.cols + x];
         if (v === 0) continue;
-        ctx.fillStyle = `rgba(${r}, ${g}, ${b}, ${v / 255})`;
+        ctx.fillStyle = `rgba(${r}, ${g}, ${b}, ${Math.min(1, Math.max(0, v / (data.scale ?? 255)))})`;
         ctx.fillRect(x * scale, y * scale, scale, scale);
       }
     }
@@ -468,6 +470,11 @@ export function mountDraw(host, app) {
 
   function update(m) {
     model = m;
+    const w = m.weights ?? app.weights;
+    weightsLine.textContent = !w || w.source === 'initial'
+      ? 'The network has its initial, random weights, so its guesses are chance. Train it (the training view above) and the pad reads with the trained weights.'
+      : `The network's weights: ${w.label}${w.epoch !== undefined ? ` (epoch ${w.epoch})` : ''}.`;
+    weightsLine.dataset.source = w?.source ?? 'initial';
     modeInputs.train.checked = m.state.mode === 'train';
     modeInputs.eval.checked = m.state.mode === 'eval';
     fillPick();
