@@ -211,6 +211,7 @@ export function mountBreakit(host, app) {
   const p = (text, testid) => el('p', { text, 'data-testid': testid });
   const runName = (r) => (r.source === 'trained' ? `the page's network (${r.label ?? 'trained'})` : `a fresh run (${fmtInt(session?.config.trainSize ?? SHORT.trainSize)} images, ${SHORT.epochs} epochs)`);
   const lossText = (v) => (Number.isFinite(v) ? fmtLoss(v) : fmtNum(v));
+  const lrText = (v) => String(Number(v.toPrecision(3)));
 
   function show(key, r) {
     const box = cards[key].result;
@@ -254,12 +255,12 @@ export function mountBreakit(host, app) {
       const canvas = el('canvas', { role: 'img', className: 'tt-bk-chart', 'data-testid': 'bk-lr-chart' });
       const mark = h.diverged ? h.diverged.step - 1 : wh;
       drawSteps(canvas, [
-        { name: `lr ${fmtNum(b.lr)}`, values: b.steps, color: css(viridis(0.25)) },
-        { name: `lr ${fmtNum(h.lr)}`, values: h.steps, color: 'rgb(214 39 40)' },
+        { name: `lr ${lrText(b.lr)}`, values: b.steps, color: css(viridis(0.25)) },
+        { name: `lr ${lrText(h.lr)}`, values: h.steps, color: 'rgb(214 39 40)' },
       ], mark, h.diverged ? `NaN at step ${h.diverged.step}` : `worst: step ${wh + 1}`);
-      canvas.setAttribute('aria-label', `Training loss per step: at lr ${fmtNum(b.lr)} it starts at ${lossText(b.steps[0])} and ends at ${lossText(b.steps.at(-1))}; at lr ${fmtNum(h.lr)} it ${h.diverged ? `became ${fmtNum(h.diverged.loss)} at step ${h.diverged.step}` : `peaked at ${lossText(h.steps[wh])} at step ${wh + 1} and ended at ${lossText(h.steps.at(-1))}`}.`);
+      canvas.setAttribute('aria-label', `Training loss per step: at lr ${lrText(b.lr)} it starts at ${lossText(b.steps[0])} and ends at ${lossText(b.steps.at(-1))}; at lr ${lrText(h.lr)} it ${h.diverged ? `became ${fmtNum(h.diverged.loss)} at step ${h.diverged.step}` : `peaked at ${lossText(h.steps[wh])} at step ${wh + 1} and ended at ${lossText(h.steps.at(-1))}`}.`);
       const optName = (o) => (o === 'adam' ? 'Adam' : 'SGD with momentum');
-      parts.push(p(`${optName(r.optimizer)} at lr ${fmtNum(h.lr)}, ${r.factor} times ${fmtNum(b.lr)}${r.optimizer === r.pageOptimizer ? ' (the page\'s rate)' : ` (its default rate; the page trains with ${optName(r.pageOptimizer)})`}: ${h.diverged ? `the loss became ${fmtNum(h.diverged.loss)} at step ${fmtInt(h.diverged.step)} (epoch ${h.diverged.epoch}), and training stops there.` : `the training loss jumped to ${lossText(h.steps[wh])} at step ${wh + 1} (the marked point; at lr ${fmtNum(b.lr)} its worst step was ${lossText(b.steps[wb])}). After ${SHORT.epochs} epochs the test loss is ${lossText(h.final.valLoss)} with ${fmtPct(h.final.valAcc)} right, against ${lossText(b.final.valLoss)} and ${fmtPct(b.final.valAcc)}.`}`, 'bk-lr-summary'));
+      parts.push(p(`${optName(r.optimizer)} at lr ${lrText(h.lr)}, ${r.factor} times ${lrText(b.lr)}${r.optimizer === r.pageOptimizer ? ' (the page\'s rate)' : ` (its default rate; the page trains with ${optName(r.pageOptimizer)})`}: ${h.diverged ? `the loss became ${fmtNum(h.diverged.loss)} at step ${fmtInt(h.diverged.step)} (epoch ${h.diverged.epoch}), and training stops there.` : `the training loss jumped to ${lossText(h.steps[wh])} at step ${wh + 1} (the marked point; at lr ${lrText(b.lr)} its worst step was ${lossText(b.steps[wb])}). After ${SHORT.epochs} epochs the test loss is ${lossText(h.final.valLoss)} with ${fmtPct(h.final.valAcc)} right, against ${lossText(b.final.valLoss)} and ${fmtPct(b.final.valAcc)}.`}`, 'bk-lr-summary'));
       parts.push(p('Why: a step moves each weight by lr times its gradient (with momentum, by more). Too large a step jumps past the valley the loss is in, to where the loss is higher and the gradient steeper; ReLU units pushed far negative stop answering for good, and the network can end up guessing, or the loss grows without bound (inf, then NaN). Adam scales each weight\'s step to about lr whatever the gradient, so ten times its default rate still trains this network: try Adam at × 100.'));
       parts.push(el('figure', { className: 'tt-bk-figure' }, canvas, el('figcaption', { text: 'Training loss at every step (log scale), the page\'s rate and the mistake; the red mark is the worst step, or where the loss stopped being a number.' })));
     }
@@ -354,9 +355,9 @@ function drawSteps(canvas, series, mark, markLabel) {
   ctx.textAlign = 'left';
   series.forEach((s, i) => {
     ctx.fillStyle = s.color;
-    ctx.fillRect(left + 6 + i * 110, top + 20, 10, 3);
+    ctx.fillRect(left + 6 + i * 110, H - bottom - 12, 10, 3);
     ctx.fillStyle = '#333';
-    ctx.fillText(s.name, left + 20 + i * 110, top + 25);
+    ctx.fillText(s.name, left + 20 + i * 110, H - bottom - 7);
   });
 }
 
