@@ -125,3 +125,44 @@ test('each break-it experiment shows its measured effect, the core\'s numbers, a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Dropout left on at evaluation runs on the page\'s trained network when it has one (app.weights.source "trained")', async () => {
+  // the page's network trained in Node (1,000 MNIST digits, 2 epochs), then evaluated in Node on the 500 test images the experiment uses
+  await api.init();
+  const { PageTrainer } = await import('../../web/train/trainer.js');
+  const { trainSettings, weightsOf } = await import('../../web/train/controller.js');
+  const data = siteData();
+  const t = new PageTrainer(api, { ...trainSettings(readHash('').state), trainSize: 1000, epochs: 2, valSize: 500 });
+  let dict;
+  let evalAcc;
+  try {
+    t.setData(data);
+    t.runToEnd();
+    const net = t.runs[0].net;
+    net.eval();
+    evalAcc = api.tidy(() => api.noGrad(() => {
+      const x = new api.Tensor(Float32Array.from(data.test.pixels.subarray(0, 500 * 784)), { shape: [500, 784] }).div(255);
+      return api.accuracy(net.forward(x), Int32Array.from(data.test.labels.subarray(0, 500)));
+    }));
+    dict = Object.fromEntries(Object.entries(weightsOf(net)).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }]));
+  } finally {
+    t.dispose();
+  }
+  const { page, errors, context } = await session.open(`${session.base}/embed.html?view=breakit`);
+  await page.evaluate((dict) => {
+    const app = globalThis.__tinytorchApps[0];
+    app.useWeights(Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }])), { source: 'trained', label: 'trained in Node' });
+  }, dict);
+  await settle(page);
+  await page.click('[data-testid="bk-run-dropout-eval"]');
+  await page.waitForFunction(() => { const v = document.querySelector('.tt-view-breakit').ttBreakit; return !v.busy && v.results['dropout-eval']; }, null, { timeout: 300000 });
+  const r = await page.evaluate(() => document.querySelector('.tt-view-breakit').ttBreakit.results['dropout-eval']);
+  assert.equal(r.source, 'trained');
+  assert.equal(r.label, 'trained in Node');
+  assert.equal(r.rows, 500);
+  assert.equal(r.evalAcc, Math.round(evalAcc * 500) / 500, `the page's trained network in eval mode: ${r.evalAcc} vs Node's ${evalAcc}`);
+  assert.ok(r.max > r.min && r.mean < r.evalAcc, `${r.min}..${r.max}, mean ${r.mean}, eval ${r.evalAcc}`);
+  assert.match(await page.textContent('[data-testid="bk-dropout-summary"]'), /the page's network \(trained in Node\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
