@@ -412,9 +412,15 @@ export class BreakSession {
 
   /** The experiment's generator; its return value is stored in results[key]. */
   *run(key) {
-    const result = yield* EXPERIMENTS[key].run(this.context());
-    this.results[key] = result;
-    return result;
+    try {
+      const result = yield* EXPERIMENTS[key].run(this.context());
+      this.results[key] = result;
+      return result;
+    } finally {
+      // the mistake's runs are measured: free them (the baseline stays, the next experiment reuses it)
+      for (const j of this.jobs.values()) j.dispose();
+      this.jobs.clear();
+    }
   }
 
   dispose() {
