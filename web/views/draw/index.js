@@ -112,6 +112,7 @@ export function mountDraw(host, app) {
   let announceTimer = null;
   const exposed = { input: null, probs: null, pred: null, passes: null, evalPred: null };
   host.ttDraw = exposed; // for the browser tests and curious students' devtools
+  exposed.redraw = (full = true) => redraw(full);
 
   function inkColour() {
     return getComputedStyle(host).color || '#000';
@@ -255,8 +256,12 @@ export function mountDraw(host, app) {
     return ink;
   }
 
+  let fullPending = false;
   function changed(announce = false) {
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; redraw(); });
+    // while the pen moves, the prediction, probabilities and activations follow it; the
+    // 20-pass panel waits for the stroke to end (announce), one frame later
+    fullPending ||= announce;
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; const full = fullPending; fullPending = false; redraw(full); });
     if (announce) {
       clearTimeout(announceTimer);
       announceTimer = setTimeout(() => { live.textContent = lastResult?.sentence ?? 'The pad is empty.'; }, 300);
@@ -303,7 +308,7 @@ export function mountDraw(host, app) {
     }));
   }
 
-  function redraw() {
+  function redraw(full = true) {
     if (!model) return;
     const ink = readInk();
     const prep = preprocess(ink, PAD, PAD);
@@ -328,7 +333,7 @@ export function mountDraw(host, app) {
     const hasDropout = model.layers.some((r) => r.spec.kind === 'dropout' && r.spec.p > 0);
     try {
       main = forward(prep.input, 1, mode);
-      if (hasDropout) {
+      if (hasDropout && full) {
         const many = new Float32Array(PASSES * prep.input.length);
         for (let k = 0; k < PASSES; k++) many.set(prep.input, k * prep.input.length);
         passes = forward(many, PASSES, 'train');
@@ -338,7 +343,7 @@ export function mountDraw(host, app) {
       clearResults(`The network could not read the drawing: ${String(e.message).slice(0, 200)}`);
       return;
     }
-    showResults(prep, main, passes, evalRun, mode);
+    showResults(prep, main, passes, evalRun, mode, full);
   }
 
   function clearResults(text) {
@@ -363,7 +368,7 @@ export function mountDraw(host, app) {
     return best;
   };
 
-  function showResults(prep, main, passes, evalRun, mode) {
+  function showResults(prep, main, passes, evalRun, mode, full = true) {
     const C = main.classes;
     const names = classNames(model, app, C);
     const probs = main.probs;
@@ -381,8 +386,11 @@ export function mountDraw(host, app) {
     probBody.replaceChildren(...Array.from({ length: C }, (_, k) => el('tr', {},
       el('th', { scope: 'row', text: names[k] }), el('td', { className: 'mono', text: fmtPct(probs[k]), 'data-p': String(probs[k]) }))));
 
-    // the flicker panel
-    if (passes) {
+    // the flicker panel (mid-stroke: marked as waiting for the stroke's end)
+    if (!full) {
+      flicker.dataset.stale = '';
+    } else if (passes) {
+      delete flicker.dataset.stale;
       const counts = new Array(C).fill(0);
       const predicted = [];
       for (let r = 0; r < PASSES; r++) {
@@ -405,6 +413,7 @@ export function mountDraw(host, app) {
       exposed.evalPred = evalBest;
       exposed.evalProbs = evalRun.probs;
     } else {
+      delete flicker.dataset.stale;
       flicker.textContent = 'This network has no Dropout with p > 0: train and eval mode compute the same thing, so the prediction does not flicker.';
       flickerBody.replaceChildren();
       exposed.passes = null;
