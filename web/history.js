@@ -16,7 +16,7 @@
 import { readHash } from './state.js';
 
 // (the Dropout experiment's settings too: undoing a change brings its kept run back, web/train/controller.js)
-const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act', 'widths', 'tsize', 'epochs', 'optim', 'lr', 'cmp'];
+const TRACKED = ['net', 'batch', 'mode', 'input', 'seed', 'draw', 'init', 'depth', 'act', 'widths', 'data', 'tsize', 'epochs', 'optim', 'lr', 'cmp'];
 const MAX_ENTRIES = 200;
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);

@@ -79,6 +79,7 @@ export class NetworkModel {
     this.sequential = null; // the Sequential of the last run's layers
     this.summary = { key: null, text: null }; // the last summary table and what it was made for
     this.weights = null; // { fit, version, layers: Map(position -> Linear) } while weights other than the init are shown
+    this.retired = []; // layers of weights no longer shown, freed at the next run
   }
 
   /**
@@ -131,9 +132,14 @@ export class NetworkModel {
 
   #dropWeights() {
     if (!this.weights) return;
-    for (const layer of this.weights.layers.values()) layer.dispose();
+    // freed at the next run: the last model (and a view's postponed work on it) may still use them until then
+    this.retired.push(...this.weights.layers.values());
     this.weights = null;
-    this.sequential = null; // it held those layers
+  }
+
+  #disposeRetired() {
+    for (const layer of this.retired) layer.dispose();
+    this.retired = [];
   }
 
   /**
@@ -198,6 +204,7 @@ export class NetworkModel {
   run(state, input, layerChoice = null) {
     const { api } = this;
     this.disposeOutputs();
+    this.#disposeRetired();
     this.input = input;
     let entries;
     let studentError = null;
@@ -293,6 +300,7 @@ export class NetworkModel {
     this.disposeOutputs();
     this.prune(new Set());
     this.#dropWeights();
+    this.#disposeRetired();
     this.sequential = null;
     this.summary = { key: null, text: null };
   }

@@ -6,7 +6,7 @@
 // run keeps the run, and undo brings it back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumSite, settle } from './harness.js';
+import { axeViolations, chromiumSite, settle } from './harness.js';
 
 const session = chromiumSite({ file: 'assets/fashion-train.js' });
 const { open } = session;
@@ -92,6 +92,35 @@ test('after a run the predictions, weights and activations views show the traine
   assert.match(await page.textContent('[data-testid="pr-conf-text"]'), new RegExp(`on 1,000 test images.*: ${right} right`));
   const layerMeans = await page.evaluate(() => globalThis.__tinytorchApps[0].model.layers.map((r) => r.stats.mean));
   assert.deepEqual(layerMeans, ref.acts);
+  // the two gaps are hatched in each run's own colour (stripes at alpha 0.55), not filled translucent so they blend to brown
+  const stripes = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="acc-canvas"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const n = { orange: 0, blue: 0, translucent: 0 };
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] >= 125 && d[i + 3] <= 155) {
+        if (Math.abs(d[i] - 230) < 20 && Math.abs(d[i + 1] - 97) < 20 && d[i + 2] < 30) n.orange++;
+        if (Math.abs(d[i] - 33) < 20 && Math.abs(d[i + 1] - 102) < 20 && Math.abs(d[i + 2] - 172) < 20) n.blue++;
+      }
+      if (d[i + 3] >= 36 && d[i + 3] <= 46) n.translucent++; // the old fill's alpha 0.16
+    }
+    return n;
+  });
+  assert.ok(stripes.orange > 30 && stripes.blue > 30, `hatch stripes ${JSON.stringify(stripes)}`);
+  // the unit images: the change since the init, W − W₀ by the core, for unit 0 as the trainer's weights give it
+  assert.equal(await page.getAttribute('[data-testid="wt-images"]', 'data-delta'), 'true');
+  const deltaStd = await page.evaluate(() => {
+    const app = globalThis.__tinytorchApps[0];
+    const { api } = app;
+    const W = app.training.trainer.runs[0].net.namedParameters()[0][1].data;
+    const W0 = app.model.layers[0].initialLayer.weight.data;
+    const N = app.model.layers[0].spec.out;
+    const col = new Float32Array(784);
+    for (let k = 0; k < 784; k++) col[k] = W[k * N] - W0[k * N];
+    return api.tidy(() => new api.Tensor(col, { shape: [784] }).stats().std);
+  });
+  const { fmtNum: fmt } = await import('../../web/format.js');
+  assert.match(await page.locator('[data-testid="wt-unit"]').first().getAttribute('aria-label'), new RegExp(`^Change since the init of the weights into unit 0 .*std ${fmt(deltaStd).replace('.', '\\.')}\\.$`));
   // the weights view draws the init beside: dashed outline counts present, init std = the initial weights'
   assert.ok(await page.locator('[data-testid="wt-hist"][data-init-counts]').count() >= 3);
   // the switch: back to the initial weights (the views as before), then the comparison run
@@ -108,6 +137,16 @@ test('after a run the predictions, weights and activations views show the traine
   assert.equal(cmp.source, 'compare');
   assert.deepEqual(cmp.stds, (await trainerForward(page, 1)).stds);
   assert.match(await page.evaluate(() => location.search + globalThis.__tinytorchApps[0].state.show), /compare$/);
+  // Play again: a fresh run from the same settings (the finished one kept beside it)
+  const first = await page.evaluate(() => globalThis.__tinytorchApps[0].training.trainer.history.at(-1).runs[0].valLoss);
+  await page.click('[data-testid="train-play"]');
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training.shelf.length === 1, null, { timeout: 5000 });
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
+  const again = await page.evaluate(() => {
+    const c = globalThis.__tinytorchApps[0].training;
+    return { why: c.shelf[0].why, epochs: c.trainer.history.length, last: c.trainer.history.at(-1).runs[0].valLoss, kept: c.shelf[0].history.length };
+  });
+  assert.deepEqual(again, { why: 'again', epochs: 3, last: first, kept: 3 }); // the same seed: the same numbers
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -130,6 +169,9 @@ test('a Dropout p dragged during a run keeps the run beside the new one; undo (C
   assert.notEqual(kept.status, 'playing');
   assert.match(await page.textContent('[data-testid="train-kept"]'), /kept under "Earlier runs"/);
   assert.equal(await page.locator('[data-testid="train-shelf"] tbody tr').count(), 1);
+  // the kept run's validation curve stays on the validation panel, in grey, beside the new run
+  assert.equal(await page.getAttribute('[data-testid="val-canvas"]', 'data-kept'), '1');
+  assert.equal(Number(await page.getAttribute('[data-testid="val-canvas"]', 'data-points')), kept.shelf[0].epochs);
   // undo: the old p, and the old run itself
   await page.focus('[data-testid="train-step"]'); // keys go to the app's root (the embed's main)
   await page.keyboard.press('Control+z');
@@ -150,6 +192,15 @@ test('a Dropout p dragged during a run keeps the run beside the new one; undo (C
   await page.click('[data-testid="train-play"]');
   await page.waitForFunction((n) => globalThis.__tinytorchApps[0].training.trainer.history.length > n, back.epochs, { timeout: 30000 });
   await page.click('[data-testid="train-play"]');
+  // Reset starts a fresh run (the one it replaces is kept, not brought straight back)
+  await page.click('[data-testid="train-reset"]');
+  await settle(page);
+  const reset = await page.evaluate(() => {
+    const c = globalThis.__tinytorchApps[0].training;
+    return { steps: c.trainer.stepsDone, status: c.status, shelf: c.shelf.map((e) => e.why) };
+  });
+  assert.deepEqual(reset, { steps: 0, status: 'idle', shelf: ['reset'] });
+  assert.match(await page.textContent('[data-testid="train-kept"]'), /^Reset: the previous run/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -210,4 +261,22 @@ test('prose numbers come from the core; a broken chain shows no stale Dropout ma
   assert.ok(!(await page.textContent('body')).includes('linear_packed'));
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('axe-core finds nothing in the switch, the confusion matrix, the kept runs and the init lab\'s new text, at 1200 and 360 px', async () => {
+  for (const width of [1200, 360]) {
+    const { page, errors, context } = await open(`${session.base}/embed.html?view=training,probs,weights,activations,init&tsize=100&epochs=1`, { bypassCSP: true, width });
+    await page.click('[data-testid="train-play"]');
+    await page.waitForFunction(() => globalThis.__tinytorchApps[0].training?.status === 'done', null, { timeout: 60000 });
+    await page.selectOption('[data-testid="train-cmp"]', '0.1'); // the finished run goes to the shelf (once the setting settles)
+    await page.waitForFunction(() => globalThis.__tinytorchApps[0].training.shelf.length === 1, null, { timeout: 5000 });
+    await settle(page);
+    assert.equal(await page.locator('[data-testid="train-shelf"] tbody tr').count(), 1);
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    assert.deepEqual(await axeViolations(page), [], `at ${width}px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `scrolls sideways by ${overflow}px at ${width}px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });

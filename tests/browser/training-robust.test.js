@@ -118,19 +118,24 @@ test('a network whose training step is over the budget: the training view says w
 async function resetDuringLoad(page, errors, engine) {
   const waitFor = (fn, timeout) => (engine === 'chromium' ? page.waitForFunction(fn, null, { timeout }) : page.waitForFunction(fn, { timeout }));
   await page.evaluate(() => {
+    // the images come by fetch (served) or by a <script src> (file://, sandboxes): hold either
     const append = document.head.append.bind(document.head);
+    const realFetch = globalThis.fetch;
     const held = [];
     document.head.append = (...nodes) => {
-      if (nodes.some((n) => n.src?.includes('mnist-train'))) held.push(nodes);
+      if (nodes.some((n) => n.src?.includes('mnist-train'))) held.push(() => append(...nodes));
       else append(...nodes);
     };
-    globalThis.__releaseImages = () => { document.head.append = append; held.forEach((nodes) => append(...nodes)); return held.length; };
+    globalThis.fetch = (url, ...rest) => (String(url).includes('mnist-train')
+      ? new Promise((ok, no) => held.push(() => realFetch(url, ...rest).then(ok, no)))
+      : realFetch(url, ...rest));
+    globalThis.__releaseImages = () => { document.head.append = append; globalThis.fetch = realFetch; held.forEach((go) => go()); return held.length; };
   });
   await page.click('[data-testid="train-play"]');
   await waitFor(() => globalThis.__tinytorchApps[0].training.status === 'loading', 5000);
   await page.click('[data-testid="train-reset"]');
   assert.equal((await page.evaluate(ctrlState)).status, 'idle', engine);
-  assert.equal(await page.evaluate(() => globalThis.__releaseImages()), 1, `${engine}: the images' script was held`);
+  assert.equal(await page.evaluate(() => globalThis.__releaseImages()), 1, `${engine}: the images' request was held`);
   await waitFor(() => globalThis.__tinytorchApps[0].training.data, 30000);
   // a few frames for a (wrongly) resumed Play to show
   await page.evaluate(() => new Promise((r) => { let n = 0; const f = () => (++n < 10 ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }));

@@ -47,5 +47,5 @@ test('a kept run\'s settings are named, and stateOfSettings gives the state that
     assert.deepEqual(trainSettings({ ...state, ...stateOfSettings(s) }), s, hash);
   }
   const s = trainSettings(readHash('net=L784-64,R,D0.2,L64-10&optim=sgd&lr=0.01&cmp=0.1&tsize=100').state);
-  assert.equal(describeSettings(s), 'Dropout p = 0.2 · compared with p = 0.1 · widths 784-64-10 · 100 images · 30 epochs · SGD with momentum 0.9, lr 0.01 · batch 32 · init xavier · seed 42');
+  assert.equal(describeSettings(s), 'MNIST digits · Dropout p = 0.2 · compared with p = 0.1 · widths 784-64-10 · 100 images · 10 epochs · SGD with momentum 0.9, lr 0.01 · batch 32 · init xavier · seed 42');
 });

@@ -119,3 +119,27 @@ test('weightsFitKey: Linear positions and sizes only', () => {
   assert.equal(weightsFitKey(net), weightsFitKey(net.map((l) => (l.kind === 'dropout' ? { ...l, p: 0.9 } : l))));
   assert.notEqual(weightsFitKey(net), weightsFitKey(net.map((l) => (l.kind === 'linear' ? { ...l, bias: false } : l))));
 });
+
+test('setWeights every epoch: the replaced layers are freed at the next run, nothing accumulates', () => {
+  const s = { ...defaults(), batch: 4, seed: 9, mode: 'eval' };
+  const m = new NetworkModel(api);
+  const src = otherNet(s);
+  try {
+    const dict = dictOf(src);
+    m.setWeights(dict, s);
+    m.run(s, input(s));
+    const after1 = api.memoryInfo().tensors;
+    for (let k = 0; k < 5; k++) {
+      const last = m.run(s, input(s));
+      m.setWeights(dict, s);
+      // the last model's layers still work until the next run (a view's postponed work may use them)
+      assert.equal(last.layers[0].layer.weight.isDisposed, false);
+      m.run(s, input(s));
+      assert.equal(last.layers[0].layer.weight.isDisposed, true);
+    }
+    assert.equal(api.memoryInfo().tensors, after1);
+  } finally {
+    m.dispose();
+    src.dispose();
+  }
+});

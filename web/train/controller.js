@@ -87,6 +87,7 @@ export function describeSettings(s) {
   const widths = s.net.filter((l) => l.kind === 'linear').map((l) => l.out);
   const opt = OPTIMIZERS[s.optimizer]?.label ?? s.optimizer;
   return [
+    ...(s.dataName ? [s.dataName] : []),
     drops.length ? `Dropout p = ${drops.join(', ')}` : 'no Dropout',
     `compared with p = ${s.compareP}`,
     `widths ${[s.net.find((l) => l.kind === 'linear')?.in, ...widths].join('-')}`,
@@ -96,10 +97,12 @@ export function describeSettings(s) {
 
 /** The page state that gives these trainer settings (the inverse of trainSettings). */
 export function stateOfSettings(s) {
-  return {
+  const state = {
     net: structuredClone(s.net), seed: s.seed, init: s.init, batch: s.batch, tsize: s.trainSize, epochs: s.epochs,
     optim: s.optimizer, lr: s.lr === OPTIMIZERS[s.optimizer]?.lr ? null : s.lr, cmp: s.compareP,
   };
+  if (s.dataset !== undefined) state.data = s.dataset;
+  return state;
 }
 
 /** Does a trainer hold work worth keeping (a step taken)? */
@@ -125,17 +128,18 @@ export class TrainingController {
     this.listeners = new Set();
     this.frame = this.frame.bind(this);
     this.scheduled = false;
-    this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, epochs, why }
+    this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, why, runLabels, planned, steps, diverged }
     this.snapshot = null; // { trainer, epoch, runs: [{ key, label, dict }] }: the current trainer's weights at its last measured epoch
     this.event = null; // the last thing done to a run the student should hear about: { kind: 'kept'|'back', entry }
-    this.shown = { key: '', show: null }; // what app.useWeights was last given (showWeights)
+    this.shown = { key: '', show: app.state?.show ?? 'trained' }; // what app.useWeights was last given (showWeights)
     this.weightsError = null;
     app.renderHooks?.add(() => this.follow());
   }
 
   /** Before every render of the page (web/main.js renderHooks): follow the state, show the weights it asks for. */
   follow() {
-    this.sync(this.app.state);
+    // (only once a training view has synced: the weights switch alone builds no networks)
+    if (this.key) this.sync(this.app.state);
     this.showWeights();
   }
 
@@ -262,7 +266,7 @@ export class TrainingController {
     this.snapshot = entry.snapshot;
     this.error = null;
     const t = this.trainer;
-    if (this.data && !t.data) t.setData(this.data);
+    if (this.data && !t.data && this.#dataMatches()) t.setData(this.data);
     this.status = t.diverged ? 'diverged' : t.done ? 'done' : 'paused';
     this.event = { kind: 'back', entry };
   }
@@ -313,7 +317,8 @@ export class TrainingController {
     this.#park(why);
     this.error = null;
     this.stopAt = null;
-    const back = this.#unpark();
+    // a kept run comes back when the settings come back to its own (not on Reset or Play again: those want a fresh run)
+    const back = why === 'changed' ? this.#unpark() : null;
     if (back) {
       this.#adopt(back);
       this.notify();

@@ -23,33 +23,34 @@ const CHUNK = 250;
 /**
  * The test images the confusion counts: the training data's test set once
  * it is loaded (the images the runs are validated on), else the page's own
- * sample. { count, rows, cols, pixels, labels, classes, what } or null.
+ * sample. { count, features, scale (255: bytes 0..255; 1: values as they
+ * are), pixels, labels, classes, what } or null.
  */
 export function confusionImages(app) {
   const d = app.training?.data;
   if (d?.test) {
-    return { count: Math.min(CONFUSION_ROWS, d.test.count), rows: d.rows, cols: d.cols, pixels: d.test.pixels, labels: d.test.labels, classes: Array.isArray(d.classes) ? d.classes : app.images?.classes, what: 'test images (the runs\' validation images, never trained on)' };
+    return { count: Math.min(CONFUSION_ROWS, d.test.count), features: d.features ?? d.rows * d.cols, scale: d.scale ?? 255, pixels: d.test.pixels, labels: d.test.labels, classes: Array.isArray(d.classes) ? d.classes : app.images?.classes, what: 'test images (the runs\' validation images, never trained on)' };
   }
   const f = app.images;
-  if (f) return { count: Math.min(CONFUSION_ROWS, f.count), rows: f.rows, cols: f.cols, pixels: f.pixels, labels: f.labels, classes: f.classes, what: 'images of the page\'s sample' };
+  if (f) return { count: Math.min(CONFUSION_ROWS, f.count), features: f.features ?? f.rows * f.cols, scale: f.scale ?? 255, pixels: f.pixels, labels: f.labels, classes: f.classes, what: 'images of the page\'s sample' };
   return null;
 }
 
 /**
  * Count (true, predicted) over the images: the sequential run by the core
- * in evaluation mode (Dropout off) on rows [from, to), pixels / 255 by the
- * core. Adds into `counts` (Int32Array C*C); returns the rows counted.
+ * in evaluation mode (Dropout off) on rows [from, to), pixels / scale by
+ * the core (as the trainer scales them). Adds into `counts` (Int32Array C*C); returns the rows counted.
  */
 export function countConfusion(api, sequential, data, from, to, C, counts) {
-  const px = data.rows * data.cols;
+  const px = data.features;
   const was = sequential.training;
   sequential.eval();
   try {
     for (let i = from; i < to; i += CHUNK) {
       const m = Math.min(CHUNK, to - i);
       const logits = api.tidy(() => api.noGrad(() => {
-        const x = new api.Tensor(Float32Array.from(data.pixels.subarray(i * px, (i + m) * px)), { shape: [m, px] }).div(255);
-        return sequential.forward(x).data;
+        const x = new api.Tensor(Float32Array.from(data.pixels.subarray(i * px, (i + m) * px)), { shape: [m, px] });
+        return sequential.forward(data.scale === 1 ? x : x.div(data.scale)).data;
       }));
       for (let r = 0; r < m; r++) {
         let best = 0;
@@ -84,7 +85,8 @@ export function mountProbs(host, app) {
   const confCaption = el('caption', { text: 'Confusion matrix: rows are the true class, columns the predicted class' });
   const confTable = el('table', { className: 'tt-pr-conf-table', 'data-testid': 'pr-conf-table' }, confCaption, confHead, confBody);
   const confBox = el('section', { className: 'tt-pr-confbox', 'data-testid': 'pr-confbox' },
-    confTitle, confText, el('figure', { className: 'tt-pr-conf-fig' }, confCanvas),
+    confTitle, confText, el('figure', { className: 'tt-pr-conf-fig' }, confCanvas,
+      el('figcaption', { className: 'tt-pr-conf-key', text: 'Rows: the true class (first at the top); columns: the predicted class (first at the left). Colour: the share of the row\'s images (dark: none, yellow: all), so the diagonal is what the network gets right.' })),
     el('details', { className: 'tt-pr-details' }, el('summary', { text: 'The confusion matrix as a table' }), tableRegion(confTable, 'Confusion matrix (table)')));
 
   host.append(
@@ -121,7 +123,7 @@ export function mountProbs(host, app) {
     for (let t = 0; t < C; t++) for (let p = 0; p < C; p++) if (t !== p && (!worst || counts[t * C + p] > counts[worst.t * C + worst.p])) worst = { t, p };
     const w = model.weights ?? app.weights;
     confText.textContent = `The network with the ${w?.label ?? 'initial weights'}, run by the core in evaluation mode on ${fmtInt(done)} ${data.what}: ${fmtInt(right)} right (${fmtPct(right, done)}).`
-      + (worst && counts[worst.t * C + worst.p] > 0 ? ` The most frequent mistake: ${fmtInt(counts[worst.t * C + worst.p])} ${classOf(worst.t)} taken for ${classOf(worst.p)}.` : '');
+      + (worst && counts[worst.t * C + worst.p] > 0 ? ` The most frequent mistake: ${fmtInt(counts[worst.t * C + worst.p])} images of ${classOf(worst.t)} taken for ${classOf(worst.p)}.` : '');
     confText.dataset.correct = String(right);
     // each row as a share of its class, so rare and common classes read alike
     const shares = new Float32Array(C * C);
@@ -158,7 +160,7 @@ export function mountProbs(host, app) {
     const data = confusionImages(app);
     const names = data?.classes?.length === C ? data.classes : null;
     const first = model.state.net.find((s) => s.kind === 'linear');
-    const fits = data && names && model.sequential && !model.error && first && first.in === data.rows * data.cols;
+    const fits = data && names && model.sequential && !model.error && first && first.in === data.features;
     confBox.hidden = !fits;
     if (!fits) {
       conf = null;

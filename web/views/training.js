@@ -22,7 +22,11 @@ let uid = 0;
 /** Run colours: orange for the network as built, blue for the comparison (the blue-orange scale's ends; training.css has the same two). */
 export const RUN_COLORS = [blueOrange(1), blueOrange(0)];
 
-const fmtAcc = (v) => fmtPct(v); // a fraction of the images, as a percentage
+const fmtAcc = (v) => fmtPct(v);
+
+/** Kept runs drawn behind the validation panel, and their greys (the most recent darkest). */
+const KEPT_CURVES = 2;
+const KEPT_COLORS = [[110, 110, 110], [170, 170, 170]]; // a fraction of the images, as a percentage
 
 /** Why a run diverged, in the words of the lesson: which run, from which step, what to try. */
 export function divergedText(t, d) {
@@ -115,7 +119,8 @@ export function mountTraining(host, app) {
   const accFig = el('figure', { className: 'tt-train-figure' }, el('figcaption', { text: 'Accuracy' }), accCanvas);
   const valCanvas = el('canvas', { role: 'img', 'data-testid': 'val-canvas', 'aria-describedby': `${id}-effect` });
   const valCaption = el('figcaption', { text: 'Validation loss only, on its own scale: where the two runs part' });
-  const valFig = el('figure', { className: 'tt-train-figure' }, valCaption, valCanvas);
+  const valKey = el('p', { className: 'tt-train-valkey', 'data-testid': 'val-kept-key' });
+  const valFig = el('figure', { className: 'tt-train-figure' }, valCaption, valCanvas, valKey);
   const charts = el('div', { className: 'tt-train-charts' }, lossFig, valFig, accFig);
   const effect = el('p', { id: `${id}-effect`, className: 'tt-train-effect', 'data-testid': 'train-effect' });
 
@@ -134,7 +139,7 @@ export function mountTraining(host, app) {
   const shelfBody = el('tbody');
   const shelfTable = el('table', { className: 'tt-train-shelf', 'data-testid': 'train-shelf' },
     el('caption', { text: 'Earlier runs, kept until you clear them' }),
-    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', ''].map((text) => el('th', { scope: 'col', text })))),
+    el('thead', {}, el('tr', {}, ...['settings', 'epochs', 'as built: validation loss (lowest)', 'comparison: validation loss (lowest)', 'run'].map((text) => el('th', { scope: 'col', text })))),
     shelfBody);
   const clear = el('button', { type: 'button', 'data-testid': 'train-clear', text: 'Clear earlier runs' });
   clear.addEventListener('click', () => ctrl.clearShelf());
@@ -264,7 +269,7 @@ export function mountTraining(host, app) {
     const H = t.history;
     const avail = size.width || 720;
     // charts and numbers change only when an epoch is measured (or the width changes)
-    const drawKey = `${H.length}:${avail}:${d ? d.step : ''}`;
+    const drawKey = `${H.length}:${avail}:${d ? d.step : ''}:${ctrl.shelf.map((e) => e.id).join(',')}`;
     if (drawKey !== lastDrawKey) {
       lastDrawKey = drawKey;
       const series = (k, f) => H.map((h) => h.runs[k][f]);
@@ -278,7 +283,11 @@ export function mountTraining(host, app) {
       const valFrom = Math.max(1, Math.floor((H.length - 1) / 3));
       valCaption.textContent = `Validation loss only, on its own scale${H.length > 2 ? ` from epoch ${valFrom}` : ''}: where the two runs part`;
       lossCanvas.dataset.points = String(drawCurves(lossCanvas, lossRuns, { width: w, height: 210, epochs: c.epochs, marker, empty }));
-      valCanvas.dataset.points = String(drawCurves(valCanvas, lossRuns.map((r) => ({ ...r, train: [] })), { width: w, height: 210, epochs: c.epochs, marker, empty, fit: true, fitFrom: valFrom, gap: false }));
+      // the last kept runs' validation curves (as built), in grey behind: the runs stay comparable
+      const keptRuns = ctrl.shelf.slice(0, KEPT_CURVES).filter((e) => e.history.length > 1).map((e, j) => ({ color: KEPT_COLORS[j], train: [], val: e.history.map((h) => h.runs[0].valLoss) }));
+      valCanvas.dataset.points = String(drawCurves(valCanvas, [...keptRuns, ...lossRuns.map((r) => ({ ...r, train: [] }))], { width: w, height: 210, epochs: c.epochs, marker, empty, fit: true, fitFrom: valFrom, gap: false }));
+      valCanvas.dataset.kept = String(keptRuns.length);
+      valKey.textContent = keptRuns.length ? `grey: the validation loss of the ${keptRuns.length === 1 ? 'last earlier run' : `last ${keptRuns.length} earlier runs`} as built (darker: more recent; settings under "Earlier runs")` : '';
       accCanvas.dataset.points = String(drawCurves(accCanvas, runs('Acc'), { width: w, height: 210, epochs: c.epochs, yMin: 0, yMax: 1, percent: true, marker, empty }));
       const fx = effectText(t);
       effect.textContent = fx;

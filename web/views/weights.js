@@ -31,7 +31,11 @@ export function mountWeights(host, app) {
   const imgsBox = el('figure', { className: 'tt-wt-images', 'data-testid': 'wt-images' });
   const imgsCaption = el('figcaption', {});
   const imgsGrid = el('div', { className: 'tt-wt-grid' });
-  imgsBox.append(imgsCaption, imgsGrid);
+  // with trained weights: the weights, or what training changed (W − W₀), which shows the features sooner
+  const deltaBox = el('input', { type: 'checkbox', id: `${id}-delta`, 'data-testid': 'wt-delta', checked: true });
+  const deltaRow = el('p', { className: 'tt-wt-delta', hidden: true }, deltaBox, el('label', { for: deltaBox.id, text: ' Draw the change since the init (W − W₀)' }));
+  deltaBox.addEventListener('change', () => app.refresh());
+  imgsBox.append(imgsCaption, deltaRow, imgsGrid);
   const none = el('p', { className: 'tt-wt-none', hidden: true, text: 'This network has no Linear layer, so it has no weights.' });
   host.append(
     el(`h${level}`, { text: 'The weights: their spread, and the first layer as images' }),
@@ -101,7 +105,7 @@ export function mountWeights(host, app) {
     drawImages(linears[0], model);
   }
 
-  const imagesOf = { W: null, weights: null }; // what the unit images show now
+  const imagesOf = { W: null, weights: null, delta: null }; // what the unit images show now
 
   /** The first Linear's first units as 28 × 28 images, when it reads 784 = 28 × 28 features. */
   function drawImages(first, model) {
@@ -111,29 +115,38 @@ export function mountWeights(host, app) {
     }
     imgsBox.hidden = false;
     const W = first.layer.weight;
-    if (W === imagesOf.W && model.weights === imagesOf.weights) return; // same weights: same images
-    Object.assign(imagesOf, { W, weights: model.weights });
+    const W0 = first.initialLayer?.weight ?? W;
+    const trained = W0 !== W;
+    deltaRow.hidden = !trained;
+    const delta = trained && deltaBox.checked;
+    if (W === imagesOf.W && model.weights === imagesOf.weights && delta === imagesOf.delta) return; // same weights: same images
+    Object.assign(imagesOf, { W, weights: model.weights, delta });
     const N = first.spec.out;
-    const wd = W.data;
+    // the change since the init, W − W₀, subtracted by the core
+    const wd = delta ? api.tidy(() => api.noGrad(() => W.sub(W0).data)) : W.data;
     const units = Math.min(UNITS, N);
     if (imgsGrid.childElementCount !== units) {
       imgsGrid.replaceChildren(...Array.from({ length: units }, (_, j) => el('figure', { className: 'tt-wt-unit' },
         el('canvas', { role: 'img', 'data-testid': 'wt-unit' }), el('figcaption', { className: 'mono', text: `unit ${j}` }))));
     }
-    const s = W.stats();
+    const s = api.tidy(() => new api.Tensor(wd, { shape: [wd.length] }).stats());
     const m = Math.max(Math.abs(s.min), Math.abs(s.max));
     const w = model.weights ?? { source: 'initial' };
-    const now = w.source === 'initial'
-      ? `A trained network's units show strokes and shapes; these are still the random initial values, so they look like noise.`
-      : `These are the ${w.label}: where training found pixels that tell the classes apart, a unit's weights grew into strokes and shapes (orange: ink there raises the unit's output, blue: lowers it).`;
-    imgsCaption.textContent = `The weights into the first ${units} of layer 0's ${fmtInt(N)} units, each column W[:, j] drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). ${now}`;
+    const what = delta ? 'the change since the init, W[:, j] − W₀[:, j] (subtracted by the core),' : 'each column W[:, j]';
+    const now = !trained
+      ? 'A trained network\'s units show strokes and shapes; these are still the random initial values, so they look like noise.'
+      : delta
+        ? `What training added to the random start (the ${w.label}): where pixels tell the classes apart, strokes and shapes (orange: ink there now raises the unit's output, blue: lowers it). The weights themselves still carry the random start, which hides this early on: untick the box to see them.`
+        : `These are the ${w.label}: the random start plus what training added, which early on is small beside it (tick the box to see the change alone).`;
+    imgsCaption.textContent = `The first ${units} of layer 0's ${fmtInt(N)} units: ${what} drawn as 28 × 28 pixels (blue negative, orange positive, one colour scale for all, ±${fmtNum(m)}). ${now}`;
     imgsBox.dataset.source = w.source;
+    imgsBox.dataset.delta = String(delta);
     [...imgsGrid.querySelectorAll('canvas')].forEach((canvas, j) => {
       const col = new Float32Array(SIDE * SIDE);
       for (let k = 0; k < col.length; k++) col[k] = wd[k * N + j];
       drawHeatmap(canvas, col, SIDE, SIDE, { scale: 'diverging', min: -m, max: m, cell: 2 });
       const cs = api.tidy(() => new api.Tensor(col, { shape: [col.length] }).stats());
-      canvas.setAttribute('aria-label', `Weights into unit ${j} as a 28 by 28 image: min ${fmtNum(cs.min)}, max ${fmtNum(cs.max)}, std ${fmtNum(cs.std)}.`);
+      canvas.setAttribute('aria-label', `${delta ? 'Change since the init of the weights' : 'Weights'} into unit ${j} as a 28 by 28 image: min ${fmtNum(cs.min)}, max ${fmtNum(cs.max)}, std ${fmtNum(cs.std)}.`);
     });
   }
 
