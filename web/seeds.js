@@ -34,7 +34,7 @@
 // (src/tt_dropout.c), so a larger p only drops more.
 
 /** Stream tags (the first input of mix). */
-export const STREAM = Object.freeze({ input: 1, weights: 2, mask: 3, initInput: 4, initWeights: 5, inverted: 6, timing: 7, trainOrder: 8, trainMask: 9, ledger: 10, initGrad: 11 });
+export const STREAM = Object.freeze({ input: 1, weights: 2, mask: 3, initInput: 4, initWeights: 5, inverted: 6, timing: 7, trainOrder: 8, trainMask: 9, ledger: 10, initGrad: 11, drawMask: 12 });
 
 const MASK64 = (1n << 64n) - 1n;
 

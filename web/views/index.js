@@ -19,6 +19,8 @@ import { mountTraining } from './training.js';
 import { mountParams } from './params.js';
 import { mountLedger } from './ledger.js';
 import { mountBuild } from './build/index.js';
+import { mountDraw } from './draw/index.js';
+import { mountBreakit } from './breakit/index.js';
 
 export const VIEWS = {
   editor: mountEditor,
@@ -40,4 +42,6 @@ export const VIEWS = {
   params: mountParams,
   ledger: mountLedger,
   build: mountBuild,
+  draw: mountDraw,
+  breakit: mountBreakit,
 };
