@@ -15,6 +15,9 @@ let uid = 0;
 
 const fmtNorm = (v) => (Number.isFinite(v) ? fmtNum(v) : '–');
 
+/** How often (ms) the table follows a run while it trains. */
+const REDRAW_WHILE_PLAYING_MS = 500;
+
 export function mountParams(host, app) {
   const id = `tt-params-${++uid}`;
   const level = viewLevel(); // h1 in the one-view embed, else under the lesson's h3
@@ -40,7 +43,7 @@ export function mountParams(host, app) {
   const status = el('p', { className: 'tt-params-status' });
   host.append(title, intro, toolbar, tableBox, total, status);
 
-  const shown = { trainer: null, steps: -1, k: -1 }; // what the table shows now
+  const shown = { trainer: null, steps: -1, k: -1, at: 0 }; // what the table shows now
 
   function draw() {
     const t = ctrl.trainer;
@@ -57,7 +60,10 @@ export function mountParams(host, app) {
     const k = Number(run.value);
     // the table changes only with the trainer, its step count or the run shown
     if (t === shown.trainer && t.stepsDone === shown.steps && k === shown.k) return;
-    Object.assign(shown, { trainer: t, steps: t.stepsDone, k });
+    // while training runs, twice a second: the weights' statistics are a pass over every parameter
+    const now = performance.now();
+    if (ctrl.status === 'playing' && t === shown.trainer && k === shown.k && now - shown.at < REDRAW_WHILE_PLAYING_MS) return;
+    Object.assign(shown, { trainer: t, steps: t.stepsDone, k, at: now });
     run.options[0].textContent = `the network ${t.runs[0].label}`;
     run.options[1].textContent = `the comparison: ${t.runs[1].label}`;
     const rows = t.parameterTable(k);
