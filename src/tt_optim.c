@@ -177,6 +177,13 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
 
     const double bc1 = 1.0 - tt_powi(beta1, step), bc2 = 1.0 - tt_powi(beta2, step);
     const float neg_step_size = (float)-(lr / bc1), bc2_sqrt = (float)__builtin_sqrt(bc2);
+    /* An m this small would make neg_step_size * m subnormal (the slow path
+     * again: a dead unit's m takes ~65 steps of x0.9 to fall from 1e-30 to
+     * 1e-38, and each step's update of it was two slow operations; 10,000 such
+     * elements in the first layer of a network with dead units cost 1-3 ms a
+     * step). Its update, below 1.2e-38 / eps = 1.2e-30, moves no weight of
+     * magnitude above 1e-23 by a representable amount: it counts as 0. */
+    const float m_tiny = 1.17549435e-38f / __builtin_fabsf(neg_step_size);
     const float wd = (float)weight_decay, b1 = (float)beta1, b2 = (float)beta2;
     const float k1 = (float)(1.0 - beta1), k2 = (float)(1.0 - beta2), e = (float)eps;
     float *p = param->data, *m = exp_avg->data, *v = exp_avg_sq->data;
@@ -193,6 +200,7 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
         const v128_t vb2 = wasm_f32x4_splat(b2), vk1 = wasm_f32x4_splat(k1);
         const v128_t vk2 = wasm_f32x4_splat(k2), ve = wasm_f32x4_splat(e);
         const v128_t vbc2 = wasm_f32x4_splat(bc2_sqrt), vss = wasm_f32x4_splat(neg_step_size);
+        const v128_t vtiny = wasm_f32x4_splat(m_tiny);
         const int has_wd = weight_decay != 0;
 #define TT_ADAM4(o)                                                                          \
     {                                                                                            \
@@ -205,7 +213,8 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
         wasm_v128_store(m + i + o, mv);                                                          \
         wasm_v128_store(v + i + o, vv);                                                          \
         v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vv), vbc2), ve);            \
-        wasm_v128_store(p + i + o, wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mv), denom))); \
+        v128_t mu = wasm_v128_andnot(mv, wasm_f32x4_lt(wasm_f32x4_abs(mv), vtiny));               \
+        wasm_v128_store(p + i + o, wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mu), denom))); \
     }
         for (; i + 8 <= param->size; i += 8) {
             TT_ADAM4(0)
@@ -222,7 +231,8 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
             wasm_v128_store(m + i, mv);
             wasm_v128_store(v + i, vv);
             v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vv), vbc2), ve);
-            pv = wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mv), denom));
+            v128_t mu = wasm_v128_andnot(mv, wasm_f32x4_lt(wasm_f32x4_abs(mv), vtiny));
+            pv = wasm_f32x4_add(pv, wasm_f32x4_div(wasm_f32x4_mul(vss, mu), denom));
             wasm_v128_store(p + i, pv);
         }
     }
@@ -233,7 +243,8 @@ int tt_adam_step(tt_tensor *param, const tt_tensor *grad, tt_tensor *exp_avg,
         m[i] = tt_flush_subnormal(m[i] * b1 + k1 * g);    /* m.mul_(b1).add_(g, alpha=1-b1) */
         v[i] = tt_flush_subnormal(v[i] * b2 + k2 * g * g); /* v.mul_(b2).addcmul_(g, g, value=1-b2) */
         float denom = __builtin_sqrtf(v[i]) / bc2_sqrt + e; /* (v.sqrt() / sqrt(bc2)).add_(eps) */
-        p[i] = p[i] + neg_step_size * m[i] / denom;      /* param.addcdiv_(m, denom, value=-lr/bc1) */
+        float mu = __builtin_fabsf(m[i]) < m_tiny ? 0.0f : m[i]; /* see m_tiny */
+        p[i] = p[i] + neg_step_size * mu / denom;        /* param.addcdiv_(m, denom, value=-lr/bc1) */
     }
     return TT_OK;
 }

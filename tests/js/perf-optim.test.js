@@ -38,7 +38,15 @@ function runCore(rt, kind, o, steps) {
   return out;
 }
 
-/** The same updates in float32 arithmetic (Math.fround after every operation), PyTorch's order. */
+/**
+ * The optimizers' state flushes subnormals to +0 (src/tt_optim.c,
+ * tt_flush_subnormal: they send the CPU down a slow path), and Adam counts
+ * an m too small for neg_step_size * m to be normal as 0 (m_tiny).
+ */
+const FLT_MIN = 2 ** -126;
+const flush = (x) => (Math.abs(x) < FLT_MIN ? 0 : x);
+
+/** The same updates in float32 arithmetic (Math.fround after every operation), PyTorch's order, with the flushes above. */
 function runReference(kind, o, steps) {
   const p = values(1), m = new Float32Array(N), v = new Float32Array(N);
   const out = [];
@@ -49,13 +57,15 @@ function runReference(kind, o, steps) {
       const bc1 = 1 - b1 ** s, bc2 = 1 - b2 ** s;
       const nss = f(-(o.lr / bc1)), bc2s = f(Math.sqrt(bc2));
       const wd = f(o.weightDecay), k1 = f(1 - b1), k2 = f(1 - b2), e = f(o.eps);
+      const mTiny = f(FLT_MIN / Math.abs(nss));
       for (let i = 0; i < N; i++) {
         let g = gr[i];
         if (o.weightDecay !== 0) g = f(g + f(wd * p[i]));
-        m[i] = f(f(m[i] * f(b1)) + f(k1 * g));
-        v[i] = f(f(v[i] * f(b2)) + f(f(k2 * g) * g));
+        m[i] = flush(f(f(m[i] * f(b1)) + f(k1 * g)));
+        v[i] = flush(f(f(v[i] * f(b2)) + f(f(k2 * g) * g)));
         const denom = f(f(f(Math.sqrt(v[i])) / bc2s) + e);
-        p[i] = f(p[i] + f(f(nss * m[i]) / denom));
+        const mu = Math.abs(m[i]) < mTiny ? 0 : m[i];
+        p[i] = f(p[i] + f(f(nss * mu) / denom));
       }
     } else {
       const wd = f(o.weightDecay), mom = f(o.momentum), keep = f(1 - o.dampening), nlr = f(-o.lr);
@@ -63,7 +73,7 @@ function runReference(kind, o, steps) {
         let g = gr[i];
         if (o.weightDecay !== 0) g = f(g + f(wd * p[i]));
         if (o.momentum !== 0) {
-          const b = s === 1 ? g : f(f(m[i] * mom) + f(keep * g));
+          const b = flush(s === 1 ? g : f(f(m[i] * mom) + f(keep * g)));
           m[i] = b;
           g = o.nesterov ? f(g + f(mom * b)) : b;
         }
