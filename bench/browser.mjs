@@ -23,7 +23,7 @@ import { deservedCoretype, runNativePeers } from './native-peers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
-const SERVED = ['/js/', '/bench/', '/build/wasm/tt-peak.wasm', '/node_modules/@tensorflow/tfjs/dist/',
+const SERVED = ['/js/', '/bench/', '/web/data/mulberry32.js', '/build/wasm/tt-peak.wasm', '/node_modules/@tensorflow/tfjs/dist/',
   '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', '/node_modules/onnxruntime-web/dist/'];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.map': 'application/json' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tinytorch-wasm bench</title>

@@ -2,6 +2,7 @@
 // fixed-seed set of inputs per row shared by every implementation, and the
 // float64 reference every output is checked against. No Node APIs: the
 // browser page (bench/browser-page.mjs) imports this too.
+import { mulberry32 } from '../web/data/mulberry32.js';
 
 export const MLP_WIDTHS = [784, 256, 128, 10];
 export const DROP_P = 0.5;
@@ -31,17 +32,8 @@ export const ROWS = [
 
 // ---- inputs
 
-/** mulberry32: a tiny seeded PRNG, so every process, page and library gets the same inputs. */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (web/data/mulberry32.js): a tiny seeded PRNG, so every process, page and library gets the same inputs
+export { mulberry32 };
 
 /** n floats uniform in [-scale, scale). */
 export function uniform(rand, n, scale = 1) {

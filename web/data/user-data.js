@@ -12,6 +12,7 @@
 // input batch and a `summary` for the panel.
 
 import { BUDGET } from '../budget.js';
+import { mulberry32 } from './mulberry32.js';
 
 /** A file the page cannot use, with a message naming the row and column. */
 export class DataError extends Error {
@@ -47,17 +48,7 @@ export const NORMALISATIONS = Object.freeze({
 export const TEST_SHARE = 0.2;
 export const SPLIT_SEED = 42;
 
-/** mulberry32: a small seeded generator of floats in [0, 1) (scripts/make-mnist-data.mjs uses it too). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** 0..n-1 shuffled by Fisher-Yates from mulberry32(seed). */
 export function shuffledOrder(n, seed) {
