@@ -106,16 +106,8 @@ export class Module {
     const o = readOptions(opts, what, { strict: [true, checkBool] });
     const given = entriesOf(dict, what);
     const params = this.namedParameters();
-    const names = new Set(params.map(([n]) => n));
-    const missingKeys = params.map(([n]) => n).filter((n) => !given.has(n));
-    const unexpectedKeys = [...given.keys()].filter((n) => !names.has(n));
-    if (o.strict && (missingKeys.length || unexpectedKeys.length)) {
-      const list = (ks) => ks.map((k) => JSON.stringify(k)).join(', ');
-      const parts = [];
-      if (missingKeys.length) parts.push(`missing key${missingKeys.length > 1 ? 's' : ''} ${list(missingKeys)}`);
-      if (unexpectedKeys.length) parts.push(`unexpected key${unexpectedKeys.length > 1 ? 's' : ''} ${list(unexpectedKeys)}`);
-      throw new RangeError(`${what}: ${parts.join('; ')}; expected exactly ${list(params.map(([n]) => n))} (pass { strict: false } to load the names that match)`);
-    }
+    const { missingKeys, unexpectedKeys } = matchStateDictKeys(params.map(([n]) => n), given, o.strict, what,
+      (list) => `expected exactly ${list} (pass { strict: false } to load the names that match)`);
     // phase 1: every value read and checked, nothing written
     const plan = [];
     for (const [name, t] of params) {
@@ -216,6 +208,26 @@ export function moduleArg(m, what) {
 export { checkBool };
 
 /** A state dict's entries as a Map (a Map, or a plain object's own enumerable string keys), each value read once. */
+/**
+ * The names a state dict has and a module lacks, and the reverse: { missingKeys,
+ * unexpectedKeys }. With strict, either is a RangeError naming them, ending in
+ * expected(the module's names, listed). loadStateDict and serialize.js's
+ * fromTorchStateDict share it.
+ */
+export function matchStateDictKeys(names, given, strict, what, expected) {
+  const known = new Set(names);
+  const missingKeys = names.filter((n) => !given.has(n));
+  const unexpectedKeys = [...given.keys()].filter((n) => !known.has(n));
+  if (strict && (missingKeys.length || unexpectedKeys.length)) {
+    const list = (ks) => ks.map((k) => JSON.stringify(k)).join(', ');
+    const parts = [];
+    if (missingKeys.length) parts.push(`missing key${missingKeys.length > 1 ? 's' : ''} ${list(missingKeys)}`);
+    if (unexpectedKeys.length) parts.push(`unexpected key${unexpectedKeys.length > 1 ? 's' : ''} ${list(unexpectedKeys)}`);
+    throw new RangeError(`${what}: ${parts.join('; ')}; ${expected(list(names))}`);
+  }
+  return { missingKeys, unexpectedKeys };
+}
+
 function entriesOf(dict, what) {
   if (dict instanceof Map) {
     for (const k of dict.keys()) if (typeof k !== 'string') throw new TypeError(`${what}: every key must be a string, got ${describe(k)}`);

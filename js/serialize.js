@@ -22,7 +22,7 @@
 // model.load_state_dict() takes the file as is; fromTorchStateDict(module,
 // dict) checks a PyTorch state dict against the module and transposes back.
 
-import { Module, isBranded } from './module.js';
+import { Module, isBranded, matchStateDictKeys } from './module.js';
 import { Linear } from './linear.js';
 import { isTensor, shapeOf, storageOf, tensorArg } from './tensor.js';
 import { isPlainObject, readOptions, checkBool } from './checks.js';
@@ -100,16 +100,7 @@ export function fromTorchStateDict(module, dict, opts) {
   else throw new TypeError(`${what}: the state dict must be a Map or a plain object from names to arrays, got ${describe(dict)}`);
   const weights = linearWeights(module);
   const params = module.namedParameters();
-  const names = params.map(([n]) => n);
-  const missing = names.filter((n) => !given.has(n));
-  const unexpected = [...given.keys()].filter((n) => !names.includes(n));
-  if (o.strict && (missing.length || unexpected.length)) {
-    const list = (ks) => ks.map((k) => JSON.stringify(k)).join(', ');
-    const parts = [];
-    if (missing.length) parts.push(`missing key${missing.length > 1 ? 's' : ''} ${list(missing)}`);
-    if (unexpected.length) parts.push(`unexpected key${unexpected.length > 1 ? 's' : ''} ${list(unexpected)}`);
-    throw new RangeError(`${what}: ${parts.join('; ')}; this network's PyTorch state dict has exactly ${list(names)}`);
-  }
+  matchStateDictKeys(params.map(([n]) => n), given, o.strict, what, (list) => `this network's PyTorch state dict has exactly ${list}`);
   const out = new Map();
   for (const [name, t] of params) {
     if (!given.has(name)) continue;
