@@ -246,3 +246,11 @@ test('runFor does not start a unit its last unit says would end past the budget'
   void clock;
   t.dispose();
 });
+
+test('runFor(0) runs exactly one unit on a clock too coarse to see it (Firefox rounds to 1 ms)', () => {
+  const t = new PageTrainer(api, { net: NET, trainSize: 64, valSize: 200, epochs: 1, batch: 32, seed: 3 });
+  t.setData(DATA);
+  const frozen = () => 1000; // every unit "takes" 0 ms
+  for (let u = 0; u < 5; u++) assert.equal(t.runFor(0, frozen), 1);
+  t.dispose();
+});

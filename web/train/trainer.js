@@ -383,8 +383,9 @@ export class PageTrainer {
   }
 
   /**
-   * Run work units until `ms` milliseconds have passed (at least one unit).
-   * Returns the number of units run. clock: a function returning ms.
+   * Run work units until `ms` milliseconds have passed (at least one unit;
+   * exactly one when ms <= 0). Returns the number of units run. clock: a
+   * function returning ms.
    */
   runFor(ms, clock = () => performance.now()) {
     if (!this.#work) throw new Error('PageTrainer: call setData() before training');
@@ -403,8 +404,10 @@ export class PageTrainer {
         break;
       }
       units++;
-      // start another unit only if it should end within the budget
-      if (clock() - t0 + last > ms) break;
+      // start another unit only if it should end within the budget; ms <= 0
+      // runs exactly one whatever the clock's resolution (Firefox's is 1 ms,
+      // in which a unit can take "0 ms")
+      if (!(ms > 0) || clock() - t0 + last > ms) break;
     }
     this.units += units;
     this.trainMs += clock() - t0;

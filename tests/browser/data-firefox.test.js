@@ -1,0 +1,104 @@
+// The page's datasets in Firefox (Debian's firefox-esr over WebDriver BiDi,
+// tests/browser/firefox-harness.js), beside data.test.js in Chromium: MNIST
+// digits by default, fetched as the packed .bin and trained on; the
+// student's own CSV given to the editor's file input (through DataTransfer,
+// as the file chooser or a drop fills it): the network fitted to it and an
+// epoch trained; each bad CSV shows its message naming the row and column,
+// and the previous data and network stay in use.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { settle, startSite } from './harness.js';
+import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+
+let browser;
+let server;
+before(async () => {
+  server = await startSite('assets/mnist-train.bin');
+  browser = await launchFirefox();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const VIEWS = 'editor,inputs,probs,training';
+/** 4 features, 3 classes, 60 rows with a header (each class a cluster): the Chromium test's file. */
+const GOOD = ['f1,f2,f3,f4,label', ...Array.from({ length: 60 }, (_, i) => {
+  const c = i % 3;
+  return [c * 2 + (i % 5) / 10, 10 - c * 3 + (i % 7) / 10, (i % 4) + c, c * 5 + (i % 3), c].join(',');
+})].join('\n');
+
+const appState = (page) => page.evaluate(() => {
+  const a = globalThis.__tinytorchApps[0];
+  return { data: a.state.data, net: a.state.net, input: a.state.input, user: a.userData && { version: a.userData.version, name: a.userData.name, features: a.userData.features } };
+});
+
+/** Step through one epoch (the Step button) and read what the trainer used. */
+async function stepEpoch(page) {
+  await page.click('[data-testid="train-step"]');
+  await page.waitForFunction(() => {
+    const t = globalThis.__tinytorchApps[0].training;
+    return t && ['paused', 'error', 'done'].includes(t.status) && t.trainer?.history.length >= 2;
+  }, { timeout: 120000 });
+  return page.evaluate(() => {
+    const t = globalThis.__tinytorchApps[0].training;
+    return { status: t.status, error: t.error, via: t.data?.via ?? null, dataset: t.data?.dataset, features: t.trainer.config.features, classes: t.trainer.config.classes, valAcc: t.trainer.history.at(-1).runs[0].valAcc };
+  });
+}
+
+/** Give the editor's data input a file, as the file chooser does (a BiDi session cannot set an input's files). */
+const giveFile = (page, name, text) => page.evaluate((fileName, body) => {
+  const input = document.querySelector('[data-testid="data-file"]');
+  const dt = new DataTransfer();
+  dt.items.add(new File([body], fileName, { type: 'text/csv' }));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}, name, text);
+
+test('Firefox: MNIST by default, fetched as the packed .bin and trained on; an own CSV is fitted and trained; each bad CSV is refused by row and column and the previous data stay', async () => {
+  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/embed.html?view=${VIEWS}&tsize=100&epochs=1`);
+  const s0 = await appState(page);
+  assert.equal(s0.data, 'mnist');
+  assert.match(await page.$eval('.tt-in-note', (e) => e.textContent), /^MNIST digits held-out images/);
+  const r0 = await stepEpoch(page);
+  assert.equal(r0.error, null);
+  assert.equal(r0.dataset, 'mnist');
+  assert.equal(r0.via, 'fetch');
+  assert.ok(r0.valAcc > 0.2, `one epoch on 100 digits (chance: 0.1): held-out accuracy ${r0.valAcc}`);
+
+  await giveFile(page, 'clusters.csv', GOOD);
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].state.data === 'own', { timeout: 20000 });
+  await settle(page);
+  const s = await appState(page);
+  assert.equal(s.net[0].in, 4);
+  assert.equal(s.net.at(-1).out, 3);
+  assert.equal(s.user.features, 4);
+  const summary = await page.$eval('[data-testid="data-summary"]', (e) => e.textContent);
+  assert.match(summary, /^clusters\.csv \(CSV, in memory only\): 60 rows, 4 features, 3 classes \(rows per class: 20, 20, 20\); header row: yes; label: column 5 \("label"\); normalisation: min-max per feature/);
+  assert.match(summary, /48 rows to train on, 12 held out/);
+  const r = await stepEpoch(page);
+  assert.equal(r.error, null);
+  assert.equal(r.dataset, 'own');
+  assert.equal(r.features, 4);
+  assert.equal(r.classes, 3);
+
+  const bad = [
+    ['ragged.csv', 'a,b,label\n1,2,0\n3,1\n', 'Row 3 has 2 columns; row 1 has 3.'],
+    ['words.csv', 'a,b,label\n1,2,0\n3,x7,1\n', 'Row 3, column 2 ("b"): the cell is "x7", not a number.'],
+    ['labels.csv', 'a,b,label\n1,2,0\n3,4,1.5\n', 'Row 3, column 3 ("label"): the label is "1.5", not a class number.'],
+    ['wide.csv', `${Array(4098).fill(1).join(',')}\n`, 'Row 1 has 4,098 columns: 4,097 features, more than the 4,096'],
+  ];
+  const before = await appState(page);
+  for (const [name, text, message] of bad) {
+    await giveFile(page, name, text);
+    await page.waitForFunction((m) => document.querySelector('[data-testid="data-error"]')?.textContent.includes(m), { timeout: 20000 }, message);
+    const shown = await page.$eval('[data-testid="data-error"]', (e) => e.textContent);
+    assert.ok(shown.startsWith(message), `${name}: ${shown}`);
+    assert.match(shown, /Nothing was changed: your clusters\.csv stays in use\.$/);
+    assert.equal(await page.$eval('[data-testid="data-error"]', (e) => !e.hidden && e.getClientRects().length > 0), true);
+    await settle(page);
+    assert.deepEqual(await appState(page), before, `${name}: the previous data and network stay`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
