@@ -29,7 +29,7 @@ after(async () => {
 });
 
 // the link of issue 20: five Linear layers, SGD with momentum at lr 0.3, 100 images
-const DIVERGE = 'embed.html?view=training&net=L784-256,L256-256,L256-256,L256-256,L256-10&optim=sgd&lr=0.3&tsize=100&epochs=5';
+const DIVERGE = 'embed.html?view=training,params&net=L784-256,L256-256,L256-256,L256-256,L256-10&optim=sgd&lr=0.3&tsize=100&epochs=5';
 
 const ctrlState = () => {
   const c = globalThis.__tinytorchApps[0].training;
@@ -63,6 +63,9 @@ async function divergeAndGoOn(page, errors, engine) {
   assert.match(text.diverged, /Use learning rate 0\.01$/);
   assert.equal(text.play, 'Play again');
   assert.equal(text.at, String(s.diverged.step));
+  // the parameters' table says why its norms stopped (its run's numbers may be NaN or infinite)
+  const params = await page.evaluate(() => document.querySelector('.tt-params-status').textContent);
+  assert.match(params, new RegExp(`Training stopped: the loss of the network as built \\(no Dropout\\) was ${s.diverged.loss} at step ${s.diverged.step}, so that step's update was not made \\(the learning rate 0.3 is too high: the training view offers 0.01\\)\\.`));
   assert.equal(text.points, 4 * s.history, `${engine}: the curves of the ${s.history} epochs measured before stay`);
   // the red dashed line at the step, on both charts
   const red = await page.evaluate(() => ['loss-canvas', 'acc-canvas'].map((id) => {

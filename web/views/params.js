@@ -84,9 +84,13 @@ export function mountParams(host, app) {
     });
     const count = rows.reduce((n, r) => n + r.count, 0);
     total.textContent = `${rows.length} tensors, ${fmtInt(count)} numbers in all: the optimizer (${t.config.optimizer === 'adam' ? 'Adam' : 'SGD with momentum'}) updates each of them on every step.`;
-    status.textContent = t.stepsDone === 0
+    const d = t.diverged;
+    const notFinite = rows.some((r) => [r.weight, r.grad, r.update].some((st) => st && !Number.isFinite(normFromStats(st))));
+    status.textContent = (t.stepsDone === 0 && !d
       ? 'No step yet: the gradients appear after the first backward pass (press Play, here or in the training view).'
-      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.${rows[0]?.statsStep && rows[0].statsStep !== t.stepsDone ? ` The gradient and update norms are from step ${fmtInt(rows[0].statsStep)}: while training runs they are measured about twice a second and at the end of every epoch (measuring them costs more than the step).` : ''}`;
+      : `After step ${t.stepsDone} (epoch ${t.epoch}); last mini-batch loss ${fmtNum(t.runs[k].lastLoss)}.${rows[0]?.statsStep && rows[0].statsStep !== t.stepsDone ? ` The gradient and update norms are from step ${fmtInt(rows[0].statsStep)}: while training runs they are measured about twice a second and at the end of every epoch (measuring them costs more than the step).` : ''}`)
+      + (d ? ` Training stopped: the loss of the network ${d.label} was ${d.loss} at step ${fmtInt(d.step)}, so that step's update was not made${d.suggestion ? ` (the learning rate ${d.lr} is too high: the training view offers ${d.suggestion})` : ''}.` : '')
+      + (notFinite ? ' A norm shown as "–" is not a finite number (NaN or ±Infinity): the values it sums overflowed.' : '');
   }
 
   ctrl.subscribe(draw);
