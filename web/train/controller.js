@@ -2,9 +2,8 @@
 // views: it turns the page state into a PageTrainer (a new one whenever a
 // setting that shapes the run changes), loads the data the first time Play
 // is pressed, and runs the trainer in slices of FRAME_BUDGET_MS, each a
-// task of its own, so the page stays responsive without a worker (which
-// file:// pages and sandboxed iframes may not start). Slices follow each
-// other as tasks (schedule()); once per animation frame it tells its
+// task of its own (web/train/slices.js), so the page stays responsive
+// without a worker. At most every PROGRESS_EVERY_MS it tells its
 // subscribers (the views) directly: the rest of the page is not re-rendered
 // while training runs.
 //
@@ -33,11 +32,10 @@ import { PageTrainer, TRAIN_DEFAULTS } from './trainer.js';
 import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from './settings.js';
 import { loadTrainingData, trainFiles } from './data.js';
 import { DATASETS, TRAIN_COUNT, TEST_COUNT } from '../data/datasets.js';
+import { SliceLoop, SLICE_MS } from './slices.js';
 
 /** Milliseconds of training per slice (one task: the longest an input event waits for training). */
-export const FRAME_BUDGET_MS = 10;
-/** While training runs, the views hear of its progress at most this often (ms). */
-export const PROGRESS_EVERY_MS = 100;
+export const FRAME_BUDGET_MS = SLICE_MS;
 
 /**
  * The dataset a state trains on: { key, name, features, classes, trainCount,
@@ -130,10 +128,8 @@ export class TrainingController {
     this.data = null;
     this.listeners = new Set();
     this.frame = this.frame.bind(this);
-    this.scheduled = false;
-    this.channel = null; // schedule()'s MessageChannel while training runs
-    this.notifyPending = false; // notifySoon(): the views hear of the slices at most every PROGRESS_EVERY_MS
-    this.notifiedAt = -Infinity;
+    // slices of training as tasks of their own; the views told at most every PROGRESS_EVERY_MS
+    this.loop = new SliceLoop(() => this.frame(), () => this.notify());
     this.shelf = []; // kept runs, newest first: { id, key, settings, label, trainer|null, history, snapshot, why, runLabels, planned, steps, diverged }
     this.snapshot = null; // { trainer, epoch, runs: [{ key, label, dict }] }: the current trainer's weights at its last measured epoch
     this.event = null; // the last thing done to a run the student should hear about: { kind: 'kept'|'back', entry }
@@ -283,7 +279,6 @@ export class TrainingController {
   }
 
   notify() {
-    this.notifiedAt = performance.now();
     for (const fn of this.listeners) fn(this);
   }
 
@@ -434,64 +429,16 @@ export class TrainingController {
     this.rebuild('reset');
   }
 
-  /**
-   * The next slice of training, as a task of its own: through a
-   * MessageChannel (setTimeout(0) is clamped to 4 ms once nested, which
-   * would idle 4 ms of every 14), so slices follow each other between the
-   * browser's input events and frames instead of one per animation frame
-   * (10 ms of work in every 16.7 ms frame: the page's default MNIST run took
-   * 64 s in Chromium). Each slice is at most FRAME_BUDGET_MS, so an input
-   * event waits for one slice at most; the views are told once per frame.
-   */
+  /** The next slice of training, as a task of its own (web/train/slices.js). */
   schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    if (typeof MessageChannel !== 'function') {
-      setTimeout(() => this.frame(), 0);
-      return;
-    }
-    if (!this.channel) {
-      this.channel = new MessageChannel();
-      this.channel.port1.onmessage = () => this.frame();
-    }
-    this.channel.port2.postMessage(null);
+    this.loop.post();
   }
 
-  /** Close the channel of schedule() (training stopped; a new Play opens another). */
-  #closeChannel() {
-    if (!this.channel) return;
-    this.channel.port1.onmessage = null;
-    this.channel.port1.close();
-    this.channel.port2.close();
-    this.channel = null;
-  }
-
-  /**
-   * Tell the views on an animation frame at most every PROGRESS_EVERY_MS
-   * while training runs (a measured epoch reaches the weight views at once:
-   * frame() -> showWeights).
-   * Every frame that changes the page's text costs the browser a style,
-   * layout and paint of the page: told on every frame, the default MNIST
-   * run on index.html took 35.0 s in Chromium, 17.7 s of them training;
-   * told every 100 ms, 13.0 s, 11.3 s training (2026-12-08, a loaded
-   * machine: the rendering takes the training's core).
-   */
-  notifySoon() {
-    if (this.notifyPending) return;
-    this.notifyPending = true;
-    const raf = globalThis.requestAnimationFrame ?? ((f) => setTimeout(f, 16));
-    const wait = Math.max(0, PROGRESS_EVERY_MS - (performance.now() - this.notifiedAt));
-    setTimeout(() => raf(() => {
-      this.notifyPending = false;
-      this.notify();
-    }), wait);
-  }
-
+  /** One slice: train for FRAME_BUDGET_MS, then post the next, or stop and tell the views. */
   frame() {
-    this.scheduled = false;
     const t = this.trainer;
     if (this.status !== 'playing' || !t || !t.data) {
-      this.#closeChannel();
+      this.loop.close();
       return;
     }
     try {
@@ -499,7 +446,7 @@ export class TrainingController {
     } catch (e) {
       this.error = e.message;
       this.status = 'error';
-      this.#closeChannel();
+      this.loop.close();
       this.notify();
       return;
     }
@@ -512,11 +459,11 @@ export class TrainingController {
       this.stopAt = null;
     }
     if (this.status === 'playing') {
-      this.notifySoon();
+      this.loop.progressSoon();
       this.schedule();
     } else {
       // the run ended or paused: the views hear it now, not a frame later
-      this.#closeChannel();
+      this.loop.close();
       this.notify();
     }
   }

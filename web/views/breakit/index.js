@@ -1,13 +1,14 @@
 // "Break it, on purpose": the lesson's common mistakes, each one click,
 // each measured by the core and explained (experiments.js does the work;
-// this file runs it in slices between animation frames, like
-// web/train/controller.js, and shows what it measured). A result stays
+// this file runs it in slices, web/train/slices.js, as the training
+// session does, and shows what it measured). A result stays
 // until a setting it depends on changes (the network, seed, init, batch,
 // optimizer, learning rate, or the page's weights).
 
 import { BreakSession, EXPERIMENTS, PASSES, SHORT, settingsKey } from './experiments.js';
 import { loadTrainingData, trainFiles } from '../../train/data.js';
-import { FRAME_BUDGET_MS, trainSettings } from '../../train/controller.js';
+import { trainSettings } from '../../train/controller.js';
+import { SliceLoop, SLICE_MS } from '../../train/slices.js';
 import { el, viewLevel } from '../../dom.js';
 import { fmtInt, fmtLoss, fmtNum, fmtPct } from '../../format.js';
 import { css, viridis } from '../../draw/colormap.js';
@@ -77,7 +78,8 @@ export function mountBreakit(host, app) {
   let loading = false;
   let queue = [];
   let current = null; // { key, gen }
-  let frame = 0;
+  // slices of the experiments as tasks of their own, the card's progress at most every PROGRESS_EVERY_MS (web/train/slices.js)
+  const loop = new SliceLoop(slice, () => { if (current) progress(); });
   let model = null;
   const exposed = { results: {}, busy: false };
   host.ttBreakit = exposed; // for the browser tests and curious students' devtools
@@ -94,7 +96,7 @@ export function mountBreakit(host, app) {
   }
 
   async function start() {
-    if (current || frame || loading) return;
+    if (current || loading) return;
     const dataset = trainSettings(app.state, app.userData).dataset;
     if (!data || data.dataset !== dataset) {
       session?.dispose();
@@ -128,6 +130,7 @@ export function mountBreakit(host, app) {
     const key = queue.shift();
     if (!key) {
       current = null;
+      loop.close();
       exposed.busy = false;
       status.textContent = 'Done.';
       setButtons();
@@ -144,7 +147,7 @@ export function mountBreakit(host, app) {
     cards[key].state.textContent = 'Running…';
     status.textContent = `Running “${TEXT[key].title}”…`;
     setButtons();
-    frame = requestAnimationFrame(slice);
+    loop.post();
   }
 
   function setButtons() {
@@ -152,9 +155,8 @@ export function mountBreakit(host, app) {
     runAll.disabled = Boolean(current);
   }
 
-  // One slice: units until FRAME_BUDGET_MS (a unit that would overrun is not started), then the next frame.
+  // One slice: units until SLICE_MS (a unit that would overrun is not started), then the next slice.
   function slice() {
-    frame = 0;
     if (!current) return;
     const t0 = performance.now();
     let last = 0;
@@ -167,19 +169,20 @@ export function mountBreakit(host, app) {
           finish(current.key, r.value);
           return;
         }
-        if (performance.now() - t0 + last > FRAME_BUDGET_MS) break;
+        if (performance.now() - t0 + last > SLICE_MS) break;
       }
     } catch (e) {
       cards[current.key].state.textContent = `It could not run: ${String(e.message).slice(0, 300)}`;
       current = null;
+      loop.close();
       queue = [];
       exposed.busy = false;
       status.textContent = '';
       setButtons();
       return;
     }
-    progress();
-    frame = requestAnimationFrame(slice);
+    loop.progressSoon();
+    loop.post();
   }
 
   function progress() {
@@ -268,8 +271,7 @@ export function mountBreakit(host, app) {
   }
 
   function clearAll(reason) {
-    if (frame) cancelAnimationFrame(frame);
-    frame = 0;
+    loop.close();
     current = null;
     queue = [];
     session?.dispose();
