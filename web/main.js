@@ -107,6 +107,11 @@ export async function createApp(root, opts = {}) {
     return null;
   }
   const parsed = readHash(opts.hash ?? '');
+  const assetUrl = (file) => new URL(file, opts.assetBase ?? SCRIPT_SRC).href;
+  // index.html and embed.html carry MNIST's sample only: a link to another
+  // dataset loads its sample before the first render (the first input shown is that dataset's)
+  const first = parsed.state;
+  if (first.input === 'data' && Object.hasOwn(DATASETS, first.data) && !sampleOf(first.data)) await loadSample(first.data, assetUrl);
   const app = {
     api,
     root,
@@ -171,7 +176,7 @@ export async function createApp(root, opts = {}) {
     /** Re-render without a state change (e.g. after a view's own work). */
     refresh: () => schedule(),
     /** URL of a file in the assets folder next to this script (opts.assetBase: another folder, e.g. for the widget module). */
-    assetUrl: (file) => new URL(file, opts.assetBase ?? SCRIPT_SRC).href,
+    assetUrl,
     /**
      * A promise that resolves once the pending render (if any) has run and
      * every view shows the current model, off-screen ones included.
@@ -179,7 +184,7 @@ export async function createApp(root, opts = {}) {
     settled() {
       return new Promise((ok) => {
         const check = () => {
-          if (pending) { raf(check); return; }
+          if (pending || samplesLoading.size) { raf(check); return; }
           viewScheduler.flush();
           ok();
         };
@@ -252,6 +257,9 @@ export async function createApp(root, opts = {}) {
     performance.mark('tt-views-complete');
   }
 
+  /** The built-in datasets whose sample script is loading (settled() waits for them). */
+  const samplesLoading = new Set();
+
   /** Build and run `state`; on failure the previous network is run again and a notice says so. */
   function run(state) {
     if (state.data === 'own' && !app.userData) {
@@ -262,7 +270,11 @@ export async function createApp(root, opts = {}) {
     const images = sampleOf(state.data, app.userData);
     if (!images && state.input === 'data' && Object.hasOwn(DATASETS, state.data)) {
       // a host page without the dataset's <script>: load it, and render again
-      loadSample(state.data, app.assetUrl).then((s) => { if (s) schedule(); });
+      const key = state.data;
+      if (!samplesLoading.has(key)) {
+        samplesLoading.add(key);
+        loadSample(key, app.assetUrl).then((s) => { samplesLoading.delete(key); if (s) schedule(); });
+      }
     }
     const refusal = overBudget(estimateWork(api, state, { features: images ? images.features : null }), app.budget);
     if (refusal) {
