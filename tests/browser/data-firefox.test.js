@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { settle, startSite } from './harness.js';
 import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { BAD_CSVS, GOOD_CSV } from './data-cases.js';
 
 let browser;
 let server;
@@ -22,11 +23,6 @@ after(async () => {
 });
 
 const VIEWS = 'editor,inputs,probs,training';
-/** 4 features, 3 classes, 60 rows with a header (each class a cluster): the Chromium test's file. */
-const GOOD = ['f1,f2,f3,f4,label', ...Array.from({ length: 60 }, (_, i) => {
-  const c = i % 3;
-  return [c * 2 + (i % 5) / 10, 10 - c * 3 + (i % 7) / 10, (i % 4) + c, c * 5 + (i % 3), c].join(',');
-})].join('\n');
 
 const appState = (page) => page.evaluate(() => {
   const a = globalThis.__tinytorchApps[0];
@@ -66,7 +62,7 @@ test('Firefox: MNIST by default, fetched as the packed .bin and trained on; an o
   assert.equal(r0.via, 'fetch');
   assert.ok(r0.valAcc > 0.2, `one epoch on 100 digits (chance: 0.1): held-out accuracy ${r0.valAcc}`);
 
-  await giveFile(page, 'clusters.csv', GOOD);
+  await giveFile(page, 'clusters.csv', GOOD_CSV);
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].state.data === 'own', { timeout: 20000 });
   await settle(page);
   const s = await appState(page);
@@ -82,14 +78,8 @@ test('Firefox: MNIST by default, fetched as the packed .bin and trained on; an o
   assert.equal(r.features, 4);
   assert.equal(r.classes, 3);
 
-  const bad = [
-    ['ragged.csv', 'a,b,label\n1,2,0\n3,1\n', 'Row 3 has 2 columns; row 1 has 3.'],
-    ['words.csv', 'a,b,label\n1,2,0\n3,x7,1\n', 'Row 3, column 2 ("b"): the cell is "x7", not a number.'],
-    ['labels.csv', 'a,b,label\n1,2,0\n3,4,1.5\n', 'Row 3, column 3 ("label"): the label is "1.5", not a class number.'],
-    ['wide.csv', `${Array(4098).fill(1).join(',')}\n`, 'Row 1 has 4,098 columns: 4,097 features, more than the 4,096'],
-  ];
   const before = await appState(page);
-  for (const [name, text, message] of bad) {
+  for (const [name, text, message] of BAD_CSVS) {
     await giveFile(page, name, text);
     await page.waitForFunction((m) => document.querySelector('[data-testid="data-error"]')?.textContent.includes(m), { timeout: 20000 }, message);
     const shown = await page.$eval('[data-testid="data-error"]', (e) => e.textContent);

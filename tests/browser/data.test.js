@@ -8,16 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumSite, site, settle } from './harness.js';
+import { BAD_CSVS, GOOD_CSV } from './data-cases.js';
 
 const session = chromiumSite({ file: 'assets/mnist-train.bin' });
 const { open } = session;
 
 const VIEWS = 'editor,inputs,probs,training';
-/** A small CSV with a header: 4 features, 3 classes, 60 rows (each class a cluster). */
-const GOOD = ['f1,f2,f3,f4,label', ...Array.from({ length: 60 }, (_, i) => {
-  const c = i % 3;
-  return [c * 2 + (i % 5) / 10, 10 - c * 3 + (i % 7) / 10, (i % 4) + c, c * 5 + (i % 3), c].join(',');
-})].join('\n');
 
 const appState = (page) => page.evaluate(() => {
   const a = globalThis.__tinytorchApps[0];
@@ -72,7 +68,7 @@ test('from file:// (fetch refused): the training images come from the script fal
 
 test('your own CSV through the file input: the summary, the network fitted to it, an epoch trained; each bad CSV shows its message and the previous data stay', async () => {
   const { page, errors, context } = await open(`${session.base}/embed.html?view=${VIEWS}&tsize=100&epochs=1`);
-  await page.setInputFiles('[data-testid="data-file"]', { name: 'clusters.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
+  await page.setInputFiles('[data-testid="data-file"]', { name: 'clusters.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
   await page.waitForFunction(() => globalThis.__tinytorchApps[0].state.data === 'own');
   await settle(page);
   const s = await appState(page);
@@ -90,14 +86,8 @@ test('your own CSV through the file input: the summary, the network fitted to it
   assert.equal(r.features, 4);
   assert.equal(r.classes, 3);
 
-  const bad = [
-    ['ragged.csv', 'a,b,label\n1,2,0\n3,1\n', 'Row 3 has 2 columns; row 1 has 3.'],
-    ['words.csv', 'a,b,label\n1,2,0\n3,x7,1\n', 'Row 3, column 2 ("b"): the cell is "x7", not a number.'],
-    ['labels.csv', 'a,b,label\n1,2,0\n3,4,1.5\n', 'Row 3, column 3 ("label"): the label is "1.5", not a class number.'],
-    ['wide.csv', `${Array(4098).fill(1).join(',')}\n`, 'Row 1 has 4,098 columns: 4,097 features, more than the 4,096'],
-  ];
   const before = await appState(page);
-  for (const [name, text, message] of bad) {
+  for (const [name, text, message] of BAD_CSVS) {
     await page.setInputFiles('[data-testid="data-file"]', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
     await page.waitForFunction((m) => document.querySelector('[data-testid="data-error"]')?.textContent.includes(m), message);
     const shown = await page.textContent('[data-testid="data-error"]');
