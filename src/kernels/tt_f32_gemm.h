@@ -16,6 +16,12 @@
  * v = c + v if accumulate, then ReLU (NaN kept). */
 typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
                                 const float *bias, float *c, int ldc, int relu, int accumulate);
+/* The 4x8 kernels take a whole column panel: c[m, nc] for any m >= 0,
+ * ap holding ceil(m/4) packed 4-row blocks of 4*k floats each, block i's
+ * rows at c + 4*i*ldc; per tile exactly the sums above. */
+typedef void (*tt_gemm_panel_ukernel)(int m, int nc, int k, const float *ap, const float *bp,
+                                      const float *bias, float *c, int ldc, int relu,
+                                      int accumulate);
 /* c[n] = a[k] @ b[k, n] (+ bias[n]) (ReLU): one row, b unpacked (row
  * stride n), the same sums in the same order as the tile kernels. */
 typedef void (*tt_gemm_row_ukernel)(float *c, const float *a, const float *b, const float *bias,
@@ -29,20 +35,23 @@ typedef void (*tt_gemm_row_packed_ukernel)(float *c, const float *a, const float
 #define TT_GEMM_TILE_ARGS                                                            \
     int mr, int nc, int k, const float *ap, const float *bp, const float *bias, float *c, \
         int ldc, int relu, int accumulate
+#define TT_GEMM_PANEL_ARGS                                                            \
+    int m, int nc, int k, const float *ap, const float *bp, const float *bias, float *c, \
+        int ldc, int relu, int accumulate
 #define TT_GEMM_ROW_ARGS \
     float *c, const float *a, const float *b, const float *bias, int k, int n, int relu
 #define TT_GEMM_ROW_PACKED_ARGS                                                       \
     float *c, const float *a, const float *bp, const float *bias, int k, int n, int relu, \
         int accumulate
 
-void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_PANEL_ARGS);
 void tt_f32_gemm_ukernel_8x4__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x2__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x1__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__scalar(TT_GEMM_ROW_ARGS);
 void tt_f32_gemm_ukernel_1xn_packed__scalar(TT_GEMM_ROW_PACKED_ARGS);
 #if defined(__wasm_simd128__)
-void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_PANEL_ARGS);
 void tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x2__wasmsimd(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x1__wasmsimd(TT_GEMM_TILE_ARGS);
