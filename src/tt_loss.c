@@ -15,14 +15,14 @@ static int tt_cross_entropy_check(const tt_tensor *logits, const tt_tensor *targ
     char sl[TT_SHAPE_STR_LEN], st[TT_SHAPE_STR_LEN];
     TT_CHECK(logits, name, "logits");
     TT_CHECK(targets, name, "targets");
-    tt_shape_str(sl, logits->ndim, logits->shape);
-    tt_shape_str(st, targets->ndim, targets->shape);
+    /* shapes formatted only for a message (this runs on every step) */
     if (logits->ndim != 2 || logits->shape[1] < 1)
-        return tt_fail(TT_ERR_SHAPE,
-                       "%s: logits %s must be [M, C] with C >= 1 classes", name, sl);
+        return tt_fail(TT_ERR_SHAPE, "%s: logits %s must be [M, C] with C >= 1 classes", name,
+                       tt_shape_str(sl, logits->ndim, logits->shape));
     if (targets->ndim != 1 || targets->shape[0] != logits->shape[0])
         return tt_fail(TT_ERR_SHAPE, "%s: targets %s must be [%d], one class index per row of logits %s",
-                       name, st, (int)logits->shape[0], sl);
+                       name, tt_shape_str(st, targets->ndim, targets->shape),
+                       (int)logits->shape[0], tt_shape_str(sl, logits->ndim, logits->shape));
     const int c = logits->shape[1];
     for (int r = 0; r < logits->shape[0]; r++) {
         float t = targets->data[r];
