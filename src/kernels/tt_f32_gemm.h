@@ -7,7 +7,8 @@
 #include "../tt_internal.h"
 
 /* c[mr, nc] (+)= op(A) @ bp[k][w] (+ bias[nc]) (ReLU), nc <= w. The 4x8
- * kernels: w = 8, mr <= 4, bias[0..7] read (the driver pads it). The tail
+ * kernels: w = 8, any number of rows (tt_gemm_panel_ukernel below: each 4-row
+ * block is a tile), bias[0..7] read (the driver pads it). The tail
  * kernels 8x4, 8x2, 8x1: w = 4, 2, 1, mr <= 8 (rows 4..7 from the next A
  * block, ap + 4k, read only when mr > 4), bias[0..nc-1] read. Both
  * operands packed by tt_f32_gemm.c: a block's four rows of step p are
