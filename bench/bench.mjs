@@ -101,7 +101,7 @@ async function main() {
 
   const fashion = loadFashionTrain();
   if (fashion.error) log(fashion.error);
-  const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, log, fashion });
+  const training = await runTraining({ api, tf: tfjs.tf, tfjsError: tfjs.error, ceilingCells: cc, log, fashion });
   const readout = await runReadout(api, log);
   const sweep = await runSweep(api, log);
   const nativePeers = [runNativePeers(log)];

@@ -70,7 +70,7 @@ globalThis.__benchMain = async (scalarVerify) => {
   const cc = await ceilingCells(peakBytes);
   const results = await runRows({ api, rtSimd, rtScalar, tf: peers.tf, ort: peers.ort, peerErrors: peers.peerErrors, scalarVerify, ceilingCells: cc, log });
   const fashion = await loadFashion();
-  const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, log, fashion });
+  const training = await runTraining({ api, tf: peers.tf, tfjsError: peers.peerErrors.tfjs, ceilingCells: cc, log, fashion });
   const readout = await runReadout(api, log);
   const sweep = await runSweep(api, log);
   if (peers.ortInfo) { // the ORT binary is fetched with the first session

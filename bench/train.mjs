@@ -166,9 +166,10 @@ export function tfjsTrainer(tf, inp, optName, drop = TRAIN_DROP) {
 // ---- the pass
 
 /**
- * env: { api, tf?, tfjsError?, log }. Verifies one SGD step (p = 0) of ours
- * and tfjs against float64, then times the step (SGD, Adam; with dropout)
- * interleaved, and in `epoch` mode times 157 steps over 10,000 images.
+ * env: { api, tf?, tfjsError?, ceilingCells?, log }. Verifies one SGD step
+ * (p = 0) of ours and tfjs against float64, then times the step (SGD, Adam;
+ * with dropout) and the mul+add peak (out.ceiling) in the same interleaved
+ * rounds, and in `epoch` mode times 157 steps over 10,000 images.
  */
 export async function runTraining(env, { epoch = true } = {}) {
   const inp = trainInputs();
@@ -180,20 +181,39 @@ export async function runTraining(env, { epoch = true } = {}) {
     const t = make('sgd', [0, 0]);
     try { verify[id] = checkStep(id, t.result(), ref, inp, TRAIN_LR.sgd); } finally { t.dispose(); }
   }
-  for (const optName of ['sgd', 'adam']) {
-    env.log(`training step (${optName}): timing...`);
-    const impls = {};
-    const cells = {};
-    try {
+  // SGD and Adam, ours and tfjs's, and the mul+add peak (env.ceilingCells,
+  // when given) in one set of interleaved rounds: a burst of load then hits
+  // every cell alike, and the step's % of the peak and Adam / SGD are ratios
+  // of the same rounds (timed apart, one run gave Adam / SGD 1.59x here and
+  // 1.06x in the batch sweep's shared rounds).
+  env.log('training step (sgd, adam): timing...');
+  const impls = {};
+  const cellsOf = { sgd: {}, adam: {} };
+  try {
+    for (const optName of ['sgd', 'adam']) {
       for (const [id, make] of Object.entries(factories)) {
-        cells[id] = { verified: verify[id].ok, check: verify[id].check };
-        if (verify[id].ok) impls[id] = make(optName);
+        cellsOf[optName][id] = { verified: verify[id].ok, check: verify[id].check };
+        if (verify[id].ok) impls[`${id} ${optName}`] = make(optName);
       }
-      const times = await timeInterleaved(Object.fromEntries(Object.entries(impls).map(([id, t]) => [id, { call: t.call }])));
-      for (const [id, tm] of Object.entries(times)) Object.assign(cells[id], tm, { gflops: STEP_FLOPS / (tm.median_ms * 1e6) });
-    } finally {
-      Object.values(impls).forEach((t) => t.dispose());
     }
+    const cc = env.ceilingCells;
+    const timed = Object.fromEntries(Object.entries(impls).map(([key, t]) => [key, { call: t.call }]));
+    if (cc) Object.assign(timed, { ceilingChain: { call: cc.peak.call }, ceilingTile: { call: cc.tile.call } });
+    const times = await timeInterleaved(timed);
+    for (const key of Object.keys(impls)) {
+      const [id, optName] = key.split(' ');
+      Object.assign(cellsOf[optName][id], times[key], { gflops: STEP_FLOPS / (times[key].median_ms * 1e6) });
+    }
+    if (cc) {
+      const chainGflops = cc.peak.gflopsOf(times.ceilingChain.median_ms);
+      const tileGflops = cc.tile.gflopsOf(times.ceilingTile.median_ms);
+      out.ceiling = { peakGflops: Math.max(chainGflops, tileGflops), chainGflops, tileGflops, samples: times.ceilingChain.sampleCount };
+    }
+  } finally {
+    Object.values(impls).forEach((t) => t.dispose());
+  }
+  for (const optName of ['sgd', 'adam']) {
+    const cells = cellsOf[optName];
     if (!env.tf) cells.tfjs = { error: env.tfjsError ?? 'tfjs not loaded' };
     cells.ort = { error: 'onnxruntime-web has no training API' };
     out.rows.push({ id: `train-${optName}`, label: `train step ${optName === 'sgd' ? 'SGD lr 0.01' : 'Adam lr 0.001'} b64`, opt: optName, cells });

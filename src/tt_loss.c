@@ -15,14 +15,14 @@ static int tt_cross_entropy_check(const tt_tensor *logits, const tt_tensor *targ
     char sl[TT_SHAPE_STR_LEN], st[TT_SHAPE_STR_LEN];
     TT_CHECK(logits, name, "logits");
     TT_CHECK(targets, name, "targets");
-    tt_shape_str(sl, logits->ndim, logits->shape);
-    tt_shape_str(st, targets->ndim, targets->shape);
+    /* shapes formatted only for a message (this runs on every step) */
     if (logits->ndim != 2 || logits->shape[1] < 1)
-        return tt_fail(TT_ERR_SHAPE,
-                       "%s: logits %s must be [M, C] with C >= 1 classes", name, sl);
+        return tt_fail(TT_ERR_SHAPE, "%s: logits %s must be [M, C] with C >= 1 classes", name,
+                       tt_shape_str(sl, logits->ndim, logits->shape));
     if (targets->ndim != 1 || targets->shape[0] != logits->shape[0])
         return tt_fail(TT_ERR_SHAPE, "%s: targets %s must be [%d], one class index per row of logits %s",
-                       name, st, (int)logits->shape[0], sl);
+                       name, tt_shape_str(st, targets->ndim, targets->shape),
+                       (int)logits->shape[0], tt_shape_str(sl, logits->ndim, logits->shape));
     const int c = logits->shape[1];
     for (int r = 0; r < logits->shape[0]; r++) {
         float t = targets->data[r];
@@ -99,14 +99,28 @@ int tt_cross_entropy_backward(tt_tensor *dlogits, const tt_tensor *dloss, const 
                        tt_shape_str(s2, logits->ndim, logits->shape));
     const int m = logits->shape[0], c = logits->shape[1];
     const double scale = (double)dloss->data[0] / (double)m;
+    /* A row of up to TT_CE_ROW classes keeps its exponentials from the sum
+     * (the same values: tt_row_sumexp's terms), so each is computed once;
+     * a wider row computes them again. */
+    enum { TT_CE_ROW = 64 };
+    double e[TT_CE_ROW];
     for (int r = 0; r < m; r++) {
         const float *x = logits->data + (size_t)r * c;
         float *d = dlogits->data + (size_t)r * c;
         float mx;
-        double s = tt_row_sumexp(x, c, &mx);
+        double s;
+        if (c <= TT_CE_ROW) {
+            mx = x[0];
+            for (int j = 1; j < c; j++)
+                if (x[j] > mx) mx = x[j];
+            s = 0.0;
+            for (int j = 0; j < c; j++) s += (e[j] = tt_exp((double)x[j] - (double)mx));
+        } else {
+            s = tt_row_sumexp(x, c, &mx);
+        }
         int t = (int)targets->data[r];
         for (int j = 0; j < c; j++) {
-            double p = tt_exp((double)x[j] - (double)mx) / s;
+            double p = (c <= TT_CE_ROW ? e[j] : tt_exp((double)x[j] - (double)mx)) / s;
             d[j] += (float)(scale * (p - (j == t ? 1.0 : 0.0)));
         }
     }

@@ -43,7 +43,8 @@
 
 typedef struct tt_gemm_kernels {
     const char *name;   /* the main tile kernel's name without tt_f32_gemm_ukernel_ */
-    tt_gemm_ukernel tile[4]; /* by panel width: 8, 4, 2, 1 */
+    tt_gemm_panel_ukernel panel8; /* full-width panels: every row block in one call */
+    tt_gemm_ukernel tile[3];      /* the tail panels, by width: 4, 2, 1 */
     tt_gemm_row_ukernel row;
     tt_gemm_row_packed_ukernel row_packed;
 } tt_gemm_kernels;
@@ -51,13 +52,15 @@ typedef struct tt_gemm_kernels {
 static const tt_gemm_kernels tt_kernels =
 #if defined(__wasm_simd128__)
     {"4x8__wasmsimd_loadsplat",
-     {tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat, tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat,
-      tt_f32_gemm_ukernel_8x2__wasmsimd, tt_f32_gemm_ukernel_8x1__wasmsimd},
+     tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat,
+     {tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat, tt_f32_gemm_ukernel_8x2__wasmsimd,
+      tt_f32_gemm_ukernel_8x1__wasmsimd},
      tt_f32_gemm_ukernel_1xn__wasmsimd, tt_f32_gemm_ukernel_1xn_packed__wasmsimd};
 #else
     {"4x8__scalar",
-     {tt_f32_gemm_ukernel_4x8__scalar, tt_f32_gemm_ukernel_8x4__scalar,
-      tt_f32_gemm_ukernel_8x2__scalar, tt_f32_gemm_ukernel_8x1__scalar},
+     tt_f32_gemm_ukernel_4x8__scalar,
+     {tt_f32_gemm_ukernel_8x4__scalar, tt_f32_gemm_ukernel_8x2__scalar,
+      tt_f32_gemm_ukernel_8x1__scalar},
      tt_f32_gemm_ukernel_1xn__scalar, tt_f32_gemm_ukernel_1xn_packed__scalar};
 #endif
 
@@ -233,14 +236,18 @@ void tt_gemm_pack_transposed(float *dst, const float *src, int k, int n) {
  * short last panel gets a zero-padded copy. */
 static void tt_gemm_panel(float *c, const float *ap, const float *panel, int w, const float *bias,
                           int m, int k, int n, int j0, int nc, int relu, int accumulate) {
-    tt_gemm_ukernel kern = tt_kernels.tile[w == 8 ? 0 : w == 4 ? 1 : w == 2 ? 2 : 3];
     float padded[8];
     const float *bj = bias ? bias + j0 : NULL;
     if (bias && w == 8 && nc < 8) {
         for (int t = 0; t < 8; t++) padded[t] = t < nc ? bias[j0 + t] : 0.0f;
         bj = padded;
     }
-    int rows = w == 8 ? 4 : 8; /* the tail kernels take two A blocks */
+    if (w == 8) {
+        tt_kernels.panel8(m, nc, k, ap, panel, bj, c + j0, n, relu, accumulate);
+        return;
+    }
+    tt_gemm_ukernel kern = tt_kernels.tile[w == 4 ? 0 : w == 2 ? 1 : 2];
+    int rows = 8; /* the tail kernels take two A blocks */
     for (int i = 0; i < m; i += rows) {
         int mr = m - i < rows ? m - i : rows;
         kern(mr, nc, k, ap + (size_t)i * k, panel, bj, c + (size_t)i * n + j0, n, relu, accumulate);

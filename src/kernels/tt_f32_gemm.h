@@ -7,7 +7,8 @@
 #include "../tt_internal.h"
 
 /* c[mr, nc] (+)= op(A) @ bp[k][w] (+ bias[nc]) (ReLU), nc <= w. The 4x8
- * kernels: w = 8, mr <= 4, bias[0..7] read (the driver pads it). The tail
+ * kernels: w = 8, any number of rows (tt_gemm_panel_ukernel below: each 4-row
+ * block is a tile), bias[0..7] read (the driver pads it). The tail
  * kernels 8x4, 8x2, 8x1: w = 4, 2, 1, mr <= 8 (rows 4..7 from the next A
  * block, ap + 4k, read only when mr > 4), bias[0..nc-1] read. Both
  * operands packed by tt_f32_gemm.c: a block's four rows of step p are
@@ -16,6 +17,12 @@
  * v = c + v if accumulate, then ReLU (NaN kept). */
 typedef void (*tt_gemm_ukernel)(int mr, int nc, int k, const float *ap, const float *bp,
                                 const float *bias, float *c, int ldc, int relu, int accumulate);
+/* The 4x8 kernels take a whole column panel: c[m, nc] for any m >= 0,
+ * ap holding ceil(m/4) packed 4-row blocks of 4*k floats each, block i's
+ * rows at c + 4*i*ldc; per tile exactly the sums above. */
+typedef void (*tt_gemm_panel_ukernel)(int m, int nc, int k, const float *ap, const float *bp,
+                                      const float *bias, float *c, int ldc, int relu,
+                                      int accumulate);
 /* c[n] = a[k] @ b[k, n] (+ bias[n]) (ReLU): one row, b unpacked (row
  * stride n), the same sums in the same order as the tile kernels. */
 typedef void (*tt_gemm_row_ukernel)(float *c, const float *a, const float *b, const float *bias,
@@ -29,20 +36,23 @@ typedef void (*tt_gemm_row_packed_ukernel)(float *c, const float *a, const float
 #define TT_GEMM_TILE_ARGS                                                            \
     int mr, int nc, int k, const float *ap, const float *bp, const float *bias, float *c, \
         int ldc, int relu, int accumulate
+#define TT_GEMM_PANEL_ARGS                                                            \
+    int m, int nc, int k, const float *ap, const float *bp, const float *bias, float *c, \
+        int ldc, int relu, int accumulate
 #define TT_GEMM_ROW_ARGS \
     float *c, const float *a, const float *b, const float *bias, int k, int n, int relu
 #define TT_GEMM_ROW_PACKED_ARGS                                                       \
     float *c, const float *a, const float *bp, const float *bias, int k, int n, int relu, \
         int accumulate
 
-void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_4x8__scalar(TT_GEMM_PANEL_ARGS);
 void tt_f32_gemm_ukernel_8x4__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x2__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x1__scalar(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_1xn__scalar(TT_GEMM_ROW_ARGS);
 void tt_f32_gemm_ukernel_1xn_packed__scalar(TT_GEMM_ROW_PACKED_ARGS);
 #if defined(__wasm_simd128__)
-void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
+void tt_f32_gemm_ukernel_4x8__wasmsimd_loadsplat(TT_GEMM_PANEL_ARGS);
 void tt_f32_gemm_ukernel_8x4__wasmsimd_loadsplat(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x2__wasmsimd(TT_GEMM_TILE_ARGS);
 void tt_f32_gemm_ukernel_8x1__wasmsimd(TT_GEMM_TILE_ARGS);

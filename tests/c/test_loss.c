@@ -210,9 +210,32 @@ static void test_mse(void) {
     tt_tensor_free(t3);
 }
 
+/* The backward keeps a row's exponentials from its sum when the row has up
+ * to 64 classes and computes them again for a wider one: the same bits.
+ * A [1,65] row whose last logit is -inf has the [1,64] row's sum (e^-inf
+ * is 0) and must give its 64 gradients exactly, and 0 for the last. */
+static void test_cross_entropy_wide_rows(void) {
+    float xv[65];
+    for (int j = 0; j < 64; j++) xv[j] = (float)(((j * 13) % 29) - 14) * 0.61f;
+    xv[64] = -INFINITY;
+    const float tv = 37.0f;
+    tt_tensor *x64 = tt_test_from(2, 1, 64, 0, 0, xv), *x65 = tt_test_from(2, 1, 65, 0, 0, xv);
+    tt_tensor *t = tt_test_from(1, 1, 0, 0, 0, &tv), *dl = scalar(0.7f);
+    tt_tensor *d64 = tt_test_from(2, 1, 64, 0, 0, NULL), *d65 = tt_test_from(2, 1, 65, 0, 0, NULL);
+    tt_tensor_fill(d64, 0.25f);
+    tt_tensor_fill(d65, 0.25f);
+    CHECK_OK(tt_cross_entropy_backward(d64, dl, x64, t));
+    CHECK_OK(tt_cross_entropy_backward(d65, dl, x65, t));
+    CHECK(memcmp(d64->data, d65->data, 64 * sizeof(float)) == 0);
+    CHECK(d65->data[64] == 0.25f);
+    tt_tensor_free(x64), tt_tensor_free(x65), tt_tensor_free(t), tt_tensor_free(dl);
+    tt_tensor_free(d64), tt_tensor_free(d65);
+}
+
 int main(void) {
     int base = tt_mem_tensors();
     test_cross_entropy();
+    test_cross_entropy_wide_rows();
     test_cross_entropy_non_finite();
     test_mse();
     CHECK(tt_mem_tensors() == base);

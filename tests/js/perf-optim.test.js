@@ -112,3 +112,45 @@ test('SGD and Adam updates: SIMD128 build = scalar build = float32 reference, bi
     assertSameBits(runCore(scalar, kind, o, 3), ref, `scalar ${what}`);
   }
 });
+
+// The SIMD128 flushes work on the bits (src/tt_optim.c: tt_flush4,
+// tt_keep_ge4): NaN of either sign and the infinities must be kept as the
+// scalar float compares keep them, and m_tiny's edges (lr 0 gives an
+// infinite m_tiny, a huge lr a zero one) must count the same elements as 0.
+test('SGD and Adam updates: SIMD128 = scalar on NaN of both signs, infinities and edge learning rates', { skip: !simdSupported && 'no SIMD128 in this engine' }, async () => {
+  const [simd, scalar] = await Promise.all([createRuntime({ build: 'simd' }), createRuntime({ build: 'scalar' })]);
+  const negNaN = new Float32Array(new Uint32Array([0xffc00001]).buffer)[0];
+  const wild = [NaN, negNaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3e38, -3e38, 1.2e-38, -1.1754944e-38];
+  const run = (rt, kind, o) => {
+    const { core } = rt;
+    const mk = (fill) => { const t = core.tensorNew([N]); rt.writeF32(core.tensorData(t), Float32Array.from({ length: N }, (_, i) => fill(i))); return t; };
+    // state and gradients with the wild values at different strides, so lanes mix them
+    const p = mk((i) => (i % 7 === 0 ? wild[i % wild.length] : values(1)[i]));
+    const m = mk((i) => (i % 5 === 0 ? wild[(i >> 2) % wild.length] : values(2)[i] * 1e-3));
+    const v = mk((i) => (i % 11 === 0 ? wild[(i >> 3) % wild.length] : Math.abs(values(3)[i])));
+    const g = mk((i) => (i % 3 === 0 ? wild[(i >> 1) % wild.length] : values(4)[i]));
+    try {
+      if (kind === 'adam') core.adamStep(p, g, m, v, 2, o);
+      else core.sgdStep(p, g, o.momentum ? m : 0, o, false);
+      return [p, m, v].map((t) => rt.readF32(core.tensorData(t), N));
+    } finally {
+      [p, m, v, g].forEach((t) => core.tensorFree(t));
+    }
+  };
+  const adam = { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 };
+  const wildCases = [
+    ['adam', { ...adam, lr: 1e-3 }], ['adam', { ...adam, lr: 0 }], ['adam', { ...adam, lr: 1e38 }],
+    ['adam', { ...adam, lr: 0.5, weightDecay: 0.1 }],
+    ['sgd', { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: false }],
+  ];
+  for (const [kind, o] of wildCases) {
+    const a = run(simd, kind, o), b = run(scalar, kind, o);
+    a.forEach((buf, k) => {
+      const ga = bits(buf), gb = bits(b[k]);
+      for (let i = 0; i < N; i++) {
+        const same = Number.isNaN(buf[i]) ? Number.isNaN(b[k][i]) : ga[i] === gb[i];
+        if (!same) assert.fail(`${kind} ${JSON.stringify(o)}: ${['param', 'm', 'v'][k]}[${i}] = ${buf[i]} (SIMD) but ${b[k][i]} (scalar)`);
+      }
+    });
+  }
+});
