@@ -248,6 +248,8 @@ export async function createApp(root, opts = {}) {
       labelScrollRegions();
       markComplete();
     },
+    // training runs: the off-screen views catch up when it stops or when they scroll into view
+    busy: () => app.training?.status === 'playing',
   });
   // When every view first shows the model (below the fold too), for bench/page.mjs.
   let complete = false;

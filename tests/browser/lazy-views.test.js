@@ -86,6 +86,29 @@ test('once the page is quiet, the off-screen views catch up without scrolling; s
   await context.close();
 });
 
+test('while training runs the off-screen views wait (no idle catch-up); they catch up once it is paused', async () => {
+  const { page, errors, context } = await session.open(`${session.base}/index.html`, { width: 1280, height: 800 });
+  await dragInEditor(page, 2);
+  assert.ok((await page.evaluate(() => globalThis.__tinytorchApps[0].staleViews)) > 0, 'some views wait');
+  // Play from the script (the training view is off screen), then 2 s of training: several quiet times (250 ms) long
+  await page.evaluate(() => globalThis.__tinytorchApps[0].training.play());
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].training.status === 'playing', null, { timeout: 30000 });
+  await page.evaluate(() => performance.clearMeasures());
+  await page.waitForTimeout(2000);
+  const during = await page.evaluate(() => ({
+    status: globalThis.__tinytorchApps[0].training.status,
+    dropoutUpdates: performance.getEntriesByName('tt-view:dropout').length, // the Dropout view is off screen
+  }));
+  assert.equal(during.status, 'playing');
+  assert.equal(during.dropoutUpdates, 0, 'no idle catch-up of an off-screen view while training runs');
+  await page.evaluate(() => globalThis.__tinytorchApps[0].training.pause());
+  await page.waitForFunction(() => globalThis.__tinytorchApps[0].staleViews === 0, null, { timeout: 10000 });
+  const quiet = await shown(page);
+  assert.equal(quiet.view, quiet.state);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the quiz is updated on every render, off screen too: a teacher\'s ask= hides the answers from the first render on', async () => {
   const errors = [];
   const page = await newPage(session.browser, errors);
