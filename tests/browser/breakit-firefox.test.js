@@ -3,10 +3,10 @@
 // click runs the five mistakes; every figure the page keeps is the one the
 // same experiments give in Node on the same data, bit for bit, each shows
 // its effect, and the text states those numbers.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { site, startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { site } from './harness.js';
+import { firefoxSite } from './firefox-harness.js';
 import * as api from '../../js/index.js';
 import { siteTrainingData } from '../js/page-data.js';
 import { BreakSession } from '../../web/views/breakit/experiments.js';
@@ -14,16 +14,7 @@ import { readHash } from '../../web/state.js';
 import { fmtPct, fmtLoss, fmtInt } from '../../web/format.js';
 
 const KEYS = ['dropout-eval', 'normal-init', 'zeros', 'no-bias', 'lr10'];
-let browser;
-let server;
-before(async () => {
-  server = await startSite('assets/mnist-train.js');
-  browser = await launchFirefox();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = firefoxSite({ file: 'assets/mnist-train.js' });
 
 /** The five experiments run in Node, as the page runs them (its default state, the data it loads). */
 async function nodeResults() {
@@ -41,7 +32,7 @@ const text = (page, id) => page.$eval(`[data-testid="${id}"]`, (e) => e.textCont
 
 test('Firefox: each break-it experiment shows its measured effect, and the numbers are the core\'s in Node', async () => {
   const want = await nodeResults();
-  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/embed.html?view=breakit`);
+  const { page, context, errors } = await session.open(`${session.base}/embed.html?view=breakit`);
   await page.click('[data-testid="bk-all"]');
   await page.waitForFunction((n) => { const v = document.querySelector('.tt-view-breakit').ttBreakit; return !v.busy && Object.keys(v.results).length === n; }, { timeout: 300000 }, KEYS.length);
   const got = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('.tt-view-breakit').ttBreakit.results)));

@@ -5,42 +5,15 @@
 // as the file chooser or a drop fills it): the network fitted to it and an
 // epoch trained; each bad CSV shows its message naming the row and column,
 // and the previous data and network stay in use.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
-import { BAD_CSVS, GOOD_CSV } from './data-cases.js';
+import { settle } from './harness.js';
+import { firefoxSite } from './firefox-harness.js';
+import { BAD_CSVS, GOOD_CSV, appState, stepEpoch } from './data-cases.js';
 
-let browser;
-let server;
-before(async () => {
-  server = await startSite('assets/mnist-train.bin');
-  browser = await launchFirefox();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = firefoxSite({ file: 'assets/mnist-train.bin' });
 
 const VIEWS = 'editor,inputs,probs,training';
-
-const appState = (page) => page.evaluate(() => {
-  const a = globalThis.__tinytorchApps[0];
-  return { data: a.state.data, net: a.state.net, input: a.state.input, user: a.userData && { version: a.userData.version, name: a.userData.name, features: a.userData.features } };
-});
-
-/** Step through one epoch (the Step button) and read what the trainer used. */
-async function stepEpoch(page) {
-  await page.click('[data-testid="train-step"]');
-  await page.waitForFunction(() => {
-    const t = globalThis.__tinytorchApps[0].training;
-    return t && ['paused', 'error', 'done'].includes(t.status) && t.trainer?.history.length >= 2;
-  }, { timeout: 120000 });
-  return page.evaluate(() => {
-    const t = globalThis.__tinytorchApps[0].training;
-    return { status: t.status, error: t.error, via: t.data?.via ?? null, dataset: t.data?.dataset, features: t.trainer.config.features, classes: t.trainer.config.classes, valAcc: t.trainer.history.at(-1).runs[0].valAcc };
-  });
-}
 
 /** Give the editor's data input a file, as the file chooser does (a BiDi session cannot set an input's files). */
 const giveFile = (page, name, text) => page.evaluate((fileName, body) => {
@@ -52,7 +25,7 @@ const giveFile = (page, name, text) => page.evaluate((fileName, body) => {
 }, name, text);
 
 test('Firefox: MNIST by default, fetched as the packed .bin and trained on; an own CSV is fitted and trained; each bad CSV is refused by row and column and the previous data stay', async () => {
-  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/embed.html?view=${VIEWS}&tsize=100&epochs=1`);
+  const { page, context, errors } = await session.open(`${session.base}/embed.html?view=${VIEWS}&tsize=100&epochs=1`);
   const s0 = await appState(page);
   assert.equal(s0.data, 'mnist');
   assert.match(await page.$eval('.tt-in-note', (e) => e.textContent), /^MNIST digits held-out images/);

@@ -8,29 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumSite, site, settle } from './harness.js';
-import { BAD_CSVS, GOOD_CSV } from './data-cases.js';
+import { BAD_CSVS, GOOD_CSV, appState, stepEpoch } from './data-cases.js';
 
 const session = chromiumSite({ file: 'assets/mnist-train.bin' });
 const { open } = session;
 
 const VIEWS = 'editor,inputs,probs,training';
-
-const appState = (page) => page.evaluate(() => {
-  const a = globalThis.__tinytorchApps[0];
-  return { data: a.state.data, net: a.state.net, input: a.state.input, user: a.userData && { version: a.userData.version, name: a.userData.name, features: a.userData.features } };
-});
-
-async function stepEpoch(page) {
-  await page.click('[data-testid="train-step"]');
-  await page.waitForFunction(() => {
-    const t = globalThis.__tinytorchApps[0].training;
-    return t && (t.status === 'paused' || t.status === 'error' || t.status === 'done') && t.trainer?.history.length >= 2;
-  }, null, { timeout: 120000 });
-  return page.evaluate(() => {
-    const t = globalThis.__tinytorchApps[0].training;
-    return { status: t.status, error: t.error, via: t.data?.via ?? null, dataset: t.data?.dataset, history: t.trainer.history.length, features: t.trainer.config.features, classes: t.trainer.config.classes, valAcc: t.trainer.history.at(-1).runs[0].valAcc };
-  });
-}
 
 test('served: the default dataset is MNIST, its training images come by fetch of the packed .bin, and a step trains on them', async () => {
   const { page, errors, context } = await open(`${session.base}/embed.html?view=${VIEWS}&tsize=100&epochs=1`);

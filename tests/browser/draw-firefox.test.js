@@ -3,44 +3,20 @@
 // and a stroke made from the keyboard are read by the page's network, and
 // the shown probabilities are the core's for Node's preprocessing of the
 // pad's pixels (the page's layers run by Sequential.forward in the page).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { settle } from './harness.js';
+import { firefoxSite } from './firefox-harness.js';
 import { preprocess } from '../../web/views/draw/preprocess.js';
+import { PAD, coreProbs, padInk } from './draw-reads.js';
 
-const PAD = 224;
-let browser;
-let server;
-before(async () => {
-  server = await startSite();
-  browser = await launchFirefox();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = firefoxSite();
 
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const padInk = (page) => page.evaluate((PAD) => {
-  const d = document.querySelector('[data-testid="dr-pad"]').getContext('2d').getImageData(0, 0, PAD, PAD).data;
-  return Array.from({ length: PAD * PAD }, (_, i) => d[i * 4 + 3] / 255);
-}, PAD);
-const coreProbs = (page, input) => page.evaluate((input) => {
-  const app = globalThis.__tinytorchApps[0];
-  const { api } = app;
-  const seq = new api.Sequential(app.model.layers.map((r) => r.layer));
-  seq.eval();
-  try {
-    return Array.from(api.tidy(() => api.noGrad(() => new api.Softmax(-1).forward(seq.forward(new api.Tensor(Float32Array.from(input), { shape: [1, 784] }))).data)));
-  } finally {
-    seq.train(app.state.mode === 'train');
-  }
-}, input);
 const shownProbs = (page) => page.evaluate(() => [...document.querySelectorAll('[data-testid="dr-probs"] td[data-p]')].map((td) => Number(td.dataset.p)));
 
 test('Firefox: a 7 drawn with mouse events and a keyboard stroke give the core\'s probabilities for the preprocessed pad', async () => {
-  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/embed.html?view=draw&mode=eval`);
+  const { page, context, errors } = await session.open(`${session.base}/embed.html?view=draw&mode=eval`);
   const box = await page.evaluate(() => { const r = document.querySelector('[data-testid="dr-pad"]').getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; });
   const at = ([x, y]) => [box.x + (x * box.width) / PAD, box.y + (y * box.height) / PAD];
   const seven = [[60, 50], [170, 50], [150, 100], [120, 160], [100, 190]];

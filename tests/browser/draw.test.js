@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axeViolations, chromiumSite, settle, site } from './harness.js';
 import { preprocess } from '../../web/views/draw/preprocess.js';
+import { PAD, coreProbs, padInk } from './draw-reads.js';
 import * as api from '../../js/index.js';
 import { PageTrainer } from '../../web/train/trainer.js';
 import { trainSettings, weightsOf } from '../../web/train/controller.js';
@@ -19,7 +20,6 @@ import { readHash } from '../../web/state.js';
 import { siteTrainingData } from '../js/page-data.js';
 
 const session = chromiumSite();
-const PAD = 224;
 
 /** Wait for the pad's next redraw (it runs on an animation frame). */
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -37,26 +37,6 @@ async function drawPath(page, points) {
 
 /** A 7: a bar across the top, then a diagonal down to the left. */
 const SEVEN = [[60, 50], [170, 50], [150, 100], [120, 160], [100, 190]];
-
-/** The pad's ink (alpha / 255), as the view reads it. */
-const padInk = (page) => page.evaluate((PAD) => {
-  const c = document.querySelector('[data-testid="dr-pad"]');
-  const d = c.getContext('2d').getImageData(0, 0, PAD, PAD).data;
-  return Array.from({ length: PAD * PAD }, (_, i) => d[i * 4 + 3] / 255);
-}, PAD);
-
-/** The page's layers run by the API's Sequential.forward, in eval mode, on `input`: softmax probabilities. */
-const coreProbs = (page, input) => page.evaluate((input) => {
-  const app = globalThis.__tinytorchApps[0];
-  const { api } = app;
-  const seq = new api.Sequential(app.model.layers.map((r) => r.layer)); // the page's layers; never disposed here
-  seq.eval();
-  try {
-    return Array.from(api.tidy(() => api.noGrad(() => new api.Softmax(-1).forward(seq.forward(new api.Tensor(Float32Array.from(input), { shape: [1, 784] }))).data)));
-  } finally {
-    seq.train(app.state.mode === 'train');
-  }
-}, input);
 
 /** What the view shows: the prediction and the probabilities of its table. */
 const shown = (page) => page.evaluate(() => {

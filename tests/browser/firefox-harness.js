@@ -3,8 +3,9 @@
 // Playwright's own Firefox driver needs a patched build, which Debian does
 // not ship). FIREFOX_PATH overrides the binary.
 import { existsSync } from 'node:fs';
+import { before, after } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { settle } from './harness.js';
+import { settle, startSite } from './harness.js';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -36,4 +37,26 @@ export async function openFirefoxApp(browser, url, size) {
   await opened.page.waitForFunction(() => globalThis.__tinytorchApps?.[0]?.model, { timeout: 20000 });
   await settle(opened.page); // the views below the fold too (web/lazy-views.js)
   return opened;
+}
+
+/**
+ * The Firefox twin of harness.js's chromiumSite: before this file's tests,
+ * dist/site served (startSite(file) checks the build made `file`) and
+ * Firefox launched; after them, both closed. Returns the session, whose
+ * fields are set once the before hook has run: { browser, server, base,
+ * open(url, size) (openFirefoxApp) }.
+ */
+export function firefoxSite({ file = 'index.html' } = {}) {
+  const session = { browser: null, server: null, base: '' };
+  session.open = (url, size) => openFirefoxApp(session.browser, url, size);
+  before(async () => {
+    session.server = await startSite(file);
+    session.base = session.server.url;
+    session.browser = await launchFirefox();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

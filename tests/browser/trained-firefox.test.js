@@ -4,24 +4,15 @@
 // show the trainer's network, bit for bit, and the activations view its
 // layers' outputs; a Dropout p changed during a run
 // keeps the run, and Ctrl+Z brings it back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { settle } from './harness.js';
+import { firefoxSite } from './firefox-harness.js';
 
-let browser;
-let server;
-before(async () => {
-  server = await startSite('assets/fashion-train.js');
-  browser = await launchFirefox();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = firefoxSite({ file: 'assets/fashion-train.js' });
 
 test('Firefox: after a run the views show the trained network (the trainer\'s forward, bit for bit); a p change during a run is kept and undone', async () => {
-  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/embed.html?view=editor,training,probs,weights,activations&tsize=100&epochs=2&mode=eval`);
+  const { page, context, errors } = await session.open(`${session.base}/embed.html?view=editor,training,probs,weights,activations&tsize=100&epochs=2&mode=eval`);
   const shown = () => page.evaluate(() => ({
     stds: [...document.querySelectorAll('[data-testid="wt-stats"]')].map((p) => p.dataset.std),
     acts: [...document.querySelectorAll('.tt-act-all tbody')].map((b) => b.textContent).join(''),

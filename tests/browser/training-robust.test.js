@@ -5,28 +5,19 @@
 // training step is over the page's training budget is refused with the
 // reason, and Reset pressed while the training images load wins over the
 // pending Play (both browsers). Timings are bench/page.mjs's (never asserted here).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumSite, site, startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { chromiumSite, site } from './harness.js';
+import { firefoxSite } from './firefox-harness.js';
 
 // the page's bundle must be the one built from this tree (never a stale build)
 const bundle = readFileSync(join(site, 'assets/tinytorch-page.js'), 'utf8');
 assert.ok(bundle.includes('train-diverged'), 'dist/site is older than web/views/training.js: run scripts/build.sh serve');
 
 const session = chromiumSite({ file: 'assets/mnist-train.js' });
-let firefox;
-let ffServer;
-before(async () => {
-  ffServer = await startSite('assets/mnist-train.js');
-  firefox = await launchFirefox();
-});
-after(async () => {
-  await firefox?.close();
-  await ffServer?.close();
-});
+const ff = firefoxSite({ file: 'assets/mnist-train.js' });
 
 // the link of issue 20: five Linear layers, SGD with momentum at lr 0.3, 100 images
 const DIVERGE = 'embed.html?view=training,params&net=L784-256,L256-256,L256-256,L256-256,L256-10&optim=sgd&lr=0.3&tsize=100&epochs=5';
@@ -95,7 +86,7 @@ test('Chromium: the issue\'s link diverges and says so, keeps its curves, and tr
 });
 
 test('Firefox: the same link diverges and says so, and trains at the suggested rate', async () => {
-  const { page, errors, context } = await openFirefoxApp(firefox, `${ffServer.url}/${DIVERGE}`);
+  const { page, errors, context } = await ff.open(`${ff.base}/${DIVERGE}`);
   await divergeAndGoOn(page, errors, 'firefox');
   await context.close();
 });
@@ -162,7 +153,7 @@ test('Chromium: Reset while the training images load wins; the pending Play does
 });
 
 test('Firefox: Reset while the training images load wins; the pending Play does not start training', async () => {
-  const { page, errors, context } = await openFirefoxApp(firefox, `${ffServer.url}/${RESET_LINK}`);
+  const { page, errors, context } = await ff.open(`${ff.base}/${RESET_LINK}`);
   await resetDuringLoad(page, errors, 'firefox');
   await context.close();
 });

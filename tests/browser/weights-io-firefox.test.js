@@ -5,22 +5,12 @@
 // file chooser fills it) loads into every view, export then import gives
 // the same predictions, and a bad file shows its message with the weights
 // before kept.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite } from './harness.js';
-import { launchFirefox, openFirefoxApp } from './firefox-harness.js';
+import { firefoxSite } from './firefox-harness.js';
 import { Generator, Linear, ReLU, Dropout, Sequential, saveSafetensors, loadSafetensors } from '../../js/index.js';
 
-let browser;
-let server;
-before(async () => {
-  server = await startSite();
-  browser = await launchFirefox();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = firefoxSite();
 
 const logits = (page) => page.evaluate(() => {
   const rows = globalThis.__tinytorchApps[0].model.layers;
@@ -73,7 +63,7 @@ const download = async (page, kind) => {
 };
 
 test('Firefox: import, export, import of the export gives the same predictions; a bad file changes nothing', async () => {
-  const { page, context, errors } = await openFirefoxApp(browser, `${server.url}/index.html#net=L784-256,R,D0.5,L256-128,R,D0.3,L128-10`);
+  const { page, context, errors } = await session.open(`${session.base}/index.html#net=L784-256,R,D0.5,L256-128,R,D0.3,L128-10`);
   try {
     const initial = await logits(page);
     const g = new Generator(77);
