@@ -1,7 +1,7 @@
 // One training session per app, shared by the training, params and ledger
 // views: it turns the page state into a PageTrainer (a new one whenever a
 // setting that shapes the run changes), loads the data the first time Play
-// is pressed, and runs the trainer in slices of FRAME_BUDGET_MS, each a
+// is pressed, and runs the trainer in slices of SLICE_MS, each a
 // task of its own (web/train/slices.js), so the page stays responsive
 // without a worker. At most every PROGRESS_EVERY_MS it tells its
 // subscribers (the views) directly: the rest of the page is not re-rendered
@@ -33,9 +33,6 @@ import { OPTIMIZERS, TRAIN_SIZES, LEARNING_RATES, COMPARE_PS, EPOCHS_MAX } from 
 import { loadTrainingData, trainFiles } from './data.js';
 import { DATASETS, TRAIN_COUNT, TEST_COUNT } from '../data/datasets.js';
 import { SliceLoop, SLICE_MS } from './slices.js';
-
-/** Milliseconds of training per slice (one task: the longest an input event waits for training). */
-export const FRAME_BUDGET_MS = SLICE_MS;
 
 /**
  * The dataset a state trains on: { key, name, features, classes, trainCount,
@@ -434,7 +431,7 @@ export class TrainingController {
     this.loop.post();
   }
 
-  /** One slice: train for FRAME_BUDGET_MS, then post the next, or stop and tell the views. */
+  /** One slice: train for SLICE_MS, then post the next, or stop and tell the views. */
   frame() {
     const t = this.trainer;
     if (this.status !== 'playing' || !t || !t.data) {
@@ -442,7 +439,7 @@ export class TrainingController {
       return;
     }
     try {
-      t.runFor(FRAME_BUDGET_MS);
+      t.runFor(SLICE_MS);
     } catch (e) {
       this.error = e.message;
       this.status = 'error';
